@@ -1,0 +1,1 @@
+"""HTTP front doors: thin handlers that parse, call the gateway, and render."""

@@ -1,0 +1,180 @@
+"""OpenAI's front door: ``/v1/chat/completions``, ``/v1/embeddings``, ``/v1/models``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import orjson
+
+from freehold.api.asgi import (
+    DisconnectWatch,
+    Receive,
+    RequestHead,
+    Scope,
+    Send,
+    base_headers,
+    error_response,
+    json_response,
+    read_body,
+)
+from freehold.errors import AliasNotFound, FreeholdError, ProviderError
+from freehold.gateway import Answer, Gateway
+from freehold.providers.base import StreamResponse
+from freehold.schemas.chat import ChatRequest, EmbeddingsRequest, parse_chat, parse_embeddings
+from freehold.transport.sse import error_event
+
+__all__ = ["ApiContext", "ChatCompletionsEndpoint", "EmbeddingsEndpoint", "ModelsEndpoint"]
+
+log = logging.getLogger("freehold.api")
+
+SSE_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiContext:
+    """What the handlers need, built once by ``bootstrap``."""
+
+    gateway: Gateway
+    master_key: bytes | None
+    max_body_bytes: int
+    started: int
+
+
+def _answer_headers(request_id: str, answer: Answer) -> list[tuple[bytes, bytes]]:
+    headers = base_headers(request_id)
+    headers.append((b"x-freehold-deployment", answer.deployment.encode()))
+    headers.append((b"x-freehold-attempts", str(answer.attempts).encode()))
+    for key, value in answer.result.headers.items():
+        headers.append((key.encode(), value.encode("latin-1", "replace")))
+    return headers
+
+
+class _PostEndpoint(ABC):
+    """Shared shape of the POST handlers: auth, body, parse, call, render; errors rendered once."""
+
+    def __init__(self, ctx: ApiContext) -> None:
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        head = RequestHead(scope)
+        watch: DisconnectWatch | None = None
+        try:
+            head.check_auth(self.ctx.master_key)
+            head.check_json()
+            raw = await read_body(receive, head, self.ctx.max_body_bytes)
+            watch = DisconnectWatch(receive)
+            answer = await self.handle(raw)
+        except FreeholdError as exc:
+            if watch is not None:
+                watch.stop()
+            await error_response(send, exc, head.request_id)
+            return
+        except asyncio.CancelledError:
+            if watch is None or not watch.disconnected:
+                raise
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            log.info("request %s: client disconnected; upstream call cancelled", head.request_id)
+            return
+        except Exception:
+            if watch is not None:
+                watch.stop()
+            log.exception("request %s: unexpected error", head.request_id)
+            await error_response(send, _internal(head.request_id), head.request_id)
+            return
+        result = answer.result
+        if isinstance(result, StreamResponse):
+            await _relay(send, result, _answer_headers(head.request_id, answer), head.request_id, watch)
+        else:
+            watch.stop()
+            await json_response(send, 200, result.body, _answer_headers(head.request_id, answer))
+
+    @abstractmethod
+    async def handle(self, raw: bytes) -> Answer:
+        """Decode ``raw`` and ask the gateway."""
+
+
+class ChatCompletionsEndpoint(_PostEndpoint):
+    async def handle(self, raw: bytes) -> Answer:
+        request: ChatRequest = parse_chat(raw)
+        return await self.ctx.gateway.chat(request)
+
+
+class EmbeddingsEndpoint(_PostEndpoint):
+    async def handle(self, raw: bytes) -> Answer:
+        request: EmbeddingsRequest = parse_embeddings(raw)
+        return await self.ctx.gateway.embeddings(request)
+
+
+async def _relay(
+    send: Send, stream: StreamResponse, headers: list[tuple[bytes, bytes]], request_id: str, watch: DisconnectWatch
+) -> None:
+    """Relay SSE chunk by chunk; a failure after the first byte ends the stream with an error event."""
+    headers += SSE_HEADERS
+    events = stream.events
+    last = b"\n\n"
+    try:
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        async for chunk in events:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            last = chunk
+        watch.stop()
+    except ProviderError as exc:
+        watch.stop()
+        log.warning("request %s: stream from %s failed: %s", request_id, exc.deployment, exc.message)
+        # Close a half-sent event first so that the error event is parsed on its own.
+        prefix = b"" if last.endswith(b"\n\n") else b"\n\n"
+        await send({"type": "http.response.body", "body": prefix + error_event(exc.to_openai()), "more_body": True})
+    except asyncio.CancelledError:
+        if not watch.disconnected:
+            raise
+        asyncio.current_task().uncancel()  # type: ignore[union-attr]
+        log.info("request %s: client disconnected mid-stream; upstream closed", request_id)
+        return
+    except OSError:  # the server reports a vanished client on send
+        watch.stop()
+        return
+    finally:
+        await events.aclose()  # type: ignore[attr-defined]
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def _internal(request_id: str) -> FreeholdError:
+    return FreeholdError(f"The gateway hit an internal error; the log has details under request id {request_id}.")
+
+
+class ModelsEndpoint:
+    """``GET /v1/models`` and ``GET /v1/models/{alias}``: the aliases, in OpenAI's list format."""
+
+    def __init__(self, ctx: ApiContext, single: bool = False) -> None:
+        self.ctx = ctx
+        self.single = single
+        self._object: Callable[[str], dict[str, object]] = lambda alias: {
+            "id": alias,
+            "object": "model",
+            "created": ctx.started,
+            "owned_by": "freehold",
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        head = RequestHead(scope)
+        try:
+            head.check_auth(self.ctx.master_key)
+            if self.single:
+                alias = scope["path_params"]["model"]
+                if alias not in self.ctx.gateway.aliases:
+                    raise AliasNotFound(f"The model '{alias}' does not exist on this gateway.", param="model")
+                body = orjson.dumps(self._object(alias))
+            else:
+                body = orjson.dumps({"object": "list", "data": [self._object(a) for a in self.ctx.gateway.aliases]})
+        except FreeholdError as exc:
+            await error_response(send, exc, head.request_id)
+            return
+        await json_response(send, 200, body, base_headers(head.request_id))

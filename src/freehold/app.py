@@ -1,0 +1,67 @@
+"""The ASGI application: routes, lifespan, and OpenAI-style rendering of routing errors."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import orjson
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from freehold.api.health_routes import HealthEndpoint
+from freehold.api.openai_routes import ChatCompletionsEndpoint, EmbeddingsEndpoint, ModelsEndpoint
+from freehold.bootstrap import Runtime
+from freehold.errors import FreeholdError, MethodNotAllowed, NotFound
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("freehold.app")
+
+_SERVED = "POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /health/live, GET /health/ready"
+
+
+def _render(exc: FreeholdError, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(exc.to_openai()), exc.status, headers=headers, media_type="application/json")
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (unknown path, wrong method), rendered as OpenAI errors."""
+    assert isinstance(exc, HTTPException)
+    what = f"{request.method} {request.url.path}"
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        return _render(
+            MethodNotAllowed(f"Method not allowed: {what}. This path accepts {allowed}."),
+            headers={"Allow": allowed},
+        )
+    if exc.status_code == 404:
+        return _render(NotFound(f"Unknown request URL: {what}. This gateway serves {_SERVED}."))
+    return _render(FreeholdError(str(exc.detail), status=exc.status_code))
+
+
+def create_app(runtime: Runtime) -> Starlette:
+    """The app for one worker process; ``runtime`` comes from ``bootstrap.build``."""
+    ctx = runtime.api
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    routes = [
+        Route("/v1/chat/completions", ChatCompletionsEndpoint(ctx), methods=["POST"]),
+        Route("/v1/embeddings", EmbeddingsEndpoint(ctx), methods=["POST"]),
+        Route("/v1/models", ModelsEndpoint(ctx), methods=["GET"]),
+        Route("/v1/models/{model:path}", ModelsEndpoint(ctx, single=True), methods=["GET"]),
+        Route("/health/live", HealthEndpoint(), methods=["GET"]),
+        Route("/health/ready", HealthEndpoint(runtime.readiness), methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_exception})

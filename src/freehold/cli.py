@@ -1,0 +1,134 @@
+"""The ``freehold`` command: ``serve`` and ``check``."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from freehold import __version__
+from freehold.config.load import load_config
+from freehold.config.model import GatewayConfig, deployment_name
+from freehold.errors import ConfigError
+from freehold.settings import Settings, resolve_settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(help="Freehold: a self-hosted LLM gateway.", no_args_is_help=True, add_completion=False)
+# Wide enough for the alias table when output is piped (Rich assumes 80 columns then).
+err = Console(stderr=True, width=None if os.isatty(2) else 160)
+out = Console(width=None if os.isatty(1) else 160)
+
+ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Gateway file (YAML).", envvar="FREEHOLD_CONFIG")]
+
+
+def _load(path: Path, flags: dict[str, Any] | None = None) -> tuple[GatewayConfig, Settings]:
+    try:
+        config = load_config(path)
+        return config, resolve_settings(flags, config.server)
+    except ConfigError as exc:
+        err.print(f"[bold red]{path}: invalid configuration[/]")
+        for line in exc.problems:
+            err.print("  [red]✗[/] ", end="")
+            err.print(line, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _table(config: GatewayConfig) -> Table:
+    table = Table(title="Aliases", show_lines=False)
+    for col in ("alias", "deployment", "provider", "model", "endpoint", "weight", "timeout (s)", "key"):
+        table.add_column(col)
+    for alias, spec in config.aliases.items():
+        for dep in spec.deployments:
+            key = getattr(dep, "api_key", None)
+            table.add_row(
+                alias,
+                deployment_name(alias, dep),
+                dep.provider,
+                dep.model,
+                getattr(dep, "api_base", "(built in)"),
+                f"{dep.weight:g}",
+                f"{dep.timeout.connect:g}/{dep.timeout.read:g}/{dep.timeout.total:g}",
+                "set" if key is not None else "-",
+            )
+    return table
+
+
+@app.command()
+def check(config: Annotated[Path, typer.Argument(help="Gateway file (YAML) to validate.")]) -> None:
+    """Validate a gateway file and show what it would serve (secrets are resolved, never shown)."""
+    cfg, settings = _load(config)
+    out.print(_table(cfg))
+    out.print(
+        f"[green]✓[/] {config} is valid: {len(cfg.aliases)} alias(es), would listen on {settings.host}:{settings.port}"
+    )
+
+
+@app.command()
+def serve(
+    config: ConfigOption = Path("examples/quickstart.yaml"),
+    host: Annotated[str | None, typer.Option(help="Listen address. [env FREEHOLD_HOST, default 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port. [env FREEHOLD_PORT, default 8080]")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes. [env FREEHOLD_WORKERS, default 1]")] = None,
+    log_level: Annotated[str | None, typer.Option(help="debug|info|warning|error. [env FREEHOLD_LOG_LEVEL]")] = None,
+    access_log: Annotated[
+        bool | None, typer.Option("--access-log/--no-access-log", help="One log line per request.")
+    ] = None,
+) -> None:
+    """Run the gateway."""
+    import uvicorn
+
+    flags = {"host": host, "port": port, "workers": workers, "log_level": log_level, "access_log": access_log}
+    cfg, settings = _load(config, flags)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    err.print(_table(cfg))
+    if settings.master_key is None:
+        err.print(
+            "[yellow]FREEHOLD_MASTER_KEY is not set: the gateway accepts requests without a key. "
+            "Set it before exposing the gateway beyond this machine.[/]"
+        )
+    else:
+        err.print("[green]Requests must carry 'Authorization: Bearer $FREEHOLD_MASTER_KEY'.[/]")
+    err.print(
+        f"Freehold {__version__} serving on http://{settings.host}:{settings.port}/v1 with {settings.workers} worker(s)"
+    )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "access_log": settings.access_log,
+        "loop": "uvloop",
+        "http": "httptools",
+        "lifespan": "on",
+        "server_header": False,
+        "date_header": False,
+        "backlog": 4096,
+        "timeout_graceful_shutdown": 10,
+    }
+    if settings.workers > 1:
+        # Each worker builds its own runtime from the same file (pools are per process).
+        os.environ["FREEHOLD_CONFIG"] = str(config.resolve())
+        for key, value in flags.items():
+            if value is not None:
+                os.environ["FREEHOLD_" + key.upper()] = str(value)
+        uvicorn.run("freehold.worker:create_worker_app", factory=True, workers=settings.workers, **options)
+    else:
+        from freehold.app import create_app
+        from freehold.bootstrap import build
+
+        uvicorn.run(create_app(build(cfg, settings)), **options)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""The gateway file: strict models, secret references, loading with path-named errors."""

@@ -1,0 +1,68 @@
+"""The gateway file's schema: aliases mapped to deployments, plus optional process settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from freehold.config.common import DeploymentBase, StrictModel
+from freehold.providers.registry import PROVIDERS
+
+__all__ = ["Alias", "Deployment", "GatewayConfig", "ServerSection"]
+
+if TYPE_CHECKING:
+    Deployment = DeploymentBase
+else:
+    # The discriminated union of every registered provider's deployment model.
+    Deployment = Annotated[Union[tuple(t.config for t in PROVIDERS.values())], Field(discriminator="provider")]  # noqa: UP007
+
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$"
+
+
+class Alias(StrictModel):
+    """A stable model name for applications, served by one or more deployments."""
+
+    description: str | None = None
+    deployments: tuple[Deployment, ...] = Field(min_length=1)
+
+
+class ServerSection(StrictModel):
+    """Process settings that may live in the file; flags and ``FREEHOLD_*`` variables override them."""
+
+    host: str | None = None
+    port: int | None = Field(None, ge=1, le=65535)
+    workers: int | None = Field(None, ge=1, le=64)
+    max_body_bytes: int | None = Field(None, ge=1024)
+    log_level: Literal["debug", "info", "warning", "error"] | None = None
+    access_log: bool | None = None
+
+
+class GatewayConfig(StrictModel):
+    """The whole gateway file."""
+
+    server: ServerSection = ServerSection()
+    aliases: dict[Annotated[str, Field(pattern=_NAME, max_length=200)], Alias] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> GatewayConfig:
+        seen: dict[str, str] = {}
+        for alias, spec in self.aliases.items():
+            for i, dep in enumerate(spec.deployments):
+                name = deployment_name(alias, dep)
+                where = f"aliases.{alias}.deployments[{i}]"
+                if name in seen and seen[name] != where:
+                    raise ValueError(
+                        f"{where}.name: '{name}' is already used by {seen[name]}; give each deployment a unique name"
+                    )
+                seen[name] = where
+        return self
+
+    def deployment_names(self) -> dict[str, list[str]]:
+        """Alias → names of its deployments, in file order."""
+        return {a: [deployment_name(a, d) for d in s.deployments] for a, s in self.aliases.items()}
+
+
+def deployment_name(alias: str, dep: DeploymentBase) -> str:
+    """The name shown in ``x-freehold-deployment``: explicit, else ``alias/provider/model``."""
+    return dep.name or f"{alias}/{dep.provider}/{dep.model}"

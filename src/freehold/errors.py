@@ -1,0 +1,278 @@
+"""The error tree: every failure the gateway can report, with the data callers decide on.
+
+```
+FreeholdError
+├── RequestRejected            the caller's doing; never retried, never falls back
+│   ├── InvalidRequest         400  malformed JSON, missing/mistyped field
+│   │   └── UnsupportedMediaType 415
+│   ├── PayloadTooLarge        413
+│   ├── AuthenticationFailed   401
+│   ├── NotFound               404  unknown route
+│   │   └── AliasNotFound      404  unknown model alias
+│   └── MethodNotAllowed       405
+├── ProviderError              upstream failed; .deployment .upstream_status .retry_after
+│   ├── ProviderTimeout        504
+│   ├── ProviderConnectError   502
+│   ├── ProviderRateLimited    429  retryable, keeps Retry-After
+│   ├── ProviderUnavailable    5xx  retryable
+│   ├── ProviderAuthError      401 from upstream: the gateway's credential is wrong
+│   ├── QuotaExhausted         429 insufficient_quota: not a rate limit, never retried
+│   ├── ModelUnavailable       403/404: model withdrawn or behind an access program
+│   ├── ProviderRejected       other 4xx: the upstream refused this request
+│   │   └── ContextWindowExceeded
+│   └── ProviderResponseInvalid 502  upstream answered something we cannot read
+├── AllCandidatesFailed        every deployment of an alias failed; wraps the most telling error
+└── ConfigError                start-up and `freehold check` only
+```
+
+Foreign exceptions are translated at exactly one boundary (`transport.http` and each
+adapter's `parse_error`). The HTTP layer renders any `FreeholdError` with `to_openai()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AliasNotFound",
+    "AllCandidatesFailed",
+    "AuthenticationFailed",
+    "ConfigError",
+    "FreeholdError",
+    "InvalidRequest",
+    "MethodNotAllowed",
+    "NotFound",
+    "PayloadTooLarge",
+    "ContextWindowExceeded",
+    "ModelUnavailable",
+    "ProviderAuthError",
+    "QuotaExhausted",
+    "ProviderConnectError",
+    "ProviderError",
+    "ProviderRateLimited",
+    "ProviderRejected",
+    "ProviderResponseInvalid",
+    "ProviderTimeout",
+    "ProviderUnavailable",
+    "RequestRejected",
+    "UnsupportedMediaType",
+]
+
+
+class FreeholdError(Exception):
+    """Base of every error the gateway raises on purpose.
+
+    Attributes:
+        status: HTTP status the client sees.
+        error_type: OpenAI error ``type`` field.
+        code: OpenAI error ``code`` field (machine-readable), or None.
+        param: the request parameter at fault, or None.
+        retryable: the same deployment may be tried again.
+        fallback_ok: the next deployment may be tried.
+        retry_after: seconds the client should wait, rendered as ``Retry-After``.
+    """
+
+    status: int = 500
+    error_type: str = "server_error"
+    code: str | None = None
+    retryable: bool = False
+    fallback_ok: bool = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.retry_after = retry_after
+
+    def to_openai(self) -> dict[str, Any]:
+        """The body of an OpenAI-style error response."""
+        return {"error": {"message": self.message, "type": self.error_type, "param": self.param, "code": self.code}}
+
+
+class RequestRejected(FreeholdError):
+    """The request cannot be served as sent; the client must change it."""
+
+    status = 400
+    error_type = "invalid_request_error"
+
+
+class InvalidRequest(RequestRejected):
+    """Malformed body or a field with a missing or wrong value."""
+
+    code = "invalid_request"
+
+
+class UnsupportedMediaType(InvalidRequest):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class PayloadTooLarge(RequestRejected):
+    status = 413
+    code = "payload_too_large"
+
+
+class AuthenticationFailed(RequestRejected):
+    status = 401
+    error_type = "authentication_error"
+    code = "invalid_api_key"
+
+
+class NotFound(RequestRejected):
+    status = 404
+    code = "not_found"
+
+
+class AliasNotFound(NotFound):
+    code = "model_not_found"
+
+
+class MethodNotAllowed(RequestRejected):
+    status = 405
+    code = "method_not_allowed"
+
+
+class ProviderError(FreeholdError):
+    """An upstream deployment failed to answer.
+
+    Attributes:
+        deployment: name of the deployment that failed.
+        upstream_status: the upstream's HTTP status, if it answered at all.
+    """
+
+    status = 502
+    error_type = "upstream_error"
+    code = "upstream_error"
+    fallback_ok = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        deployment: str,
+        upstream_status: int | None = None,
+        retry_after: float | None = None,
+        param: str | None = None,
+        code: str | None = None,
+        error_type: str | None = None,
+    ) -> None:
+        status = upstream_status if upstream_status is not None and upstream_status >= 400 else None
+        super().__init__(message, param=param, code=code, status=status, retry_after=retry_after)
+        self.deployment = deployment
+        self.upstream_status = upstream_status
+        if error_type is not None:
+            self.error_type = error_type
+
+
+class ProviderTimeout(ProviderError):
+    status = 504
+    error_type = "timeout"
+    code = "upstream_timeout"
+    retryable = True
+
+
+class ProviderConnectError(ProviderError):
+    code = "upstream_unreachable"
+    retryable = True
+
+
+class ProviderRateLimited(ProviderError):
+    status = 429
+    error_type = "rate_limit_error"
+    code = "rate_limit_exceeded"
+    retryable = True
+
+
+class ProviderUnavailable(ProviderError):
+    status = 503
+    error_type = "server_error"
+    code = "upstream_unavailable"
+    retryable = True
+
+
+class ProviderAuthError(ProviderError):
+    error_type = "authentication_error"
+    code = "upstream_auth_failed"
+
+
+class QuotaExhausted(ProviderError):
+    """The upstream account is out of credit: waiting will not help, another deployment may."""
+
+    status = 429
+    error_type = "insufficient_quota"
+    code = "insufficient_quota"
+
+
+class ModelUnavailable(ProviderError):
+    """403/404: the model is withdrawn or restricted for this credential; try elsewhere at once."""
+
+    error_type = "invalid_request_error"
+    code = "model_not_found"
+
+
+class ProviderRejected(ProviderError):
+    """A 4xx other than auth and rate limits: the request itself is wrong for the upstream."""
+
+    status = 400
+    error_type = "invalid_request_error"
+    fallback_ok = False
+
+
+class ContextWindowExceeded(ProviderRejected):
+    """The prompt does not fit the model; a larger-context alias may take it."""
+
+    code = "context_length_exceeded"
+
+
+class ProviderResponseInvalid(ProviderError):
+    code = "upstream_response_invalid"
+
+
+class AllCandidatesFailed(FreeholdError):
+    """Every candidate deployment failed; carries the most telling of their errors."""
+
+    def __init__(self, alias: str, errors: list[ProviderError]) -> None:
+        last = most_telling(errors)
+        tried = ", ".join(e.deployment for e in errors)
+        super().__init__(
+            f"All deployments of '{alias}' failed (tried: {tried}). Last error: {last.message}",
+            param=last.param,
+            code=last.code,
+            status=last.status,
+            retry_after=last.retry_after,
+        )
+        self.error_type = last.error_type
+        self.errors = errors
+
+
+def most_telling(errors: list[ProviderError]) -> ProviderError:
+    """Prefer a client-actionable rejection, then a rate limit, then the last error."""
+    for kind in (ProviderRejected, ProviderRateLimited):
+        for err in errors:
+            if isinstance(err, kind):
+                return err
+    return errors[-1]
+
+
+class ConfigError(FreeholdError):
+    """The gateway config or process settings are invalid; raised at start-up only.
+
+    Attributes:
+        problems: one line per problem, each starting with the path of the bad key.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
+        self.problems = problems

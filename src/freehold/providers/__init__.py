@@ -1,0 +1,1 @@
+"""Provider adapters: one module per config ``type``, all behind ``base.Provider``."""

@@ -1,0 +1,81 @@
+"""The provider interface every adapter implements, and the shapes it returns.
+
+An adapter answers in the canonical (OpenAI Chat Completions) format: a whole JSON body, or an
+async iterator of SSE bytes framed as OpenAI frames them. Failures before the first byte are
+raised as ``ProviderError``s (so the gateway may fall back); failures after it are raised from
+the iterator, and the front door ends the stream with an error event.
+
+Optional abilities are separate protocols (``EmbeddingsProvider``) plus a declared
+``Capabilities`` record; an adapter never carries "unsupported" stubs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
+
+__all__ = ["Capabilities", "ChatProvider", "Completion", "EmbeddingsProvider", "Lifecycle", "StreamResponse"]
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a deployment can do; the gateway filters candidates on it."""
+
+    chat: bool = True
+    streaming: bool = True
+    embeddings: bool = False
+
+
+@dataclass(slots=True)
+class Completion:
+    """A whole answer in the canonical format.
+
+    Attributes:
+        body: the JSON body, exactly as it is sent to the client.
+        headers: extra response headers worth passing on (e.g. the upstream's request id).
+    """
+
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class StreamResponse:
+    """An SSE stream whose upstream has already answered 200.
+
+    Attributes:
+        events: SSE bytes in arbitrary pieces; ends after ``data: [DONE]`` or raises ``ProviderError``.
+    """
+
+    events: AsyncIterator[bytes]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class ChatProvider(Protocol):
+    """A deployment that answers chat completions."""
+
+    name: str
+    capabilities: Capabilities
+
+    async def chat(self, request: ChatRequest) -> Completion: ...
+
+    async def chat_stream(self, request: ChatRequest) -> StreamResponse: ...
+
+
+@runtime_checkable
+class EmbeddingsProvider(Protocol):
+    """A deployment that also answers embeddings."""
+
+    async def embed(self, request: EmbeddingsRequest) -> Completion: ...
+
+
+@runtime_checkable
+class Lifecycle(Protocol):
+    """Adapters holding resources start and stop with the app."""
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,207 @@
+"""Provider ``openai``: OpenAI and any server speaking its wire format.
+
+That covers vLLM, Ollama, llama.cpp, Groq, Together, DeepSeek and the like.
+
+The body is forwarded as the client sent it, with only ``model`` rewritten, and answers are
+relayed byte for byte: this is the gateway's fast path.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Literal
+
+import orjson
+from pydantic import Field, SecretStr, field_validator
+
+from freehold.config.common import DeploymentBase
+from freehold.config.secrets import SecretRef
+from freehold.errors import (
+    ContextWindowExceeded,
+    ModelUnavailable,
+    ProviderAuthError,
+    ProviderError,
+    ProviderRateLimited,
+    ProviderRejected,
+    ProviderResponseInvalid,
+    ProviderTimeout,
+    ProviderUnavailable,
+    QuotaExhausted,
+)
+from freehold.providers.base import Capabilities, Completion, StreamResponse
+from freehold.redact import redact
+from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
+from freehold.transport.http import HttpClient, client_timeout, iter_body, read_body
+
+__all__ = ["OpenAICompatProvider", "OpenAIDeployment", "parse_error", "parse_retry_after", "to_upstream"]
+
+
+class OpenAIDeployment(DeploymentBase):
+    """A deployment on an OpenAI-compatible server."""
+
+    provider: Literal["openai"]
+    api_base: str = "https://api.openai.com/v1"
+    """Base URL up to and including the version segment, e.g. ``http://127.0.0.1:8000/v1``."""
+    api_key: SecretRef | None = None
+    """``env:NAME`` or ``file:/path``; omit for local servers without auth."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    """Extra headers for every upstream request (e.g. ``OpenAI-Organization``)."""
+
+    @field_validator("api_base")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https:// (e.g. https://api.openai.com/v1)")
+        return value.rstrip("/")
+
+
+# --- pure translation --------------------------------------------------------------------
+
+
+def to_upstream(body: Mapping[str, Any], model: str) -> bytes:
+    """The client's body with the alias replaced by the deployment's model; nothing else changes."""
+    return orjson.dumps({**body, "model": model})
+
+
+def parse_retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait, from ``retry-after-ms`` (OpenAI), ``retry-after`` seconds or HTTP date."""
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(float(ms) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(when.timestamp() - time.time(), 0.0)
+
+
+def _error_fields(raw: bytes) -> dict[str, Any]:
+    """The error object of an OpenAI-style body, tolerating vLLM's flat and FastAPI's ``detail`` shapes."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return {"message": raw[:200].decode("utf-8", "replace").strip()}
+    if isinstance(data, dict):
+        err = data.get("error")
+        if isinstance(err, dict):
+            return err
+        if isinstance(err, str):
+            return {"message": err}
+        if isinstance(data.get("message"), str):
+            return data
+        if "detail" in data:
+            return {"message": str(data["detail"])}
+    return {"message": str(data)[:200]}
+
+
+def parse_error(
+    status: int, raw: bytes, headers: Mapping[str, str], deployment: str, secrets: tuple[str, ...] = ()
+) -> ProviderError:
+    """Classify an upstream error response by status and structured fields (never by message text)."""
+    fields = _error_fields(raw)
+    message = redact(str(fields.get("message") or f"HTTP {status}"), secrets)
+    code = fields.get("code") if isinstance(fields.get("code"), str) else None
+    param = fields.get("param") if isinstance(fields.get("param"), str) else None
+    retry_after = parse_retry_after(headers)
+    where = f"Upstream deployment '{deployment}' answered {status}: {message}"
+    common: dict[str, Any] = {"deployment": deployment, "upstream_status": status, "retry_after": retry_after}
+    if status == 429:
+        if code == "insufficient_quota":
+            return QuotaExhausted(where, **common)
+        return ProviderRateLimited(where, code=code, **common)
+    if status == 401:
+        return ProviderAuthError(where, **common)
+    if status in (403, 404):
+        return ModelUnavailable(where, code=code, **common)
+    if status == 408:
+        return ProviderTimeout(where, **common)
+    if status >= 500:
+        return ProviderUnavailable(where, **common)
+    if code == "context_length_exceeded":
+        return ContextWindowExceeded(message, param=param, **common)
+    err_type = fields.get("type") if isinstance(fields.get("type"), str) else None
+    return ProviderRejected(message, param=param, code=code, error_type=err_type, **common)
+
+
+def _passed_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    upstream_id = headers.get("x-request-id")
+    return {"x-freehold-upstream-request-id": upstream_id} if upstream_id else {}
+
+
+# --- adapter -----------------------------------------------------------------------------
+
+
+class OpenAICompatProvider:
+    """Adapter for one OpenAI-compatible deployment, sending through the shared client."""
+
+    capabilities = Capabilities(chat=True, streaming=True, embeddings=True)
+
+    def __init__(self, name: str, config: OpenAIDeployment, http: HttpClient) -> None:
+        self.name = name
+        self.model = config.model
+        self._http = http
+        self._chat_url = config.api_base + "/chat/completions"
+        self._embeddings_url = config.api_base + "/embeddings"
+        self._timeout = client_timeout(config.timeout)
+        self._headers = {"Content-Type": "application/json", **config.headers}
+        key: SecretStr | None = config.api_key  # type: ignore[assignment]  # resolved by the validator
+        self._secrets: tuple[str, ...] = ()
+        if key is not None:
+            self._headers["Authorization"] = "Bearer " + key.get_secret_value()
+            self._secrets = (key.get_secret_value(),)
+
+    async def chat(self, request: ChatRequest) -> Completion:
+        return await self._post_whole(self._chat_url, to_upstream(request.body, self.model))
+
+    async def embed(self, request: EmbeddingsRequest) -> Completion:
+        return await self._post_whole(self._embeddings_url, to_upstream(request.body, self.model))
+
+    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+        resp = await self._http.post(
+            self._chat_url, to_upstream(request.body, self.model), self._headers, self._timeout, self.name
+        )
+        if resp.status != 200:
+            raw = await read_body(resp, self.name)
+            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        return StreamResponse(self._relay(iter_body(resp, self.name)), _passed_headers(resp.headers))
+
+    async def _post_whole(self, url: str, body: bytes) -> Completion:
+        resp = await self._http.post(url, body, self._headers, self._timeout, self.name)
+        raw = await read_body(resp, self.name)
+        if resp.status != 200:
+            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        try:
+            valid = isinstance(orjson.loads(raw), dict)
+        except orjson.JSONDecodeError:
+            valid = False
+        if not valid:
+            raise ProviderResponseInvalid(
+                f"Upstream deployment '{self.name}' answered 200 with a body that is not a JSON object.",
+                deployment=self.name,
+            )
+        return Completion(raw, _passed_headers(resp.headers))
+
+    async def _relay(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        """Pass chunks through; a stream that ends without ``[DONE]`` was cut and is an error."""
+        tail = b""
+        try:
+            async for chunk in chunks:
+                yield chunk
+                tail = chunk[-16:] if len(chunk) >= 16 else (tail + chunk)[-16:]
+        finally:
+            await chunks.aclose()  # type: ignore[attr-defined]
+        if b"[DONE]" not in tail:
+            raise ProviderResponseInvalid(
+                f"Upstream deployment '{self.name}' ended the stream before 'data: [DONE]'.", deployment=self.name
+            )

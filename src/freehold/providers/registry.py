@@ -1,0 +1,37 @@
+"""Provider types known to the config: one line per provider module.
+
+The config's deployment union and the adapter factories are both built from this table, so a
+new provider is a new module plus one line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from freehold.config.common import DeploymentBase
+from freehold.providers.base import ChatProvider
+from freehold.providers.openai_compat import OpenAICompatProvider, OpenAIDeployment
+from freehold.providers.simulated import SimulatedDeployment, SimulatedProvider
+from freehold.transport.http import HttpClient
+
+__all__ = ["PROVIDERS", "ProviderType", "build_provider"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderType:
+    config: type[DeploymentBase]
+    factory: Callable[[str, Any, HttpClient], ChatProvider]
+
+
+PROVIDERS: dict[str, ProviderType] = {
+    "openai": ProviderType(OpenAIDeployment, lambda name, cfg, http: OpenAICompatProvider(name, cfg, http)),
+    "simulated": ProviderType(SimulatedDeployment, lambda name, cfg, http: SimulatedProvider(name, cfg)),
+}
+
+
+def build_provider(name: str, config: DeploymentBase, http: HttpClient) -> ChatProvider:
+    """The adapter for one deployment."""
+    provider_type = PROVIDERS[config.provider]
+    return provider_type.factory(name, config, http)

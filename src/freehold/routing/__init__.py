@@ -1,0 +1,1 @@
+"""Choosing which deployments serve a request."""

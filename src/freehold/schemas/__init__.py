@@ -1,0 +1,1 @@
+"""Canonical request shapes: the OpenAI wire format, decoded only as far as the gateway needs."""

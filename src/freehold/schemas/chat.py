@@ -1,0 +1,181 @@
+"""Decoding of ``POST /v1/chat/completions`` bodies.
+
+The fast path decodes only what a stage needs and keeps the rest of the body as it came, so
+fields the gateway does not know pass through untouched to OpenAI-compatible upstreams. The
+well-known fields are type-checked here so that a client mistake gets a 400 naming the field
+instead of an upstream error, or worse, a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from freehold.errors import InvalidRequest
+
+__all__ = ["ChatRequest", "EmbeddingsRequest", "decode_json_object", "parse_chat", "parse_embeddings"]
+
+_NUMBER = (int, float)
+# Top-level fields whose type we check when present. None means "any JSON value"; bool is
+# excluded from numbers explicitly below because bool is an int subclass in Python.
+_CHAT_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "stream": (bool,),
+    "stream_options": (dict,),
+    "n": (int,),
+    "max_tokens": (int,),
+    "max_completion_tokens": (int,),
+    "temperature": _NUMBER,
+    "top_p": _NUMBER,
+    "presence_penalty": _NUMBER,
+    "frequency_penalty": _NUMBER,
+    "seed": (int,),
+    "logprobs": (bool,),
+    "top_logprobs": (int,),
+    "tools": (list,),
+    "tool_choice": (str, dict),
+    "parallel_tool_calls": (bool,),
+    "response_format": (dict,),
+    "stop": (str, list),
+    "user": (str,),
+    "logit_bias": (dict,),
+    "metadata": (dict,),
+}
+_TYPE_NAMES = {
+    bool: "a boolean",
+    dict: "an object",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    list: "an array",
+}
+_MESSAGE_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+
+
+@dataclass(slots=True)
+class ChatRequest:
+    """A decoded chat request.
+
+    Attributes:
+        body: the whole JSON object as sent; adapters read what they translate.
+        model: the alias the client asked for.
+        stream: whether the client wants SSE.
+    """
+
+    body: dict[str, Any]
+    model: str
+    stream: bool
+
+
+@dataclass(slots=True)
+class EmbeddingsRequest:
+    body: dict[str, Any]
+    model: str
+
+
+def decode_json_object(raw: bytes) -> dict[str, Any]:
+    """Parse a request body that must be one JSON object."""
+    if not raw:
+        raise InvalidRequest("Request body is empty; send a JSON object.", code="invalid_json")
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRequest(f"Request body is not valid JSON: {exc}", code="invalid_json") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest(f"Request body must be a JSON object, got {_json_type(body)}.", code="invalid_json")
+    return body
+
+
+def parse_chat(raw: bytes) -> ChatRequest:
+    """Decode and check a chat completion request."""
+    body = decode_json_object(raw)
+    model = _model(body)
+    messages = body.get("messages")
+    if messages is None:
+        raise InvalidRequest(
+            "Missing required parameter: 'messages'.", param="messages", code="missing_required_parameter"
+        )
+    if not isinstance(messages, list) or not messages:
+        raise InvalidRequest("'messages' must be a non-empty array of message objects.", param="messages")
+    for i, message in enumerate(messages):
+        _check_message(i, message)
+    for key, types in _CHAT_FIELD_TYPES.items():
+        value = body.get(key)
+        if value is not None and (not isinstance(value, types) or (isinstance(value, bool) and bool not in types)):
+            raise InvalidRequest(
+                f"'{key}' must be {' or '.join(_TYPE_NAMES[t] for t in types)}, got {_json_type(value)}.", param=key
+            )
+    stream = body.get("stream") is True
+    if body.get("stream_options") is not None and not stream:
+        raise InvalidRequest("'stream_options' is only allowed when 'stream' is true.", param="stream_options")
+    n = body.get("n")
+    if n is not None and n < 1:
+        raise InvalidRequest("'n' must be at least 1.", param="n")
+    return ChatRequest(body=body, model=model, stream=stream)
+
+
+def parse_embeddings(raw: bytes) -> EmbeddingsRequest:
+    """Decode and check an embeddings request."""
+    body = decode_json_object(raw)
+    model = _model(body)
+    inp = body.get("input")
+    if inp is None:
+        raise InvalidRequest("Missing required parameter: 'input'.", param="input", code="missing_required_parameter")
+    ok = (isinstance(inp, str) and inp != "") or (
+        isinstance(inp, list)
+        and len(inp) > 0
+        and (
+            all(isinstance(x, str) for x in inp)
+            or all(isinstance(x, int) and not isinstance(x, bool) for x in inp)
+            or all(isinstance(x, list) and x and all(isinstance(t, int) for t in x) for x in inp)
+        )
+    )
+    if not ok:
+        raise InvalidRequest(
+            "'input' must be a non-empty string, an array of strings, an array of token ids, "
+            "or an array of token-id arrays.",
+            param="input",
+        )
+    if "encoding_format" in body and body["encoding_format"] not in ("float", "base64"):
+        raise InvalidRequest("'encoding_format' must be 'float' or 'base64'.", param="encoding_format")
+    dims = body.get("dimensions")
+    if dims is not None and (not isinstance(dims, int) or isinstance(dims, bool) or dims < 1):
+        raise InvalidRequest("'dimensions' must be a positive integer.", param="dimensions")
+    return EmbeddingsRequest(body=body, model=model)
+
+
+def _model(body: dict[str, Any]) -> str:
+    model = body.get("model")
+    if model is None:
+        raise InvalidRequest("Missing required parameter: 'model'.", param="model", code="missing_required_parameter")
+    if not isinstance(model, str) or not model:
+        raise InvalidRequest(f"'model' must be a non-empty string, got {_json_type(model)}.", param="model")
+    return model
+
+
+def _check_message(i: int, message: object) -> None:
+    param = f"messages[{i}]"
+    if not isinstance(message, dict):
+        raise InvalidRequest(
+            f"'{param}' must be an object with 'role' and 'content', got {_json_type(message)}.", param=param
+        )
+    role = message.get("role")
+    if role not in _MESSAGE_ROLES:
+        raise InvalidRequest(
+            f"'{param}.role' must be one of {', '.join(sorted(_MESSAGE_ROLES))}, got {role!r}.", param=f"{param}.role"
+        )
+    content = message.get("content")
+    if content is not None and not isinstance(content, str | list):
+        raise InvalidRequest(
+            f"'{param}.content' must be a string or an array of content parts, got {_json_type(content)}.",
+            param=f"{param}.content",
+        )
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return _TYPE_NAMES.get(type(value), type(value).__name__)

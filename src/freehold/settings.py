@@ -1,0 +1,94 @@
+"""Process settings: one registry, resolved flags > ``FREEHOLD_*`` environment > file > default.
+
+These are about the process (where to listen, how much to accept), not about routing; routing
+lives in the gateway file's ``aliases``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from freehold.config.model import ServerSection
+from freehold.errors import ConfigError
+
+__all__ = ["SETTINGS", "Setting", "Settings", "resolve_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    doc: str
+
+    @property
+    def env(self) -> str:
+        return "FREEHOLD_" + self.name.upper()
+
+
+def _bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("must be true or false")
+
+
+def _level(text: str) -> str:
+    if text.lower() not in ("debug", "info", "warning", "error"):
+        raise ValueError("must be one of debug, info, warning, error")
+    return text.lower()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("host", "127.0.0.1", str, "Address to listen on (0.0.0.0 to accept remote clients)."),
+    Setting("port", 8080, int, "TCP port to listen on."),
+    Setting("workers", 1, int, "Worker processes; each holds its own connection pool."),
+    Setting("max_body_bytes", 20 * 1024 * 1024, int, "Largest request body accepted (413 above it)."),
+    Setting("log_level", "info", _level, "debug, info, warning or error."),
+    Setting("access_log", False, _bool, "Log one line per request (off by default: it costs CPU on the hot path)."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 1
+    max_body_bytes: int = 20 * 1024 * 1024
+    log_level: str = "info"
+    access_log: bool = False
+    master_key: str | None = None
+    """From ``FREEHOLD_MASTER_KEY`` only, never from a flag or file (flags show in ``ps``)."""
+
+
+def resolve_settings(
+    flags: Mapping[str, Any] | None = None,
+    section: ServerSection | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Merge the layers; a bad environment value is a ``ConfigError`` naming the variable."""
+    flags = flags or {}
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    problems = []
+    for setting in SETTINGS:
+        if flags.get(setting.name) is not None:
+            values[setting.name] = flags[setting.name]
+        elif setting.env in environ:
+            try:
+                values[setting.name] = setting.parse(environ[setting.env])
+            except ValueError as exc:
+                problems.append(f"{setting.env}: {exc if 'must' in str(exc) else 'must be a number'}")
+        elif section is not None and getattr(section, setting.name) is not None:
+            values[setting.name] = getattr(section, setting.name)
+        else:
+            values[setting.name] = setting.default
+    if problems:
+        raise ConfigError(problems)
+    master = environ.get("FREEHOLD_MASTER_KEY") or None
+    return Settings(master_key=master, **values)

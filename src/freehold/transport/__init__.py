@@ -1,0 +1,1 @@
+"""Sending to upstreams: the one pooled HTTP client, SSE helpers, exception mapping."""
