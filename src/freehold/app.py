@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from freehold.api.asgi import RequestHead
 from freehold.api.health_routes import HealthEndpoint
 from freehold.api.openai_routes import ChatCompletionsEndpoint, EmbeddingsEndpoint, ModelsEndpoint
 from freehold.bootstrap import Runtime
@@ -25,7 +26,10 @@ log = logging.getLogger("freehold.app")
 _SERVED = "POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /health/live, GET /health/ready"
 
 
-def _render(exc: FreeholdError, headers: dict[str, str] | None = None) -> Response:
+def _render(request: Request, exc: FreeholdError, headers: dict[str, str] | None = None) -> Response:
+    request_id = RequestHead(request.scope).request_id
+    log.info("request %s failed with %d: %s", request_id, exc.status, exc.message)
+    headers = {**(headers or {}), "x-request-id": request_id}
     return Response(orjson.dumps(exc.to_openai()), exc.status, headers=headers, media_type="application/json")
 
 
@@ -36,12 +40,13 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")
         return _render(
+            request,
             MethodNotAllowed(f"Method not allowed: {what}. This path accepts {allowed}."),
             headers={"Allow": allowed},
         )
     if exc.status_code == 404:
-        return _render(NotFound(f"Unknown request URL: {what}. This gateway serves {_SERVED}."))
-    return _render(FreeholdError(str(exc.detail), status=exc.status_code))
+        return _render(request, NotFound(f"Unknown request URL: {what}. This gateway serves {_SERVED}."))
+    return _render(request, FreeholdError(str(exc.detail), status=exc.status_code))
 
 
 def create_app(runtime: Runtime) -> Starlette:
