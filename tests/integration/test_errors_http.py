@@ -223,3 +223,20 @@ def test_stream_cut_by_upstream_ends_with_error_event(client: openai.OpenAI, gat
     events = [e for e in resp.text.split("\n\n") if e]
     assert events[-1].startswith('data: {"error":')
     assert "[DONE]" not in resp.text
+
+
+def test_client_leaving_mid_body_is_harmless(gateway: Gateway, http: httpx.Client) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(gateway.url)
+    with socket.create_connection((parts.hostname, parts.port)) as sock:
+        sock.sendall(
+            b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {MASTER_KEY}\r\n".encode()
+            + b"Content-Length: 5000\r\n\r\n"
+            + b'{"model": "gpt", "messages": ['
+        )
+    # The gateway keeps serving (and, checked at teardown, logs no traceback).
+    resp = http.post("/v1/chat/completions", json={"model": "gpt", "messages": MESSAGES})
+    assert resp.status_code == 200

@@ -19,6 +19,7 @@ from freehold.ids import new_id, valid_client_request_id
 
 __all__ = [
     "ASGIApp",
+    "ClientGone",
     "DisconnectWatch",
     "Receive",
     "RequestHead",
@@ -38,6 +39,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger("freehold.api")
 
 JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+class ClientGone(Exception):
+    """The client disconnected before the request was read; there is no one to answer."""
 
 
 class RequestHead:
@@ -110,7 +115,7 @@ async def read_body(receive: Receive, head: RequestHead, limit: int) -> bytes:
     while message.get("more_body", False):
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise asyncio.CancelledError
+            raise ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

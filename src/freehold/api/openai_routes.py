@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import orjson
 
 from freehold.api.asgi import (
+    ClientGone,
     DisconnectWatch,
     Receive,
     RequestHead,
@@ -76,6 +77,8 @@ class _PostEndpoint(ABC):
             if watch is not None:
                 watch.stop()
             await error_response(send, exc, head.request_id)
+            return
+        except ClientGone:
             return
         except asyncio.CancelledError:
             if watch is None or not watch.disconnected:
