@@ -10,7 +10,7 @@ from freehold.config.model import GatewayConfig, deployment_name
 from freehold.gateway import Gateway
 from freehold.providers.base import ChatProvider, Lifecycle
 from freehold.providers.registry import build_provider
-from freehold.routing.router import Candidate, Router
+from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.settings import Settings
 from freehold.transport.http import HttpClient
 
@@ -54,7 +54,8 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
             providers.append(provider)
             candidates.append(Candidate(provider, dep.weight))
         aliases[alias] = candidates
-    gateway = Gateway(Router(aliases))
+    policies = {a: AliasPolicy(drop_unsupported_params=s.drop_unsupported_params) for a, s in config.aliases.items()}
+    gateway = Gateway(Router(aliases, policies=policies))
     api = ApiContext(
         gateway=gateway,
         master_key=settings.master_key.encode() if settings.master_key else None,

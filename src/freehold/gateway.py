@@ -45,6 +45,7 @@ class Gateway:
     async def chat(self, request: ChatRequest) -> Answer:
         """A whole completion (``request.stream`` false) or an open stream (true)."""
         candidates = self._router.candidates(request.model)
+        request.drop_unsupported = self._router.policy(request.model).drop_unsupported_params
         if request.stream:
             return await self._first_success(request.model, candidates, lambda p: p.chat_stream(request))
         return await self._first_success(request.model, candidates, lambda p: p.chat(request))

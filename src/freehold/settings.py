@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from freehold.config.model import ServerSection
@@ -38,6 +38,19 @@ def _bool(text: str) -> bool:
     raise ValueError("must be true or false")
 
 
+def _int_in(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueError(f"must be a whole number from {low} to {high}") from None
+        if not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return parse
+
+
 def _level(text: str) -> str:
     if text.lower() not in ("debug", "info", "warning", "error"):
         raise ValueError("must be one of debug, info, warning, error")
@@ -46,9 +59,9 @@ def _level(text: str) -> str:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", str, "Address to listen on (0.0.0.0 to accept remote clients)."),
-    Setting("port", 8080, int, "TCP port to listen on."),
-    Setting("workers", 1, int, "Worker processes; each holds its own connection pool."),
-    Setting("max_body_bytes", 20 * 1024 * 1024, int, "Largest request body accepted (413 above it)."),
+    Setting("port", 8080, _int_in(1, 65535), "TCP port to listen on."),
+    Setting("workers", 1, _int_in(1, 64), "Worker processes; each holds its own connection pool."),
+    Setting("max_body_bytes", 20 * 1024 * 1024, _int_in(1024, 2**40), "Largest request body accepted (413 above it)."),
     Setting("log_level", "info", _level, "debug, info, warning or error."),
     Setting("access_log", False, _bool, "Log one line per request (off by default: it costs CPU on the hot path)."),
 )
@@ -62,7 +75,7 @@ class Settings:
     max_body_bytes: int = 20 * 1024 * 1024
     log_level: str = "info"
     access_log: bool = False
-    master_key: str | None = None
+    master_key: str | None = field(default=None, repr=False)
     """From ``FREEHOLD_MASTER_KEY`` only, never from a flag or file (flags show in ``ps``)."""
 
 
@@ -78,12 +91,17 @@ def resolve_settings(
     problems = []
     for setting in SETTINGS:
         if flags.get(setting.name) is not None:
-            values[setting.name] = flags[setting.name]
+            # Flags pass the same checks as the environment (the CLI only knows their types).
+            flag = flags[setting.name]
+            try:
+                values[setting.name] = setting.parse(str(flag).lower() if isinstance(flag, bool) else str(flag))
+            except ValueError as exc:
+                problems.append(f"--{setting.name.replace('_', '-')}: {exc}")
         elif setting.env in environ:
             try:
                 values[setting.name] = setting.parse(environ[setting.env])
             except ValueError as exc:
-                problems.append(f"{setting.env}: {exc if 'must' in str(exc) else 'must be a number'}")
+                problems.append(f"{setting.env}: {exc}")
         elif section is not None and getattr(section, setting.name) is not None:
             values[setting.name] = getattr(section, setting.name)
         else:

@@ -14,7 +14,10 @@ class StrictModel(BaseModel):
 
 
 class Timeout(StrictModel):
-    """Upstream time limits in seconds. A bare number in the file sets ``total``."""
+    """Upstream time limits in seconds. A bare number in the file sets ``total``.
+
+    ``connect`` and ``read`` left out default to their usual values capped at ``total``.
+    """
 
     connect: float = Field(10.0, gt=0)
     """Establishing the TCP (and TLS) connection."""
@@ -27,13 +30,21 @@ class Timeout(StrictModel):
     @classmethod
     def _from_number(cls, value: object) -> object:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return {"total": value, "read": min(float(value), 120.0)}
+            value = {"total": value}
+        if isinstance(value, dict):
+            total = value.get("total")
+            if isinstance(total, int | float) and not isinstance(total, bool) and total > 0:
+                # Limits left out default to at most the total, so `timeout: 5` means what it says.
+                return {"connect": min(10.0, total), "read": min(120.0, total), **value}
+        elif not isinstance(value, Timeout):
+            raise ValueError("must be a number of seconds, or a mapping with connect, read and total")
         return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Timeout:
-        if self.connect > self.total or self.read > self.total:
-            raise ValueError("connect and read must not exceed total")
+        for name in ("connect", "read"):
+            if getattr(self, name) > self.total:
+                raise ValueError(f"{name} ({getattr(self, name):g}s) must not exceed total ({self.total:g}s)")
         return self
 
 

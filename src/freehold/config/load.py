@@ -36,8 +36,13 @@ def load_config(path: str | Path) -> GatewayConfig:
 
 def parse_config(data: Any, source: str = "config") -> GatewayConfig:
     """Validate already-parsed YAML/JSON data."""
+    if data is None:
+        raise ConfigError([f"{source}: is empty; it must be a mapping with an 'aliases' key"])
     if not isinstance(data, dict):
-        raise ConfigError([f"{source}: must be a mapping with an 'aliases' key, got {type(data).__name__}"])
+        got = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(
+            type(data), type(data).__name__
+        )
+        raise ConfigError([f"{source}: must be a mapping with an 'aliases' key, got {got}"])
     try:
         return GatewayConfig.model_validate(data)
     except ValidationError as exc:
@@ -52,8 +57,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
             out += f"[{part}]"
         elif isinstance(prev, int) and part in PROVIDERS:
             pass  # the discriminator's tag, which pydantic inserts after a list index
-        elif part.startswith(("function-after", "function-before")):
-            pass
+        elif part.startswith(("function-after", "function-before")) or part == "[key]":
+            pass  # validator wrappers, and the marker of an error in a mapping's key (the path names the key)
         else:
             out += f".{part}" if out else part
         prev = part
@@ -71,6 +76,10 @@ def _message(err: Any) -> str:
         return f"unknown provider {err['input'].get('provider')!r}; use one of: {tags}"
     if kind == "union_tag_not_found":
         return f"'provider' is required; use one of: {', '.join(PROVIDERS)}"
+    if kind == "too_short":
+        return "must not be empty; add at least one entry"
+    if kind == "string_pattern_mismatch":
+        return "must start with a letter or digit and use only letters, digits and . _ : / @ + -"
     msg: str = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):

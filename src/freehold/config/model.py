@@ -25,6 +25,8 @@ class Alias(StrictModel):
 
     description: str | None = None
     deployments: tuple[Deployment, ...] = Field(min_length=1)
+    drop_unsupported_params: bool = False
+    """Leave out request parameters a deployment cannot honor instead of answering 400."""
 
 
 class ServerSection(StrictModel):

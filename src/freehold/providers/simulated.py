@@ -27,6 +27,7 @@ from freehold.config.common import DeploymentBase, StrictModel
 from freehold.errors import (
     ProviderConnectError,
     ProviderRateLimited,
+    ProviderRejected,
     ProviderResponseInvalid,
     ProviderTimeout,
     ProviderUnavailable,
@@ -114,8 +115,42 @@ def _tool_arguments(tool: dict[str, Any]) -> str:
     params = tool.get("function", {}).get("parameters") or {}
     props = params.get("properties") or {}
     placeholders = {"string": "example", "integer": 1, "number": 1.0, "boolean": True, "array": [], "object": {}}
-    args = {k: placeholders.get(props.get(k, {}).get("type", "string"), "example") for k in params.get("required", [])}
+    args = {}
+    for key in params.get("required") or []:
+        prop = props.get(key)
+        kind = prop.get("type", "string") if isinstance(prop, dict) else "string"
+        args[key] = placeholders.get(kind, "example") if isinstance(kind, str) else "example"
     return orjson.dumps(args).decode()
+
+
+def _check_tools(body: dict[str, Any], deployment: str) -> None:
+    """Reject malformed tool definitions with a 400, as OpenAI does, rather than failing inside the simulation."""
+    for i, tool in enumerate(body.get("tools") or ()):
+        function = tool.get("function") if isinstance(tool, dict) else None
+        params = function.get("parameters", {}) if isinstance(function, dict) else None
+        if (
+            not isinstance(function, dict)
+            or not isinstance(function.get("name"), str)
+            or not isinstance(params, dict)
+            or not isinstance(params.get("properties", {}), dict | None)
+            or not isinstance(params.get("required", []), list | None)
+            or not all(isinstance(k, str) for k in params.get("required") or [])
+        ):
+            raise ProviderRejected(
+                f'Invalid \'tools[{i}]\': expected {{"type": "function", "function": {{"name": ..., '
+                f'"parameters": <JSON schema object>}}}}.',
+                deployment=deployment,
+                upstream_status=400,
+                param=f"tools[{i}]",
+            )
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict) and not isinstance(choice.get("function", {}), dict):
+        raise ProviderRejected(
+            "Invalid 'tool_choice.function': expected an object with a 'name'.",
+            deployment=deployment,
+            upstream_status=400,
+            param="tool_choice",
+        )
 
 
 def _chosen_tool(body: dict[str, Any]) -> dict[str, Any] | None:
@@ -195,11 +230,20 @@ class SimulatedProvider:
         return choices, finish, tool
 
     def _text(self, body: dict[str, Any], words: list[str]) -> str:
-        text = " ".join(words)
+        return "".join(self._text_pieces(body, words))
+
+    def _text_pieces(self, body: dict[str, Any], words: list[str]) -> list[str]:
+        """The answer one token per word; JSON mode wraps the same tokens in ``{"answer": ...}``.
+
+        Streamed and whole answers are built from these pieces, so both count the same tokens.
+        """
+        pieces = [w if j == 0 else " " + w for j, w in enumerate(words)]
         fmt = body.get("response_format") or {}
-        if fmt.get("type") in ("json_object", "json_schema"):
-            return orjson.dumps({"answer": text}).decode()
-        return text
+        if fmt.get("type") in ("json_object", "json_schema") and pieces:
+            # The vocabulary needs no JSON escaping, so the pieces concatenate to a valid document.
+            pieces[0] = '{"answer":"' + pieces[0]
+            pieces[-1] += '"}'
+        return pieces
 
     def _usage(self, body: dict[str, Any], completion_tokens: int) -> dict[str, Any]:
         prompt = _prompt_tokens(body)
@@ -235,6 +279,7 @@ class SimulatedProvider:
                 )
             await self._raise_fault(fault)
         body = request.body
+        _check_tools(body, self.name)
         choices, finish, tool = self._plan(body)
         n_tokens = 0
         rendered = []
@@ -249,10 +294,9 @@ class SimulatedProvider:
                         "function": {"name": tool["function"]["name"], "arguments": args},
                     }
                 ]
-                n_tokens += count_tokens(args) + 3
             else:
                 message["content"] = self._text(body, words)
-                n_tokens += len(words)
+            n_tokens += len(self._stream_pieces(body, words, tool, i))  # the same count a stream reports
             rendered.append({"index": i, "message": message, "logprobs": None, "finish_reason": finish})
         await asyncio.sleep((self._config.ttft_ms / 1000) + n_tokens / self._config.tokens_per_second)
         out = self._envelope("chat.completion", "chatcmpl-" + new_id(), int(time.time()))
@@ -268,6 +312,7 @@ class SimulatedProvider:
                 cut_after = fault.after_tokens
             else:
                 await self._raise_fault(fault)
+        _check_tools(request.body, self.name)
         await asyncio.sleep(self._config.ttft_ms / 1000)
         return StreamResponse(self._stream(request.body, cut_after))
 
@@ -309,10 +354,7 @@ class SimulatedProvider:
     ) -> list[dict[str, Any]]:
         """The deltas of one choice, one token each, as OpenAI streams them."""
         if tool is None:
-            text = self._text(body, words)
-            if text.startswith("{"):  # JSON mode: a few characters per token, like a real tokenizer
-                return [{"content": text[j : j + 4]} for j in range(0, len(text), 4)]
-            return [{"content": w if j == 0 else " " + w} for j, w in enumerate(words)]
+            return [{"content": piece} for piece in self._text_pieces(body, words)]
         args = _tool_arguments(tool)
         head = {
             "index": 0,
@@ -336,6 +378,13 @@ class SimulatedProvider:
         if isinstance(inputs, str) or (inputs and isinstance(inputs[0], int)):
             inputs = [inputs]
         dims = body.get("dimensions") or self._config.embedding_dimensions
+        if dims > self._config.embedding_dimensions:  # as OpenAI answers; also bounds the work per request
+            raise ProviderRejected(
+                f"'dimensions' must be at most {self._config.embedding_dimensions} for this model.",
+                deployment=self.name,
+                upstream_status=400,
+                param="dimensions",
+            )
         as_base64 = body.get("encoding_format") == "base64"
         data = []
         tokens = 0

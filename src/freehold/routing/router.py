@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from freehold.errors import AliasNotFound
 from freehold.providers.base import ChatProvider
 
-__all__ = ["Candidate", "Router"]
+__all__ = ["AliasPolicy", "Candidate", "Router"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +23,31 @@ class Candidate:
     weight: float
 
 
+@dataclass(frozen=True, slots=True)
+class AliasPolicy:
+    """Per-alias behaviour the gateway applies to every request for it."""
+
+    drop_unsupported_params: bool = False
+
+
+_DEFAULT_POLICY = AliasPolicy()
+
+
 class Router:
     """Holds each alias's deployments and orders them per request."""
 
-    def __init__(self, aliases: Mapping[str, Sequence[Candidate]], rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        aliases: Mapping[str, Sequence[Candidate]],
+        rng: random.Random | None = None,
+        policies: Mapping[str, AliasPolicy] | None = None,
+    ) -> None:
         self._aliases = {name: tuple(c) for name, c in aliases.items()}
         self._random = (rng or random.Random()).random
+        self._policies = dict(policies or {})
+
+    def policy(self, alias: str) -> AliasPolicy:
+        return self._policies.get(alias, _DEFAULT_POLICY)
 
     @property
     def aliases(self) -> list[str]:

@@ -61,11 +61,14 @@ class ChatRequest:
         body: the whole JSON object as sent; adapters read what they translate.
         model: the alias the client asked for.
         stream: whether the client wants SSE.
+        drop_unsupported: set by the gateway from the alias: adapters leave out parameters the
+            target cannot honor instead of rejecting the request.
     """
 
     body: dict[str, Any]
     model: str
     stream: bool
+    drop_unsupported: bool = False
 
 
 @dataclass(slots=True)
@@ -109,9 +112,10 @@ def parse_chat(raw: bytes) -> ChatRequest:
     stream = body.get("stream") is True
     if body.get("stream_options") is not None and not stream:
         raise InvalidRequest("'stream_options' is only allowed when 'stream' is true.", param="stream_options")
-    n = body.get("n")
-    if n is not None and n < 1:
-        raise InvalidRequest("'n' must be at least 1.", param="n")
+    for key in ("n", "max_tokens", "max_completion_tokens"):
+        value = body.get(key)
+        if value is not None and value < 1:
+            raise InvalidRequest(f"'{key}' must be at least 1, got {value}.", param=key)
     return ChatRequest(body=body, model=model, stream=stream)
 
 
@@ -127,8 +131,8 @@ def parse_embeddings(raw: bytes) -> EmbeddingsRequest:
         and len(inp) > 0
         and (
             all(isinstance(x, str) for x in inp)
-            or all(isinstance(x, int) and not isinstance(x, bool) for x in inp)
-            or all(isinstance(x, list) and x and all(isinstance(t, int) for t in x) for x in inp)
+            or all(_is_int(x) for x in inp)
+            or all(isinstance(x, list) and x and all(_is_int(t) for t in x) for x in inp)
         )
     )
     if not ok:
@@ -137,7 +141,7 @@ def parse_embeddings(raw: bytes) -> EmbeddingsRequest:
             "or an array of token-id arrays.",
             param="input",
         )
-    if "encoding_format" in body and body["encoding_format"] not in ("float", "base64"):
+    if body.get("encoding_format") not in (None, "float", "base64"):
         raise InvalidRequest("'encoding_format' must be 'float' or 'base64'.", param="encoding_format")
     dims = body.get("dimensions")
     if dims is not None and (not isinstance(dims, int) or isinstance(dims, bool) or dims < 1):
@@ -150,7 +154,8 @@ def _model(body: dict[str, Any]) -> str:
     if model is None:
         raise InvalidRequest("Missing required parameter: 'model'.", param="model", code="missing_required_parameter")
     if not isinstance(model, str) or not model:
-        raise InvalidRequest(f"'model' must be a non-empty string, got {_json_type(model)}.", param="model")
+        got = "an empty string" if model == "" else _json_type(model)
+        raise InvalidRequest(f"'model' must be a non-empty string, got {got}.", param="model")
     return model
 
 
@@ -171,6 +176,10 @@ def _check_message(i: int, message: object) -> None:
             f"'{param}.content' must be a string or an array of content parts, got {_json_type(content)}.",
             param=f"{param}.content",
         )
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _json_type(value: object) -> str:

@@ -1,12 +1,20 @@
-r"""Server-sent events as OpenAI frames them: ``data: <json>\\n\\n`` and a final ``data: [DONE]``."""
+r"""Server-sent events: encoding OpenAI's frames, and one incremental decoder for every vendor.
+
+OpenAI frames a stream as ``data: <json>\n\n`` events ended by ``data: [DONE]``; Anthropic and
+OpenAI's Responses API add an ``event:`` line; Gemini sends bare ``data:`` events. The decoder
+follows the WHATWG rules (``\n``, ``\r\n`` or ``\r`` line ends, multi-line ``data``, comments,
+a BOM) and takes bytes in whatever pieces the socket gives.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-__all__ = ["DONE", "encode_event", "error_event"]
+__all__ = ["DONE", "SSEDecoder", "SSEEvent", "encode_event", "encode_named_event", "error_event", "iter_events"]
 
 DONE = b"data: [DONE]\n\n"
 
@@ -16,6 +24,96 @@ def encode_event(payload: dict[str, Any]) -> bytes:
     return b"data: " + orjson.dumps(payload) + b"\n\n"
 
 
+def encode_named_event(event: str, payload: dict[str, Any]) -> bytes:
+    """An ``event:`` + ``data:`` pair, as Anthropic and the Responses API frame theirs."""
+    return b"event: " + event.encode() + b"\ndata: " + orjson.dumps(payload) + b"\n\n"
+
+
 def error_event(error: dict[str, Any]) -> bytes:
     """The event that ends a failed OpenAI stream; the ``openai`` SDK raises ``APIError`` on it."""
     return encode_event(error)
+
+
+@dataclass(frozen=True, slots=True)
+class SSEEvent:
+    """One dispatched event: its ``event:`` name (``message`` if none) and joined ``data:`` lines."""
+
+    event: str
+    data: str
+
+    def json(self) -> Any:
+        return orjson.loads(self.data)
+
+
+class SSEDecoder:
+    """Incremental decoder: ``feed(bytes)`` returns the events completed by those bytes."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._event = ""
+        self._data: list[str] = []
+        self._started = False
+
+    def feed(self, chunk: bytes) -> list[SSEEvent]:
+        buffer = self._buffer + chunk
+        if not self._started:
+            if len(buffer) < 3 and b"\xef\xbb\xbf".startswith(buffer):
+                self._buffer = buffer  # could still be a byte-order mark
+                return []
+            self._started = True
+            if buffer.startswith(b"\xef\xbb\xbf"):
+                buffer = buffer[3:]
+        events: list[SSEEvent] = []
+        start = 0
+        size = len(buffer)
+        while start < size:
+            nl = buffer.find(b"\n", start)
+            cr = buffer.find(b"\r", start, nl if nl != -1 else size)
+            if cr != -1:
+                if cr + 1 == size:
+                    break  # a lone \r at the end may be the first half of \r\n: wait for more
+                end, after = cr, cr + 2 if buffer[cr + 1 : cr + 2] == b"\n" else cr + 1
+            elif nl != -1:
+                end, after = nl, nl + 1
+            else:
+                break
+            self._line(buffer[start:end].decode("utf-8", "replace"), events)
+            start = after
+        self._buffer = buffer[start:]
+        return events
+
+    def _line(self, line: str, events: list[SSEEvent]) -> None:
+        if not line:
+            if self._data:
+                events.append(SSEEvent(self._event or "message", "\n".join(self._data)))
+            self._event = ""
+            self._data = []
+            return
+        if line.startswith(":"):
+            return
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+
+    def flush(self) -> list[SSEEvent]:
+        """Events left when the stream ends without a final blank line."""
+        events: list[SSEEvent] = []
+        if self._buffer:
+            self._line(self._buffer.decode("utf-8", "replace"), events)
+            self._buffer = b""
+        self._line("", events)
+        return events
+
+
+async def iter_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[SSEEvent]:
+    """Decode a byte stream into events."""
+    decoder = SSEDecoder()
+    async for chunk in chunks:
+        for event in decoder.feed(chunk):
+            yield event
+    for event in decoder.flush():
+        yield event

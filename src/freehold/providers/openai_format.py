@@ -1,0 +1,115 @@
+"""Builders for the canonical (OpenAI Chat Completions) answer shapes.
+
+Adapters for vendors with their own wire format translate *into* these shapes; keeping the
+envelope in one place means every adapter's output parses with the ``openai`` SDK's own types.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from freehold.errors import InvalidRequest
+from freehold.ids import new_id
+from freehold.schemas.chat import ChatRequest
+from freehold.transport.sse import DONE, encode_event
+
+__all__ = [
+    "REASONING_BUDGETS",
+    "ChunkWriter",
+    "completion",
+    "new_completion_id",
+    "reject_or_drop",
+    "usage",
+]
+
+# reasoning_effort → a token budget, for vendors that take a budget (Anthropic thinking, Gemini
+# thinkingBudget). Anthropic's minimum budget is 1024.
+REASONING_BUDGETS: dict[str, int] = {"minimal": 1024, "low": 2048, "medium": 8192, "high": 24576}
+
+
+def new_completion_id() -> str:
+    return "chatcmpl-" + new_id()
+
+
+def usage(
+    prompt_tokens: int, completion_tokens: int, *, cached_tokens: int = 0, reasoning_tokens: int = 0
+) -> dict[str, Any]:
+    """OpenAI's usage object; ``prompt_tokens`` includes cached ones, ``completion_tokens`` reasoning ones."""
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": cached_tokens, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": reasoning_tokens,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
+def completion(
+    model: str, choices: list[dict[str, Any]], usage_: dict[str, Any] | None, *, completion_id: str | None = None
+) -> dict[str, Any]:
+    """A ``chat.completion`` object. Each choice: ``{"index", "message", "finish_reason", "logprobs"}``."""
+    return {
+        "id": completion_id or new_completion_id(),
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": choices,
+        "usage": usage_,
+        "system_fingerprint": None,
+    }
+
+
+class ChunkWriter:
+    """Encodes ``chat.completion.chunk`` events for one stream, sharing id, model and timestamp.
+
+    With ``include_usage`` (the client's ``stream_options.include_usage``) every chunk carries
+    ``"usage": null`` and ``usage()`` emits the final ``choices: []`` chunk, as OpenAI does.
+    """
+
+    def __init__(self, model: str, include_usage: bool, completion_id: str | None = None) -> None:
+        self._base: dict[str, Any] = {
+            "id": completion_id or new_completion_id(),
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": model,
+            "system_fingerprint": None,
+        }
+        self.include_usage = include_usage
+        if include_usage:
+            self._base["usage"] = None
+
+    def delta(self, delta: dict[str, Any], finish_reason: str | None = None, index: int = 0) -> bytes:
+        choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+        return encode_event({**self._base, "choices": [choice]})
+
+    def usage(self, usage_: dict[str, Any]) -> bytes:
+        """The final usage chunk, or nothing when the client did not ask for it."""
+        if not self.include_usage:
+            return b""
+        return encode_event({**self._base, "choices": [], "usage": usage_})
+
+    @staticmethod
+    def done() -> bytes:
+        return DONE
+
+
+def reject_or_drop(request: ChatRequest, param: str, model: str, why: str) -> None:
+    """Handle a parameter the target cannot honor.
+
+    Returns (the caller then leaves the parameter out) if the alias opted in to dropping;
+    otherwise raises a 400 naming the parameter and the model.
+    """
+    if request.drop_unsupported:
+        return
+    raise InvalidRequest(
+        f"'{param}' is not supported by model '{model}': {why}. Remove it, or set "
+        "'drop_unsupported_params: true' on the alias to have the gateway drop it.",
+        param=param,
+        code="unsupported_parameter",
+    )
