@@ -17,7 +17,15 @@ from typing import Protocol, runtime_checkable
 
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
 
-__all__ = ["Capabilities", "ChatProvider", "Completion", "EmbeddingsProvider", "Lifecycle", "StreamResponse"]
+__all__ = [
+    "Capabilities",
+    "ChatProvider",
+    "Completion",
+    "EmbeddingsProvider",
+    "Lifecycle",
+    "StreamResponse",
+    "TokenCounter",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,13 @@ class EmbeddingsProvider(Protocol):
     """A deployment that also answers embeddings."""
 
     async def embed(self, request: EmbeddingsRequest) -> Completion: ...
+
+
+@runtime_checkable
+class TokenCounter(Protocol):
+    """A deployment whose vendor counts prompt tokens exactly (Anthropic's ``count_tokens``)."""
+
+    async def count_tokens(self, request: ChatRequest) -> int: ...
 
 
 @runtime_checkable
