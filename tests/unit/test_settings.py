@@ -1,0 +1,129 @@
+"""Process settings: flags > FREEHOLD_* environment > file ``server:`` section > default."""
+
+from __future__ import annotations
+
+import pytest
+
+from freehold.config.model import ServerSection
+from freehold.errors import ConfigError
+from freehold.settings import SETTINGS, Settings, resolve_settings
+
+
+def test_defaults() -> None:
+    s = resolve_settings(environ={})
+    assert s == Settings()
+    assert (s.host, s.port, s.workers, s.log_level, s.access_log) == ("127.0.0.1", 8080, 1, "info", False)
+    assert s.master_key is None
+
+
+def test_file_beats_default() -> None:
+    s = resolve_settings(section=ServerSection(port=9000, log_level="debug"), environ={})
+    assert (s.port, s.log_level, s.host) == (9000, "debug", "127.0.0.1")
+
+
+def test_env_beats_file() -> None:
+    s = resolve_settings(section=ServerSection(port=9000, host="0.0.0.0"), environ={"FREEHOLD_PORT": "9100"})
+    assert s.port == 9100
+    assert s.host == "0.0.0.0"
+
+
+def test_flag_beats_env_and_file() -> None:
+    s = resolve_settings(
+        flags={"port": 9200, "host": None},
+        section=ServerSection(port=9000, host="10.0.0.1"),
+        environ={"FREEHOLD_PORT": "9100", "FREEHOLD_HOST": "10.0.0.2"},
+    )
+    assert s.port == 9200
+    assert s.host == "10.0.0.2"  # a None flag means "not given"
+
+
+def test_false_flag_is_a_value() -> None:
+    s = resolve_settings(flags={"access_log": False}, environ={"FREEHOLD_ACCESS_LOG": "true"})
+    assert s.access_log is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("1", True), ("TRUE", True), ("yes", True), ("on", True), ("0", False), ("off", False)]
+)
+def test_env_booleans(text: str, expected: bool) -> None:
+    assert resolve_settings(environ={"FREEHOLD_ACCESS_LOG": text}).access_log is expected
+
+
+def test_env_log_level_is_normalised() -> None:
+    assert resolve_settings(environ={"FREEHOLD_LOG_LEVEL": "WARNING"}).log_level == "warning"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("FREEHOLD_PORT", "eighty", "FREEHOLD_PORT: must be a whole number from 1 to 65535"),
+        ("FREEHOLD_PORT", "70000", "FREEHOLD_PORT: must be a whole number from 1 to 65535"),
+        ("FREEHOLD_PORT", "0", "FREEHOLD_PORT: must be a whole number from 1 to 65535"),
+        ("FREEHOLD_WORKERS", "0", "FREEHOLD_WORKERS: must be a whole number from 1 to 64"),
+        ("FREEHOLD_MAX_BODY_BYTES", "-1", "FREEHOLD_MAX_BODY_BYTES: must be a whole number"),
+        ("FREEHOLD_ACCESS_LOG", "maybe", "FREEHOLD_ACCESS_LOG: must be true or false"),
+        ("FREEHOLD_LOG_LEVEL", "verbose", "FREEHOLD_LOG_LEVEL: must be one of debug, info, warning, error"),
+    ],
+)
+def test_bad_env_value_names_the_variable(name: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve_settings(environ={name: value})
+    (line,) = info.value.problems
+    assert line.startswith(message)
+
+
+def test_all_bad_env_values_reported_together() -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve_settings(environ={"FREEHOLD_PORT": "x", "FREEHOLD_WORKERS": "y"})
+    assert [p.split(":")[0] for p in info.value.problems] == ["FREEHOLD_PORT", "FREEHOLD_WORKERS"]
+
+
+def test_bad_env_value_even_when_file_sets_it() -> None:
+    with pytest.raises(ConfigError):
+        resolve_settings(section=ServerSection(port=9000), environ={"FREEHOLD_PORT": "x"})
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"log_level": "verbose"}, "--log-level: must be one of"),
+        ({"port": 0}, "--port: must be a whole number from 1 to 65535"),
+        ({"workers": 100}, "--workers: must be a whole number from 1 to 64"),
+    ],
+)
+def test_bad_flag_names_the_flag(flags: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve_settings(flags=flags, environ={})
+    (line,) = info.value.problems
+    assert line.startswith(message)
+
+
+def test_flag_log_level_is_normalised() -> None:
+    assert resolve_settings(flags={"log_level": "DEBUG"}, environ={}).log_level == "debug"
+
+
+def test_master_key_only_from_env() -> None:
+    s = resolve_settings(flags={"master_key": "flag"}, section=ServerSection(), environ={"FREEHOLD_MASTER_KEY": "mk"})
+    assert s.master_key == "mk"
+    assert resolve_settings(environ={"FREEHOLD_MASTER_KEY": ""}).master_key is None
+
+
+def test_master_key_not_in_repr() -> None:
+    s = resolve_settings(environ={"FREEHOLD_MASTER_KEY": "sk-master-DISTINCTIVE-91b2"})
+    assert "sk-master-DISTINCTIVE-91b2" not in repr(s)
+    assert "sk-master-DISTINCTIVE-91b2" not in str(s)
+
+
+def test_os_environ_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FREEHOLD_PORT", "8181")
+    assert resolve_settings().port == 8181
+
+
+def test_registry_matches_settings_and_section() -> None:
+    names = {s.name for s in SETTINGS}
+    assert names <= set(Settings.__dataclass_fields__)
+    assert names == set(ServerSection.model_fields)
+    for setting in SETTINGS:
+        assert setting.env == "FREEHOLD_" + setting.name.upper()
+        assert getattr(Settings(), setting.name) == setting.default
+        assert setting.doc
