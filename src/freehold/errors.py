@@ -244,6 +244,8 @@ class AllCandidatesFailed(FreeholdError):
     """Every candidate deployment failed; carries the most telling of their errors."""
 
     def __init__(self, alias: str, errors: list[ProviderError]) -> None:
+        if not errors:
+            raise ValueError("AllCandidatesFailed needs at least one error")
         last = most_telling(errors)
         tried = ", ".join(e.deployment for e in errors)
         super().__init__(

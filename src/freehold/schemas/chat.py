@@ -116,6 +116,8 @@ def parse_chat(raw: bytes) -> ChatRequest:
         value = body.get(key)
         if value is not None and value < 1:
             raise InvalidRequest(f"'{key}' must be at least 1, got {value}.", param=key)
+    if (body.get("n") or 1) > 128:  # OpenAI's own cap; also bounds the work one request can ask for
+        raise InvalidRequest(f"'n' must be at most 128, got {body['n']}.", param="n")
     return ChatRequest(body=body, model=model, stream=stream)
 
 

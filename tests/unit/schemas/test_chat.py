@@ -312,3 +312,16 @@ def test_embeddings_bad_dimensions(dims: Any) -> None:
 def test_embeddings_keep_unknown_fields() -> None:
     raw = emb(input="x", dimensions=64, user="u", vendor_opt={"a": [1]})
     assert parse_embeddings(raw).body == orjson.loads(raw)
+
+
+def test_n_is_capped_at_128() -> None:
+    import pytest as _pytest
+
+    from freehold.errors import InvalidRequest
+    from freehold.schemas.chat import parse_chat
+
+    body = b'{"model": "m", "messages": [{"role": "user", "content": "x"}], "n": 129}'
+    with _pytest.raises(InvalidRequest) as info:
+        parse_chat(body)
+    assert info.value.param == "n"
+    assert parse_chat(body.replace(b"129", b"128")).body["n"] == 128
