@@ -15,7 +15,7 @@ FreeholdError
 │   ├── ProviderConnectError   502
 │   ├── ProviderRateLimited    429  retryable, keeps Retry-After
 │   ├── ProviderUnavailable    5xx  retryable
-│   ├── ProviderAuthError      401 from upstream: the gateway's credential is wrong
+│   ├── ProviderAuthError      502  upstream refused the gateway's credential (not the client's)
 │   ├── QuotaExhausted         429 insufficient_quota: not a rate limit, never retried
 │   ├── ModelUnavailable       403/404: model withdrawn or behind an access program
 │   ├── ProviderRejected       other 4xx: the upstream refused this request
@@ -156,6 +156,8 @@ class ProviderError(FreeholdError):
     error_type = "upstream_error"
     code = "upstream_error"
     fallback_ok = True
+    keeps_upstream_status = True
+    """The client sees the upstream's status (a 429 stays a 429) unless a subclass says otherwise."""
 
     def __init__(
         self,
@@ -168,7 +170,8 @@ class ProviderError(FreeholdError):
         code: str | None = None,
         error_type: str | None = None,
     ) -> None:
-        status = upstream_status if upstream_status is not None and upstream_status >= 400 else None
+        keep = self.keeps_upstream_status and upstream_status is not None and upstream_status >= 400
+        status = upstream_status if keep else None
         super().__init__(message, param=param, code=code, status=status, retry_after=retry_after)
         self.deployment = deployment
         self.upstream_status = upstream_status
@@ -203,8 +206,16 @@ class ProviderUnavailable(ProviderError):
 
 
 class ProviderAuthError(ProviderError):
-    error_type = "authentication_error"
+    """The upstream refused the gateway's own credential.
+
+    Rendered as 502, not the upstream's 401/403: the client's key is fine, and a 401 would make
+    SDKs tell the application its key is wrong. The message names the deployment at fault.
+    """
+
+    status = 502
+    error_type = "upstream_auth_error"
     code = "upstream_auth_failed"
+    keeps_upstream_status = False
 
 
 class QuotaExhausted(ProviderError):

@@ -180,7 +180,9 @@ def test_upstream_context_length_passes_param_and_code(client: openai.OpenAI) ->
 
 def test_upstream_auth_failure_never_leaks_the_key(http: httpx.Client) -> None:
     resp = http.post("/v1/chat/completions", json={"model": "error-401", "messages": MESSAGES})
-    err = error_of(resp, 401)
+    # 502, not 401: the client's own key is fine; the gateway's upstream credential is not.
+    err = error_of(resp, 502)
+    assert err["type"] == "upstream_auth_error"
     assert err["code"] == "upstream_auth_failed"
     assert "error-401" in err["message"]  # names the deployment at fault
     assert EXPECTED_KEY not in resp.text and "sk-upstr" not in resp.text and MASTER_KEY not in resp.text

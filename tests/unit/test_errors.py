@@ -46,7 +46,7 @@ PROVIDER_ERRORS = [
     (ProviderConnectError, 502, "upstream_error", "upstream_unreachable", True, True),
     (ProviderRateLimited, 429, "rate_limit_error", "rate_limit_exceeded", True, True),
     (ProviderUnavailable, 503, "server_error", "upstream_unavailable", True, True),
-    (ProviderAuthError, 502, "authentication_error", "upstream_auth_failed", False, True),
+    (ProviderAuthError, 502, "upstream_auth_error", "upstream_auth_failed", False, True),
     (QuotaExhausted, 429, "insufficient_quota", "insufficient_quota", False, True),
     (ModelUnavailable, 502, "invalid_request_error", "model_not_found", False, True),
     (ProviderRejected, 400, "invalid_request_error", "upstream_error", False, False),

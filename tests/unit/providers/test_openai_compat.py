@@ -124,7 +124,8 @@ def test_401_is_an_auth_error() -> None:
     e = err(401, openai_error("Incorrect API key provided", "invalid_request_error", None, "invalid_api_key"))
     assert type(e) is ProviderAuthError
     assert e.retryable is False and e.fallback_ok is True
-    assert e.error_type == "authentication_error"
+    assert e.error_type == "upstream_auth_error"
+    assert e.status == 502 and e.upstream_status == 401  # the client's own key is not at fault
 
 
 @pytest.mark.parametrize("status", [403, 404])
