@@ -10,7 +10,8 @@ __all__ = ["DeploymentBase", "StrictModel", "Timeout"]
 class StrictModel(BaseModel):
     """Frozen, and rejects unknown keys so that typos fail at start-up instead of being ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Attribute docstrings become field descriptions: docs/providers.md lists them.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Timeout(StrictModel):

@@ -30,11 +30,23 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Capabilities:
-    """What a deployment can do; the gateway filters candidates on it."""
+    """What a provider type can do; the gateway filters candidates on it and docs/providers.md shows it.
+
+    For pass-through providers (``openai`` and its presets) the request-level abilities (tools,
+    vision, structured output, reasoning) are the upstream model's: the gateway forwards them.
+    """
 
     chat: bool = True
     streaming: bool = True
     embeddings: bool = False
+    tools: bool = True
+    vision: bool = False
+    json_schema: bool = False
+    """``response_format: json_schema`` is honored natively (otherwise a 400 naming it)."""
+    reasoning: bool = False
+    """``reasoning_effort`` is translated, and reasoning text comes back as ``reasoning_content``."""
+    token_count: bool = False
+    """The vendor counts prompt tokens exactly (``TokenCounter``)."""
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import orjson
 from pydantic import Field, SecretStr, field_validator
 
-from freehold.config.common import DeploymentBase
+from freehold.config.common import DeploymentBase, Timeout
 from freehold.config.secrets import SecretRef
 from freehold.errors import (
     ContextWindowExceeded,
@@ -31,11 +31,20 @@ from freehold.errors import (
     QuotaExhausted,
 )
 from freehold.providers.base import Capabilities, Completion, StreamResponse
+from freehold.providers.params import ParamRules, rules_for
 from freehold.redact import redact
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
 from freehold.transport.http import HttpClient, client_timeout, iter_body, read_body
 
-__all__ = ["OpenAICompatProvider", "OpenAIDeployment", "parse_error", "parse_retry_after", "to_upstream"]
+__all__ = [
+    "OpenAICompatProvider",
+    "OpenAIDeployment",
+    "classify_error",
+    "error_fields",
+    "parse_error",
+    "parse_retry_after",
+    "to_upstream",
+]
 
 
 class OpenAIDeployment(DeploymentBase):
@@ -86,7 +95,7 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
         return max(when.timestamp() - time.time(), 0.0)
 
 
-def _error_fields(raw: bytes) -> dict[str, Any]:
+def error_fields(raw: bytes) -> dict[str, Any]:
     """The error object of an OpenAI-style body, tolerating vLLM's flat and FastAPI's ``detail`` shapes."""
     try:
         data = orjson.loads(raw)
@@ -109,7 +118,13 @@ def parse_error(
     status: int, raw: bytes, headers: Mapping[str, str], deployment: str, secrets: tuple[str, ...] = ()
 ) -> ProviderError:
     """Classify an upstream error response by status and structured fields (never by message text)."""
-    fields = _error_fields(raw)
+    return classify_error(status, error_fields(raw), headers, deployment, secrets)
+
+
+def classify_error(
+    status: int, fields: Mapping[str, Any], headers: Mapping[str, str], deployment: str, secrets: tuple[str, ...] = ()
+) -> ProviderError:
+    """``parse_error`` on an already-decoded error object (for vendors that adjust the fields first)."""
     message = redact(str(fields.get("message") or f"HTTP {status}"), secrets)
     code = fields.get("code") if isinstance(fields.get("code"), str) else None
     param = fields.get("param") if isinstance(fields.get("param"), str) else None
@@ -143,44 +158,78 @@ def _passed_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 class OpenAICompatProvider:
-    """Adapter for one OpenAI-compatible deployment, sending through the shared client."""
+    """Adapter for one OpenAI-compatible deployment, sending through the shared client.
 
-    capabilities = Capabilities(chat=True, streaming=True, embeddings=True)
+    Vendors that differ only in URLs and auth headers (Azure) subclass it: their ``__init__``
+    computes both and calls ``_setup``, and they may swap ``_parse_error``.
+    """
+
+    capabilities = Capabilities(embeddings=True, vision=True, json_schema=True, reasoning=True)
+    _parse_error = staticmethod(parse_error)
 
     def __init__(self, name: str, config: OpenAIDeployment, http: HttpClient) -> None:
-        self.name = name
-        self.model = config.model
-        self._http = http
-        self._chat_url = config.api_base + "/chat/completions"
-        self._embeddings_url = config.api_base + "/embeddings"
-        self._timeout = client_timeout(config.timeout)
-        self._headers = {"Content-Type": "application/json", **config.headers}
+        headers = {"Content-Type": "application/json", **config.headers}
         key: SecretStr | None = config.api_key  # type: ignore[assignment]  # resolved by the validator
-        self._secrets: tuple[str, ...] = ()
+        secrets: tuple[str, ...] = ()
         if key is not None:
-            self._headers["Authorization"] = "Bearer " + key.get_secret_value()
-            self._secrets = (key.get_secret_value(),)
+            headers["Authorization"] = "Bearer " + key.get_secret_value()
+            secrets = (key.get_secret_value(),)
+        self._setup(
+            name,
+            config.model,
+            http,
+            config.timeout,
+            chat_url=config.api_base + "/chat/completions",
+            embeddings_url=config.api_base + "/embeddings",
+            headers=headers,
+            secrets=secrets,
+        )
+
+    def _setup(
+        self,
+        name: str,
+        model: str,
+        http: HttpClient,
+        timeout: Timeout,
+        *,
+        chat_url: str,
+        embeddings_url: str,
+        headers: dict[str, str],
+        secrets: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.model = model
+        self._http = http
+        self._chat_url = chat_url
+        self._embeddings_url = embeddings_url
+        self._timeout = client_timeout(timeout)
+        self._headers = headers
+        self._secrets = secrets
+        # Catalog lookup once per deployment; None (no quirks) keeps the per-request cost to one test.
+        self._params: ParamRules | None = rules_for(model)
 
     async def chat(self, request: ChatRequest) -> Completion:
-        return await self._post_whole(self._chat_url, to_upstream(request.body, self.model))
+        params = self._params
+        body = to_upstream(request.body if params is None else params.apply(request), self.model)
+        return await self._post_whole(self._chat_url, body)
 
     async def embed(self, request: EmbeddingsRequest) -> Completion:
         return await self._post_whole(self._embeddings_url, to_upstream(request.body, self.model))
 
     async def chat_stream(self, request: ChatRequest) -> StreamResponse:
-        resp = await self._http.post(
-            self._chat_url, to_upstream(request.body, self.model), self._headers, self._timeout, self.name
-        )
+        params = self._params
+        body = to_upstream(request.body if params is None else params.apply(request), self.model)
+        resp = await self._http.post(self._chat_url, body, self._headers, self._timeout, self.name)
         if resp.status != 200:
             raw = await read_body(resp, self.name)
-            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+            raise self._parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         return StreamResponse(self._relay(iter_body(resp, self.name)), _passed_headers(resp.headers))
 
     async def _post_whole(self, url: str, body: bytes) -> Completion:
         resp = await self._http.post(url, body, self._headers, self._timeout, self.name)
         raw = await read_body(resp, self.name)
         if resp.status != 200:
-            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+            raise self._parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         try:
             valid = isinstance(orjson.loads(raw), dict)
         except orjson.JSONDecodeError:

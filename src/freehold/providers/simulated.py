@@ -170,7 +170,7 @@ def _chosen_tool(body: dict[str, Any]) -> dict[str, Any] | None:
 class SimulatedProvider:
     """Adapter for a simulated deployment."""
 
-    capabilities = Capabilities(chat=True, streaming=True, embeddings=True)
+    capabilities = Capabilities(embeddings=True, json_schema=True)
 
     def __init__(self, name: str, config: SimulatedDeployment) -> None:
         self.name = name

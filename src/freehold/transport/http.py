@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
 
 import aiohttp
+from yarl import URL
 
 from freehold.config.common import Timeout
 from freehold.errors import (
@@ -86,13 +87,15 @@ class HttpClient:
 
     async def post(
         self,
-        url: str,
+        url: str | URL,
         body: bytes,
         headers: Mapping[str, str],
         timeout: aiohttp.ClientTimeout,
         deployment: str,
     ) -> aiohttp.ClientResponse:
         """Send a POST and return once the status line and headers are in.
+
+        ``url`` may be a pre-encoded ``yarl.URL`` when its exact bytes matter (a signed path).
 
         The caller owns the response and must read or release it.
         """
@@ -105,7 +108,7 @@ class HttpClient:
             raise map_transport_error(exc, deployment) from exc
 
     async def get(
-        self, url: str, headers: Mapping[str, str], timeout: aiohttp.ClientTimeout, deployment: str
+        self, url: str | URL, headers: Mapping[str, str], timeout: aiohttp.ClientTimeout, deployment: str
     ) -> aiohttp.ClientResponse:
         session = self._session
         if session is None:

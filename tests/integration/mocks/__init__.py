@@ -1,0 +1,1 @@
+"""Loopback mocks of vendor APIs, one module per vendor."""
