@@ -1,0 +1,12 @@
+"""Provider ``gemini``: Google's Generative Language API (the Gemini API), with API-key auth.
+
+Chat goes to ``/v1beta/models/{model}:generateContent`` and ``:streamGenerateContent?alt=sse``;
+embeddings to ``:embedContent`` (one input) and ``:batchEmbedContents`` (several). The package
+holds, in order: ``config`` (the deployment model), ``wire`` (the vendor's types), the pure
+translations (``translate``, ``stream``, ``embed``, ``errors``), and ``adapter``.
+"""
+
+from freehold.providers.gemini.adapter import GeminiProvider
+from freehold.providers.gemini.config import GeminiDeployment
+
+__all__ = ["GeminiDeployment", "GeminiProvider"]

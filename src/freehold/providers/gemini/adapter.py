@@ -1,0 +1,128 @@
+"""The ``gemini`` adapter: translation (``translate``, ``stream``, ``embed``) sent through the shared client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import orjson
+from pydantic import SecretStr
+
+from freehold.errors import ProviderResponseInvalid
+from freehold.providers.base import Capabilities, Completion, StreamResponse
+from freehold.providers.gemini.config import GeminiDeployment
+from freehold.providers.gemini.embed import embed_request, embed_response
+from freehold.providers.gemini.errors import parse_error
+from freehold.providers.gemini.stream import StreamTranslator
+from freehold.providers.gemini.translate import from_upstream, to_upstream
+from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
+from freehold.transport.http import HttpClient, client_timeout, iter_body, read_body
+from freehold.transport.sse import SSEEvent, iter_events
+
+__all__ = ["GeminiProvider"]
+
+
+class GeminiProvider:
+    """Adapter for one Gemini API deployment."""
+
+    capabilities = Capabilities(embeddings=True, vision=True, json_schema=True, reasoning=True)
+
+    def __init__(self, name: str, config: GeminiDeployment, http: HttpClient) -> None:
+        self.name = name
+        self.model = config.model
+        self._http = http
+        self._base = f"{config.api_base}/v1beta/models/{config.model}"
+        self._timeout = client_timeout(config.timeout)
+        self._safety = config.safety_settings
+        key: SecretStr = config.api_key  # type: ignore[assignment]  # resolved by the validator
+        # The key travels in a header, never in the URL, so no access log or error message can show it.
+        self._headers = {"Content-Type": "application/json", "x-goog-api-key": key.get_secret_value()}
+        self._secrets = (key.get_secret_value(),)
+
+    async def chat(self, request: ChatRequest) -> Completion:
+        body = orjson.dumps(to_upstream(request, self.model, self._safety))
+        data = await self._post_json(self._base + ":generateContent", body)
+        return Completion(orjson.dumps(from_upstream(data, self.model, self.name)))
+
+    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+        body = orjson.dumps(to_upstream(request, self.model, self._safety))
+        url = self._base + ":streamGenerateContent?alt=sse"
+        resp = await self._http.post(url, body, self._headers, self._timeout, self.name)
+        if resp.status != 200:
+            raw = await read_body(resp, self.name)
+            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        include_usage = bool((request.body.get("stream_options") or {}).get("include_usage"))
+        translator = StreamTranslator(self.model, include_usage, self.name)
+        chunks = iter_body(resp, self.name)
+        events = iter_events(chunks)
+        try:
+            # Read up to the first event, so that a blocked prompt or an immediate error is raised
+            # before the client's stream starts and the gateway can still fall back.
+            first = await anext(events, None)
+            head = translator.feed(self._decode(first)) if first is not None else []
+        except BaseException:
+            await _close(events, chunks)
+            raise
+        return StreamResponse(self._relay(head, first is None, events, chunks, translator))
+
+    async def _relay(
+        self,
+        head: list[bytes],
+        ended: bool,
+        events: AsyncIterator[SSEEvent],
+        chunks: AsyncIterator[bytes],
+        translator: StreamTranslator,
+    ) -> AsyncIterator[bytes]:
+        try:
+            for chunk in head:
+                yield chunk
+            if not ended:
+                async for event in events:
+                    for chunk in translator.feed(self._decode(event)):
+                        yield chunk
+            for chunk in translator.finish():
+                if chunk:
+                    yield chunk
+        finally:
+            await _close(events, chunks)
+
+    def _decode(self, event: SSEEvent) -> dict[str, Any]:
+        try:
+            data = event.json()
+        except orjson.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            raise ProviderResponseInvalid(
+                f"Upstream deployment '{self.name}' sent a stream event that is not a JSON object.",
+                deployment=self.name,
+            )
+        return data
+
+    async def embed(self, request: EmbeddingsRequest) -> Completion:
+        method, payload, count = embed_request(request, self.model)
+        data = await self._post_json(f"{self._base}:{method}", orjson.dumps(payload))
+        as_base64 = request.body.get("encoding_format") == "base64"
+        return Completion(orjson.dumps(embed_response(data, method, count, self.model, self.name, as_base64)))
+
+    async def _post_json(self, url: str, body: bytes) -> dict[str, Any]:
+        resp: aiohttp.ClientResponse = await self._http.post(url, body, self._headers, self._timeout, self.name)
+        raw = await read_body(resp, self.name)
+        if resp.status != 200:
+            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            raise ProviderResponseInvalid(
+                f"Upstream deployment '{self.name}' answered 200 with a body that is not a JSON object.",
+                deployment=self.name,
+            )
+        return data
+
+
+async def _close(events: AsyncIterator[SSEEvent], chunks: AsyncIterator[bytes]) -> None:
+    """Close the decoder, then the body: an early close drops the upstream connection (cancelling generation)."""
+    await events.aclose()  # type: ignore[attr-defined]
+    await chunks.aclose()  # type: ignore[attr-defined]
