@@ -1,0 +1,28 @@
+"""Provider ``anthropic``: Anthropic's Messages API (``POST /v1/messages``).
+
+The package keeps the house order, one module per part:
+
+- ``wire``: the deployment's config (``api_base``, ``api_key`` sent as ``x-api-key``,
+  ``anthropic_version``, ``beta`` → ``anthropic-beta``) and the vendor's wire shapes;
+- ``messages``: OpenAI messages → ``system`` and alternating user/assistant turns;
+- ``translate``: the rest of the request (parameters, tools, thinking), and ``Message`` →
+  ``chat.completion``;
+- ``stream``: the stream translator (Anthropic SSE events → ``chat.completion.chunk`` events);
+- ``errors``: ``parse_error`` (status and ``error.type`` → the error tree, Retry-After);
+- ``adapter``: the thin class sending through the shared client, also a ``TokenCounter``.
+"""
+
+from freehold.providers.anthropic.adapter import AnthropicProvider
+from freehold.providers.anthropic.errors import parse_error
+from freehold.providers.anthropic.stream import StreamTranslator
+from freehold.providers.anthropic.translate import from_upstream, to_upstream
+from freehold.providers.anthropic.wire import AnthropicDeployment
+
+__all__ = [
+    "AnthropicDeployment",
+    "AnthropicProvider",
+    "StreamTranslator",
+    "from_upstream",
+    "parse_error",
+    "to_upstream",
+]

@@ -1,0 +1,112 @@
+"""The adapter: translated requests sent through the shared HTTP client, answers translated back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import aiohttp
+import orjson
+from pydantic import SecretStr
+
+from freehold.errors import ProviderResponseInvalid
+from freehold.providers.anthropic.errors import parse_error
+from freehold.providers.anthropic.stream import StreamTranslator
+from freehold.providers.anthropic.translate import COUNT_TOKENS_FIELDS, from_upstream, to_upstream
+from freehold.providers.anthropic.wire import AnthropicDeployment
+from freehold.providers.base import Capabilities, Completion, StreamResponse
+from freehold.schemas.chat import ChatRequest
+from freehold.transport.http import HttpClient, client_timeout, iter_body, read_body
+from freehold.transport.sse import iter_events
+
+__all__ = ["AnthropicProvider"]
+
+
+def _passed_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    upstream_id = headers.get("request-id")
+    return {"x-freehold-upstream-request-id": upstream_id} if upstream_id else {}
+
+
+class AnthropicProvider:
+    """Adapter for one deployment on Anthropic's Messages API; also a ``TokenCounter``."""
+
+    capabilities = Capabilities(vision=True, json_schema=True, reasoning=True, token_count=True)
+
+    def __init__(self, name: str, config: AnthropicDeployment, http: HttpClient) -> None:
+        self.name = name
+        self.model = config.model
+        self._version = config.anthropic_version
+        self._http = http
+        self._messages_url = config.api_base + "/v1/messages"
+        self._count_url = config.api_base + "/v1/messages/count_tokens"
+        self._timeout = client_timeout(config.timeout)
+        key: SecretStr = config.api_key  # type: ignore[assignment]  # resolved by the validator
+        self._secrets = (key.get_secret_value(),)
+        self._headers = {
+            "content-type": "application/json",
+            "x-api-key": key.get_secret_value(),
+            "anthropic-version": config.anthropic_version,
+        }
+        if config.beta:
+            self._headers["anthropic-beta"] = ",".join(config.beta)
+
+    async def chat(self, request: ChatRequest) -> Completion:
+        resp, raw = await self._post_whole(self._messages_url, to_upstream(request, self.model, self._version))
+        body = orjson.dumps(from_upstream(self._json_object(raw), self.name))
+        return Completion(body, _passed_headers(resp.headers))
+
+    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+        body = {**to_upstream(request, self.model, self._version), "stream": True}
+        resp = await self._http.post(self._messages_url, orjson.dumps(body), self._headers, self._timeout, self.name)
+        if resp.status != 200:
+            raw = await read_body(resp, self.name)
+            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        options = request.body.get("stream_options") or {}
+        translator = StreamTranslator(self.name, bool(options.get("include_usage")), self._secrets)
+        return StreamResponse(self._translate(resp, translator), _passed_headers(resp.headers))
+
+    async def count_tokens(self, request: ChatRequest) -> int:
+        """Prompt tokens of ``request`` as the model counts them (``POST /v1/messages/count_tokens``)."""
+        body = {k: v for k, v in to_upstream(request, self.model, self._version).items() if k in COUNT_TOKENS_FIELDS}
+        _, raw = await self._post_whole(self._count_url, body)
+        count = self._json_object(raw).get("input_tokens")
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise ProviderResponseInvalid(
+                f"Upstream deployment '{self.name}' answered count_tokens without 'input_tokens'.", deployment=self.name
+            )
+        return count
+
+    async def _post_whole(self, url: str, body: dict[str, Any]) -> tuple[aiohttp.ClientResponse, bytes]:
+        resp = await self._http.post(url, orjson.dumps(body), self._headers, self._timeout, self.name)
+        raw = await read_body(resp, self.name)
+        if resp.status != 200:
+            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        return resp, raw
+
+    def _json_object(self, raw: bytes) -> dict[str, Any]:
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            raise ProviderResponseInvalid(
+                f"Upstream deployment '{self.name}' answered 200 with a body that is not a JSON object.",
+                deployment=self.name,
+            )
+        return data
+
+    async def _translate(self, resp: aiohttp.ClientResponse, translator: StreamTranslator) -> AsyncIterator[bytes]:
+        """Decode the vendor's SSE and yield OpenAI's; relayed event by event, never buffered."""
+        chunks = iter_body(resp, self.name)
+        events = iter_events(chunks)
+        try:
+            async for event in events:
+                out = translator.parse_event(event)
+                if out:
+                    yield out
+                if translator.finished:
+                    break
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
+            await chunks.aclose()  # type: ignore[attr-defined]
+        translator.finish()
