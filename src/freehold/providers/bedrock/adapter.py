@@ -1,0 +1,115 @@
+"""The ``bedrock`` adapter: signs, sends through the shared client, translates both ways."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+
+import aiohttp
+import orjson
+from yarl import URL
+
+from freehold.errors import ProviderResponseInvalid
+from freehold.providers.base import Capabilities, Completion, StreamResponse
+from freehold.providers.bedrock.config import BedrockDeployment
+from freehold.providers.bedrock.errors import parse_error
+from freehold.providers.bedrock.signing import Signer, model_path
+from freehold.providers.bedrock.stream import EventStreamDecoder, StreamEvent, StreamTranslator, exception_error
+from freehold.providers.bedrock.translate import from_upstream, to_upstream
+from freehold.providers.openai_format import ChunkWriter
+from freehold.schemas.chat import ChatRequest
+from freehold.transport.http import HttpClient, client_timeout, iter_body, read_body
+
+__all__ = ["BedrockProvider"]
+
+_JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+_EVENTSTREAM = {"Content-Type": "application/json", "Accept": "application/vnd.amazon.eventstream"}
+
+
+def _passed_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    upstream_id = headers.get("x-amzn-requestid")  # aiohttp's headers are case-insensitive
+    return {"x-freehold-upstream-request-id": upstream_id} if upstream_id else {}
+
+
+class BedrockProvider:
+    """Adapter for one Bedrock deployment (Converse and ConverseStream)."""
+
+    capabilities = Capabilities(vision=True, json_schema=True, reasoning=True)
+
+    def __init__(self, name: str, config: BedrockDeployment, http: HttpClient) -> None:
+        self.name = name
+        self.model = config.model
+        self._http = http
+        self._signer = Signer(config.credentials, config.region)
+        self._secrets = self._signer.secrets()
+        base = f"{config.base_url}/model/{model_path(config.model)}"
+        self._converse_url = base + "/converse"
+        self._stream_url = base + "/converse-stream"
+        self._timeout = client_timeout(config.timeout)
+
+    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> aiohttp.ClientResponse:
+        signed = await self._signer.sign_async(url, body, headers)
+        # Sent as encoded: a plain string would let yarl decode '%3A' back to ':' in the path, and
+        # the path on the wire would no longer be the one signed.
+        target = URL(url, encoded=True)  # keep %3A etc. as signed
+        return await self._http.post(target, body, signed, self._timeout, self.name)
+
+    async def chat(self, request: ChatRequest) -> Completion:
+        body = orjson.dumps(to_upstream(request, self.model))
+        resp = await self._post(self._converse_url, body, _JSON)
+        raw = await read_body(resp, self.name)
+        if resp.status != 200:
+            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = None
+        answer = from_upstream(data, self.model, self.name)
+        return Completion(orjson.dumps(answer), _passed_headers(resp.headers))
+
+    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+        body = orjson.dumps(to_upstream(request, self.model))
+        include_usage = bool((request.body.get("stream_options") or {}).get("include_usage"))
+        resp = await self._post(self._stream_url, body, _EVENTSTREAM)
+        if resp.status != 200:
+            raw = await read_body(resp, self.name)
+            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        events = self._events(iter_body(resp, self.name))
+        # Wait for the first message, so that an exception sent before any output (throttling,
+        # validation) is raised here, where the gateway may still fall back.
+        try:
+            first = await anext(events)
+        except StopAsyncIteration:
+            raise ProviderResponseInvalid(
+                f"Upstream deployment '{self.name}' answered 200 with an empty event stream.", deployment=self.name
+            ) from None
+        except BaseException:
+            await events.aclose()
+            raise
+        translator = StreamTranslator(ChunkWriter(self.model, include_usage), self.name, self._secrets)
+        return StreamResponse(self._translate(first, events, translator), _passed_headers(resp.headers))
+
+    async def _events(self, chunks: AsyncIterator[bytes]) -> AsyncGenerator[StreamEvent, None]:
+        decoder = EventStreamDecoder(self.name)
+        try:
+            async for chunk in chunks:
+                for event in decoder.feed(chunk):
+                    if event.kind != "event":
+                        raise exception_error(event, self.name, self._secrets)
+                    yield event
+        finally:
+            await chunks.aclose()  # type: ignore[attr-defined]
+
+    async def _translate(
+        self, first: StreamEvent, events: AsyncGenerator[StreamEvent, None], translator: StreamTranslator
+    ) -> AsyncIterator[bytes]:
+        try:
+            out = translator.feed(first)
+            if out:
+                yield out
+            async for event in events:
+                out = translator.feed(event)
+                if out:
+                    yield out
+            translator.finish()
+        finally:
+            await events.aclose()
