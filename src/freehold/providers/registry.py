@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from freehold.config.common import DeploymentBase
-from freehold.providers.base import ChatProvider
+from freehold.providers.anthropic import AnthropicDeployment, AnthropicProvider
+from freehold.providers.azure import AzureDeployment, AzureProvider
+from freehold.providers.base import Capabilities, ChatProvider
+from freehold.providers.bedrock import BedrockDeployment, BedrockProvider
+from freehold.providers.gemini import GeminiDeployment, GeminiProvider
 from freehold.providers.openai_compat import OpenAICompatProvider, OpenAIDeployment
+from freehold.providers.presets import preset_providers
 from freehold.providers.simulated import SimulatedDeployment, SimulatedProvider
 from freehold.transport.http import HttpClient
 
@@ -23,11 +28,19 @@ __all__ = ["PROVIDERS", "ProviderType", "build_provider"]
 class ProviderType:
     config: type[DeploymentBase]
     factory: Callable[[str, Any, HttpClient], ChatProvider]
+    capabilities: Capabilities
 
 
 PROVIDERS: dict[str, ProviderType] = {
-    "openai": ProviderType(OpenAIDeployment, lambda name, cfg, http: OpenAICompatProvider(name, cfg, http)),
-    "simulated": ProviderType(SimulatedDeployment, lambda name, cfg, http: SimulatedProvider(name, cfg)),
+    "openai": ProviderType(OpenAIDeployment, OpenAICompatProvider, OpenAICompatProvider.capabilities),
+    "simulated": ProviderType(
+        SimulatedDeployment, lambda name, cfg, http: SimulatedProvider(name, cfg), SimulatedProvider.capabilities
+    ),
+    "azure": ProviderType(AzureDeployment, AzureProvider, AzureProvider.capabilities),
+    "anthropic": ProviderType(AnthropicDeployment, AnthropicProvider, AnthropicProvider.capabilities),
+    "gemini": ProviderType(GeminiDeployment, GeminiProvider, GeminiProvider.capabilities),
+    "bedrock": ProviderType(BedrockDeployment, BedrockProvider, BedrockProvider.capabilities),
+    **preset_providers(ProviderType),
 }
 
 
