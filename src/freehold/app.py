@@ -13,9 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from freehold.api.anthropic_routes import CountTokensEndpoint, MessagesEndpoint
 from freehold.api.asgi import RequestHead
 from freehold.api.health_routes import HealthEndpoint
 from freehold.api.openai_routes import ChatCompletionsEndpoint, EmbeddingsEndpoint, ModelsEndpoint
+from freehold.api.responses_routes import ResponsesEndpoint, StoredResponseEndpoint
 from freehold.bootstrap import Runtime
 from freehold.errors import FreeholdError, MethodNotAllowed, NotFound
 
@@ -23,7 +25,10 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("freehold.app")
 
-_SERVED = "POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /health/live, GET /health/ready"
+_SERVED = (
+    "POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, POST /v1/messages/count_tokens, "
+    "POST /v1/responses, GET|DELETE /v1/responses/{id}, GET /v1/models, GET /health/live, GET /health/ready"
+)
 
 
 def _render(request: Request, exc: FreeholdError, headers: dict[str, str] | None = None) -> Response:
@@ -64,6 +69,14 @@ def create_app(runtime: Runtime) -> Starlette:
     routes = [
         Route("/v1/chat/completions", ChatCompletionsEndpoint(ctx), methods=["POST"]),
         Route("/v1/embeddings", EmbeddingsEndpoint(ctx), methods=["POST"]),
+        Route("/v1/messages", MessagesEndpoint(ctx), methods=["POST"]),
+        Route("/v1/messages/count_tokens", CountTokensEndpoint(ctx), methods=["POST"]),
+        Route("/v1/responses", ResponsesEndpoint(ctx, runtime.responses), methods=["POST"]),
+        Route(
+            "/v1/responses/{response_id}",
+            StoredResponseEndpoint(ctx, runtime.responses),
+            methods=["GET", "DELETE"],
+        ),
         Route("/v1/models", ModelsEndpoint(ctx), methods=["GET"]),
         Route("/v1/models/{model:path}", ModelsEndpoint(ctx, single=True), methods=["GET"]),
         Route("/health/live", HealthEndpoint(), methods=["GET"]),

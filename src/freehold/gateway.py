@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from freehold.errors import AllCandidatesFailed, InvalidRequest, ProviderError
-from freehold.providers.base import ChatProvider, Completion, EmbeddingsProvider, StreamResponse
+from freehold.errors import AllCandidatesFailed, InvalidRequest, ProviderError, ProviderRejected
+from freehold.providers.base import ChatProvider, Completion, EmbeddingsProvider, StreamResponse, TokenCounter
 from freehold.routing.router import Router
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
 
@@ -62,6 +62,23 @@ class Gateway:
             return p.embed(request)
 
         return await self._first_success(request.model, candidates, call)
+
+    async def count_tokens(self, request: ChatRequest) -> int | None:
+        """The exact prompt size from the deployment a request would try first, if its vendor counts.
+
+        None when that deployment cannot count or its count failed (the caller estimates then);
+        a rejection of the request itself is raised, since the client must fix it.
+        """
+        first = self._router.candidates(request.model)[0]
+        if not isinstance(first, TokenCounter):
+            return None
+        try:
+            return await first.count_tokens(request)
+        except ProviderRejected:
+            raise
+        except ProviderError as exc:
+            log.warning("token count from %s failed, the caller will estimate: %s", first.name, exc.message)
+            return None
 
     async def _first_success(
         self, alias: str, candidates: list[ChatProvider], call: Callable[[ChatProvider], Awaitable[T]]

@@ -21,12 +21,14 @@ __all__ = [
     "ASGIApp",
     "ClientGone",
     "DisconnectWatch",
+    "ErrorRenderer",
     "Receive",
     "RequestHead",
     "Scope",
     "Send",
     "error_response",
     "json_response",
+    "openai_error",
     "read_body",
 ]
 
@@ -48,10 +50,11 @@ class ClientGone(Exception):
 class RequestHead:
     """The few request headers the gateway reads, found in one pass."""
 
-    __slots__ = ("authorization", "content_length", "content_type", "request_id")
+    __slots__ = ("api_key", "authorization", "content_length", "content_type", "request_id")
 
     def __init__(self, scope: Scope) -> None:
         self.authorization: bytes | None = None
+        self.api_key: bytes | None = None  # ``x-api-key``, as the anthropic SDK sends the key
         self.content_type: bytes | None = None
         self.content_length: bytes | None = None
         request_id: bytes | None = None
@@ -64,22 +67,32 @@ class RequestHead:
                 self.content_length = value
             elif key == b"x-request-id":
                 request_id = value
+            elif key == b"x-api-key":
+                self.api_key = value
         if request_id is not None:
             text = request_id.decode("latin-1")
             self.request_id = text if valid_client_request_id(text) else new_id("req_")
         else:
             self.request_id = new_id("req_")
 
-    def check_auth(self, master_key: bytes | None) -> None:
-        """Constant-time check of ``Authorization: Bearer <key>`` when a master key is set."""
+    def check_auth(self, master_key: bytes | None, *, x_api_key: bool = False) -> None:
+        """Constant-time check of ``Authorization: Bearer <key>`` when a master key is set.
+
+        With ``x_api_key`` (Anthropic's front door) an ``x-api-key: <key>`` header is accepted too.
+        """
         if master_key is None:
             return
         auth = self.authorization
-        if not auth or auth[:7].lower() != b"bearer ":
-            raise AuthenticationFailed(
-                "Missing API key. Send it as 'Authorization: Bearer <key>' (the gateway's FREEHOLD_MASTER_KEY)."
-            )
-        if not hmac.compare_digest(auth[7:].strip(), master_key):
+        if x_api_key and self.api_key is not None:
+            given = self.api_key.strip()
+        elif auth and auth[:7].lower() == b"bearer ":
+            given = auth[7:].strip()
+        else:
+            how = "'Authorization: Bearer <key>'"
+            if x_api_key:
+                how = "'x-api-key: <key>' or " + how
+            raise AuthenticationFailed(f"Missing API key. Send it as {how} (the gateway's FREEHOLD_MASTER_KEY).")
+        if not hmac.compare_digest(given, master_key):
             raise AuthenticationFailed("Incorrect API key provided. Use the key this gateway was started with.")
 
     def check_json(self) -> None:
@@ -139,14 +152,27 @@ async def json_response(send: Send, status: int, body: bytes, headers: list[tupl
     await send({"type": "http.response.body", "body": body})
 
 
-async def error_response(send: Send, exc: FreeholdError, request_id: str) -> None:
-    """Render an error OpenAI-style and log it once (client mistakes at info, the rest at warning)."""
-    headers = base_headers(request_id)
+def openai_error(exc: FreeholdError, request_id: str) -> tuple[int, dict[str, Any], list[tuple[bytes, bytes]]]:
+    """An error as OpenAI renders it: status, body, and no extra headers."""
+    return exc.status, exc.to_openai(), []
+
+
+ErrorRenderer = Callable[[FreeholdError, str], tuple[int, dict[str, Any], list[tuple[bytes, bytes]]]]
+"""A front door's error format: ``(exc, request_id) -> (status, body, extra headers)``."""
+
+
+async def error_response(send: Send, exc: FreeholdError, request_id: str, render: ErrorRenderer = openai_error) -> None:
+    """Render an error in a front door's format (OpenAI's by default) and log it once.
+
+    Client mistakes are logged at info, the rest at warning. ``Retry-After`` is set where it applies.
+    """
+    status, body, extra = render(exc, request_id)
+    headers = base_headers(request_id) + extra
     if exc.retry_after is not None:
         headers.append((b"retry-after", str(max(1, round(exc.retry_after))).encode()))
     level = logging.INFO if exc.status < 500 else logging.WARNING
     log.log(level, "request %s failed with %d: %s", request_id, exc.status, exc.message)
-    await json_response(send, exc.status, orjson.dumps(exc.to_openai()), headers)
+    await json_response(send, status, orjson.dumps(body), headers)
 
 
 class DisconnectWatch:
