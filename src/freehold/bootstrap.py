@@ -12,6 +12,7 @@ from freehold.providers.base import ChatProvider, Lifecycle
 from freehold.providers.registry import build_provider
 from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.settings import Settings
+from freehold.stores.responses import MemoryResponseStore, ResponseStore
 from freehold.transport.http import HttpClient
 
 __all__ = ["Runtime", "build"]
@@ -25,6 +26,8 @@ class Runtime:
     gateway: Gateway
     providers: list[ChatProvider]
     api: ApiContext
+    responses: ResponseStore
+    """Stored Responses API answers (per process until a persistent store lands)."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -62,4 +65,4 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         max_body_bytes=settings.max_body_bytes,
         started=int(time.time()),
     )
-    return Runtime(http=http, gateway=gateway, providers=providers, api=api)
+    return Runtime(http=http, gateway=gateway, providers=providers, api=api, responses=MemoryResponseStore())

@@ -1,0 +1,1 @@
+"""Shared state behind small protocols, each with an in-memory implementation."""
