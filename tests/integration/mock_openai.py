@@ -343,7 +343,8 @@ class MockOpenAI:
             events.append(event({}, "tool_calls"))
         else:
             events = [event({"role": "assistant", "content": "", "refusal": None})]
-            events += [event({"content": word}) for word in text.split(" ")]
+            words = text.split(" ")
+            events += [event({"content": w if i == 0 else " " + w}) for i, w in enumerate(words)]
             events.append(event({}, "stop"))
         if include_usage:
             events.append(b"data: " + json.dumps({**base, "choices": [], "usage": usage}).encode() + b"\n\n")

@@ -240,7 +240,7 @@ def test_sdk_raw_stream(client: anthropic.Anthropic) -> None:
     events = list(stream)
     assert dedupe([e.type for e in events]) == [t for t in ORDER if t != "ping"] + ["message_stop"]
     text = "".join(e.delta.text for e in events if e.type == "content_block_delta" and e.delta.type == "text_delta")
-    assert text == "Hellofromthemockupstream."  # the mock streams its words without spaces
+    assert text == "Hello from the mock upstream."
 
 
 def test_stream_helper_matches_create(client: anthropic.Anthropic) -> None:
@@ -257,7 +257,7 @@ def test_stream_helper_matches_create(client: anthropic.Anthropic) -> None:
 async def test_async_stream_helper(aclient: anthropic.AsyncAnthropic) -> None:
     async with aclient.messages.stream(model="claude", max_tokens=50, messages=HELLO) as stream:
         final = await stream.get_final_message()
-    assert final.content[0].text == "Hellofromthemockupstream."  # type: ignore[union-attr]
+    assert final.content[0].text == "Hello from the mock upstream."  # type: ignore[union-attr]
     assert final.usage.output_tokens == 6 and final.stop_reason == "end_turn"
 
 
