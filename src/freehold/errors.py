@@ -175,6 +175,8 @@ class ProviderError(FreeholdError):
         super().__init__(message, param=param, code=code, status=status, retry_after=retry_after)
         self.deployment = deployment
         self.upstream_status = upstream_status
+        self.ratelimit: Any = None
+        """The upstream's rate-limit hint (``providers.base.RateLimitHint``) when it sent one."""
         if error_type is not None:
             self.error_type = error_type
 

@@ -61,3 +61,7 @@ class DeploymentBase(StrictModel):
     weight: float = Field(1.0, gt=0)
     """Share of the alias's traffic, relative to its sibling deployments."""
     timeout: Timeout = Timeout()
+    rpm: int | None = Field(None, ge=1)
+    """Requests per minute this deployment may receive (its quota); the balancer keeps under it."""
+    tpm: int | None = Field(None, ge=1)
+    """Tokens per minute (prompt estimate + max output) this deployment may receive."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from freehold.config.common import DeploymentBase, StrictModel
+from freehold.config.routing import RetryPolicy, RoutingDefaults, Strategy
 from freehold.providers.registry import PROVIDERS
 
 __all__ = ["Alias", "Deployment", "GatewayConfig", "ServerSection"]
@@ -27,6 +28,17 @@ class Alias(StrictModel):
     deployments: tuple[Deployment, ...] = Field(min_length=1)
     drop_unsupported_params: bool = False
     """Leave out request parameters a deployment cannot honor instead of answering 400."""
+    strategy: Strategy | None = None
+    """How deployments are ordered per request; defaults to ``routing.strategy``."""
+    deadline: float | None = Field(None, gt=0)
+    """Seconds a request may take, retries and fallbacks included; defaults to ``routing.deadline``."""
+    retries: RetryPolicy | None = None
+    fallbacks: tuple[str, ...] = ()
+    """Aliases tried in order once every deployment of this one has failed in a way that allows it."""
+    context_window_fallback: str | None = None
+    """Alias (with a larger context window) that takes requests too long for this one."""
+    content_filter_fallback: str | None = None
+    """Alias that takes requests this one's vendor refused on content grounds."""
 
 
 class ServerSection(StrictModel):
@@ -44,7 +56,27 @@ class GatewayConfig(StrictModel):
     """The whole gateway file."""
 
     server: ServerSection = ServerSection()
+    routing: RoutingDefaults = RoutingDefaults()
     aliases: dict[Annotated[str, Field(pattern=_NAME, max_length=200)], Alias] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _fallbacks_exist(self) -> GatewayConfig:
+        def check(where: str, target: str | None, origin: str | None) -> None:
+            if target is None:
+                return
+            if target not in self.aliases:
+                raise ValueError(f"{where}: '{target}' is not an alias; use one of: {', '.join(self.aliases)}")
+            if target == origin:
+                raise ValueError(f"{where}: an alias cannot fall back to itself")
+
+        for i, target in enumerate(self.routing.fallbacks):
+            check(f"routing.fallbacks[{i}]", target, None)
+        for alias, spec in self.aliases.items():
+            for i, target in enumerate(spec.fallbacks):
+                check(f"aliases.{alias}.fallbacks[{i}]", target, alias)
+            check(f"aliases.{alias}.context_window_fallback", spec.context_window_fallback, alias)
+            check(f"aliases.{alias}.content_filter_fallback", spec.content_filter_fallback, alias)
+        return self
 
     @model_validator(mode="after")
     def _unique_names(self) -> GatewayConfig:

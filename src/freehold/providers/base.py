@@ -23,6 +23,7 @@ __all__ = [
     "Completion",
     "EmbeddingsProvider",
     "Lifecycle",
+    "RateLimitHint",
     "StreamResponse",
     "TokenCounter",
 ]
@@ -49,6 +50,26 @@ class Capabilities:
     """The vendor counts prompt tokens exactly (``TokenCounter``)."""
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimitHint:
+    """What an upstream's rate-limit headers said about the credential's remaining quota.
+
+    Parsed by each adapter's pure ``parse_rate_limits(headers)`` (OpenAI/Azure ``x-ratelimit-*``,
+    Anthropic ``anthropic-ratelimit-*``); the quota-aware balancer keeps a deployment under it.
+
+    Attributes:
+        remaining_requests: requests left in the current window, if reported.
+        remaining_tokens: tokens left in the current window, if reported.
+        reset_requests: seconds until the request window resets, if reported.
+        reset_tokens: seconds until the token window resets, if reported.
+    """
+
+    remaining_requests: int | None = None
+    remaining_tokens: int | None = None
+    reset_requests: float | None = None
+    reset_tokens: float | None = None
+
+
 @dataclass(slots=True)
 class Completion:
     """A whole answer in the canonical format.
@@ -60,6 +81,7 @@ class Completion:
 
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    ratelimit: RateLimitHint | None = None
 
 
 @dataclass(slots=True)
@@ -72,6 +94,7 @@ class StreamResponse:
 
     events: AsyncIterator[bytes]
     headers: dict[str, str] = field(default_factory=dict)
+    ratelimit: RateLimitHint | None = None
 
 
 class ChatProvider(Protocol):
