@@ -16,6 +16,7 @@ from starlette.routing import Route
 from freehold.api.anthropic_routes import CountTokensEndpoint, MessagesEndpoint
 from freehold.api.asgi import RequestHead
 from freehold.api.health_routes import HealthEndpoint
+from freehold.api.metrics_routes import MetricsEndpoint
 from freehold.api.openai_routes import ChatCompletionsEndpoint, EmbeddingsEndpoint, ModelsEndpoint
 from freehold.api.responses_routes import ResponsesEndpoint, StoredResponseEndpoint
 from freehold.bootstrap import Runtime
@@ -81,5 +82,6 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/v1/models/{model:path}", ModelsEndpoint(ctx, single=True), methods=["GET"]),
         Route("/health/live", HealthEndpoint(), methods=["GET"]),
         Route("/health/ready", HealthEndpoint(runtime.readiness), methods=["GET"]),
+        Route("/metrics", MetricsEndpoint(runtime.metrics), methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_exception})

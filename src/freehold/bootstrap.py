@@ -8,8 +8,15 @@ from dataclasses import dataclass
 from freehold.api.openai_routes import ApiContext
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.gateway import Gateway
+from freehold.observability.metrics import Metrics
+from freehold.observability.observer import MetricsObserver
+from freehold.observability.requests import NullRequestMetrics, RequestMetrics
 from freehold.providers.base import ChatProvider, Lifecycle
 from freehold.providers.registry import build_provider
+from freehold.routing.breaker import Breakers, MemoryBreakers
+from freehold.routing.breaker_redis import RedisBreakers
+from freehold.routing.quota import QuotaTracker
+from freehold.routing.resilience import Engine
 from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.settings import Settings
 from freehold.stores.responses import MemoryResponseStore, ResponseStore
@@ -28,9 +35,17 @@ class Runtime:
     api: ApiContext
     responses: ResponseStore
     """Stored Responses API answers (per process until a persistent store lands)."""
+    breakers: Breakers
+    """Circuit state: in-process, or shared through Redis when ``redis_url`` is set."""
+    metrics: Metrics | None
+    """Every Prometheus metric, on this runtime's own registry; None when ``metrics`` is off."""
+    observer: MetricsObserver
+    """The resilience engine's decisions as metrics and log lines."""
 
     async def start(self) -> None:
         await self.http.start()
+        if isinstance(self.breakers, RedisBreakers):
+            await self.breakers.start()
         for provider in self.providers:
             if isinstance(provider, Lifecycle):
                 await provider.start()
@@ -40,9 +55,16 @@ class Runtime:
             if isinstance(provider, Lifecycle):
                 await provider.close()
         await self.http.close()
+        if self.metrics is not None:
+            self.metrics.close()
+        if isinstance(self.breakers, RedisBreakers):
+            await self.breakers.close()
 
     def readiness(self) -> dict[str, bool]:
-        return {"upstream_client": self.http.ready, "aliases": bool(self.gateway.aliases)}
+        checks = {"upstream_client": self.http.ready, "aliases": bool(self.gateway.aliases)}
+        if isinstance(self.breakers, RedisBreakers):
+            checks["redis"] = self.breakers.healthy
+        return checks
 
 
 def build(config: GatewayConfig, settings: Settings) -> Runtime:
@@ -57,12 +79,56 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
             providers.append(provider)
             candidates.append(Candidate(provider, dep.weight))
         aliases[alias] = candidates
-    policies = {a: AliasPolicy(drop_unsupported_params=s.drop_unsupported_params) for a, s in config.aliases.items()}
-    gateway = Gateway(Router(aliases, policies=policies))
+    router = Router(aliases, policies=_policies(config))
+    limits = {
+        deployment_name(alias, dep): (dep.rpm, dep.tpm)
+        for alias, spec in config.aliases.items()
+        for dep in spec.deployments
+    }
+    quota = QuotaTracker(limits)
+    breakers: Breakers = (
+        RedisBreakers.from_url(config.routing.breaker, settings.redis_url, settings.redis_prefix)
+        if settings.redis_url
+        else MemoryBreakers(config.routing.breaker)
+    )
+    metrics = Metrics() if settings.metrics else None
+    if metrics is not None:
+        metrics.declare_deployments(limits)
+    observer = MetricsObserver(metrics)
+    engine = Engine(router, config.routing, breakers, quota, observer)
+    gateway = Gateway(router, engine, quotas=any(rpm or tpm for rpm, tpm in limits.values()))
     api = ApiContext(
         gateway=gateway,
         master_key=settings.master_key.encode() if settings.master_key else None,
         max_body_bytes=settings.max_body_bytes,
         started=int(time.time()),
+        metrics=RequestMetrics(metrics, config.aliases) if metrics is not None else NullRequestMetrics(),
     )
-    return Runtime(http=http, gateway=gateway, providers=providers, api=api, responses=MemoryResponseStore())
+    return Runtime(
+        http=http,
+        gateway=gateway,
+        providers=providers,
+        api=api,
+        responses=MemoryResponseStore(),
+        breakers=breakers,
+        metrics=metrics,
+        observer=observer,
+    )
+
+
+def _policies(config: GatewayConfig) -> dict[str, AliasPolicy]:
+    """Each alias's keys over the ``routing:`` defaults; global fallbacks come after the alias's own."""
+    defaults = config.routing
+    out = {}
+    for alias, spec in config.aliases.items():
+        fallbacks = [*spec.fallbacks, *(f for f in defaults.fallbacks if f != alias and f not in spec.fallbacks)]
+        out[alias] = AliasPolicy(
+            drop_unsupported_params=spec.drop_unsupported_params,
+            strategy=spec.strategy or defaults.strategy,
+            deadline=spec.deadline or defaults.deadline,
+            retries=spec.retries or defaults.retries,
+            fallbacks=tuple(fallbacks),
+            context_window_fallback=spec.context_window_fallback,
+            content_filter_fallback=spec.content_filter_fallback,
+        )
+    return out

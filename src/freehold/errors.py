@@ -9,7 +9,8 @@ FreeholdError
 │   ├── AuthenticationFailed   401
 │   ├── NotFound               404  unknown route
 │   │   └── AliasNotFound      404  unknown model alias
-│   └── MethodNotAllowed       405
+│   ├── MethodNotAllowed       405
+│   └── RateLimited            429  no deployment has capacity within the deadline (queue full / timed out)
 ├── ProviderError              upstream failed; .deployment .upstream_status .retry_after
 │   ├── ProviderTimeout        504
 │   ├── ProviderConnectError   502
@@ -22,6 +23,7 @@ FreeholdError
 │   │   └── ContextWindowExceeded
 │   └── ProviderResponseInvalid 502  upstream answered something we cannot read
 ├── AllCandidatesFailed        every deployment of an alias failed; wraps the most telling error
+├── DeadlineExceeded           504  the request's deadline passed before any deployment answered
 └── ConfigError                start-up and `freehold check` only
 ```
 
@@ -44,9 +46,11 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "ContextWindowExceeded",
+    "DeadlineExceeded",
     "ModelUnavailable",
     "ProviderAuthError",
     "QuotaExhausted",
+    "RateLimited",
     "ProviderConnectError",
     "ProviderError",
     "ProviderRateLimited",
@@ -142,6 +146,22 @@ class AliasNotFound(NotFound):
 class MethodNotAllowed(RequestRejected):
     status = 405
     code = "method_not_allowed"
+
+
+class RateLimited(RequestRejected):
+    """The gateway itself is at capacity for this alias; the client should come back later."""
+
+    status = 429
+    error_type = "rate_limit_error"
+    code = "rate_limit_exceeded"  # to the client it is a rate limit like any other: wait Retry-After
+
+
+class DeadlineExceeded(FreeholdError):
+    """The request's deadline (``routing.deadline``) passed before any deployment answered."""
+
+    status = 504
+    error_type = "timeout"
+    code = "deadline_exceeded"
 
 
 class ProviderError(FreeholdError):

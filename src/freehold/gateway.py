@@ -1,42 +1,50 @@
-"""The request path, free of HTTP: alias → candidates → provider call, falling back in order.
+"""The request path, free of HTTP: alias → the resilience engine → provider calls.
 
 This is the composition point the later stages (auth principal, privacy, admission, cache,
-resilience, ledger) slot into, each as a small object injected by ``bootstrap``.
+ledger) slot into, each as a small object injected by ``bootstrap``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TypeVar
 
-from freehold.errors import AllCandidatesFailed, InvalidRequest, ProviderError, ProviderRejected
-from freehold.providers.base import ChatProvider, Completion, EmbeddingsProvider, StreamResponse, TokenCounter
+from freehold.errors import InvalidRequest, ProviderError, ProviderRejected
+from freehold.observability.requests import note_alias
+from freehold.providers.base import ChatProvider, Completion, EmbeddingsProvider, TokenCounter
+from freehold.routing.queue import request_priority
+from freehold.routing.resilience import Answer, Engine
 from freehold.routing.router import Router
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
 
-__all__ = ["Answer", "Gateway"]
+__all__ = ["Answer", "Gateway", "estimate_tokens"]
 
 log = logging.getLogger("freehold.gateway")
 
-T = TypeVar("T", Completion, StreamResponse)
 
+def estimate_tokens(request: ChatRequest) -> int:
+    """A cheap estimate of a request's token cost for TPM quotas.
 
-@dataclass(slots=True)
-class Answer:
-    """What a provider returned, and which deployment after how many attempts."""
-
-    result: Completion | StreamResponse
-    deployment: str
-    attempts: int
+    About four characters per prompt token, plus the output the request may ask for.
+    """
+    body = request.body
+    chars = 0
+    for message in body["messages"]:
+        content = message.get("content")
+        if isinstance(content, str):
+            chars += len(content)
+        elif isinstance(content, list):
+            chars += sum(len(p.get("text", "")) for p in content if isinstance(p, dict))
+    limit = body.get("max_completion_tokens") or body.get("max_tokens") or 0
+    return chars // 4 + 4 * len(body["messages"]) + int(limit)
 
 
 class Gateway:
     """Serves canonical requests over the configured deployments."""
 
-    def __init__(self, router: Router) -> None:
+    def __init__(self, router: Router, engine: Engine, *, quotas: bool = False) -> None:
         self._router = router
+        self._engine = engine
+        self._quotas = quotas
 
     @property
     def aliases(self) -> list[str]:
@@ -44,32 +52,38 @@ class Gateway:
 
     async def chat(self, request: ChatRequest) -> Answer:
         """A whole completion (``request.stream`` false) or an open stream (true)."""
-        candidates = self._router.candidates(request.model)
+        note_alias(request.model)
         request.drop_unsupported = self._router.policy(request.model).drop_unsupported_params
+        tokens = estimate_tokens(request) if self._quotas else 0
         if request.stream:
-            return await self._first_success(request.model, candidates, lambda p: p.chat_stream(request))
-        return await self._first_success(request.model, candidates, lambda p: p.chat(request))
+            return await self._engine.run(
+                request.model, lambda p: p.chat_stream(request), tokens=tokens, priority=request_priority.get()
+            )
+        return await self._engine.run(
+            request.model, lambda p: p.chat(request), tokens=tokens, priority=request_priority.get()
+        )
 
     async def embeddings(self, request: EmbeddingsRequest) -> Answer:
-        candidates = [p for p in self._router.candidates(request.model) if p.capabilities.embeddings]
-        if not candidates:
+        note_alias(request.model)
+        async def call(p: ChatProvider) -> Completion:
+            assert isinstance(p, EmbeddingsProvider)  # declared by capabilities.embeddings
+            return await p.embed(request)
+
+        if not any(c.provider.capabilities.embeddings for c in self._router.candidates(request.model)):
             raise InvalidRequest(
                 f"The model '{request.model}' has no deployment that serves embeddings.", param="model"
             )
-
-        def call(p: ChatProvider) -> Awaitable[Completion]:
-            assert isinstance(p, EmbeddingsProvider)  # declared by capabilities.embeddings
-            return p.embed(request)
-
-        return await self._first_success(request.model, candidates, call)
+        return await self._engine.run(
+            request.model, call, priority=request_priority.get(), usable=lambda p: p.capabilities.embeddings
+        )
 
     async def count_tokens(self, request: ChatRequest) -> int | None:
-        """The exact prompt size from the deployment a request would try first, if its vendor counts.
+        """The exact prompt size from the alias's first deployment, if its vendor counts.
 
         None when that deployment cannot count or its count failed (the caller estimates then);
         a rejection of the request itself is raised, since the client must fix it.
         """
-        first = self._router.candidates(request.model)[0]
+        first = self._router.candidates(request.model)[0].provider
         if not isinstance(first, TokenCounter):
             return None
         try:
@@ -79,21 +93,3 @@ class Gateway:
         except ProviderError as exc:
             log.warning("token count from %s failed, the caller will estimate: %s", first.name, exc.message)
             return None
-
-    async def _first_success(
-        self, alias: str, candidates: list[ChatProvider], call: Callable[[ChatProvider], Awaitable[T]]
-    ) -> Answer:
-        """Try candidates in order; move on only when the error says the next one may help."""
-        if len(candidates) == 1:  # the common case, kept free of bookkeeping
-            provider = candidates[0]
-            return Answer(await call(provider), provider.name, 1)  # its error is logged where it is rendered
-        errors: list[ProviderError] = []
-        for provider in candidates:
-            try:
-                return Answer(await call(provider), provider.name, len(errors) + 1)
-            except ProviderError as exc:
-                errors.append(exc)
-                if not exc.fallback_ok:
-                    raise
-                log.warning("deployment %s failed, trying the next one: %s", provider.name, exc.message)
-        raise AllCandidatesFailed(alias, errors)

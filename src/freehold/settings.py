@@ -51,6 +51,14 @@ def _int_in(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _redis_url(text: str) -> str | None:
+    if not text.strip():
+        return None  # an empty variable (a compose file's unset default) means "no Redis"
+    if not text.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("must be a redis://, rediss:// or unix:// URL")
+    return text
+
+
 def _level(text: str) -> str:
     if text.lower() not in ("debug", "info", "warning", "error"):
         raise ValueError("must be one of debug, info, warning, error")
@@ -64,6 +72,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_bytes", 20 * 1024 * 1024, _int_in(1024, 2**40), "Largest request body accepted (413 above it)."),
     Setting("log_level", "info", _level, "debug, info, warning or error."),
     Setting("access_log", False, _bool, "Log one line per request (off by default: it costs CPU on the hot path)."),
+    Setting(
+        "redis_url",
+        None,
+        _redis_url,
+        "Redis shared by the replicas (circuit breakers), e.g. redis://127.0.0.1:6379/0; unset: in-process state.",
+    ),
+    Setting("redis_prefix", "freehold:", str, "Prefix of every Redis key, so that several gateways share one Redis."),
+    Setting("metrics", True, _bool, "Record Prometheus metrics and serve them, without a key, at GET /metrics."),
 )
 
 
@@ -75,6 +91,10 @@ class Settings:
     max_body_bytes: int = 20 * 1024 * 1024
     log_level: str = "info"
     access_log: bool = False
+    redis_url: str | None = field(default=None, repr=False)
+    """May carry a password, so it is kept out of ``repr``."""
+    redis_prefix: str = "freehold:"
+    metrics: bool = True
     master_key: str | None = field(default=None, repr=False)
     """From ``FREEHOLD_MASTER_KEY`` only, never from a flag or file (flags show in ``ps``)."""
 

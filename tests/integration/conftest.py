@@ -21,6 +21,18 @@ from tests.integration.mock_openai import EXPECTED_KEY, MockOpenAI
 
 MASTER_KEY = "fh-master-test-91c2a7"
 
+# For suites about one vendor's translation and error mapping: one attempt per deployment and no
+# queueing, so each request shows exactly what the vendor answered. Resilience has its own tests.
+SINGLE_ATTEMPT = {"retries": {"max_attempts": 1}, "queue": {"max_wait": 0}}
+
+
+def retry_after_within(got: str | None, upstream: str | None, slack: int = 5) -> bool:
+    """The upstream's Retry-After, or — for a repeat while the deployment is still blocked — what
+    is left of it, rounded up (never more than the upstream said)."""
+    if upstream is None or got is None:
+        return got == upstream
+    return int(upstream) - slack <= int(got) <= int(upstream)
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -19,8 +19,13 @@ from aiohttp import web
 
 from freehold.api.anthropic_routes import CountTokensEndpoint
 from freehold.api.openai_routes import ApiContext
+from freehold.config.routing import BreakerPolicy, RoutingDefaults
 from freehold.gateway import Gateway as CoreGateway
 from freehold.providers.base import Capabilities, Completion, StreamResponse
+from freehold.routing.breaker import MemoryBreakers
+from freehold.routing.events import NullObserver
+from freehold.routing.quota import QuotaTracker
+from freehold.routing.resilience import Engine
 from freehold.routing.router import Candidate, Router
 from freehold.schemas.chat import ChatRequest
 from freehold.transport.sse import SSEDecoder
@@ -418,7 +423,9 @@ class CountingProvider:
 
 async def test_count_tokens_asks_a_token_counter() -> None:
     provider = CountingProvider()
-    core = CoreGateway(Router({"counted": [Candidate(provider, 1.0)]}))
+    router = Router({"counted": [Candidate(provider, 1.0)]})
+    engine = Engine(router, RoutingDefaults(), MemoryBreakers(BreakerPolicy()), QuotaTracker({}), NullObserver())
+    core = CoreGateway(router, engine)
     ctx = ApiContext(gateway=core, master_key=MASTER_KEY.encode(), max_body_bytes=1 << 20, started=0)
     transport = httpx.ASGITransport(app=CountTokensEndpoint(ctx))
     async with httpx.AsyncClient(transport=transport, base_url="http://door") as http:

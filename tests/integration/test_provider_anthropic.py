@@ -22,7 +22,14 @@ from freehold.providers.anthropic import AnthropicDeployment, AnthropicProvider
 from freehold.providers.base import TokenCounter
 from freehold.schemas.chat import parse_chat
 from freehold.transport.http import HttpClient
-from tests.integration.conftest import MASTER_KEY, Gateway, start_gateway, stop_gateway
+from tests.integration.conftest import (
+    MASTER_KEY,
+    SINGLE_ATTEMPT,
+    Gateway,
+    retry_after_within,
+    start_gateway,
+    stop_gateway,
+)
 from tests.integration.mocks.anthropic_mock import EXPECTED_KEY, TEXT, MockAnthropic, input_tokens
 
 WEATHER = {
@@ -82,7 +89,7 @@ def gw(mock: MockAnthropic, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     for name in ERROR_ALIASES:
         aliases[f"error-{name}"] = {"deployments": [dep(mock, f"error-{name}")]}
     g = start_gateway(
-        {"aliases": aliases},
+        {"aliases": aliases, "routing": SINGLE_ATTEMPT},
         tmp_path_factory.mktemp("anthropic"),
         env={
             "ANTHROPIC_API_KEY": EXPECTED_KEY,
@@ -155,7 +162,7 @@ def test_mock_is_understood_by_the_official_anthropic_sdk(mock: MockAnthropic) -
         assert sdk.messages.count_tokens(model="m", messages=[{"role": "user", "content": "hi"}]).input_tokens > 0
         with pytest.raises(anthropic.RateLimitError) as info:
             sdk.messages.create(model="error-rate_limit", max_tokens=10, messages=[{"role": "user", "content": "x"}])
-        assert info.value.response.headers["retry-after"] == "17"
+        assert retry_after_within(info.value.response.headers["retry-after"], "17")
 
 
 # --- plain text -------------------------------------------------------------------------------
@@ -498,7 +505,8 @@ def test_upstream_errors_as_the_sdk_sees_them(
         status = ProviderAuthError("m", deployment="d", upstream_status=401).status
     assert err.status_code == status
     assert err.code == code
-    assert err.response.headers.get("retry-after") == retry_after
+    # A repeat while the deployment is still blocked gets the time that is *left* (rounded up).
+    assert retry_after_within(err.response.headers.get("retry-after"), retry_after)
     if alias == "error-prompt_too_long":
         assert isinstance(err, openai.BadRequestError) and err.param == "messages"
         assert "prompt is too long: 208310 tokens" in err.message

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 import openai
 import pytest
 
-from tests.integration.conftest import MASTER_KEY, Gateway, start_gateway, stop_gateway
+from tests.integration.conftest import MASTER_KEY, SINGLE_ATTEMPT, Gateway, start_gateway, stop_gateway
 from tests.integration.mock_openai import EXPECTED_KEY, MockOpenAI
 from tests.integration.mocks.azure_mock import AZURE_AD_TOKEN, AZURE_KEY, TEXT, MockAzure
 
@@ -108,7 +108,7 @@ def gw(mock_azure: MockAzure, mock_oai: MockOpenAI, tmp_path_factory: pytest.Tem
     for deployment in ("content-filter", "rate-limited", "context-length", "missing", "server-error"):
         aliases[f"az-{deployment}"] = {"deployments": [azure(mock_azure, "gpt-4o-mini", deployment=deployment)]}
     gateway = start_gateway(
-        {"aliases": aliases},
+        {"aliases": aliases, "routing": SINGLE_ATTEMPT},
         tmp_path_factory.mktemp("azure-gateway"),
         env={
             "AZ_KEY": AZURE_KEY,

@@ -13,7 +13,14 @@ import openai
 import pytest
 from pydantic import BaseModel
 
-from tests.integration.conftest import MASTER_KEY, Gateway, start_gateway, stop_gateway
+from tests.integration.conftest import (
+    MASTER_KEY,
+    SINGLE_ATTEMPT,
+    Gateway,
+    retry_after_within,
+    start_gateway,
+    stop_gateway,
+)
 from tests.integration.mocks.gemini_mock import EXPECTED_KEY, MockGemini
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -94,7 +101,9 @@ def gw(mock: MockGemini, tmp_path_factory: pytest.TempPathFactory) -> Iterator[G
         "WRONG_GEMINI_KEY": "AIzaSyWrongWrongWrong-0000",
         "FREEHOLD_MASTER_KEY": MASTER_KEY,
     }
-    gateway = start_gateway({"aliases": aliases}, tmp_path_factory.mktemp("gemini-gateway"), env=env)
+    gateway = start_gateway(
+        {"aliases": aliases, "routing": SINGLE_ATTEMPT}, tmp_path_factory.mktemp("gemini-gateway"), env=env
+    )
     yield gateway
     stop_gateway(gateway.process)
     log = gateway.log()
@@ -411,7 +420,7 @@ def test_upstream_errors(
     assert err.status_code == status and err.code == code
     assert EXPECTED_KEY not in str(err.body) and "AIzaSyWrong" not in str(err.body)
     if alias == "error-429":
-        assert err.response.headers["retry-after"] == "17"
+        assert retry_after_within(err.response.headers["retry-after"], "17")
     if alias == "error-400":
         assert err.param == "generation_config.temperature"
 

@@ -11,6 +11,7 @@ from freehold.errors import (
     AuthenticationFailed,
     ConfigError,
     ContextWindowExceeded,
+    DeadlineExceeded,
     FreeholdError,
     InvalidRequest,
     MethodNotAllowed,
@@ -26,6 +27,7 @@ from freehold.errors import (
     ProviderTimeout,
     ProviderUnavailable,
     QuotaExhausted,
+    RateLimited,
     RequestRejected,
     UnsupportedMediaType,
 )
@@ -39,6 +41,7 @@ REJECTIONS = [
     (NotFound, 404, "invalid_request_error", "not_found"),
     (AliasNotFound, 404, "invalid_request_error", "model_not_found"),
     (MethodNotAllowed, 405, "invalid_request_error", "method_not_allowed"),
+    (RateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
 ]
 
 PROVIDER_ERRORS = [
@@ -81,7 +84,7 @@ def test_every_public_error_class_is_covered() -> None:
         for name in errors.__all__
         if isinstance(getattr(errors, name), type) and issubclass(getattr(errors, name), FreeholdError)
     }
-    abstract = {FreeholdError, RequestRejected, ProviderError, AllCandidatesFailed, ConfigError}
+    abstract = {FreeholdError, RequestRejected, ProviderError, AllCandidatesFailed, ConfigError, DeadlineExceeded}
     assert public - abstract == covered
 
 

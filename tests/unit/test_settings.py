@@ -127,3 +127,20 @@ def test_registry_matches_settings_and_section() -> None:
         assert setting.env == "FREEHOLD_" + setting.name.upper()
         assert getattr(Settings(), setting.name) == setting.default
         assert setting.doc
+
+
+def test_redis_settings() -> None:
+    s = resolve_settings(environ={})
+    assert (s.redis_url, s.redis_prefix) == (None, "freehold:")  # unset: in-process circuit state
+    s = resolve_settings(
+        section=ServerSection(redis_url="redis://file:6379/0"),
+        environ={"FREEHOLD_REDIS_URL": "redis://:sk-redis-DISTINCTIVE@cache:6379/1", "FREEHOLD_REDIS_PREFIX": "gw1:"},
+    )
+    assert (s.redis_url, s.redis_prefix) == ("redis://:sk-redis-DISTINCTIVE@cache:6379/1", "gw1:")
+    assert "sk-redis-DISTINCTIVE" not in repr(s)
+    assert resolve_settings(environ={"FREEHOLD_REDIS_URL": ""}).redis_url is None
+    with pytest.raises(ConfigError) as info:
+        resolve_settings(environ={"FREEHOLD_REDIS_URL": "cache:6379"})
+    assert info.value.problems == ["FREEHOLD_REDIS_URL: must be a redis://, rediss:// or unix:// URL"]
+    with pytest.raises(ValueError):
+        ServerSection(redis_url="http://cache:6379")

@@ -79,10 +79,14 @@ class _Endpoint:
         self.ctx = ctx
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        metrics = self.ctx.metrics
+        started = metrics.begin()
         head = RequestHead(scope)
         watch: DisconnectWatch | None = None
+        status = 200
         try:
             head.check_auth(self.ctx.master_key, x_api_key=True)
+            head.apply_priority()
             head.check_json()
             raw = await read_body(receive, head, self.ctx.max_body_bytes)
             watch = DisconnectWatch(receive)
@@ -90,19 +94,23 @@ class _Endpoint:
         except FreeholdError as exc:
             if watch is not None:
                 watch.stop()
+            status = exc.status
             await error_response(send, exc, head.request_id, anthropic_error)
         except ClientGone:
-            return
+            status = 499
         except asyncio.CancelledError:
             if watch is None or not watch.disconnected:
                 raise
             asyncio.current_task().uncancel()  # type: ignore[union-attr]
             log.info("request %s: client disconnected; upstream call cancelled", head.request_id)
+            status = 499
         except Exception:
             if watch is not None:
                 watch.stop()
             log.exception("request %s: unexpected error", head.request_id)
+            status = 500
             await error_response(send, _internal(head.request_id), head.request_id, anthropic_error)
+        metrics.done("messages", status, started)
 
     async def handle(self, raw: bytes, send: Send, request_id: str, watch: DisconnectWatch) -> None:
         """Answer the request; raise ``FreeholdError`` before the response starts to have it rendered."""
@@ -153,7 +161,7 @@ async def _relay(
 ) -> None:
     """Translate and relay chunk by chunk; a failure after the first byte ends the stream with an ``error`` event."""
     headers += _SSE_HEADERS
-    events = stream.events
+    events = stream.chunks()
     try:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         async for chunk in events:

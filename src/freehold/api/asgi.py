@@ -9,13 +9,15 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import math
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
 
-from freehold.errors import AuthenticationFailed, FreeholdError, PayloadTooLarge, UnsupportedMediaType
+from freehold.errors import AuthenticationFailed, FreeholdError, InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 from freehold.ids import new_id, valid_client_request_id
+from freehold.routing.queue import request_priority
 
 __all__ = [
     "ASGIApp",
@@ -50,13 +52,14 @@ class ClientGone(Exception):
 class RequestHead:
     """The few request headers the gateway reads, found in one pass."""
 
-    __slots__ = ("api_key", "authorization", "content_length", "content_type", "request_id")
+    __slots__ = ("api_key", "authorization", "content_length", "content_type", "priority", "request_id")
 
     def __init__(self, scope: Scope) -> None:
         self.authorization: bytes | None = None
         self.api_key: bytes | None = None  # ``x-api-key``, as the anthropic SDK sends the key
         self.content_type: bytes | None = None
         self.content_length: bytes | None = None
+        self.priority: bytes | None = None  # ``x-freehold-priority``: queue order when saturated
         request_id: bytes | None = None
         for key, value in scope["headers"]:
             if key == b"authorization":
@@ -69,11 +72,26 @@ class RequestHead:
                 request_id = value
             elif key == b"x-api-key":
                 self.api_key = value
+            elif key == b"x-freehold-priority":
+                self.priority = value
         if request_id is not None:
             text = request_id.decode("latin-1")
             self.request_id = text if valid_client_request_id(text) else new_id("req_")
         else:
             self.request_id = new_id("req_")
+
+    def apply_priority(self) -> None:
+        """Make ``x-freehold-priority`` (an integer, higher first, default 0) the request's queue priority."""
+        if self.priority is None:
+            return
+        try:
+            value = int(self.priority)
+        except ValueError:
+            raise InvalidRequest(
+                "Header 'x-freehold-priority' must be an integer (higher is served first when the gateway queues).",
+                param="x-freehold-priority",
+            ) from None
+        request_priority.set(max(-1000, min(1000, value)))
 
     def check_auth(self, master_key: bytes | None, *, x_api_key: bool = False) -> None:
         """Constant-time check of ``Authorization: Bearer <key>`` when a master key is set.
@@ -169,7 +187,8 @@ async def error_response(send: Send, exc: FreeholdError, request_id: str, render
     status, body, extra = render(exc, request_id)
     headers = base_headers(request_id) + extra
     if exc.retry_after is not None:
-        headers.append((b"retry-after", str(max(1, round(exc.retry_after))).encode()))
+        # Rounded up: a client that waits exactly this long must not arrive early.
+        headers.append((b"retry-after", str(max(1, math.ceil(exc.retry_after))).encode()))
     level = logging.INFO if exc.status < 500 else logging.WARNING
     log.log(level, "request %s failed with %d: %s", request_id, exc.status, exc.message)
     await json_response(send, status, orjson.dumps(body), headers)
@@ -179,24 +198,40 @@ class DisconnectWatch:
     """Cancels the handler's task when the client goes away, so the upstream call is cancelled too.
 
     ASGI servers do not cancel the app when a client disconnects; they only report it through
-    ``receive()``. One watcher task per request listens for that.
+    ``receive()``. A watcher task listens for that, started only once the request has been
+    running for ``WATCH_AFTER`` seconds: creating and cancelling a task per request was the
+    largest single overhead of the hot path (bench/RESULTS.md), and a request that finishes
+    sooner has nothing worth cancelling. A client that leaves earlier is noticed as soon as the
+    watcher starts.
     """
 
-    __slots__ = ("_task", "disconnected")
+    WATCH_AFTER = 0.05
+
+    __slots__ = ("_receive", "_target", "_task", "_timer", "disconnected")
 
     def __init__(self, receive: Receive) -> None:
         self.disconnected = False
-        target = asyncio.current_task()
-        self._task = asyncio.ensure_future(self._watch(receive, target))
+        self._receive = receive
+        self._target = asyncio.current_task()
+        self._task: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = asyncio.get_running_loop().call_later(self.WATCH_AFTER, self._start)
 
-    async def _watch(self, receive: Receive, target: asyncio.Task[Any] | None) -> None:
+    def _start(self) -> None:
+        self._timer = None
+        self._task = asyncio.ensure_future(self._watch())
+
+    async def _watch(self) -> None:
         while True:
-            message = await receive()
+            message = await self._receive()
             if message["type"] == "http.disconnect":
                 self.disconnected = True
-                if target is not None:
-                    target.cancel()
+                if self._target is not None:
+                    self._target.cancel()
                 return
 
     def stop(self) -> None:
-        self._task.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._task is not None:
+            self._task.cancel()

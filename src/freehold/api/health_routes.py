@@ -11,7 +11,9 @@ import orjson
 
 from freehold.api.asgi import Receive, RequestHead, Scope, Send, base_headers, json_response
 
-__all__ = ["HealthEndpoint"]
+__all__ = ["ADVISORY", "HealthEndpoint"]
+
+ADVISORY = frozenset({"redis"})
 
 
 class HealthEndpoint:
@@ -24,6 +26,8 @@ class HealthEndpoint:
             await json_response(send, 200, b'{"status":"ok"}', headers)
             return
         checks = self._check()
-        ready = all(checks.values())
+        # Redis only shares breaker state, and breakers fail open without it: reported, not deciding,
+        # so that a Redis outage does not make every replica look unready at once.
+        ready = all(ok for name, ok in checks.items() if name not in ADVISORY)
         body = orjson.dumps({"status": "ok" if ready else "unavailable", "checks": checks})
         await json_response(send, 200 if ready else 503, body, headers)

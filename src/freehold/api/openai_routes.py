@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import orjson
 
@@ -24,6 +26,7 @@ from freehold.api.asgi import (
 )
 from freehold.errors import AliasNotFound, FreeholdError, ProviderError
 from freehold.gateway import Answer, Gateway
+from freehold.observability.requests import NullRequestMetrics, RequestRecorder
 from freehold.providers.base import StreamResponse
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest, parse_chat, parse_embeddings
 from freehold.transport.sse import error_event
@@ -47,28 +50,46 @@ class ApiContext:
     master_key: bytes | None
     max_body_bytes: int
     started: int
+    metrics: RequestRecorder = NullRequestMetrics()
+    """Counts each request as it ends (``freehold_requests_total``, its duration)."""
 
 
 def _answer_headers(request_id: str, answer: Answer) -> list[tuple[bytes, bytes]]:
     headers = base_headers(request_id)
     headers.append((b"x-freehold-deployment", answer.deployment.encode()))
     headers.append((b"x-freehold-attempts", str(answer.attempts).encode()))
+    if answer.alias:
+        headers.append((b"x-freehold-alias", answer.alias.encode()))
     for key, value in answer.result.headers.items():
         headers.append((key.encode(), value.encode("latin-1", "replace")))
     return headers
 
 
 class _PostEndpoint(ABC):
-    """Shared shape of the POST handlers: auth, body, parse, call, render; errors rendered once."""
+    """Shared shape of the POST handlers: auth, body, parse, call, render; errors rendered once.
+
+    Each request is counted once as it ends, under ``front_door``: by default the class name in
+    snake case without ``Endpoint`` (``ChatCompletionsEndpoint`` → ``chat_completions``).
+    """
+
+    front_door: ClassVar[str] = ""
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        if "front_door" not in cls.__dict__:
+            cls.front_door = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__.removesuffix("Endpoint")).lower()
 
     def __init__(self, ctx: ApiContext) -> None:
         self.ctx = ctx
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        metrics = self.ctx.metrics
+        started = metrics.begin()
         head = RequestHead(scope)
         watch: DisconnectWatch | None = None
         try:
             head.check_auth(self.ctx.master_key)
+            head.apply_priority()
             head.check_json()
             raw = await read_body(receive, head, self.ctx.max_body_bytes)
             watch = DisconnectWatch(receive)
@@ -77,27 +98,33 @@ class _PostEndpoint(ABC):
             if watch is not None:
                 watch.stop()
             await error_response(send, exc, head.request_id)
+            metrics.done(self.front_door, exc.status, started)
             return
         except ClientGone:
+            metrics.done(self.front_door, _CLIENT_GONE, started)
             return
         except asyncio.CancelledError:
             if watch is None or not watch.disconnected:
                 raise
             asyncio.current_task().uncancel()  # type: ignore[union-attr]
             log.info("request %s: client disconnected; upstream call cancelled", head.request_id)
+            metrics.done(self.front_door, _CLIENT_GONE, started)
             return
         except Exception:
             if watch is not None:
                 watch.stop()
             log.exception("request %s: unexpected error", head.request_id)
             await error_response(send, _internal(head.request_id), head.request_id)
+            metrics.done(self.front_door, 500, started)
             return
         result = answer.result
         if isinstance(result, StreamResponse):
-            await _relay(send, result, _answer_headers(head.request_id, answer), head.request_id, watch)
+            status = await _relay(send, result, _answer_headers(head.request_id, answer), head.request_id, watch)
+            metrics.done(self.front_door, status, started)
         else:
             watch.stop()
             await json_response(send, 200, result.body, _answer_headers(head.request_id, answer))
+            metrics.done(self.front_door, 200, started)
 
     @abstractmethod
     async def handle(self, raw: bytes) -> Answer:
@@ -116,15 +143,26 @@ class EmbeddingsEndpoint(_PostEndpoint):
         return await self.ctx.gateway.embeddings(request)
 
 
+_CLIENT_GONE = 499  # nginx's "client closed request": the request ended with no one to answer
+
+
 async def _relay(
     send: Send, stream: StreamResponse, headers: list[tuple[bytes, bytes]], request_id: str, watch: DisconnectWatch
-) -> None:
-    """Relay SSE chunk by chunk; a failure after the first byte ends the stream with an error event."""
+) -> int | str:
+    """Relay SSE chunk by chunk; a failure after the first byte ends the stream with an error event.
+
+    Returns how the stream ended, as ``freehold_requests_total`` counts it: 200, ``stream_error``
+    (cut by the upstream after the first byte), or 499 (the client left).
+    """
     headers += SSE_HEADERS
     events = stream.events
     last = b"\n\n"
+    status: int | str = 200
     try:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
+        if stream.first is not None:
+            last = stream.first
+            await send({"type": "http.response.body", "body": last, "more_body": True})
         async for chunk in events:
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
             last = chunk
@@ -135,18 +173,20 @@ async def _relay(
         # Close a half-sent event first so that the error event is parsed on its own.
         prefix = b"" if last.endswith(b"\n\n") else b"\n\n"
         await send({"type": "http.response.body", "body": prefix + error_event(exc.to_openai()), "more_body": True})
+        status = "stream_error"
     except asyncio.CancelledError:
         if not watch.disconnected:
             raise
         asyncio.current_task().uncancel()  # type: ignore[union-attr]
         log.info("request %s: client disconnected mid-stream; upstream closed", request_id)
-        return
+        return _CLIENT_GONE
     except OSError:  # the server reports a vanished client on send
         watch.stop()
-        return
+        return _CLIENT_GONE
     finally:
         await events.aclose()  # type: ignore[attr-defined]
     await send({"type": "http.response.body", "body": b"", "more_body": False})
+    return status
 
 
 def _internal(request_id: str) -> FreeholdError:

@@ -63,8 +63,8 @@ class ResponsesEndpoint(_PostEndpoint):
         conversation = [*history, *request.input_items] if request.store else None
         result = answer.result
         if isinstance(result, StreamResponse):
-            events = self._events(result.events, StreamTranslator(response), conversation, answer.deployment)
-            return Answer(StreamResponse(events, result.headers), answer.deployment, answer.attempts)
+            events = self._events(result.chunks(), StreamTranslator(response), conversation, answer.deployment)
+            return Answer(StreamResponse(events, result.headers), answer.deployment, answer.attempts, answer.alias)
         try:
             completion = orjson.loads(result.body)
         except orjson.JSONDecodeError:
@@ -76,7 +76,9 @@ class ResponsesEndpoint(_PostEndpoint):
             )
         final = response_from_completion(completion, response)
         await self._save(final, conversation)
-        return Answer(Completion(orjson.dumps(final), result.headers), answer.deployment, answer.attempts)
+        return Answer(
+            Completion(orjson.dumps(final), result.headers), answer.deployment, answer.attempts, answer.alias
+        )
 
     async def _events(
         self,

@@ -50,6 +50,9 @@ class ServerSection(StrictModel):
     max_body_bytes: int | None = Field(None, ge=1024)
     log_level: Literal["debug", "info", "warning", "error"] | None = None
     access_log: bool | None = None
+    redis_url: str | None = Field(None, pattern=r"^(redis|rediss|unix)://")
+    redis_prefix: str | None = None
+    metrics: bool | None = None
 
 
 class GatewayConfig(StrictModel):

@@ -26,7 +26,7 @@ class RetryPolicy(StrictModel):
     base_delay: float = Field(0.25, ge=0)
     """Backoff base in seconds: attempt n waits a random time in [0, min(max_delay, base_delay * 2^n)]."""
     max_delay: float = Field(8.0, ge=0)
-    max_retry_after: float = Field(20.0, ge=0)
+    max_retry_after: float = Field(5.0, ge=0)
     """A Retry-After longer than this (or than the time left) moves on to the next deployment instead."""
 
 

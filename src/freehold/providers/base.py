@@ -95,6 +95,19 @@ class StreamResponse:
     events: AsyncIterator[bytes]
     headers: dict[str, str] = field(default_factory=dict)
     ratelimit: RateLimitHint | None = None
+    first: bytes | None = None
+    """The first chunk, read by the gateway before answering the client (so that a failure before
+    it can still fall back); consumers send it before ``events``, or iterate ``chunks()``."""
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """Every chunk, ``first`` included; closing this closes the upstream stream too."""
+        try:
+            if self.first is not None:
+                yield self.first
+            async for chunk in self.events:
+                yield chunk
+        finally:
+            await self.events.aclose()  # type: ignore[attr-defined]
 
 
 class ChatProvider(Protocol):

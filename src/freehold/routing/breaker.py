@@ -51,6 +51,7 @@ class BreakerState:
     successes: int = 0
     opened_at: float = 0.0
     probing: bool = False
+    probe_started: float = 0.0
 
 
 class MemoryBreakers:
@@ -68,8 +69,11 @@ class MemoryBreakers:
         return st
 
     def _refresh(self, st: BreakerState) -> None:
-        if st.state == "open" and self._clock() - st.opened_at >= self._policy.cooldown:
+        now = self._clock()
+        if st.state == "open" and now - st.opened_at >= self._policy.cooldown:
             st.state, st.successes, st.probing = "half_open", 0, False
+        elif st.probing and now - st.probe_started >= self._policy.cooldown:
+            st.probing = False  # a probe that never reported (cancelled): let another one go
 
     async def allow(self, deployment: str) -> bool:
         st = self._states.get(deployment)
@@ -79,7 +83,7 @@ class MemoryBreakers:
         if st.state == "closed":
             return True
         if st.state == "half_open" and not st.probing:
-            st.probing = True
+            st.probing, st.probe_started = True, self._clock()
             return True
         return False
 

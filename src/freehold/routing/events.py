@@ -34,6 +34,9 @@ class ResilienceObserver(Protocol):
     def queued(self, alias: str, seconds: float, admitted: bool) -> None:
         """A request waited ``seconds`` for capacity; ``admitted`` false if it gave up (429)."""
 
+    def inflight(self, deployment: str, delta: int) -> None:
+        """An upstream call to ``deployment`` started (+1) or ended (-1)."""
+
 
 class NullObserver:
     """Observes nothing; the default in unit tests."""
@@ -54,4 +57,7 @@ class NullObserver:
         return None
 
     def queued(self, alias: str, seconds: float, admitted: bool) -> None:
+        return None
+
+    def inflight(self, deployment: str, delta: int) -> None:
         return None

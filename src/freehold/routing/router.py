@@ -1,16 +1,15 @@
-"""Alias → ordered candidate deployments.
+"""Alias → its deployments and its routing policy, as configured.
 
-The order is a weighted random permutation: the first candidate is drawn with probability
-proportional to its weight, then the next among the rest, and so on. The later candidates are
-where the gateway falls back to when an earlier one fails in a way that allows it.
+The order in which deployments are tried is chosen per request by ``strategies.order``; the
+retries, fallbacks and breakers around the calls are ``resilience.Engine``'s.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from freehold.config.routing import RetryPolicy, Strategy
 from freehold.errors import AliasNotFound
 from freehold.providers.base import ChatProvider
 
@@ -25,36 +24,39 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class AliasPolicy:
-    """Per-alias behaviour the gateway applies to every request for it."""
+    """Per-alias behaviour, resolved from the alias's keys and the ``routing:`` defaults."""
 
     drop_unsupported_params: bool = False
+    strategy: Strategy = "weighted"
+    deadline: float = 120.0
+    retries: RetryPolicy = RetryPolicy()
+    fallbacks: tuple[str, ...] = ()
+    """The alias's own fallbacks, then the global ones (without itself)."""
+    context_window_fallback: str | None = None
+    content_filter_fallback: str | None = None
 
 
 _DEFAULT_POLICY = AliasPolicy()
 
 
 class Router:
-    """Holds each alias's deployments and orders them per request."""
+    """Holds each alias's deployments and policy."""
 
     def __init__(
-        self,
-        aliases: Mapping[str, Sequence[Candidate]],
-        rng: random.Random | None = None,
-        policies: Mapping[str, AliasPolicy] | None = None,
+        self, aliases: Mapping[str, Sequence[Candidate]], policies: Mapping[str, AliasPolicy] | None = None
     ) -> None:
         self._aliases = {name: tuple(c) for name, c in aliases.items()}
-        self._random = (rng or random.Random()).random
         self._policies = dict(policies or {})
-
-    def policy(self, alias: str) -> AliasPolicy:
-        return self._policies.get(alias, _DEFAULT_POLICY)
 
     @property
     def aliases(self) -> list[str]:
         return list(self._aliases)
 
-    def candidates(self, alias: str) -> list[ChatProvider]:
-        """The deployments to try for ``alias``, in order."""
+    def policy(self, alias: str) -> AliasPolicy:
+        return self._policies.get(alias, _DEFAULT_POLICY)
+
+    def candidates(self, alias: str) -> tuple[Candidate, ...]:
+        """The deployments configured for ``alias``, in file order."""
         found = self._aliases.get(alias)
         if found is None:
             raise AliasNotFound(
@@ -62,19 +64,4 @@ class Router:
                 f"Use one of: {', '.join(sorted(self._aliases))} (GET /v1/models lists them).",
                 param="model",
             )
-        if len(found) == 1:
-            return [found[0].provider]
-        return self._weighted_order(found)
-
-    def _weighted_order(self, found: Sequence[Candidate]) -> list[ChatProvider]:
-        pool = list(found)
-        order = []
-        while pool:
-            total = sum(c.weight for c in pool)
-            point = self._random() * total
-            for i, cand in enumerate(pool):
-                point -= cand.weight
-                if point < 0 or i == len(pool) - 1:
-                    order.append(pool.pop(i).provider)
-                    break
-        return order
+        return found

@@ -1,4 +1,4 @@
-"""Router: weighted random order over an alias's deployments."""
+"""Router (alias → deployments) and the weighted random order of strategies.weighted_order."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from freehold.errors import AliasNotFound
 from freehold.providers.base import Capabilities
 from freehold.routing.router import Candidate, Router
+from freehold.routing.strategies import weighted_order
 
 
 @dataclass
@@ -19,13 +20,27 @@ class FakeProvider:
     capabilities: Capabilities = Capabilities()
 
 
-def router(weights: dict[str, float], seed: int = 1234, alias: str = "smart") -> Router:
+@dataclass
+class Seeded:
+    router: Router
+    rng: random.Random
+
+    def candidates(self, alias: str) -> tuple[Candidate, ...]:
+        return self.router.candidates(alias)
+
+    @property
+    def aliases(self) -> list[str]:
+        return self.router.aliases
+
+
+def router(weights: dict[str, float], seed: int = 1234, alias: str = "smart") -> Seeded:
     candidates = [Candidate(FakeProvider(name), w) for name, w in weights.items()]  # type: ignore[arg-type]
-    return Router({alias: candidates, "cheap": [Candidate(FakeProvider("c"), 1.0)]}, rng=random.Random(seed))  # type: ignore[arg-type]
+    r = Router({alias: candidates, "cheap": [Candidate(FakeProvider("c"), 1.0)]})  # type: ignore[list-item]
+    return Seeded(r, random.Random(seed))
 
 
-def order(r: Router, alias: str = "smart") -> list[str]:
-    return [p.name for p in r.candidates(alias)]
+def order(r: Seeded, alias: str = "smart") -> list[str]:
+    return [c.provider.name for c in weighted_order(r.candidates(alias), r.rng.random)]
 
 
 def test_single_candidate() -> None:

@@ -1,0 +1,347 @@
+"""The one retry / fallback / circuit-breaker mechanism, bounded by a per-request deadline.
+
+For a request to alias A, the engine walks the chain A, A's fallbacks, the global fallbacks:
+
+1. The alias's deployments are ordered by its strategy; those with an open circuit or no quota
+   left are skipped (the quota-aware part: a 429 is avoided rather than retried).
+2. Each deployment is called; a *retryable* failure (429 rate limit, 408, 5xx, 529, timeouts,
+   resets) is retried on the same deployment after a backoff with full jitter, or after the
+   upstream's Retry-After — unless that wait is longer than ``retries.max_retry_after`` or the
+   time left, or the alias's retry budget is spent. A rate-limited deployment is left at once
+   when another deployment has room.
+3. After the retries, or at once for failures that say so (403/404 withdrawn model,
+   quota exhausted), the next deployment is tried, then the next alias of the chain; a context
+   window or content-filter failure jumps to the alias configured for it. A failure that is the
+   client's doing (``fallback_ok`` false, e.g. a 400) goes straight back to the client.
+4. When nothing can be tried because everything is saturated, the request waits in the alias's
+   admission queue (priority order) until capacity comes back or its deadline passes (429).
+
+For streams the first chunk is read before the stream is handed over: a failure before the
+first byte is just another failed attempt, invisible to the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from freehold.config.routing import RoutingDefaults
+from freehold.errors import (
+    AllCandidatesFailed,
+    ContextWindowExceeded,
+    DeadlineExceeded,
+    InvalidRequest,
+    ProviderError,
+    ProviderRateLimited,
+    ProviderResponseInvalid,
+    RateLimited,
+)
+from freehold.providers.base import ChatProvider, Completion, StreamResponse
+from freehold.routing.breaker import Breakers
+from freehold.routing.budget import RetryBudget
+from freehold.routing.events import Outcome, ResilienceObserver
+from freehold.routing.queue import AdmissionQueue
+from freehold.routing.quota import QuotaTracker
+from freehold.routing.router import AliasPolicy, Candidate, Router
+from freehold.routing.strategies import DeploymentStats, order
+
+__all__ = ["Answer", "Engine"]
+
+T = TypeVar("T", Completion, StreamResponse)
+
+
+@dataclass(slots=True)
+class Answer:
+    """What a provider returned, which deployment of which alias, after how many attempts."""
+
+    result: Completion | StreamResponse
+    deployment: str
+    attempts: int
+    alias: str = ""
+
+
+class _Attempts:
+    """Bookkeeping of one request across its attempts."""
+
+    __slots__ = ("count", "errors", "skipped")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.errors: list[ProviderError] = []
+        self.skipped = 0
+
+
+class Engine:
+    """Runs one call against an alias's deployments with retries, fallbacks, breakers and queueing."""
+
+    def __init__(
+        self,
+        router: Router,
+        defaults: RoutingDefaults,
+        breakers: Breakers,
+        quota: QuotaTracker,
+        observer: ResilienceObserver,
+        clock: Callable[[], float] = time.monotonic,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self._router = router
+        self._defaults = defaults
+        self._breakers = breakers
+        self._quota = quota
+        self._observer = observer
+        self._clock = clock
+        self._rand = rand
+        self._stats: dict[str, DeploymentStats] = {}
+        self._budgets = {a: RetryBudget(defaults.retry_budget, clock) for a in router.aliases}
+        self._queues = {a: AdmissionQueue(a, defaults.queue, clock) for a in router.aliases}
+
+    async def run(
+        self,
+        alias: str,
+        call: Callable[[ChatProvider], Awaitable[T]],
+        *,
+        tokens: int = 0,
+        priority: int = 0,
+        usable: Callable[[ChatProvider], bool] | None = None,
+    ) -> Answer:
+        """Answer ``call`` from the best deployment reachable from ``alias``.
+
+        Args:
+            alias: the alias the client asked for.
+            call: one attempt against one deployment.
+            tokens: the request's estimated token cost, for TPM quotas.
+            priority: the queue position when saturated (higher first).
+            usable: filters deployments that cannot serve this kind of request (e.g. embeddings).
+        """
+        policy = self._router.policy(alias)
+        self._router.candidates(alias)  # raises AliasNotFound before any work
+        deadline = self._clock() + policy.deadline
+        attempts = _Attempts()
+        while True:
+            answer = await self._walk_chain(alias, policy, call, tokens, usable, deadline, attempts)
+            if answer is not None:
+                return answer
+            if attempts.count or not attempts.skipped:
+                break
+            # Everything was saturated and nothing was tried: wait for capacity, then walk again.
+            queued_at = self._clock()
+            try:
+                await self._queues[alias].wait(
+                    priority, deadline, lambda: self._capacity_in(alias, policy, tokens, usable)
+                )
+            except RateLimited:
+                self._observer.queued(alias, self._clock() - queued_at, admitted=False)
+                raise
+            self._observer.queued(alias, self._clock() - queued_at, admitted=True)
+            attempts.skipped = 0
+        if not attempts.errors:
+            raise InvalidRequest(f"The model '{alias}' has no deployment that can serve this request.", param="model")
+        if len(attempts.errors) == 1:
+            raise attempts.errors[0]
+        raise AllCandidatesFailed(alias, attempts.errors)
+
+    # --- the chain of aliases -----------------------------------------------------------------
+
+    def _chain(self, alias: str, policy: AliasPolicy) -> list[str]:
+        return [alias, *policy.fallbacks]
+
+    async def _walk_chain(
+        self,
+        alias: str,
+        policy: AliasPolicy,
+        call: Callable[[ChatProvider], Awaitable[T]],
+        tokens: int,
+        usable: Callable[[ChatProvider], bool] | None,
+        deadline: float,
+        attempts: _Attempts,
+    ) -> Answer | None:
+        chain = self._chain(alias, policy)
+        seen: set[str] = set()
+        i = 0
+        while i < len(chain):
+            current = chain[i]
+            i += 1
+            if current in seen:
+                continue
+            seen.add(current)
+            current_policy = self._router.policy(current)
+            candidates = self._usable(current, usable)
+            answer, jump = await self._try_alias(current, current_policy, candidates, call, tokens, deadline, attempts)
+            if answer is not None:
+                return answer
+            if jump is not None:
+                chain.insert(i, jump)
+            elif i < len(chain) and attempts.errors:
+                last = attempts.errors[-1]
+                self._observer.fallback(current, last.deployment, chain[i], "alias exhausted")
+        return None
+
+    def _usable(self, alias: str, usable: Callable[[ChatProvider], bool] | None) -> list[Candidate]:
+        found = self._router.candidates(alias)
+        return [c for c in found if usable(c.provider)] if usable is not None else list(found)
+
+    def _capacity_in(
+        self, alias: str, policy: AliasPolicy, tokens: int, usable: Callable[[ChatProvider], bool] | None
+    ) -> float:
+        """Seconds until some deployment of the chain has quota again (breakers are checked on retry)."""
+        waits = [
+            self._quota.wait_time(c.provider.name, tokens)
+            for a in self._chain(alias, policy)
+            for c in self._usable(a, usable)
+        ]
+        return min(waits, default=0.0)
+
+    # --- one alias ----------------------------------------------------------------------------
+
+    async def _try_alias(
+        self,
+        alias: str,
+        policy: AliasPolicy,
+        candidates: list[Candidate],
+        call: Callable[[ChatProvider], Awaitable[T]],
+        tokens: int,
+        deadline: float,
+        attempts: _Attempts,
+    ) -> tuple[Answer | None, str | None]:
+        """Try the alias's deployments; returns an answer, or the alias to jump to, or neither."""
+        ordered = order(policy.strategy, candidates, self._stats, self._quota, self._rand)
+        for index, cand in enumerate(ordered):
+            provider = cand.provider
+            if self._quota.wait_time(provider.name, tokens) > 0 or not await self._breakers.allow(provider.name):
+                attempts.skipped += 1
+                continue
+            answer, err = await self._try_deployment(
+                alias, policy, provider, call, tokens, deadline, attempts, others=ordered[index + 1 :]
+            )
+            if answer is not None:
+                return answer, None
+            assert err is not None
+            if isinstance(err, ContextWindowExceeded) and policy.context_window_fallback:
+                self._observer.fallback(alias, provider.name, policy.context_window_fallback, "context window")
+                return None, policy.context_window_fallback
+            if err.code == "content_filter" and policy.content_filter_fallback:
+                self._observer.fallback(alias, provider.name, policy.content_filter_fallback, "content filter")
+                return None, policy.content_filter_fallback
+            if not err.fallback_ok:
+                raise err
+            if index + 1 < len(ordered):
+                self._observer.fallback(alias, provider.name, ordered[index + 1].provider.name, err.code or "error")
+        return None, None
+
+    async def _try_deployment(
+        self,
+        alias: str,
+        policy: AliasPolicy,
+        provider: ChatProvider,
+        call: Callable[[ChatProvider], Awaitable[T]],
+        tokens: int,
+        deadline: float,
+        attempts: _Attempts,
+        others: list[Candidate],
+    ) -> tuple[Answer | None, ProviderError | None]:
+        name = provider.name
+        retries = policy.retries
+        for n in range(1, retries.max_attempts + 1):
+            left = deadline - self._clock()
+            if left <= 0:
+                raise self._deadline(alias, attempts)
+            if n == 1:
+                self._budgets[alias].request()
+            attempts.count += 1
+            self._quota.acquire(name, tokens)
+            stats = self._stats.get(name) or self._stats.setdefault(name, DeploymentStats())
+            started = self._clock()
+            result, err = await self._attempt(alias, provider, call, stats, left, attempts)
+            if result is not None:
+                elapsed = self._clock() - started
+                stats.observe_latency(elapsed)
+                self._quota.observe(name, result.ratelimit)
+                changed = await self._breakers.record(name, True)
+                if changed is not None:
+                    self._observer.breaker(name, changed)
+                self._observer.attempt(alias, name, "success", elapsed, 200)
+                return Answer(result, name, attempts.count, alias), None
+            assert err is not None
+            elapsed = self._clock() - started
+            attempts.errors.append(err)
+            counts = err.retryable  # failures that say the deployment is unwell
+            self._quota.observe(name, err.ratelimit, err.retry_after if isinstance(err, ProviderRateLimited) else None)
+            changed = await self._breakers.record(name, not counts)
+            if changed is not None:
+                self._observer.breaker(name, changed)
+            outcome: Outcome = "retryable_error" if err.retryable else ("error" if err.fallback_ok else "rejected")
+            self._observer.attempt(alias, name, outcome, elapsed, err.upstream_status)
+            if not err.retryable or n == retries.max_attempts:
+                return None, err
+            if isinstance(err, ProviderRateLimited) and any(
+                self._quota.wait_time(o.provider.name, tokens) == 0 for o in others
+            ):
+                return None, err  # another deployment has room: go there rather than wait here
+            delay = self._backoff(n, err.retry_after, retries.base_delay, retries.max_delay)
+            if delay > retries.max_retry_after or self._clock() + delay >= deadline:
+                return None, err
+            if not self._budgets[alias].try_spend():
+                self._observer.retry_budget_exhausted(alias, name)
+                return None, err
+            self._observer.retry(alias, name, delay, err.code or "error")
+            await asyncio.sleep(delay)
+            if not await self._breakers.allow(name):
+                return None, err
+        return None, None  # pragma: no cover - the loop always returns
+
+    async def _attempt(
+        self,
+        alias: str,
+        provider: ChatProvider,
+        call: Callable[[ChatProvider], Awaitable[T]],
+        stats: DeploymentStats,
+        left: float,
+        attempts: _Attempts,
+    ) -> tuple[T | None, ProviderError | None]:
+        """One call, bounded by the time left; for streams, up to and including the first chunk."""
+        name = provider.name
+        stats.inflight += 1
+        self._observer.inflight(name, 1)
+        started = self._clock()
+        try:
+            async with asyncio.timeout(left):
+                result = await call(provider)
+                if isinstance(result, StreamResponse) and result.first is None:
+                    result.first = await anext(result.events)  # first byte: still invisible to the client
+            return result, None
+        except ProviderError as exc:
+            return None, exc
+        except StopAsyncIteration:
+            return None, _empty_stream(name)
+        except TimeoutError:
+            self._observer.attempt(alias, name, "error", self._clock() - started, None)
+            raise self._deadline(alias, attempts) from None
+        except asyncio.CancelledError:
+            self._observer.attempt(alias, name, "cancelled", self._clock() - started, None)
+            raise
+        finally:
+            stats.inflight -= 1
+            self._observer.inflight(name, -1)
+
+    def _backoff(self, n: int, retry_after: float | None, base: float, cap: float) -> float:
+        """The upstream's Retry-After when it gave one, else full jitter: uniform in [0, min(cap, base·2ⁿ⁻¹)]."""
+        if retry_after is not None:
+            return retry_after
+        return float(self._rand() * min(cap, base * 2.0 ** (n - 1)))
+
+    def _deadline(self, alias: str, attempts: _Attempts) -> DeadlineExceeded:
+        last = f" Last error: {attempts.errors[-1].message}" if attempts.errors else ""
+        return DeadlineExceeded(
+            f"No deployment of '{alias}' answered within its deadline ({self._router.policy(alias).deadline:g}s, "
+            f"{attempts.count} attempt(s)).{last}"
+        )
+
+
+def _empty_stream(deployment: str) -> ProviderError:
+    return ProviderResponseInvalid(
+        f"Upstream deployment '{deployment}' ended the stream before any event.", deployment=deployment
+    )
