@@ -7,7 +7,10 @@ Azure OpenAI speaks OpenAI's wire format with three differences, which is all th
 - the key goes in an ``api-key`` header (a Microsoft Entra ID token in ``Authorization: Bearer``);
 - errors add Azure's own shapes: numeric-string codes (``"code": "429"``), ``DeploymentNotFound``,
   and content-filter refusals (400, ``code: content_filter`` with an ``innererror`` naming the
-  filtered categories).
+  filtered categories);
+- rate-limit headers: Azure sends OpenAI's ``x-ratelimit-remaining-{requests,tokens}`` (``-1`` when
+  it does not know) but rarely the ``-reset-*`` ones; a token-limited 429 may instead carry
+  ``x-rate-limit-reset-tokens`` in bare seconds and no ``Retry-After``.
 
 Bodies are forwarded and answers relayed exactly as by the ``openai`` adapter, which this one
 subclasses. Azure streams may open with a chunk whose ``choices`` is empty and which carries
@@ -25,11 +28,21 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from freehold.config.common import DeploymentBase
 from freehold.config.secrets import SecretRef
 from freehold.errors import ProviderError, ProviderRejected
-from freehold.providers.openai_compat import OpenAICompatProvider, classify_error, error_fields
+from freehold.providers.base import RateLimitHint
+from freehold.providers.openai_compat import OpenAICompatProvider, classify_error, error_fields, parse_duration
+from freehold.providers.openai_compat import parse_rate_limits as openai_rate_limits
 from freehold.redact import redact
 from freehold.transport.http import HttpClient
 
-__all__ = ["DEFAULT_API_VERSION", "AzureDeployment", "AzureProvider", "auth_headers", "endpoint_urls", "parse_error"]
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "AzureDeployment",
+    "AzureProvider",
+    "auth_headers",
+    "endpoint_urls",
+    "parse_error",
+    "parse_rate_limits",
+]
 
 DEFAULT_API_VERSION = "2024-10-21"
 """The latest GA version of Azure OpenAI's dated data-plane inference API."""
@@ -136,6 +149,19 @@ def _filtered_categories(inner: Any) -> list[str]:
     )
 
 
+def parse_rate_limits(headers: Mapping[str, str]) -> RateLimitHint | None:
+    """OpenAI's ``x-ratelimit-*`` reading, plus the ``x-rate-limit-reset-tokens`` Azure puts on 429s."""
+    hint = openai_rate_limits(headers)
+    if hint is not None and hint.reset_tokens is not None:
+        return hint
+    reset_tokens = parse_duration(headers.get("x-rate-limit-reset-tokens"))
+    if reset_tokens is None:
+        return hint
+    if hint is None:
+        return RateLimitHint(reset_tokens=reset_tokens)
+    return RateLimitHint(hint.remaining_requests, hint.remaining_tokens, hint.reset_requests, reset_tokens)
+
+
 def parse_error(
     status: int, raw: bytes, headers: Mapping[str, str], deployment: str, secrets: tuple[str, ...] = ()
 ) -> ProviderError:
@@ -152,16 +178,18 @@ def parse_error(
         categories = _filtered_categories(fields.get("innererror"))
         if categories:
             message += f" (filtered categories: {', '.join(categories)})"
-        return ProviderRejected(
+        refused = ProviderRejected(
             message,
             deployment=deployment,
             upstream_status=status,
             code="content_filter",
             param=fields.get("param") if isinstance(fields.get("param"), str) else None,
         )
+        refused.ratelimit = parse_rate_limits(headers)
+        return refused
     if isinstance(code, str) and code.isdigit():
         fields = {**fields, "code": None}
-    return classify_error(status, fields, headers, deployment, secrets)
+    return classify_error(status, fields, headers, deployment, secrets, parse_rate_limits)
 
 
 # --- adapter ------------------------------------------------------------------------------
@@ -171,6 +199,7 @@ class AzureProvider(OpenAICompatProvider):
     """Adapter for one Azure OpenAI deployment: the ``openai`` adapter with Azure's URLs, auth and errors."""
 
     _parse_error = staticmethod(parse_error)
+    _parse_rate_limits = staticmethod(parse_rate_limits)
 
     def __init__(self, name: str, config: AzureDeployment, http: HttpClient) -> None:
         chat_url, embeddings_url = endpoint_urls(config)

@@ -9,8 +9,9 @@ relayed byte for byte: this is the gateway's fast path.
 from __future__ import annotations
 
 import email.utils
+import re
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, Literal
 
 import orjson
@@ -30,7 +31,7 @@ from freehold.errors import (
     ProviderUnavailable,
     QuotaExhausted,
 )
-from freehold.providers.base import Capabilities, Completion, StreamResponse
+from freehold.providers.base import Capabilities, Completion, RateLimitHint, StreamResponse
 from freehold.providers.params import ParamRules, rules_for
 from freehold.redact import redact
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
@@ -41,8 +42,12 @@ __all__ = [
     "OpenAIDeployment",
     "classify_error",
     "error_fields",
+    "parse_count",
+    "parse_duration",
     "parse_error",
+    "parse_rate_limits",
     "parse_retry_after",
+    "reset_wait",
     "to_upstream",
 ]
 
@@ -95,6 +100,108 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
         return max(when.timestamp() - time.time(), 0.0)
 
 
+# Go's duration string as OpenAI's reset headers use it ("1s", "6m0s", "20ms", "23h47m36.648s"):
+# each unit at most once, largest first. ``m(?!s)`` keeps "20ms" from reading as 20 minutes.
+_NUM = r"(\d+(?:\.\d+)?)"
+_GO_DURATION = re.compile(
+    rf"(?:{_NUM}h)?(?:{_NUM}m(?!s))?(?:{_NUM}s)?(?:{_NUM}ms)?(?:{_NUM}(?:us|µs))?(?:{_NUM}ns)?", re.ASCII
+)
+_SECONDS = re.compile(_NUM, re.ASCII)
+_UNIT_SECONDS = (3600.0, 60.0, 1.0, 1e-3, 1e-6, 1e-9)
+
+
+def parse_duration(value: str | None) -> float | None:
+    """Seconds from an ``x-ratelimit-reset-*`` value; None when absent or unreadable.
+
+    OpenAI (and Groq, and others copying it) send Go's duration format; Azure has been seen
+    sending bare seconds (``"55"``), which are accepted too. Never raises: a garbled header must
+    not turn an answer into an error. The usual shapes (``"0s"``, ``"6ms"``) skip the regex:
+    this runs on every answer.
+    """
+    if not value:
+        return None
+    if value.isascii():  # str.isdigit() alone would take other scripts' digits
+        if value[-1] == "s":
+            head = value[:-1]
+            if head.isdigit():  # "0s"
+                return float(head)
+            whole, dot, fraction = head.partition(".")
+            if dot and whole.isdigit() and fraction.isdigit():  # "19.68s"
+                return float(head)
+            if head[-1:] == "m" and head[:-1].isdigit():  # "6ms"
+                return int(head[:-1]) / 1000.0
+        elif value.isdigit():  # Azure's bare seconds
+            return float(value)
+    return _go_duration(value)
+
+
+def _go_duration(value: str) -> float | None:
+    match = _GO_DURATION.fullmatch(value)
+    if match is None:
+        return float(value) if _SECONDS.fullmatch(value) else None
+    if not match.lastindex:  # the empty match
+        return None
+    total = 0.0
+    for number, unit in zip(match.groups(), _UNIT_SECONDS, strict=True):
+        if number:
+            total += float(number) * unit
+    return total
+
+
+def parse_count(value: str | None) -> int | None:
+    """A non-negative integer header; Azure's ``-1`` ("not reported") and garbage read as None."""
+    if value is not None and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def parse_rate_limits(headers: Mapping[str, str]) -> RateLimitHint | None:
+    """The quota left on the credential, from OpenAI's ``x-ratelimit-*`` headers.
+
+    This runs on every answer, so a response without them (vLLM, Ollama, most local servers)
+    costs two lookups. ``headers`` is what aiohttp gives (case-insensitive) or lower-cased keys.
+    None when nothing usable was sent; otherwise a hint whose unreadable fields are None.
+    """
+    requests = headers.get("x-ratelimit-remaining-requests")
+    tokens = headers.get("x-ratelimit-remaining-tokens")
+    if requests is None and tokens is None:
+        return None
+    left_requests = parse_count(requests)
+    left_tokens = parse_count(tokens)
+    reset_requests = parse_duration(headers.get("x-ratelimit-reset-requests"))
+    reset_tokens = parse_duration(headers.get("x-ratelimit-reset-tokens"))
+    if left_requests is None and left_tokens is None and reset_requests is None and reset_tokens is None:
+        return None
+    return RateLimitHint(left_requests, left_tokens, reset_requests, reset_tokens)
+
+
+def reset_wait(hint: RateLimitHint | None, limit: str | None = None) -> float | None:
+    """Seconds until a rate-limited (429) request can succeed, read from the hint's reset times.
+
+    For a 429 that came without ``Retry-After``: the reset of the ``limit`` the vendor named
+    (``"requests"`` or ``"tokens"``, OpenAI's error ``type``), else the latest reset among the
+    limits at zero (every one must have refilled), else the soonest reset reported.
+    """
+    if hint is None:
+        return None
+    if limit == "requests" and hint.reset_requests is not None:
+        return hint.reset_requests
+    if limit == "tokens" and hint.reset_tokens is not None:
+        return hint.reset_tokens
+    exhausted = [
+        reset
+        for remaining, reset in (
+            (hint.remaining_requests, hint.reset_requests),
+            (hint.remaining_tokens, hint.reset_tokens),
+        )
+        if remaining == 0 and reset is not None
+    ]
+    if exhausted:
+        return max(exhausted)
+    resets = [r for r in (hint.reset_requests, hint.reset_tokens) if r is not None]
+    return min(resets) if resets else None
+
+
 def error_fields(raw: bytes) -> dict[str, Any]:
     """The error object of an OpenAI-style body, tolerating vLLM's flat and FastAPI's ``detail`` shapes."""
     try:
@@ -122,18 +229,44 @@ def parse_error(
 
 
 def classify_error(
-    status: int, fields: Mapping[str, Any], headers: Mapping[str, str], deployment: str, secrets: tuple[str, ...] = ()
+    status: int,
+    fields: Mapping[str, Any],
+    headers: Mapping[str, str],
+    deployment: str,
+    secrets: tuple[str, ...] = (),
+    rate_limits: Callable[[Mapping[str, str]], RateLimitHint | None] = parse_rate_limits,
 ) -> ProviderError:
-    """``parse_error`` on an already-decoded error object (for vendors that adjust the fields first)."""
+    """``parse_error`` on an already-decoded error object (for vendors that adjust the fields first).
+
+    ``rate_limits`` reads the vendor's rate-limit headers: the hint rides on the error
+    (``ratelimit``), and a 429 without ``Retry-After`` waits for the reset they announce.
+    """
+    hint = rate_limits(headers)
+    err = _classify(status, fields, headers, deployment, secrets, hint)
+    err.ratelimit = hint
+    return err
+
+
+def _classify(
+    status: int,
+    fields: Mapping[str, Any],
+    headers: Mapping[str, str],
+    deployment: str,
+    secrets: tuple[str, ...],
+    hint: RateLimitHint | None,
+) -> ProviderError:
     message = redact(str(fields.get("message") or f"HTTP {status}"), secrets)
     code = fields.get("code") if isinstance(fields.get("code"), str) else None
     param = fields.get("param") if isinstance(fields.get("param"), str) else None
+    err_type = fields.get("type") if isinstance(fields.get("type"), str) else None
     retry_after = parse_retry_after(headers)
     where = f"Upstream deployment '{deployment}' answered {status}: {message}"
     common: dict[str, Any] = {"deployment": deployment, "upstream_status": status, "retry_after": retry_after}
     if status == 429:
         if code == "insufficient_quota":
             return QuotaExhausted(where, **common)
+        if retry_after is None:  # OpenAI's 429 names the exhausted limit in "type": "requests" or "tokens"
+            common["retry_after"] = reset_wait(hint, err_type)
         return ProviderRateLimited(where, code=code, **common)
     if status == 401:
         return ProviderAuthError(where, **common)
@@ -145,7 +278,6 @@ def classify_error(
         return ProviderUnavailable(where, **common)
     if code == "context_length_exceeded":
         return ContextWindowExceeded(message, param=param, **common)
-    err_type = fields.get("type") if isinstance(fields.get("type"), str) else None
     return ProviderRejected(message, param=param, code=code, error_type=err_type, **common)
 
 
@@ -161,11 +293,12 @@ class OpenAICompatProvider:
     """Adapter for one OpenAI-compatible deployment, sending through the shared client.
 
     Vendors that differ only in URLs and auth headers (Azure) subclass it: their ``__init__``
-    computes both and calls ``_setup``, and they may swap ``_parse_error``.
+    computes both and calls ``_setup``, and they may swap ``_parse_error`` and ``_parse_rate_limits``.
     """
 
     capabilities = Capabilities(embeddings=True, vision=True, json_schema=True, reasoning=True)
     _parse_error = staticmethod(parse_error)
+    _parse_rate_limits = staticmethod(parse_rate_limits)
 
     def __init__(self, name: str, config: OpenAIDeployment, http: HttpClient) -> None:
         headers = {"Content-Type": "application/json", **config.headers}
@@ -223,7 +356,12 @@ class OpenAICompatProvider:
         if resp.status != 200:
             raw = await read_body(resp, self.name)
             raise self._parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
-        return StreamResponse(self._relay(iter_body(resp, self.name)), _passed_headers(resp.headers))
+        headers = resp.headers
+        return StreamResponse(
+            self._relay(iter_body(resp, self.name)),
+            _passed_headers(headers),
+            ratelimit=self._parse_rate_limits(headers),
+        )
 
     async def _post_whole(self, url: str, body: bytes) -> Completion:
         resp = await self._http.post(url, body, self._headers, self._timeout, self.name)
@@ -239,7 +377,8 @@ class OpenAICompatProvider:
                 f"Upstream deployment '{self.name}' answered 200 with a body that is not a JSON object.",
                 deployment=self.name,
             )
-        return Completion(raw, _passed_headers(resp.headers))
+        headers = resp.headers
+        return Completion(raw, _passed_headers(headers), ratelimit=self._parse_rate_limits(headers))
 
     async def _relay(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         """Pass chunks through; a stream that ends without ``[DONE]`` was cut and is an error."""

@@ -8,12 +8,13 @@ The package keeps the house order, one module per part:
 - ``translate``: the rest of the request (parameters, tools, thinking), and ``Message`` →
   ``chat.completion``;
 - ``stream``: the stream translator (Anthropic SSE events → ``chat.completion.chunk`` events);
-- ``errors``: ``parse_error`` (status and ``error.type`` → the error tree, Retry-After);
+- ``errors``: ``parse_error`` (status and ``error.type`` → the error tree, Retry-After) and
+  ``parse_rate_limits`` (``anthropic-ratelimit-*`` headers → ``RateLimitHint``);
 - ``adapter``: the thin class sending through the shared client, also a ``TokenCounter``.
 """
 
 from freehold.providers.anthropic.adapter import AnthropicProvider
-from freehold.providers.anthropic.errors import parse_error
+from freehold.providers.anthropic.errors import parse_error, parse_rate_limits
 from freehold.providers.anthropic.stream import StreamTranslator
 from freehold.providers.anthropic.translate import from_upstream, to_upstream
 from freehold.providers.anthropic.wire import AnthropicDeployment
@@ -24,5 +25,6 @@ __all__ = [
     "StreamTranslator",
     "from_upstream",
     "parse_error",
+    "parse_rate_limits",
     "to_upstream",
 ]

@@ -10,7 +10,7 @@ import orjson
 from pydantic import SecretStr
 
 from freehold.errors import ProviderResponseInvalid
-from freehold.providers.anthropic.errors import parse_error
+from freehold.providers.anthropic.errors import parse_error, parse_rate_limits
 from freehold.providers.anthropic.stream import StreamTranslator
 from freehold.providers.anthropic.translate import COUNT_TOKENS_FIELDS, from_upstream, to_upstream
 from freehold.providers.anthropic.wire import AnthropicDeployment
@@ -53,7 +53,7 @@ class AnthropicProvider:
     async def chat(self, request: ChatRequest) -> Completion:
         resp, raw = await self._post_whole(self._messages_url, to_upstream(request, self.model, self._version))
         body = orjson.dumps(from_upstream(self._json_object(raw), self.name))
-        return Completion(body, _passed_headers(resp.headers))
+        return Completion(body, _passed_headers(resp.headers), ratelimit=parse_rate_limits(resp.headers))
 
     async def chat_stream(self, request: ChatRequest) -> StreamResponse:
         body = {**to_upstream(request, self.model, self._version), "stream": True}
@@ -63,7 +63,9 @@ class AnthropicProvider:
             raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         options = request.body.get("stream_options") or {}
         translator = StreamTranslator(self.name, bool(options.get("include_usage")), self._secrets)
-        return StreamResponse(self._translate(resp, translator), _passed_headers(resp.headers))
+        return StreamResponse(
+            self._translate(resp, translator), _passed_headers(resp.headers), ratelimit=parse_rate_limits(resp.headers)
+        )
 
     async def count_tokens(self, request: ChatRequest) -> int:
         """Prompt tokens of ``request`` as the model counts them (``POST /v1/messages/count_tokens``)."""

@@ -3,10 +3,14 @@
 The body is ``{"type": "error", "error": {"type", "message", "details"?}, "request_id"}``.
 Classification is by HTTP status and ``error.type`` (a stream ``error`` event has only the
 type), plus ``error.details.error_code`` for spend limits, which arrive as a 429.
+
+Every answer also carries ``anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-
+{limit,remaining,reset}`` headers (resets as RFC 3339 times), read by ``parse_rate_limits``.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Mapping
@@ -26,10 +30,11 @@ from freehold.errors import (
     ProviderUnavailable,
     QuotaExhausted,
 )
-from freehold.providers.openai_compat import parse_retry_after
+from freehold.providers.base import RateLimitHint
+from freehold.providers.openai_compat import parse_count, parse_retry_after
 from freehold.redact import redact
 
-__all__ = ["parse_error", "parse_error_object", "retry_after"]
+__all__ = ["parse_error", "parse_error_object", "parse_rate_limits", "retry_after"]
 
 # error.type → the status it comes with; a stream error event carries the type alone.
 _TYPE_STATUS = {
@@ -53,9 +58,68 @@ _SPEND_LIMITS = frozenset(
 # structured fields, this anchored pattern reads the message.
 _PROMPT_TOO_LONG = re.compile(r"^prompt is too long\b", re.IGNORECASE)
 _RESET_HEADERS = ("requests", "tokens", "input-tokens", "output-tokens")
+# (remaining, reset) header names of the token limits; input and output tokens are limited apart.
+_TOKEN_LIMITS = tuple(
+    (f"anthropic-ratelimit-{limit}-remaining", f"anthropic-ratelimit-{limit}-reset")
+    for limit in ("tokens", "input-tokens", "output-tokens")
+)
 
 
-def retry_after(headers: Mapping[str, str], rate_limited: bool) -> float | None:
+@functools.lru_cache(maxsize=256)
+def _epoch(value: str) -> float | None:
+    """An RFC 3339 time (``2025-08-21T12:40:59Z``) as a Unix time; None if unreadable.
+
+    Cached: the resets are whole seconds, so answers within a second repeat the same strings and
+    parsing them is most of this module's per-answer cost. A time without an offset is refused
+    rather than read as local time, since RFC 3339 requires one.
+    """
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when.timestamp() if when.tzinfo is not None else None
+
+
+def _until(value: str | None, now: float) -> float | None:
+    """Seconds from ``now`` to an RFC 3339 time; None if absent or unreadable."""
+    if not value:
+        return None
+    when = _epoch(value)
+    return None if when is None else max(when - now, 0.0)
+
+
+def parse_rate_limits(headers: Mapping[str, str], now: float | None = None) -> RateLimitHint | None:
+    """The quota left on the key, from the ``anthropic-ratelimit-*`` headers of any answer.
+
+    Requests come from ``requests-*``; tokens from whichever of ``tokens``, ``input-tokens`` and
+    ``output-tokens`` has the fewest left (that one binds first), with its reset. Resets are
+    seconds from ``now`` (default: the wall clock). None when no such header is present; a
+    garbled value leaves its field None and never raises.
+    """
+    requests = headers.get("anthropic-ratelimit-requests-remaining")
+    if (
+        requests is None
+        and "anthropic-ratelimit-tokens-remaining" not in headers
+        and "anthropic-ratelimit-input-tokens-remaining" not in headers
+        and "anthropic-ratelimit-output-tokens-remaining" not in headers
+    ):
+        return None
+    clock = time.time() if now is None else now
+    least: int | None = None
+    least_reset: str | None = None
+    for remaining, reset in _TOKEN_LIMITS:
+        left = parse_count(headers.get(remaining))
+        if left is not None and (least is None or left < least):
+            least, least_reset = left, reset
+    left_requests = parse_count(requests)
+    reset_requests = _until(headers.get("anthropic-ratelimit-requests-reset"), clock)
+    reset_tokens = _until(headers.get(least_reset), clock) if least_reset else None
+    if left_requests is None and least is None and reset_requests is None and reset_tokens is None:
+        return None
+    return RateLimitHint(left_requests, least, reset_requests, reset_tokens)
+
+
+def retry_after(headers: Mapping[str, str], rate_limited: bool, now: float | None = None) -> float | None:
     """Seconds to wait: ``retry-after``, else (on a 429) when the exhausted limit resets.
 
     Anthropic sends ``anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-reset``
@@ -67,14 +131,10 @@ def retry_after(headers: Mapping[str, str], rate_limited: bool) -> float | None:
         return seconds
     exhausted: list[float] = []
     every: list[float] = []
-    now = time.time()
+    now = time.time() if now is None else now
     for limit in _RESET_HEADERS:
-        reset = headers.get(f"anthropic-ratelimit-{limit}-reset")
-        if not reset:
-            continue
-        try:
-            wait = max(datetime.fromisoformat(reset).timestamp() - now, 0.0)
-        except ValueError:
+        wait = _until(headers.get(f"anthropic-ratelimit-{limit}-reset"), now)
+        if wait is None:
             continue
         every.append(wait)
         if headers.get(f"anthropic-ratelimit-{limit}-remaining") == "0":
@@ -101,8 +161,10 @@ def _error_object(raw: bytes) -> dict[str, Any]:
 def parse_error(
     status: int, raw: bytes, headers: Mapping[str, str], deployment: str, secrets: tuple[str, ...] = ()
 ) -> ProviderError:
-    """Classify an error response from the Messages API."""
-    return parse_error_object(_error_object(raw), status, headers, deployment, secrets)
+    """Classify an error response from the Messages API; its rate-limit headers ride along as ``ratelimit``."""
+    err = parse_error_object(_error_object(raw), status, headers, deployment, secrets)
+    err.ratelimit = parse_rate_limits(headers)
+    return err
 
 
 def parse_error_object(

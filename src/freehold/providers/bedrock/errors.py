@@ -5,6 +5,9 @@ Error responses are ``{"message": "..."}`` (sometimes ``Message``) with the type
 ``__type`` field (``com.amazon.coral.service#UnrecognizedClientException``). In a stream, the same
 failures arrive as ``exception`` messages named in camelCase (``throttlingException``) with the
 HTTP status their shape declares.
+
+Bedrock sends no rate-limit headers (its quotas live in Service Quotas, not in answers), so this
+adapter gives no ``RateLimitHint``; a throttled request gets ``Retry-After`` only if one was sent.
 """
 
 from __future__ import annotations

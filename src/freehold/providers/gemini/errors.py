@@ -3,6 +3,9 @@
 Classified by HTTP status, the canonical ``status`` string and the typed ``details`` entries
 (``ErrorInfo.reason``, ``RetryInfo.retryDelay``, ``BadRequest.fieldViolations``), never by
 message text, with the one commented exception of the context-length case.
+
+Gemini sends no rate-limit headers (nothing like ``x-ratelimit-remaining-*``), so this adapter
+gives no ``RateLimitHint``; a 429 says how long to wait in ``RetryInfo.retryDelay`` instead.
 """
 
 from __future__ import annotations
