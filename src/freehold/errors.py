@@ -270,7 +270,14 @@ class ContextWindowExceeded(ProviderRejected):
 
 
 class ProviderResponseInvalid(ProviderError):
+    """The upstream answered something unreadable: a cut or malformed body, a page instead of JSON.
+
+    Retryable, and counted against the deployment's circuit: a deployment that only returns
+    garbage must cool off like one that returns 500s.
+    """
+
     code = "upstream_response_invalid"
+    retryable = True
 
 
 class AllCandidatesFailed(FreeholdError):

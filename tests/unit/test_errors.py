@@ -54,7 +54,7 @@ PROVIDER_ERRORS = [
     (ModelUnavailable, 502, "invalid_request_error", "model_not_found", False, True),
     (ProviderRejected, 400, "invalid_request_error", "upstream_error", False, False),
     (ContextWindowExceeded, 400, "invalid_request_error", "context_length_exceeded", False, False),
-    (ProviderResponseInvalid, 502, "upstream_error", "upstream_response_invalid", False, True),
+    (ProviderResponseInvalid, 502, "upstream_error", "upstream_response_invalid", True, True),
 ]
 
 

@@ -357,6 +357,13 @@ class OpenAICompatProvider:
             raw = await read_body(resp, self.name)
             raise self._parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         headers = resp.headers
+        if not headers.get("content-type", "text/event-stream").startswith("text/event-stream"):
+            await read_body(resp, self.name)  # e.g. a proxy's JSON or HTML page with a 200
+            raise ProviderResponseInvalid(
+                f"Upstream deployment '{self.name}' answered a stream request with "
+                f"'{headers.get('content-type')}' instead of an event stream.",
+                deployment=self.name,
+            )
         return StreamResponse(
             self._relay(iter_body(resp, self.name)),
             _passed_headers(headers),

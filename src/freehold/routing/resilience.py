@@ -27,6 +27,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from freehold.config.routing import RoutingDefaults
@@ -50,6 +51,8 @@ from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.routing.strategies import DeploymentStats, order
 
 __all__ = ["Answer", "Engine"]
+
+MIN_REQUEUE_WAIT = 0.05
 
 T = TypeVar("T", Completion, StreamResponse)
 
@@ -129,14 +132,20 @@ class Engine:
                 break
             # Everything was saturated and nothing was tried: wait for capacity, then walk again.
             queued_at = self._clock()
+            ready_at = await self._circuits_ready_at(alias, policy, usable)
             try:
                 await self._queues[alias].wait(
-                    priority, deadline, lambda: self._capacity_in(alias, policy, tokens, usable)
+                    priority, deadline, partial(self._capacity_in, alias, policy, tokens, usable, ready_at)
                 )
             except RateLimited:
                 self._observer.queued(alias, self._clock() - queued_at, admitted=False)
                 raise
-            self._observer.queued(alias, self._clock() - queued_at, admitted=True)
+            waited = self._clock() - queued_at
+            self._observer.queued(alias, waited, admitted=True)
+            if waited < MIN_REQUEUE_WAIT:
+                # Capacity looked free yet nothing could be tried (e.g. another request holds the
+                # half-open probe): pause briefly so that the loop can never spin the event loop.
+                await asyncio.sleep(min(MIN_REQUEUE_WAIT, max(0.0, deadline - self._clock())))
             attempts.skipped = 0
         if not attempts.errors:
             raise InvalidRequest(f"The model '{alias}' has no deployment that can serve this request.", param="model")
@@ -184,12 +193,29 @@ class Engine:
         found = self._router.candidates(alias)
         return [c for c in found if usable(c.provider)] if usable is not None else list(found)
 
+    async def _circuits_ready_at(
+        self, alias: str, policy: AliasPolicy, usable: Callable[[ChatProvider], bool] | None
+    ) -> dict[str, float]:
+        """When each deployment of the chain will let a request through its circuit (clock time)."""
+        now = self._clock()
+        return {
+            c.provider.name: now + await self._breakers.retry_in(c.provider.name)
+            for a in self._chain(alias, policy)
+            for c in self._usable(a, usable)
+        }
+
     def _capacity_in(
-        self, alias: str, policy: AliasPolicy, tokens: int, usable: Callable[[ChatProvider], bool] | None
+        self,
+        alias: str,
+        policy: AliasPolicy,
+        tokens: int,
+        usable: Callable[[ChatProvider], bool] | None,
+        ready_at: dict[str, float],
     ) -> float:
-        """Seconds until some deployment of the chain has quota again (breakers are checked on retry)."""
+        """Seconds until some deployment of the chain has both quota and a passable circuit."""
+        now = self._clock()
         waits = [
-            self._quota.wait_time(c.provider.name, tokens)
+            max(self._quota.wait_time(c.provider.name, tokens), ready_at.get(c.provider.name, now) - now)
             for a in self._chain(alias, policy)
             for c in self._usable(a, usable)
         ]
