@@ -86,15 +86,15 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         for dep in spec.deployments
     }
     quota = QuotaTracker(limits)
-    breakers: Breakers = (
-        RedisBreakers.from_url(config.routing.breaker, settings.redis_url, settings.redis_prefix)
-        if settings.redis_url
-        else MemoryBreakers(config.routing.breaker)
-    )
     metrics = Metrics() if settings.metrics else None
     if metrics is not None:
         metrics.declare_deployments(limits)
     observer = MetricsObserver(metrics)
+    breakers: Breakers = (
+        RedisBreakers.from_url(config.routing.breaker, settings.redis_url, settings.redis_prefix)
+        if settings.redis_url
+        else MemoryBreakers(config.routing.breaker, on_half_open=observer.breaker)
+    )
     engine = Engine(router, config.routing, breakers, quota, observer)
     gateway = Gateway(router, engine, quotas=any(rpm or tpm for rpm, tpm in limits.values()))
     api = ApiContext(

@@ -57,10 +57,17 @@ class BreakerState:
 class MemoryBreakers:
     """In-process breakers (one replica, or tests)."""
 
-    def __init__(self, policy: BreakerPolicy, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        policy: BreakerPolicy,
+        clock: Callable[[], float] = time.monotonic,
+        on_half_open: Callable[[str, State], None] | None = None,
+    ) -> None:
         self._policy = policy
         self._clock = clock
         self._states: dict[str, BreakerState] = {}
+        self._on_half_open = on_half_open
+        """Told when a cooldown ends (that transition happens on read, not in ``record``)."""
 
     def _get(self, deployment: str) -> BreakerState:
         st = self._states.get(deployment)
@@ -68,10 +75,12 @@ class MemoryBreakers:
             st = self._states[deployment] = BreakerState()
         return st
 
-    def _refresh(self, st: BreakerState) -> None:
+    def _refresh(self, deployment: str, st: BreakerState) -> None:
         now = self._clock()
         if st.state == "open" and now - st.opened_at >= self._policy.cooldown:
             st.state, st.successes, st.probing = "half_open", 0, False
+            if self._on_half_open is not None:
+                self._on_half_open(deployment, "half_open")
         elif st.probing and now - st.probe_started >= self._policy.cooldown:
             st.probing = False  # a probe that never reported (cancelled): let another one go
 
@@ -79,7 +88,7 @@ class MemoryBreakers:
         st = self._states.get(deployment)
         if st is None:  # the hot path: a deployment that never failed
             return True
-        self._refresh(st)
+        self._refresh(deployment, st)
         if st.state == "closed":
             return True
         if st.state == "half_open" and not st.probing:
@@ -110,7 +119,7 @@ class MemoryBreakers:
         st = self._states.get(deployment)
         if st is None:
             return "closed"
-        self._refresh(st)
+        self._refresh(deployment, st)
         return st.state
 
     async def retry_in(self, deployment: str) -> float:

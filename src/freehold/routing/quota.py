@@ -75,6 +75,8 @@ class QuotaTracker:
                 if freed >= excess:
                     wait = max(wait, sent_at + WINDOW - now)
                     break
+            else:  # larger than the whole quota: it goes alone, once the window is empty
+                wait = max(wait, dep.sent[-1][0] + WINDOW - now)
         return max(wait, 0.0)
 
     def headroom(self, name: str) -> float:

@@ -124,12 +124,17 @@ class Engine:
         self._router.candidates(alias)  # raises AliasNotFound before any work
         deadline = self._clock() + policy.deadline
         attempts = _Attempts()
+        spun = False
         while True:
             answer = await self._walk_chain(alias, policy, call, tokens, usable, deadline, attempts)
             if answer is not None:
                 return answer
             if attempts.count or not attempts.skipped:
                 break
+            if spun:
+                # Admitted at once, yet nothing could be tried (e.g. another request holds the
+                # half-open probe): pause briefly so that this loop can never spin the event loop.
+                await asyncio.sleep(min(MIN_REQUEUE_WAIT, max(0.0, deadline - self._clock())))
             # Everything was saturated and nothing was tried: wait for capacity, then walk again.
             queued_at = self._clock()
             ready_at = await self._circuits_ready_at(alias, policy, usable)
@@ -142,10 +147,7 @@ class Engine:
                 raise
             waited = self._clock() - queued_at
             self._observer.queued(alias, waited, admitted=True)
-            if waited < MIN_REQUEUE_WAIT:
-                # Capacity looked free yet nothing could be tried (e.g. another request holds the
-                # half-open probe): pause briefly so that the loop can never spin the event loop.
-                await asyncio.sleep(min(MIN_REQUEUE_WAIT, max(0.0, deadline - self._clock())))
+            spun = waited < MIN_REQUEUE_WAIT
             attempts.skipped = 0
         if not attempts.errors:
             raise InvalidRequest(f"The model '{alias}' has no deployment that can serve this request.", param="model")
@@ -294,7 +296,9 @@ class Engine:
             assert err is not None
             elapsed = self._clock() - started
             attempts.errors.append(err)
-            counts = err.retryable  # failures that say the deployment is unwell
+            # Failures that say the deployment is unwell open its circuit; a rate limit only says
+            # "not now", which the quota tracker already honors.
+            counts = err.retryable and not isinstance(err, ProviderRateLimited)
             self._quota.observe(name, err.ratelimit, err.retry_after if isinstance(err, ProviderRateLimited) else None)
             changed = await self._breakers.record(name, not counts)
             if changed is not None:
@@ -303,9 +307,7 @@ class Engine:
             self._observer.attempt(alias, name, outcome, elapsed, err.upstream_status)
             if not err.retryable or n == retries.max_attempts:
                 return None, err
-            if isinstance(err, ProviderRateLimited) and any(
-                self._quota.wait_time(o.provider.name, tokens) == 0 for o in others
-            ):
+            if isinstance(err, ProviderRateLimited) and await self._another_has_room(others, tokens):
                 return None, err  # another deployment has room: go there rather than wait here
             delay = self._backoff(n, err.retry_after, retries.base_delay, retries.max_delay)
             if delay > retries.max_retry_after or self._clock() + delay >= deadline:
@@ -318,6 +320,13 @@ class Engine:
             if not await self._breakers.allow(name):
                 return None, err
         return None, None  # pragma: no cover - the loop always returns
+
+    async def _another_has_room(self, others: list[Candidate], tokens: int) -> bool:
+        for other in others:
+            name = other.provider.name
+            if self._quota.wait_time(name, tokens) == 0 and await self._breakers.retry_in(name) == 0:
+                return True
+        return False
 
     async def _attempt(
         self,
@@ -345,6 +354,10 @@ class Engine:
             return None, _empty_stream(name)
         except TimeoutError:
             self._observer.attempt(alias, name, "error", self._clock() - started, None)
+            # Still silent at the request's deadline: that counts against the deployment's health.
+            changed = await self._breakers.record(name, False)
+            if changed is not None:
+                self._observer.breaker(name, changed)
             raise self._deadline(alias, attempts) from None
         except asyncio.CancelledError:
             self._observer.attempt(alias, name, "cancelled", self._clock() - started, None)
