@@ -19,7 +19,8 @@ vocabularies, so the number of series stays bounded whatever clients send.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Final
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -152,6 +153,18 @@ class Metrics:
         for name in deployments:
             self.circuit_state.labels(name).set(CIRCUIT_STATES["closed"])
             self.inflight.labels(name).set(0)
+
+    def track_inflight(self, read: Callable[[str], int], deployments: Iterable[str]) -> bool:
+        """Read in-flight counts from the engine at scrape time, instead of counting on every request.
+
+        Returns False in multiprocess mode, where a gauge cannot call back into one worker; the
+        observer then counts increments itself.
+        """
+        if self._multiproc is not None:
+            return False
+        for name in deployments:
+            self.inflight.labels(name).set_function(partial(read, name))
+        return True
 
     def exposition(self) -> bytes:
         """The text exposition of every metric: this registry, or all workers' files in multiprocess mode."""

@@ -48,6 +48,8 @@ class MetricsObserver:
         self._m = metrics
         self._attempts: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
         self._inflight: dict[str, Gauge] = {}
+        self.count_inflight = True
+        """False once the gauge reads the engine's own counts at scrape time (``Metrics.track_inflight``)."""
 
     def attempt(self, alias: str, deployment: str, outcome: Outcome, seconds: float, status: int | None) -> None:
         if self._m is None:
@@ -100,7 +102,7 @@ class MetricsObserver:
         The engine's in-flight bookkeeping (``least_inflight``) should report here so that
         ``freehold_inflight_requests`` is the same number the strategy balances on.
         """
-        if self._m is None:
+        if self._m is None or not self.count_inflight:
             return
         gauge = self._inflight.get(deployment)
         if gauge is None:

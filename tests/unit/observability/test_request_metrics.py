@@ -75,6 +75,7 @@ class FakeGateway:
         return ["gpt"]
 
     async def chat(self, request: ChatRequest) -> Answer:
+        note_alias(request.model)  # as the real Gateway does, for every front door
         if request.model != "gpt":
             raise AliasNotFound("no such alias", param="model")
         if isinstance(self.outcome, Exception):

@@ -110,7 +110,9 @@ async def test_openai_completion_carries_the_hint() -> None:
 
 async def test_openai_stream_carries_the_hint() -> None:
     spec = fixture("openai", "ratelimit_groq_200.json")
-    resp = await openai(StubHttp(200, spec["headers"], OPENAI_STREAM)).chat_stream(chat_request(stream=True))
+    headers = {k: v for k, v in spec["headers"].items() if k.lower() != "content-type"}
+    headers["content-type"] = "text/event-stream; charset=utf-8"  # the recorded headers are a JSON answer's
+    resp = await openai(StubHttp(200, headers, OPENAI_STREAM)).chat_stream(chat_request(stream=True))
     assert resp.ratelimit == RateLimitHint(**spec["hint"])
     assert await drain(resp) == OPENAI_STREAM
 
