@@ -29,12 +29,13 @@ import asyncio
 import base64
 import json
 import struct
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.integration.mocks.loopback import LoopbackServer
 
 EXPECTED_KEY = "sk-upstream-test-4b1d9e0c7a2f"
 
@@ -123,16 +124,11 @@ class Recorded:
 
 
 @dataclass
-class MockOpenAI:
+class MockOpenAI(LoopbackServer):
     """The mock server; ``requests`` records what reached it, ``disconnects`` when clients left."""
 
-    host: str = "127.0.0.1"
-    port: int = 0
     requests: list[Recorded] = field(default_factory=list)
     disconnects: list[float] = field(default_factory=list)
-    _loop: asyncio.AbstractEventLoop | None = None
-    _runner: web.AppRunner | None = None
-    _thread: threading.Thread | None = None
     _counter: int = 0
 
     @property
@@ -141,37 +137,11 @@ class MockOpenAI:
 
     # --- lifecycle (in a thread with its own loop, so tests stay synchronous) -------------
 
-    def start(self) -> MockOpenAI:
-        ready = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            self._loop.run_until_complete(self._start())
-            ready.set()
-            self._loop.run_forever()
-            self._loop.close()
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
-    async def _start(self) -> None:
+    def build_app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_post("/v1/embeddings", self._embeddings)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    def stop(self) -> None:
-        assert self._loop is not None and self._runner is not None
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        assert self._thread is not None
-        self._thread.join(10)
+        return app
 
     def last(self) -> Recorded:
         return self.requests[-1]

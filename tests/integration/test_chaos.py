@@ -429,11 +429,11 @@ async def test_a_hanging_upstream_is_cut_at_the_deadline(oai: openai.AsyncOpenAI
 def _budget_bound(requests: int, duration: float) -> float:
     """Most attempts the retry budget allows: every first attempt, ``ratio`` more, and the floor.
 
-    The floor (``min_per_second``) is granted a window at a time, so a run shorter than a whole
-    number of windows may use up to one window's floor beyond ``min_per_second × duration``.
+    The floor (``min_per_second``) is granted a window at a time, and the budget counts in whole
+    seconds, so a run may span one more (sliding) window than ``duration / window``.
     """
     window = BUDGET["window"]
-    windows = math.ceil(duration / window) or 1
+    windows = math.ceil((duration + 1) / window) or 1
     return requests * (1 + BUDGET["ratio"]) + BUDGET["min_per_second"] * window * windows
 
 

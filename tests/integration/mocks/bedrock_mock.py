@@ -34,12 +34,10 @@ Behaviour is chosen by the model id:
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import re
 import struct
-import threading
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +47,8 @@ from aiohttp import web
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+from tests.integration.mocks.loopback import LoopbackServer
 
 REGION = "us-east-1"
 ACCESS_KEY = "AKIAFREEHOLDTEST0001"
@@ -204,49 +204,18 @@ class Recorded:
 
 
 @dataclass
-class MockBedrock:
-    host: str = "127.0.0.1"
-    port: int = 0
+class MockBedrock(LoopbackServer):
     requests: list[Recorded] = field(default_factory=list)
-    _loop: asyncio.AbstractEventLoop | None = None
-    _runner: web.AppRunner | None = None
-    _thread: threading.Thread | None = None
     _counter: int = 0
 
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self) -> MockBedrock:
-        ready = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            self._loop.run_until_complete(self._start())
-            ready.set()
-            self._loop.run_forever()
-            self._loop.close()
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
-    async def _start(self) -> None:
+    def build_app(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    def stop(self) -> None:
-        assert self._loop is not None and self._runner is not None
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        assert self._thread is not None
-        self._thread.join(10)
+        return app
 
     def last(self) -> Recorded:
         return self.requests[-1]

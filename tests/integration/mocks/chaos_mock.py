@@ -56,9 +56,11 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from aiohttp import web
+
+from tests.integration.mocks.loopback import LoopbackServer
 
 EXPECTED_KEY = "sk-chaos-upstream-5e0a1c"
 TEXT = "Hello from the chaos upstream, all in one piece."
@@ -137,12 +139,14 @@ class Faults:
 
 
 @dataclass
-class ChaosMock:
+class ChaosMock(LoopbackServer):
     """The server, run on its own event loop in a thread so that tests may be sync or async."""
 
+    # handler_cancellation: a gateway that gives up on a hanging request frees its handler.
+    runner_options: ClassVar[dict[str, Any]] = {"handler_cancellation": True}
+    backlog: ClassVar[int] = 1024
+
     seed: int = 4
-    host: str = "127.0.0.1"
-    port: int = 0
     attempts: Counter[str] = field(default_factory=Counter)
     faults: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(model, kind) → injected faults."""
@@ -150,9 +154,6 @@ class ChaosMock:
     arrivals: list[tuple[str, str]] = field(default_factory=list)
     _config: dict[str, Faults] = field(default_factory=dict)
     _rngs: dict[str, random.Random] = field(default_factory=dict)
-    _loop: asyncio.AbstractEventLoop | None = None
-    _runner: web.AppRunner | None = None
-    _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -207,38 +208,10 @@ class ChaosMock:
 
     # --- lifecycle ----------------------------------------------------------------------
 
-    def start(self) -> ChaosMock:
-        ready = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            self._loop.run_until_complete(self._start())
-            ready.set()
-            self._loop.run_forever()
-            self._loop.close()
-
-        self._thread = threading.Thread(target=run, name="chaos-mock", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("chaos mock did not start")
-        return self
-
-    async def _start(self) -> None:
+    def build_app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
-        # handler_cancellation: a gateway that gives up on a hanging request frees its handler.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5, handler_cancellation=True)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0, backlog=1024)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    def stop(self) -> None:
-        assert self._loop is not None and self._runner is not None
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        assert self._thread is not None
-        self._thread.join(10)
+        return app
 
     # --- the endpoint -------------------------------------------------------------------
 

@@ -31,13 +31,13 @@ with ``\\r\\n`` as Google's front end sends them; usage is complete on the last 
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.integration.mocks.loopback import LoopbackServer
 
 EXPECTED_KEY = "AIzaSyMockGeminiKey-0123456789abcdef"
 MODEL_VERSION_SUFFIX = "-001"
@@ -308,51 +308,20 @@ def _logprobs(pieces: list[str]) -> dict[str, Any]:
 
 
 @dataclass
-class MockGemini:
+class MockGemini(LoopbackServer):
     """The mock server; ``requests`` records every request that reached it."""
 
-    host: str = "127.0.0.1"
-    port: int = 0
     requests: list[Recorded] = field(default_factory=list)
-    _loop: asyncio.AbstractEventLoop | None = None
-    _runner: web.AppRunner | None = None
-    _thread: threading.Thread | None = None
     _counter: int = 0
 
     @property
     def api_base(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self) -> MockGemini:
-        ready = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            self._loop.run_until_complete(self._start())
-            ready.set()
-            self._loop.run_forever()
-            self._loop.close()
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
-    async def _start(self) -> None:
+    def build_app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/v1beta/models/{target}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    def stop(self) -> None:
-        assert self._loop is not None and self._runner is not None
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        assert self._thread is not None
-        self._thread.join(10)
+        return app
 
     def last(self) -> Recorded:
         return self.requests[-1]
