@@ -384,7 +384,7 @@ async def test_without_fallback_every_failure_is_a_clean_openai_error_within_the
     # Both kinds of failure did reach clients (the drill is not vacuous).
     assert (
         kinds["ok"] > 100
-        and kinds["error-event"] >= 3
+        and kinds["error-event"] >= 1  # random faults: at least one of each kind, not a quota
         and sum(v for k, v in kinds.items() if k.startswith("status-")) >= 3
     ), kinds
 
@@ -412,7 +412,7 @@ async def test_without_fallback_anthropic_clients_get_anthropic_errors(bare_gw: 
             assert o.finished and o.text == TEXT_OF["chaos"], o
             assert (o.first_byte if o.stream else o.seconds) <= DEADLINE + SLACK, o  # type: ignore[operator]
             kinds["ok"] += 1
-    assert kinds["ok"] > 20 and kinds["status"] >= 2 and kinds["error-event"] >= 2, kinds
+    assert kinds["ok"] > 20 and kinds["status"] >= 1 and kinds["error-event"] >= 1, kinds
 
 
 @pytest.mark.parametrize("stream", [False, True])
