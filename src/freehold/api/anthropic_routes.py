@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 import orjson
@@ -72,7 +73,7 @@ def _internal(request_id: str) -> FreeholdError:
     return FreeholdError(f"The gateway hit an internal error; the log has details under request id {request_id}.")
 
 
-class _Endpoint:
+class _Endpoint(ABC):
     """Auth, body, handle, errors rendered once Anthropic-style; a client that leaves cancels the work."""
 
     def __init__(self, ctx: ApiContext) -> None:
@@ -112,9 +113,9 @@ class _Endpoint:
             await error_response(send, _internal(head.request_id), head.request_id, anthropic_error)
         metrics.done("messages", status, started)
 
+    @abstractmethod
     async def handle(self, raw: bytes, send: Send, request_id: str, watch: DisconnectWatch) -> None:
         """Answer the request; raise ``FreeholdError`` before the response starts to have it rendered."""
-        raise NotImplementedError
 
 
 class MessagesEndpoint(_Endpoint):

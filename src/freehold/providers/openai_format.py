@@ -7,6 +7,7 @@ envelope in one place means every adapter's output parses with the ``openai`` SD
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from freehold.errors import InvalidRequest
@@ -18,6 +19,7 @@ __all__ = [
     "REASONING_BUDGETS",
     "ChunkWriter",
     "completion",
+    "function_tools",
     "new_completion_id",
     "reject_or_drop",
     "usage",
@@ -113,3 +115,19 @@ def reject_or_drop(request: ChatRequest, param: str, model: str, why: str) -> No
         param=param,
         code="unsupported_parameter",
     )
+
+
+def function_tools(request: ChatRequest, model: str, why: str) -> Iterator[dict[str, Any]]:
+    """The ``function`` objects of the request's function tools, for vendors that take no other kind.
+
+    Any other tool is rejected (or dropped, if the alias opts in) with ``why``; a function
+    without a name is a 400 naming it.
+    """
+    for i, tool in enumerate(request.body.get("tools") or ()):
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(tool, dict) or tool.get("type", "function") != "function" or not isinstance(function, dict):
+            reject_or_drop(request, f"tools[{i}]", model, why)
+            continue
+        if not isinstance(function.get("name"), str):
+            raise InvalidRequest(f"'tools[{i}].function.name' is required.", param=f"tools[{i}].function.name")
+        yield function

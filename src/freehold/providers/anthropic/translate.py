@@ -22,7 +22,7 @@ from freehold.catalog import lookup, max_output_tokens
 from freehold.errors import InvalidRequest, ProviderResponseInvalid
 from freehold.providers.anthropic.messages import messages_to_upstream
 from freehold.providers.anthropic.wire import FINISH_REASONS, Tool, Usage
-from freehold.providers.openai_format import REASONING_BUDGETS, completion, reject_or_drop, usage
+from freehold.providers.openai_format import REASONING_BUDGETS, completion, function_tools, reject_or_drop, usage
 from freehold.schemas.chat import ChatRequest
 
 __all__ = ["COUNT_TOKENS_FIELDS", "finish_reason", "from_upstream", "to_upstream", "usage_from"]
@@ -125,13 +125,7 @@ def to_upstream(request: ChatRequest, model: str, version: str = "2023-06-01") -
 def _tools(request: ChatRequest, model: str, out: dict[str, Any]) -> None:
     body = request.body
     tools: list[Tool] = []
-    for i, tool in enumerate(body.get("tools") or ()):
-        function = tool.get("function") if isinstance(tool, dict) else None
-        if not isinstance(tool, dict) or tool.get("type", "function") != "function" or not isinstance(function, dict):
-            reject_or_drop(request, f"tools[{i}]", model, "only function tools translate to the Messages API")
-            continue
-        if not isinstance(function.get("name"), str):
-            raise InvalidRequest(f"'tools[{i}].function.name' is required.", param=f"tools[{i}].function.name")
+    for function in function_tools(request, model, "only function tools translate to the Messages API"):
         schema = function.get("parameters") or {"type": "object", "properties": {}}
         translated: Tool = {"name": function["name"], "input_schema": schema}
         if function.get("description"):

@@ -32,7 +32,7 @@ from freehold.providers.bedrock.wire import (
     Tool,
     ToolChoice,
 )
-from freehold.providers.openai_format import REASONING_BUDGETS, completion, reject_or_drop, usage
+from freehold.providers.openai_format import REASONING_BUDGETS, completion, function_tools, reject_or_drop, usage
 from freehold.schemas.chat import ChatRequest
 
 __all__ = ["catalog_name", "finish_reason", "from_upstream", "is_anthropic", "openai_usage", "to_upstream"]
@@ -204,13 +204,7 @@ def _turns(request: ChatRequest, model: str) -> tuple[list[dict[str, str]], list
 def _tools(request: ChatRequest, model: str, turns: list[Message]) -> dict[str, Any] | None:
     body = request.body
     tools: list[Tool] = []
-    for i, tool in enumerate(body.get("tools") or ()):
-        function = tool.get("function") if isinstance(tool, dict) else None
-        if not isinstance(tool, dict) or tool.get("type", "function") != "function" or not isinstance(function, dict):
-            reject_or_drop(request, f"tools[{i}]", model, "only function tools are translated for Bedrock")
-            continue
-        if not isinstance(function.get("name"), str):
-            raise InvalidRequest(f"'tools[{i}].function.name' is required.", param=f"tools[{i}].function.name")
+    for function in function_tools(request, model, "only function tools are translated for Bedrock"):
         params = function.get("parameters") or {"type": "object", "properties": {}}
         spec: dict[str, Any] = {"name": function["name"], "inputSchema": {"json": params}}
         if function.get("description"):

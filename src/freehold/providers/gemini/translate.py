@@ -17,7 +17,7 @@ import orjson
 from freehold.catalog import lookup
 from freehold.errors import InvalidRequest, ProviderRejected, ProviderResponseInvalid
 from freehold.providers.gemini.wire import Content, GenerateContentRequest, GenerationConfig, Part
-from freehold.providers.openai_format import REASONING_BUDGETS, completion, reject_or_drop, usage
+from freehold.providers.openai_format import REASONING_BUDGETS, completion, function_tools, reject_or_drop, usage
 from freehold.schemas.chat import ChatRequest
 
 __all__ = [
@@ -213,11 +213,7 @@ def _function_response(message: Mapping[str, Any], call_names: Mapping[str, str]
 
 def _tools(request: ChatRequest, model: str) -> list[dict[str, Any]]:
     declarations = []
-    for i, tool in enumerate(request.body.get("tools") or ()):
-        function = tool.get("function") if isinstance(tool, dict) and tool.get("type") == "function" else None
-        if not isinstance(function, dict) or not isinstance(function.get("name"), str):
-            reject_or_drop(request, f"tools[{i}]", model, "Gemini takes function tools only")
-            continue
+    for function in function_tools(request, model, "Gemini takes function tools only"):
         declaration: dict[str, Any] = {"name": function["name"]}
         if function.get("description"):
             declaration["description"] = function["description"]
