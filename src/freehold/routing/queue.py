@@ -10,6 +10,7 @@ the caller gets a 429 whose Retry-After is the time until capacity is expected.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import time
@@ -64,10 +65,8 @@ class AdmissionQueue:
                 self._changed.clear()
                 # Sleep until capacity is due, the line moves, or the deadline: whichever is first.
                 timeout = min(left, wait) if wait > 0 else left
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), timeout=max(timeout, 0.001))
-                except TimeoutError:
-                    pass
         finally:
             self._heap.remove(entry)
             heapq.heapify(self._heap)
