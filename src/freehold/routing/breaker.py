@@ -26,6 +26,14 @@ State = Literal["closed", "open", "half_open"]
 class Breakers(Protocol):
     """Circuit state for every deployment, keyed by deployment name."""
 
+    def settled(self, deployment: str) -> bool:
+        """Whether, without I/O, ``allow`` is known to say yes and a success to change nothing.
+
+        True for a closed circuit with no failure counted: callers may then skip both calls,
+        which keeps the healthy path free of two awaits per request.
+        """
+        ...
+
     async def allow(self, deployment: str) -> bool:
         """May a request go to ``deployment`` now? In half-open, admits one probe at a time."""
         ...
@@ -84,9 +92,13 @@ class MemoryBreakers:
         elif st.probing and now - st.probe_started >= self._policy.cooldown:
             st.probing = False  # a probe that never reported (cancelled): let another one go
 
+    def settled(self, deployment: str) -> bool:
+        st = self._states.get(deployment)
+        return st is None or (st.failures == 0 and st.state == "closed")
+
     async def allow(self, deployment: str) -> bool:
         st = self._states.get(deployment)
-        if st is None:  # the hot path: a deployment that never failed
+        if st is None:  # a deployment that never failed
             return True
         self._refresh(deployment, st)
         if st.state == "closed":

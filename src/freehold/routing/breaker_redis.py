@@ -203,6 +203,10 @@ class RedisBreakers:
         if self._owns_client:
             await self._client.aclose()
 
+    def settled(self, deployment: str) -> bool:
+        """Never known locally: another replica may have opened the circuit, so Redis is asked."""
+        return False
+
     async def allow(self, deployment: str) -> bool:
         reply = await self._run("allow", deployment)
         return True if reply is None else bool(reply)

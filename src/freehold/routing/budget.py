@@ -32,8 +32,12 @@ class RetryBudget:
         return buckets[-1]
 
     def request(self) -> None:
-        """Count a first attempt."""
-        self._bucket()[1] += 1
+        """Count a first attempt (on every request's path: the current second's bucket is checked inline)."""
+        buckets = self._buckets
+        if buckets and buckets[-1][0] == int(self._clock()):
+            buckets[-1][1] += 1
+        else:
+            self._bucket()[1] += 1
 
     def try_spend(self) -> bool:
         """Take one retry if the budget allows it."""

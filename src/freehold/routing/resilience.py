@@ -44,6 +44,7 @@ from freehold.errors import (
 from freehold.providers.base import ChatProvider, Completion, StreamResponse
 from freehold.routing.breaker import Breakers
 from freehold.routing.budget import RetryBudget
+from freehold.routing.deadline import DeadlineTimers
 from freehold.routing.events import Outcome, ResilienceObserver
 from freehold.routing.queue import AdmissionQueue
 from freehold.routing.quota import QuotaTracker
@@ -107,6 +108,10 @@ class Engine:
             if len(found) == 1 and not (pol.fallbacks or pol.context_window_fallback or pol.content_filter_fallback):
                 self._direct[a] = found[0].provider
         self._queues = {a: AdmissionQueue(a, defaults.queue, clock) for a in router.aliases}
+        self._timers = DeadlineTimers()
+        self.report_inflight = True
+        """Whether the observer is told of each call's start and end; off when the metrics read
+        ``inflight()`` at scrape time instead (two calls fewer per request)."""
 
     def inflight(self, deployment: str) -> int:
         """Upstream calls to ``deployment`` under way in this process."""
@@ -131,14 +136,17 @@ class Engine:
             priority: the queue position when saturated (higher first).
             usable: filters deployments that cannot serve this kind of request (e.g. embeddings).
         """
+        direct = self._direct.get(alias) if usable is None else None
+        if direct is None:
+            self._router.candidates(alias)  # raises AliasNotFound before any work
         policy = self._router.policy(alias)
-        self._router.candidates(alias)  # raises AliasNotFound before any work
         deadline = self._clock() + policy.deadline
         attempts = _Attempts()
-        direct = self._direct.get(alias) if usable is None else None
         if direct is not None:
             name = direct.name
-            if self._quota.wait_time(name, tokens) == 0 and await self._breakers.allow(name):
+            if self._quota.wait_time(name, tokens) == 0 and (
+                self._breakers.settled(name) or await self._breakers.allow(name)
+            ):
                 answer, err = await self._try_deployment(alias, policy, direct, call, tokens, deadline, attempts, [])
                 if answer is not None:
                     return answer
@@ -259,7 +267,10 @@ class Engine:
         ordered = order(policy.strategy, candidates, self._stats, self._quota, self._rand)
         for index, cand in enumerate(ordered):
             provider = cand.provider
-            if self._quota.wait_time(provider.name, tokens) > 0 or not await self._breakers.allow(provider.name):
+            name = provider.name
+            if self._quota.wait_time(name, tokens) > 0 or not (
+                self._breakers.settled(name) or await self._breakers.allow(name)
+            ):
                 attempts.skipped += 1
                 continue
             answer, err = await self._try_deployment(
@@ -293,24 +304,26 @@ class Engine:
     ) -> tuple[Answer | None, ProviderError | None]:
         name = provider.name
         retries = policy.retries
+        stats = self._stats.get(name) or self._stats.setdefault(name, DeploymentStats())
         for n in range(1, retries.max_attempts + 1):
-            left = deadline - self._clock()
+            started = self._clock()
+            left = deadline - started
             if left <= 0:
                 raise self._deadline(alias, attempts)
             if n == 1:
                 self._budgets[alias].request()
             attempts.count += 1
             self._quota.acquire(name, tokens)
-            stats = self._stats.get(name) or self._stats.setdefault(name, DeploymentStats())
-            started = self._clock()
-            result, err = await self._attempt(alias, provider, call, stats, left, attempts)
+            result, err = await self._attempt(alias, provider, call, stats, started, left, attempts)
             if result is not None:
                 elapsed = self._clock() - started
                 stats.observe_latency(elapsed)
-                self._quota.observe(name, result.ratelimit)
-                changed = await self._breakers.record(name, True)
-                if changed is not None:
-                    self._observer.breaker(name, changed)
+                if result.ratelimit is not None:
+                    self._quota.observe(name, result.ratelimit)
+                if not self._breakers.settled(name):
+                    changed = await self._breakers.record(name, True)
+                    if changed is not None:
+                        self._observer.breaker(name, changed)
                 self._observer.attempt(alias, name, "success", elapsed, 200)
                 return Answer(result, name, attempts.count, alias), None
             assert err is not None
@@ -354,17 +367,16 @@ class Engine:
         provider: ChatProvider,
         call: Callable[[ChatProvider], Awaitable[T]],
         stats: DeploymentStats,
+        started: float,
         left: float,
         attempts: _Attempts,
     ) -> tuple[T | None, ProviderError | None]:
         """One call, bounded by the time left; for streams, up to and including the first chunk."""
         name = provider.name
         stats.inflight += 1
-        self._observer.inflight(name, 1)
-        started = self._clock()
-        # The deadline as one timer handle that cancels this task: what asyncio.timeout does, at
-        # half its cost, which matters on a path every request takes.
-        guard = _DeadlineGuard(left)
+        if self.report_inflight:
+            self._observer.inflight(name, 1)
+        guard = self._timers.arm(left)
         try:
             result = await call(provider)
             if isinstance(result, StreamResponse) and result.first is None:
@@ -388,7 +400,8 @@ class Engine:
         finally:
             guard.disarm()
             stats.inflight -= 1
-            self._observer.inflight(name, -1)
+            if self.report_inflight:
+                self._observer.inflight(name, -1)
 
     def _backoff(self, n: int, retry_after: float | None, base: float, cap: float) -> float:
         """The upstream's Retry-After when it gave one, else full jitter: uniform in [0, min(cap, base·2ⁿ⁻¹)]."""
@@ -402,30 +415,6 @@ class Engine:
             f"No deployment of '{alias}' answered within its deadline ({self._router.policy(alias).deadline:g}s, "
             f"{attempts.count} attempt(s)).{last}"
         )
-
-
-class _DeadlineGuard:
-    """Cancels the current task when ``seconds`` have passed, unless disarmed first."""
-
-    __slots__ = ("_handle", "_task", "fired")
-
-    def __init__(self, seconds: float) -> None:
-        self.fired = False
-        self._task = asyncio.current_task()
-        self._handle = asyncio.get_running_loop().call_later(seconds, self._fire)
-
-    def _fire(self) -> None:
-        self.fired = True
-        if self._task is not None:
-            self._task.cancel()
-
-    def absorb(self) -> None:
-        """Turn the cancellation this guard caused back into a normal return path."""
-        if self._task is not None:
-            self._task.uncancel()
-
-    def disarm(self) -> None:
-        self._handle.cancel()
 
 
 def _empty_stream(deployment: str) -> ProviderError:

@@ -42,6 +42,7 @@ _CHAT_FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "logit_bias": (dict,),
     "metadata": (dict,),
 }
+_AT_LEAST_ONE = frozenset({"n", "max_tokens", "max_completion_tokens"})
 _TYPE_NAMES = {
     bool: "a boolean",
     dict: "an object",
@@ -103,19 +104,20 @@ def parse_chat(raw: bytes) -> ChatRequest:
         raise InvalidRequest("'messages' must be a non-empty array of message objects.", param="messages")
     for i, message in enumerate(messages):
         _check_message(i, message)
-    for key, types in _CHAT_FIELD_TYPES.items():
-        value = body.get(key)
-        if value is not None and (not isinstance(value, types) or (isinstance(value, bool) and bool not in types)):
+    # Walk the request's few keys rather than the many typed fields (measurably cheaper per request).
+    for key, value in body.items():
+        types = _CHAT_FIELD_TYPES.get(key)
+        if types is None or value is None:
+            continue
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             raise InvalidRequest(
                 f"'{key}' must be {' or '.join(_TYPE_NAMES[t] for t in types)}, got {_json_type(value)}.", param=key
             )
+        if key in _AT_LEAST_ONE and isinstance(value, int) and value < 1:
+            raise InvalidRequest(f"'{key}' must be at least 1, got {value}.", param=key)
     stream = body.get("stream") is True
     if body.get("stream_options") is not None and not stream:
         raise InvalidRequest("'stream_options' is only allowed when 'stream' is true.", param="stream_options")
-    for key in ("n", "max_tokens", "max_completion_tokens"):
-        value = body.get(key)
-        if value is not None and value < 1:
-            raise InvalidRequest(f"'{key}' must be at least 1, got {value}.", param=key)
     if (body.get("n") or 1) > 128:  # OpenAI's own cap; also bounds the work one request can ask for
         raise InvalidRequest(f"'n' must be at most 128, got {body['n']}.", param="n")
     return ChatRequest(body=body, model=model, stream=stream)
@@ -162,21 +164,22 @@ def _model(body: dict[str, Any]) -> str:
 
 
 def _check_message(i: int, message: object) -> None:
-    param = f"messages[{i}]"
     if not isinstance(message, dict):
         raise InvalidRequest(
-            f"'{param}' must be an object with 'role' and 'content', got {_json_type(message)}.", param=param
+            f"'messages[{i}]' must be an object with 'role' and 'content', got {_json_type(message)}.",
+            param=f"messages[{i}]",
         )
     role = message.get("role")
     if role not in _MESSAGE_ROLES:
         raise InvalidRequest(
-            f"'{param}.role' must be one of {', '.join(sorted(_MESSAGE_ROLES))}, got {role!r}.", param=f"{param}.role"
+            f"'messages[{i}].role' must be one of {', '.join(sorted(_MESSAGE_ROLES))}, got {role!r}.",
+            param=f"messages[{i}].role",
         )
     content = message.get("content")
     if content is not None and not isinstance(content, str | list):
         raise InvalidRequest(
-            f"'{param}.content' must be a string or an array of content parts, got {_json_type(content)}.",
-            param=f"{param}.content",
+            f"'messages[{i}].content' must be a string or an array of content parts, got {_json_type(content)}.",
+            param=f"messages[{i}].content",
         )
 
 

@@ -139,6 +139,30 @@ async def test_a_success_resets_the_consecutive_failures(make: Factory) -> None:
     assert await b.record("d", False) == "open"
 
 
+async def test_settled_only_promises_what_allow_and_record_would_do(make: Factory) -> None:
+    """``settled`` lets the engine skip both calls, so it may be true only when they would be no-ops."""
+    b = make()
+    for step in ("fresh", "one failure", "reset", "open"):
+        if step == "one failure":
+            await b.record("d", False)
+        elif step == "reset":
+            await b.record("d", True)
+        elif step == "open":
+            await open_circuit(b)
+        if b.settled("d"):
+            assert await b.state("d") == "closed" and await b.allow("d") is True
+            assert await b.record("d", True) is None
+    if isinstance(b, MemoryBreakers):  # in-process state is known; Redis's never is (other replicas)
+        fresh = make()
+        assert fresh.settled("x")
+        await fresh.record("x", False)
+        assert not fresh.settled("x")
+        await fresh.record("x", True)
+        assert fresh.settled("x")
+    else:
+        assert not b.settled("d")
+
+
 async def test_failures_while_open_change_nothing(make: Factory) -> None:
     b = make()
     await open_circuit(b)
