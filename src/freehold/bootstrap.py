@@ -12,6 +12,7 @@ from freehold.gateway import Gateway
 from freehold.observability.metrics import Metrics
 from freehold.observability.observer import MetricsObserver
 from freehold.observability.requests import NullRequestMetrics, RequestMetrics
+from freehold.observability.usage import UsageMetrics
 from freehold.providers.base import ChatProvider, Lifecycle
 from freehold.providers.registry import build_provider
 from freehold.routing.breaker import Breakers, MemoryBreakers
@@ -103,9 +104,14 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         else MemoryBreakers(config.routing.breaker, on_half_open=observer.breaker)
     )
     engine = Engine(router, config.routing, breakers, quota, observer)
-    if metrics is not None:
-        observer.count_inflight = not metrics.track_inflight(engine.inflight, limits)
-    gateway = Gateway(router, engine, quotas=any(rpm or tpm for rpm, tpm in limits.values()))
+    # The in-flight gauge reads the engine's counts at scrape time where it can (one process).
+    engine.report_inflight = metrics is not None and not metrics.track_inflight(engine.inflight, limits)
+    gateway = Gateway(
+        router,
+        engine,
+        quotas=any(rpm or tpm for rpm, tpm in limits.values()),
+        usage=UsageMetrics(metrics) if metrics is not None else None,
+    )
     api = ApiContext(
         gateway=gateway,
         master_key=settings.master_key.encode() if settings.master_key else None,

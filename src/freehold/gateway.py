@@ -7,14 +7,25 @@ ledger) slot into, each as a small object injected by ``bootstrap``.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from freehold.errors import InvalidRequest, ProviderError, ProviderRejected
 from freehold.observability.requests import note_alias
-from freehold.providers.base import ChatProvider, Completion, EmbeddingsProvider, TokenCounter
+from freehold.providers.base import ChatProvider, Completion, EmbeddingsProvider, StreamResponse, TokenCounter
 from freehold.routing.queue import request_priority
 from freehold.routing.resilience import Answer, Engine
 from freehold.routing.router import Router
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
+from freehold.usage import (
+    NullUsageSink,
+    StreamMeter,
+    UsageRecord,
+    UsageSink,
+    estimate_answer_tokens,
+    estimate_prompt_tokens,
+    usage_numbers,
+    usage_of_body,
+)
 
 __all__ = ["Answer", "Gateway", "estimate_tokens"]
 
@@ -22,29 +33,20 @@ log = logging.getLogger("freehold.gateway")
 
 
 def estimate_tokens(request: ChatRequest) -> int:
-    """A cheap estimate of a request's token cost for TPM quotas.
-
-    About four characters per prompt token, plus the output the request may ask for.
-    """
+    """A cheap estimate of a request's token cost for TPM quotas: the prompt, plus the output it may ask for."""
     body = request.body
-    chars = 0
-    for message in body["messages"]:
-        content = message.get("content")
-        if isinstance(content, str):
-            chars += len(content)
-        elif isinstance(content, list):
-            chars += sum(len(p.get("text", "")) for p in content if isinstance(p, dict))
     limit = body.get("max_completion_tokens") or body.get("max_tokens") or 0
-    return chars // 4 + 4 * len(body["messages"]) + int(limit)
+    return estimate_prompt_tokens(body) + int(limit)
 
 
 class Gateway:
     """Serves canonical requests over the configured deployments."""
 
-    def __init__(self, router: Router, engine: Engine, *, quotas: bool = False) -> None:
+    def __init__(self, router: Router, engine: Engine, *, quotas: bool = False, usage: UsageSink | None = None) -> None:
         self._router = router
         self._engine = engine
         self._quotas = quotas
+        self._usage: UsageSink = usage if usage is not None else NullUsageSink()
 
     @property
     def aliases(self) -> list[str]:
@@ -56,15 +58,32 @@ class Gateway:
         request.drop_unsupported = self._router.policy(request.model).drop_unsupported_params
         tokens = estimate_tokens(request) if self._quotas else 0
         if request.stream:
-            return await self._engine.run(
+            answer = await self._engine.run(
                 request.model, lambda p: p.chat_stream(request), tokens=tokens, priority=request_priority.get()
             )
-        return await self._engine.run(
+            assert isinstance(answer.result, StreamResponse)
+            answer.result.meter = StreamMeter(self._usage, request.model, answer.deployment, request.body)
+            return answer
+        answer = await self._engine.run(
             request.model, lambda p: p.chat(request), tokens=tokens, priority=request_priority.get()
         )
+        self._account(request.model, answer, request.body)
+        return answer
+
+    def _account(self, alias: str, answer: Answer, request: dict[str, Any]) -> None:
+        """Record a whole answer's usage: the upstream's numbers, else estimates."""
+        result = answer.result
+        assert isinstance(result, Completion)
+        numbers = usage_numbers(result.usage) if result.usage is not None else usage_of_body(result.body)
+        if numbers is not None:
+            self._usage.record(UsageRecord(alias, answer.deployment, numbers[0], numbers[1], estimated=False))
+        else:
+            prompt = estimate_prompt_tokens(request)
+            self._usage.record(UsageRecord(alias, answer.deployment, prompt, estimate_answer_tokens(result.body), True))
 
     async def embeddings(self, request: EmbeddingsRequest) -> Answer:
         note_alias(request.model)
+
         async def call(p: ChatProvider) -> Completion:
             assert isinstance(p, EmbeddingsProvider)  # declared by capabilities.embeddings
             return await p.embed(request)
@@ -73,9 +92,11 @@ class Gateway:
             raise InvalidRequest(
                 f"The model '{request.model}' has no deployment that serves embeddings.", param="model"
             )
-        return await self._engine.run(
+        answer = await self._engine.run(
             request.model, call, priority=request_priority.get(), usable=lambda p: p.capabilities.embeddings
         )
+        self._account(request.model, answer, {})
+        return answer
 
     async def count_tokens(self, request: ChatRequest) -> int | None:
         """The exact prompt size from the alias's first deployment, if its vendor counts.

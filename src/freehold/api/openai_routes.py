@@ -30,6 +30,7 @@ from freehold.observability.requests import NullRequestMetrics, RequestRecorder
 from freehold.providers.base import StreamResponse
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest, parse_chat, parse_embeddings
 from freehold.transport.sse import error_event
+from freehold.usage import Ending
 
 __all__ = ["ApiContext", "ChatCompletionsEndpoint", "EmbeddingsEndpoint", "ModelsEndpoint"]
 
@@ -156,18 +157,26 @@ async def _relay(
     """
     headers += SSE_HEADERS
     events = stream.events
+    meter = stream.meter
     last = b"\n\n"
     status: int | str = 200
+    ending: Ending = "client_gone"
     try:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         if stream.first is not None:
             last = stream.first
+            if meter is not None:
+                meter.feed(last)
             await send({"type": "http.response.body", "body": last, "more_body": True})
         async for chunk in events:
+            if meter is not None:
+                meter.feed(chunk)
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
             last = chunk
+        ending = "complete"
         watch.stop()
     except ProviderError as exc:
+        ending = "upstream_cut"
         watch.stop()
         log.warning("request %s: stream from %s failed: %s", request_id, exc.deployment, exc.message)
         # Close a half-sent event first so that the error event is parsed on its own.
@@ -184,6 +193,8 @@ async def _relay(
         watch.stop()
         return _CLIENT_GONE
     finally:
+        if meter is not None:
+            meter.finish(ending)  # the tokens of a cut or abandoned stream are accounted too
         await events.aclose()  # type: ignore[attr-defined]
     await send({"type": "http.response.body", "body": b"", "more_body": False})
     return status

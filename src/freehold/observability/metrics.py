@@ -21,15 +21,25 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Final
+from typing import Final, Protocol
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_client import values as prometheus_values
 
 from freehold.errors import ConfigError
+from freehold.observability.loopmetrics import LoopCounter, LoopHistogram, LoopMetrics
 
-__all__ = ["CIRCUIT_STATES", "CONTENT_TYPE", "Metrics", "multiprocess_dir"]
+__all__ = [
+    "CIRCUIT_STATES",
+    "CONTENT_TYPE",
+    "CounterChild",
+    "CounterFamily",
+    "HistogramChild",
+    "HistogramFamily",
+    "Metrics",
+    "multiprocess_dir",
+]
 
 CONTENT_TYPE: Final = CONTENT_TYPE_LATEST
 """The text exposition format's content type, as Prometheus expects it."""
@@ -63,52 +73,77 @@ def multiprocess_dir() -> str | None:
     return path
 
 
+class CounterChild(Protocol):
+    def inc(self, amount: float = 1) -> None: ...
+
+
+class HistogramChild(Protocol):
+    def observe(self, amount: float) -> None: ...
+
+
+class CounterFamily(Protocol):
+    """A labelled counter: prometheus-client's ``Counter`` or a ``LoopCounter``."""
+
+    def labels(self, *values: str) -> CounterChild: ...
+
+
+class HistogramFamily(Protocol):
+    """A labelled histogram: prometheus-client's ``Histogram`` or a ``LoopHistogram``."""
+
+    def labels(self, *values: str) -> HistogramChild: ...
+
+
 class Metrics:
-    """The gateway's metrics on one registry; recorders (``observer.py``, ``requests.py``) update them."""
+    """The gateway's metrics on one registry; recorders (``observer.py``, ``requests.py``) update them.
+
+    Counters and histograms are loop-owned (``loopmetrics.py``: no locks on the request path)
+    except in multiprocess mode, which needs prometheus-client's shared-memory values.
+    """
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry if registry is not None else CollectorRegistry(auto_describe=True)
         self._multiproc = multiprocess_dir()
+        self._loop = LoopMetrics()
         r = self.registry
-        self.requests = Counter(
+        self.requests = self._counter(
             "freehold_requests",
             "Requests answered, by requested alias, front door and HTTP status ('stream_error': cut mid-stream).",
             ["alias", "front_door", "status"],
             registry=r,
         )
-        self.request_duration = Histogram(
+        self.request_duration = self._histogram(
             "freehold_request_duration_seconds",
             "Time from request arrival to the last byte of the answer (streams included).",
             ["alias"],
             buckets=_REQUEST_BUCKETS,
             registry=r,
         )
-        self.upstream_attempts = Counter(
+        self.upstream_attempts = self._counter(
             "freehold_upstream_attempts",
             "Upstream calls, by outcome: success, retryable_error, error, rejected, cancelled.",
             ["alias", "deployment", "outcome"],
             registry=r,
         )
-        self.upstream_attempt_duration = Histogram(
+        self.upstream_attempt_duration = self._histogram(
             "freehold_upstream_attempt_duration_seconds",
             "Duration of one upstream call (to the first byte for streams).",
             ["deployment"],
             buckets=_ATTEMPT_BUCKETS,
             registry=r,
         )
-        self.retries = Counter(
+        self.retries = self._counter(
             "freehold_retries",
             "Retries of the same deployment, by the failure that caused them.",
             ["alias", "deployment", "reason"],
             registry=r,
         )
-        self.fallbacks = Counter(
+        self.fallbacks = self._counter(
             "freehold_fallbacks",
             "Moves from a failed deployment to the next deployment or fallback alias ('to').",
             ["alias", "from_deployment", "to"],
             registry=r,
         )
-        self.retry_budget_exhausted = Counter(
+        self.retry_budget_exhausted = self._counter(
             "freehold_retry_budget_exhausted",
             "Retries skipped because the alias had spent its retry budget.",
             ["alias"],
@@ -121,23 +156,37 @@ class Metrics:
             registry=r,
             multiprocess_mode="livemax",
         )
-        self.circuit_transitions = Counter(
+        self.circuit_transitions = self._counter(
             "freehold_circuit_transitions",
             "Circuit breaker state changes, by the state entered.",
             ["deployment", "state"],
             registry=r,
         )
-        self.queue_wait = Histogram(
+        self.queue_wait = self._histogram(
             "freehold_queue_wait_seconds",
             "Time requests waited for capacity when every deployment of the alias was saturated.",
             ["alias"],
             buckets=_QUEUE_BUCKETS,
             registry=r,
         )
-        self.queue_rejected = Counter(
+        self.queue_rejected = self._counter(
             "freehold_queue_rejected",
             "Requests that gave up waiting for capacity (answered 429).",
             ["alias"],
+            registry=r,
+        )
+        self.tokens = self._counter(
+            "freehold_tokens",
+            "Tokens of relayed answers, by kind (prompt, completion) and source: 'reported' by the upstream, "
+            "or 'estimated' by the gateway (streams cut or left mid-way, or without usage).",
+            ["alias", "deployment", "kind", "source"],
+            registry=r,
+        )
+        self.partial_streams = self._counter(
+            "freehold_partial_streams",
+            "Streams that ended before the upstream finished ('upstream_cut', 'client_gone'); their tokens "
+            "are still counted in freehold_tokens_total.",
+            ["alias", "deployment", "ending"],
             registry=r,
         )
         self.inflight = Gauge(
@@ -147,6 +196,31 @@ class Metrics:
             registry=r,
             multiprocess_mode="livesum",
         )
+        if self._multiproc is None:
+            r.register(self._loop)
+
+    def _counter(
+        self, name: str, documentation: str, labelnames: list[str], registry: CollectorRegistry
+    ) -> CounterFamily:
+        if self._multiproc is not None:
+            return Counter(name, documentation, labelnames, registry=registry)
+        counter = LoopCounter(name, documentation, labelnames)
+        self._loop.add(counter)
+        return counter
+
+    def _histogram(
+        self,
+        name: str,
+        documentation: str,
+        labelnames: list[str],
+        buckets: tuple[float, ...],
+        registry: CollectorRegistry,
+    ) -> HistogramFamily:
+        if self._multiproc is not None:
+            return Histogram(name, documentation, labelnames, buckets=buckets, registry=registry)
+        histogram = LoopHistogram(name, documentation, labelnames, buckets)
+        self._loop.add(histogram)
+        return histogram
 
     def declare_deployments(self, deployments: Iterable[str]) -> None:
         """Start every deployment's gauges at 0 so dashboards show healthy ones, not gaps."""

@@ -20,9 +20,9 @@ import logging
 import re
 from typing import Final
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Gauge
 
-from freehold.observability.metrics import CIRCUIT_STATES, Metrics
+from freehold.observability.metrics import CIRCUIT_STATES, CounterChild, HistogramChild, Metrics
 from freehold.redact import redact
 from freehold.routing.events import Outcome
 
@@ -46,10 +46,8 @@ class MetricsObserver:
 
     def __init__(self, metrics: Metrics | None) -> None:
         self._m = metrics
-        self._attempts: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
+        self._attempts: dict[tuple[str, str, str], tuple[CounterChild, HistogramChild]] = {}
         self._inflight: dict[str, Gauge] = {}
-        self.count_inflight = True
-        """False once the gauge reads the engine's own counts at scrape time (``Metrics.track_inflight``)."""
 
     def attempt(self, alias: str, deployment: str, outcome: Outcome, seconds: float, status: int | None) -> None:
         if self._m is None:
@@ -97,12 +95,12 @@ class MetricsObserver:
                 self._m.queue_rejected.labels(alias).inc()
 
     def inflight(self, deployment: str, delta: int) -> None:
-        """An upstream call to ``deployment`` started (+1) or ended (-1); not (yet) in the protocol.
+        """An upstream call to ``deployment`` started (+1) or ended (-1).
 
-        The engine's in-flight bookkeeping (``least_inflight``) should report here so that
-        ``freehold_inflight_requests`` is the same number the strategy balances on.
+        Called only in multiprocess mode: otherwise ``freehold_inflight_requests`` reads the
+        engine's own counts at scrape time (``Metrics.track_inflight``).
         """
-        if self._m is None or not self.count_inflight:
+        if self._m is None:
             return
         gauge = self._inflight.get(deployment)
         if gauge is None:

@@ -16,9 +16,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Final, Protocol
 
-from prometheus_client import Counter, Histogram
-
-from freehold.observability.metrics import Metrics
+from freehold.observability.metrics import CounterChild, HistogramChild, Metrics
 
 __all__ = ["NO_ALIAS", "NullRequestMetrics", "RequestMetrics", "RequestRecorder", "note_alias"]
 
@@ -52,7 +50,7 @@ class RequestMetrics:
     def __init__(self, metrics: Metrics, aliases: Iterable[str]) -> None:
         self._m = metrics
         self._aliases = frozenset(aliases)
-        self._children: dict[tuple[str, str, int | str], tuple[Counter, Histogram]] = {}
+        self._children: dict[tuple[str, str, int | str], tuple[CounterChild, HistogramChild]] = {}
 
     def begin(self) -> float:
         """Mark a request's start (the value to pass to ``done``); forgets any earlier alias in this task."""

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+from freehold.errors import ProviderError
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
+from freehold.usage import Ending, StreamMeter
 
 __all__ = [
     "Capabilities",
@@ -82,6 +84,8 @@ class Completion:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
     ratelimit: RateLimitHint | None = None
+    usage: dict[str, Any] | None = None
+    """The body's ``usage`` object when the adapter already has it parsed (else the gateway parses)."""
 
 
 @dataclass(slots=True)
@@ -98,15 +102,30 @@ class StreamResponse:
     first: bytes | None = None
     """The first chunk, read by the gateway before answering the client (so that a failure before
     it can still fall back); consumers send it before ``events``, or iterate ``chunks()``."""
+    meter: StreamMeter | None = None
+    """Set by the gateway: consumers that iterate ``events`` themselves feed it every chunk and
+    finish it with how the stream ended; ``chunks()`` does both."""
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        """Every chunk, ``first`` included; closing this closes the upstream stream too."""
+        """Every chunk, ``first`` included, metered; closing this closes the upstream stream too."""
+        meter = self.meter
+        ending: Ending = "client_gone"  # the consumer stopped early, unless one of the below
         try:
             if self.first is not None:
+                if meter is not None:
+                    meter.feed(self.first)
                 yield self.first
             async for chunk in self.events:
+                if meter is not None:
+                    meter.feed(chunk)
                 yield chunk
+            ending = "complete"
+        except ProviderError:
+            ending = "upstream_cut"
+            raise
         finally:
+            if meter is not None:
+                meter.finish(ending)
             await self.events.aclose()  # type: ignore[attr-defined]
 
 

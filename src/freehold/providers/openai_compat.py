@@ -376,16 +376,18 @@ class OpenAICompatProvider:
         if resp.status != 200:
             raise self._parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         try:
-            valid = isinstance(orjson.loads(raw), dict)
+            parsed = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            valid = False
-        if not valid:
+            parsed = None
+        if not isinstance(parsed, dict):
             raise ProviderResponseInvalid(
                 f"Upstream deployment '{self.name}' answered 200 with a body that is not a JSON object.",
                 deployment=self.name,
             )
         headers = resp.headers
-        return Completion(raw, _passed_headers(headers), ratelimit=self._parse_rate_limits(headers))
+        return Completion(
+            raw, _passed_headers(headers), ratelimit=self._parse_rate_limits(headers), usage=parsed.get("usage")
+        )
 
     async def _relay(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         """Pass chunks through; a stream that ends without ``[DONE]`` was cut and is an error."""

@@ -29,6 +29,8 @@ EVERY_METRIC = {
     "freehold_circuit_transitions": "counter",
     "freehold_queue_wait_seconds": "histogram",
     "freehold_queue_rejected": "counter",
+    "freehold_tokens": "counter",
+    "freehold_partial_streams": "counter",
     "freehold_inflight_requests": "gauge",
 }
 

@@ -1,0 +1,182 @@
+"""Usage accounting: how many tokens each answer cost, streams cut mid-way included.
+
+Every answer the gateway relays ends in one ``UsageRecord`` handed to a ``UsageSink`` (today the
+Prometheus counters of ``observability/usage.py``; the durable ledger of the governance work
+implements the same protocol). Where the upstream reported usage, the record carries its
+numbers (``estimated`` false). Where it could not — a stream cut by the upstream or left by the
+client before its final usage event, or a stream whose client did not ask for usage — the
+record is still written, with estimates: vendors bill for the tokens generated before a cut.
+
+The stream path matters for speed: ``StreamMeter.feed`` runs once per relayed chunk and only
+counts SSE events and keeps the last two chunks; the usage event (OpenAI sends it last, before
+``[DONE]``) is looked for once, when the stream ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final, Literal, Protocol
+
+import orjson
+
+__all__ = [
+    "Ending",
+    "NullUsageSink",
+    "StreamMeter",
+    "UsageRecord",
+    "UsageSink",
+    "estimate_answer_tokens",
+    "estimate_prompt_tokens",
+    "usage_numbers",
+    "usage_of_body",
+]
+
+Ending = Literal["complete", "upstream_cut", "client_gone"]
+
+_USAGE_KEY: Final = b'"prompt_tokens"'  # only in a usage object (a quote inside text is escaped)
+_SSE_EVENT: Final = b"data:"
+_DONE: Final = b"data: [DONE]"
+# Each content event carries about one token, as OpenAI and OpenAI-compatible servers stream. A
+# whole canonical stream spends three events on none: the role chunk, the chunk with
+# ``finish_reason`` and ``[DONE]``; a stream cut mid-way usually only the first.
+_NON_TOKEN_EVENTS_WHOLE: Final = 3
+_NON_TOKEN_EVENTS_CUT: Final = 1
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRecord:
+    """What one answer cost.
+
+    Attributes:
+        alias: the alias the client asked for.
+        deployment: the deployment that answered.
+        prompt_tokens: input tokens, cached ones included.
+        completion_tokens: output tokens, reasoning ones included.
+        estimated: true when either number is the gateway's estimate, not the upstream's report.
+        ending: how the answer ended: ``complete``, ``upstream_cut`` (the upstream failed after
+            the first byte) or ``client_gone`` (the client left mid-stream).
+    """
+
+    alias: str
+    deployment: str
+    prompt_tokens: int
+    completion_tokens: int
+    estimated: bool
+    ending: Ending = "complete"
+
+
+class UsageSink(Protocol):
+    """Where usage records go; called on the event loop, must not block or raise."""
+
+    def record(self, usage: UsageRecord) -> None: ...
+
+
+class NullUsageSink:
+    """Records nothing (metrics off, unit tests)."""
+
+    def record(self, usage: UsageRecord) -> None:
+        return None
+
+
+def usage_numbers(usage: object) -> tuple[int, int] | None:
+    """``(prompt_tokens, completion_tokens)`` of an OpenAI usage object, or None if it is not one."""
+    if not isinstance(usage, dict):
+        return None
+    prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens", 0)
+    if not isinstance(prompt, int) or not isinstance(completion, int):
+        return None
+    return prompt, completion
+
+
+def usage_of_body(body: bytes) -> tuple[int, int] | None:
+    """The usage of a whole canonical answer (chat completion or embeddings list), if it has one."""
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    return usage_numbers(parsed.get("usage")) if isinstance(parsed, dict) else None
+
+
+def estimate_answer_tokens(body: bytes) -> int:
+    """About four characters per token over a whole answer's message text (0 if it has none)."""
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return 0
+    choices = parsed.get("choices") if isinstance(parsed, dict) else None
+    if not isinstance(choices, list):
+        return 0
+    messages = [c.get("message") for c in choices if isinstance(c, dict)]
+    return estimate_prompt_tokens({"messages": messages}) - 4 * len(messages)
+
+
+def estimate_prompt_tokens(body: dict[str, Any]) -> int:
+    """About four characters per token over the messages' text, plus a few per message."""
+    chars = 0
+    messages = body.get("messages") or ()
+    for message in messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str):
+            chars += len(content)
+        elif isinstance(content, list):
+            chars += sum(len(p.get("text") or "") for p in content if isinstance(p, dict))
+    return chars // 4 + 4 * len(messages)
+
+
+class StreamMeter:
+    """Counts a canonical stream as it is relayed and records its usage once it ends."""
+
+    __slots__ = ("_alias", "_deployment", "_done", "_last", "_prev", "_request", "_sink", "events")
+
+    def __init__(self, sink: UsageSink, alias: str, deployment: str, request: dict[str, Any]) -> None:
+        """``request`` is the canonical request body, read only if the prompt must be estimated."""
+        self._sink = sink
+        self._alias = alias
+        self._deployment = deployment
+        self._request = request
+        self.events = 0
+        self._prev = self._last = b""
+        self._done = False
+
+    def feed(self, chunk: bytes) -> None:
+        """One relayed chunk (any piece of the SSE byte stream)."""
+        self.events += chunk.count(_SSE_EVENT)
+        self._prev = self._last
+        self._last = chunk
+
+    def finish(self, ending: Ending) -> UsageRecord | None:
+        """Record the stream's usage (once; later calls do nothing) and return the record."""
+        if self._done:
+            return None
+        self._done = True
+        tail = self._prev + self._last
+        whole = _DONE in tail
+        if ending == "client_gone" and whole:
+            ending = "complete"  # the consumer stopped once it had everything (e.g. a translator)
+        reported = _usage_in_tail(tail)
+        if reported is not None:
+            prompt, completion = reported
+            estimated = False
+        else:
+            prompt = estimate_prompt_tokens(self._request)
+            completion = max(0, self.events - (_NON_TOKEN_EVENTS_WHOLE if whole else _NON_TOKEN_EVENTS_CUT))
+            estimated = True
+        record = UsageRecord(self._alias, self._deployment, prompt, completion, estimated, ending)
+        self._sink.record(record)
+        return record
+
+
+def _usage_in_tail(tail: bytes) -> tuple[int, int] | None:
+    """The usage object of the last SSE event in ``tail`` that carries one (compact JSON or not)."""
+    at = tail.rfind(_USAGE_KEY)
+    if at < 0:
+        return None
+    start = tail.rfind(_SSE_EVENT, 0, at)
+    end = tail.find(b"\n\n", at)
+    if start < 0:
+        return None
+    try:
+        event = orjson.loads(tail[start + len(_SSE_EVENT) : end if end >= 0 else len(tail)])
+    except orjson.JSONDecodeError:
+        return None  # split across more pieces than kept, or not JSON: estimate instead
+    return usage_numbers(event.get("usage")) if isinstance(event, dict) else None
