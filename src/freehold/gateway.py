@@ -47,6 +47,7 @@ class Gateway:
         self._engine = engine
         self._quotas = quotas
         self._usage: UsageSink = usage if usage is not None else NullUsageSink()
+        self._accounting = usage is not None
 
     @property
     def aliases(self) -> list[str]:
@@ -62,7 +63,8 @@ class Gateway:
                 request.model, lambda p: p.chat_stream(request), tokens=tokens, priority=request_priority.get()
             )
             assert isinstance(answer.result, StreamResponse)
-            answer.result.meter = StreamMeter(self._usage, request.model, answer.deployment, request.body)
+            if self._accounting:
+                answer.result.meter = StreamMeter(self._usage, request.model, answer.deployment, request.body)
             return answer
         answer = await self._engine.run(
             request.model, lambda p: p.chat(request), tokens=tokens, priority=request_priority.get()
@@ -72,6 +74,8 @@ class Gateway:
 
     def _account(self, alias: str, answer: Answer, request: dict[str, Any]) -> None:
         """Record a whole answer's usage: the upstream's numbers, else estimates."""
+        if not self._accounting:
+            return
         result = answer.result
         assert isinstance(result, Completion)
         numbers = usage_numbers(result.usage) if result.usage is not None else usage_of_body(result.body)

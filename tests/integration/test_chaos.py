@@ -518,6 +518,7 @@ async def test_stream_failing_before_its_first_byte_fails_over_invisibly(
         model=f"early-{kind}", messages=_prompt(0), stream=True
     ) as resp:
         assert resp.headers["x-freehold-deployment"] == FALLBACK
+        assert resp.headers["x-freehold-alias"] == "healthy"  # the fallback alias answered
         assert int(resp.headers["x-freehold-attempts"]) >= 2
         chunks = [c async for c in await resp.parse()]
     assert chaos.attempts[f"always-{kind}-e"] == before + 1  # it was tried, and failed, first

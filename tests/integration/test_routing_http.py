@@ -27,6 +27,7 @@ def test_failover_to_the_next_deployment(client: openai.OpenAI, mock_upstream: M
     raw = client.chat.completions.with_raw_response.create(model="failover", messages=MESSAGES)
     assert raw.parse().choices[0].message.content == "Hello from the mock upstream."
     assert raw.headers["x-freehold-deployment"] == "healthy"
+    assert "x-freehold-alias" not in raw.headers  # a deployment of the requested alias answered
     # A 503 is retried once on the same deployment (routing.retries.max_attempts: 2), then falls back.
     assert raw.headers["x-freehold-attempts"] == "3"
     assert [r.body["model"] for r in mock_upstream.requests[before:]] == ["error-503", "error-503", "gpt-4o-mini"]

@@ -95,3 +95,23 @@ def test_whole_answers() -> None:
     assert estimate_answer_tokens(body) == 5
     assert estimate_answer_tokens(b"[]") == 0
     assert estimate_prompt_tokens({"messages": [{"content": [{"type": "text", "text": "z" * 8}]}]}) == 2 + 4
+
+
+@pytest.mark.parametrize("pieces", [1, 7, 302])  # one piece, a few, about one event per piece
+def test_a_long_stream_is_estimated_from_its_tail_within_ten_percent(pieces: int) -> None:
+    envelope = {"id": "chatcmpl-123", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o-mini"}
+
+    def chunk(delta: dict[str, str], finish: str | None = None) -> bytes:
+        return event({**envelope, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+
+    words = [chunk({"content": f" w{i % 50}"}) for i in range(300)]
+    stream = chunk({"role": "assistant", "content": ""}) + b"".join(words) + chunk({}, "stop") + DONE
+    step = -(-len(stream) // pieces)
+    r = run([stream[i : i + step] for i in range(0, len(stream), step)])
+    assert r.estimated and abs(r.completion_tokens - 300) <= 30
+
+
+def test_tiny_pieces_fall_back_to_a_typical_event_size() -> None:
+    stream = ROLE + b"".join(content("x" * 150) for _ in range(50)) + DONE
+    r = run([stream[i : i + 40] for i in range(0, len(stream), 40)])
+    assert r.estimated and 0 < r.completion_tokens < 100

@@ -59,7 +59,7 @@ def _answer_headers(request_id: str, answer: Answer) -> list[tuple[bytes, bytes]
     headers = base_headers(request_id)
     headers.append((b"x-freehold-deployment", answer.deployment.encode()))
     headers.append((b"x-freehold-attempts", str(answer.attempts).encode()))
-    if answer.alias:
+    if answer.alias:  # only when a fallback alias answered: one header less on the common path
         headers.append((b"x-freehold-alias", answer.alias.encode()))
     for key, value in answer.result.headers.items():
         headers.append((key.encode(), value.encode("latin-1", "replace")))

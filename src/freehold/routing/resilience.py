@@ -60,12 +60,13 @@ T = TypeVar("T", Completion, StreamResponse)
 
 @dataclass(slots=True)
 class Answer:
-    """What a provider returned, which deployment of which alias, after how many attempts."""
+    """What a provider returned, which deployment, after how many attempts."""
 
     result: Completion | StreamResponse
     deployment: str
     attempts: int
     alias: str = ""
+    """The fallback alias that answered, when it was not the requested one ('' when it was)."""
 
 
 class _Attempts:
@@ -149,6 +150,7 @@ class Engine:
             ):
                 answer, err = await self._try_deployment(alias, policy, direct, call, tokens, deadline, attempts, [])
                 if answer is not None:
+                    answer.alias = ""
                     return answer
                 raise attempts.errors[0] if len(attempts.errors) == 1 else AllCandidatesFailed(alias, attempts.errors)
             attempts.skipped += 1  # saturated or open: the general path below queues for it
@@ -156,6 +158,8 @@ class Engine:
         while True:
             answer = await self._walk_chain(alias, policy, call, tokens, usable, deadline, attempts)
             if answer is not None:
+                if answer.alias == alias:
+                    answer.alias = ""
                 return answer
             if attempts.count or not attempts.skipped:
                 break

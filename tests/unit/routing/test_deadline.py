@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from freehold.routing.deadline import SLOT, DeadlineTimers
+from freehold.routing.deadline import DeadlineTimers
+from freehold.timers import SLOT
 
 
 async def _time_until_cancelled(timers: DeadlineTimers, seconds: float) -> tuple[float, bool]:
@@ -36,7 +37,7 @@ def test_guards_due_together_share_one_slot_and_disarm_cleanly() -> None:
     async def main() -> None:
         guards = [timers.arm(30) for _ in range(100)]
         assert timers.pending() == 100
-        assert len(timers._slots) <= 2  # all due within the same 50 ms, give or take a boundary
+        assert len(timers._shared._slots) <= 2  # all due within the same 50 ms, give or take a boundary
         for guard in guards:
             guard.disarm()
         assert timers.pending() == 0

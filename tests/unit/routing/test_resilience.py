@@ -299,7 +299,7 @@ IMMEDIATE = [NOT_FOUND, FORBIDDEN, NO_CREDIT, BAD_KEY]
 async def test_success_on_the_first_attempt() -> None:
     r = rig({"main": [Fake("a", OK), Fake("b")]})
     answer = await r.chat()
-    assert (answer.deployment, answer.attempts, answer.alias) == ("a", 1, "main")
+    assert (answer.deployment, answer.attempts, answer.alias) == ("a", 1, "")  # "" : the requested alias
     assert body(answer) == {"from": "a"}
     assert r.obs.outcomes() == [("a", "success")]
     assert r.obs.of("retry") == r.obs.of("fallback") == []
