@@ -56,6 +56,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base-src", required=True, help="source tree A (e.g. a git archive of an older commit)")
     ap.add_argument("--src", help="source tree B (default: this checkout's installed package)")
+    ap.add_argument("--env-a", action="append", default=[], help="extra KEY=VALUE for gateway A only")
     ap.add_argument("--env-b", action="append", default=[], help="extra KEY=VALUE for gateway B only")
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--conns", type=int, default=16)
@@ -64,6 +65,7 @@ def main() -> None:
     a = ap.parse_args()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
+    env_a = dict(kv.split("=", 1) for kv in a.env_a)
     env_b = dict(kv.split("=", 1) for kv in a.env_b)
     payloads = bench.HERE / "payloads"
     modes = {"json": payloads / "request.json", "sse": payloads / "request-stream.json"}
@@ -73,7 +75,7 @@ def main() -> None:
         argv = ["taskset", "-c", bench.LOAD_CPU, *mock, "--sse-port", str(bench.FAST[1])]
         m = bench.Proc("mock", argv, out / "mock.log")
         bench.wait_ready(bench.FAST[1], [(modes["sse"], True)], 15, m)
-        procs = {"A": start("A", a.base_src, PORTS["A"], out, {}), "B": start("B", a.src, PORTS["B"], out, env_b)}
+        procs = {"A": start("A", a.base_src, PORTS["A"], out, env_a), "B": start("B", a.src, PORTS["B"], out, env_b)}
         for name in procs:  # warm-up, not recorded
             for body in modes.values():
                 bench.run_wrk(PORTS[name], body, a.conns, 2)
@@ -90,7 +92,7 @@ def main() -> None:
                 bench.log(f"round {rnd + 1} {mode}: {shown}")
     finally:
         bench.stop_all()
-    print(f"\nCPU us/request at c={a.conns} (A = {a.base_src}, B = {a.src or 'installed'} {env_b or ''})")
+    print(f"\nCPU us/request at c={a.conns} (A = {a.base_src} {env_a or ''}, B = {a.src or 'installed'} {env_b or ''})")
     print("| mode | A median | B median | B - A per round | median diff |")
     print("|---|---|---|---|---|")
     for mode, r in results.items():

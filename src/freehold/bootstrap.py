@@ -23,6 +23,7 @@ from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.settings import Settings
 from freehold.stores.responses import MemoryResponseStore, ResponseStore
 from freehold.transport.http import HttpClient
+from freehold.usage import UsageBook
 
 __all__ = ["Runtime", "build"]
 
@@ -43,6 +44,8 @@ class Runtime:
     """Every Prometheus metric, on this runtime's own registry; None when ``metrics`` is off."""
     observer: MetricsObserver
     """The resilience engine's decisions as metrics and log lines."""
+    usage: UsageBook | None = None
+    """Answers' usage, recorded in batches; flushed at shutdown."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -59,6 +62,8 @@ class Runtime:
         gc.set_threshold(50_000, 20, 100)
 
     async def close(self) -> None:
+        if self.usage is not None:
+            self.usage.flush()
         for provider in self.providers:
             if isinstance(provider, Lifecycle):
                 await provider.close()
@@ -106,12 +111,10 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     engine = Engine(router, config.routing, breakers, quota, observer)
     # The in-flight gauge reads the engine's counts at scrape time where it can (one process).
     engine.report_inflight = metrics is not None and not metrics.track_inflight(engine.inflight, limits)
-    gateway = Gateway(
-        router,
-        engine,
-        quotas=any(rpm or tpm for rpm, tpm in limits.values()),
-        usage=UsageMetrics(metrics) if metrics is not None else None,
-    )
+    book = UsageBook(UsageMetrics(metrics)) if metrics is not None else None
+    if metrics is not None and book is not None:
+        metrics.before_scrape.append(book.flush)  # a scrape shows every answer that has ended
+    gateway = Gateway(router, engine, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book)
     api = ApiContext(
         gateway=gateway,
         master_key=settings.master_key.encode() if settings.master_key else None,
@@ -128,6 +131,7 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         breakers=breakers,
         metrics=metrics,
         observer=observer,
+        usage=book,
     )
 
 

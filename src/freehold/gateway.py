@@ -16,16 +16,7 @@ from freehold.routing.queue import request_priority
 from freehold.routing.resilience import Answer, Engine
 from freehold.routing.router import Router
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
-from freehold.usage import (
-    NullUsageSink,
-    StreamMeter,
-    UsageRecord,
-    UsageSink,
-    estimate_answer_tokens,
-    estimate_prompt_tokens,
-    usage_numbers,
-    usage_of_body,
-)
+from freehold.usage import UsageBook, estimate_prompt_tokens
 
 __all__ = ["Answer", "Gateway", "estimate_tokens"]
 
@@ -42,12 +33,11 @@ def estimate_tokens(request: ChatRequest) -> int:
 class Gateway:
     """Serves canonical requests over the configured deployments."""
 
-    def __init__(self, router: Router, engine: Engine, *, quotas: bool = False, usage: UsageSink | None = None) -> None:
+    def __init__(self, router: Router, engine: Engine, *, quotas: bool = False, usage: UsageBook | None = None) -> None:
         self._router = router
         self._engine = engine
         self._quotas = quotas
-        self._usage: UsageSink = usage if usage is not None else NullUsageSink()
-        self._accounting = usage is not None
+        self._book = usage
 
     @property
     def aliases(self) -> list[str]:
@@ -63,8 +53,8 @@ class Gateway:
                 request.model, lambda p: p.chat_stream(request), tokens=tokens, priority=request_priority.get()
             )
             assert isinstance(answer.result, StreamResponse)
-            if self._accounting:
-                answer.result.meter = StreamMeter(self._usage, request.model, answer.deployment, request.body)
+            if self._book is not None:
+                answer.result.meter = self._book.stream(request.model, answer.deployment, request.body)
             return answer
         answer = await self._engine.run(
             request.model, lambda p: p.chat(request), tokens=tokens, priority=request_priority.get()
@@ -73,17 +63,11 @@ class Gateway:
         return answer
 
     def _account(self, alias: str, answer: Answer, request: dict[str, Any]) -> None:
-        """Record a whole answer's usage: the upstream's numbers, else estimates."""
-        if not self._accounting:
-            return
-        result = answer.result
-        assert isinstance(result, Completion)
-        numbers = usage_numbers(result.usage) if result.usage is not None else usage_of_body(result.body)
-        if numbers is not None:
-            self._usage.record(UsageRecord(alias, answer.deployment, numbers[0], numbers[1], estimated=False))
-        else:
-            prompt = estimate_prompt_tokens(request)
-            self._usage.record(UsageRecord(alias, answer.deployment, prompt, estimate_answer_tokens(result.body), True))
+        """Hand a whole answer to the usage book (the upstream's numbers, else estimates)."""
+        if self._book is not None:
+            result = answer.result
+            assert isinstance(result, Completion)
+            self._book.whole(alias, answer.deployment, result.usage, result.body, request)
 
     async def embeddings(self, request: EmbeddingsRequest) -> Answer:
         note_alias(request.model)

@@ -2,10 +2,11 @@
 
 Every answer the gateway relays ends in one ``UsageRecord`` handed to a ``UsageSink`` (today the
 Prometheus counters of ``observability/usage.py``; the durable ledger of the governance work
-implements the same protocol). Where the upstream reported usage, the record carries its
-numbers (``estimated`` false). Where it could not — a stream cut by the upstream or left by the
-client before its final usage event, or a stream whose client did not ask for usage — the
-record is still written, with estimates: vendors bill for the tokens generated before a cut.
+implements the same protocol), by a ``UsageBook`` that does that work in batches. Where the
+upstream reported usage, the record carries its numbers (``estimated`` false). Where it could
+not — a stream cut by the upstream or left by the client before its final usage event, or a
+stream whose client did not ask for usage — the record is still written, with estimates:
+vendors bill for the tokens generated before a cut.
 
 The stream path matters for speed: ``StreamMeter.feed`` runs once per relayed chunk and only
 adds its length and keeps the last four chunks (no scan of the bytes: that cost ~1 ns per byte,
@@ -15,6 +16,7 @@ usage event (OpenAI sends it last, before ``[DONE]``), else for the size of its 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Protocol
 
@@ -24,6 +26,7 @@ __all__ = [
     "Ending",
     "NullUsageSink",
     "StreamMeter",
+    "UsageBook",
     "UsageRecord",
     "UsageSink",
     "estimate_answer_tokens",
@@ -37,7 +40,7 @@ Ending = Literal["complete", "upstream_cut", "client_gone"]
 _USAGE_KEY: Final = b'"prompt_tokens"'  # only in a usage object (a quote inside text is escaped)
 _SSE_EVENT: Final = b"data:"
 _DONE: Final = b"data: [DONE]"
-_TAIL: Final = 2048  # bytes looked at once a stream ends: the usage event and [DONE] fit easily
+_TAIL: Final = 1024  # bytes looked at once a stream ends: the usage event and [DONE] fit
 _DONE_ROOM: Final = 32  # [DONE] is the last event: only the last bytes are searched for it
 _KEPT: Final = 4  # chunks kept for that look: vendors send an event (or more) per chunk
 _TYPICAL_EVENT: Final = 200  # bytes of an OpenAI content event, if the kept chunks hold no whole one
@@ -128,21 +131,91 @@ def estimate_prompt_tokens(body: dict[str, Any]) -> int:
     return chars // 4 + 4 * len(messages)
 
 
-class StreamMeter:
-    """Measures a canonical stream as it is relayed and records its usage once it ends."""
+class UsageBook:
+    """Takes each answer's usage as it ends and turns it into records in batches.
 
-    __slots__ = ("_alias", "_deployment", "_done", "_recent", "_request", "_sink", "fed", "size")
+    Why batches: done inline, the per-answer work (finding a stream's usage event, building the
+    record, updating the counters) measured 13-15 µs per stream in the running server, several
+    times its cost in a tight loop, since a request's path runs cold in the CPU's caches. Queued
+    and processed ``batch`` at a time (or ``interval`` seconds after the first, or when
+    ``/metrics`` is scraped), the same work costs a fraction of that. Records are thus up to
+    ``interval`` seconds late; none is lost (``flush`` runs at shutdown too). Memory stays bounded:
+    at most ``batch`` answers wait, each holding its request body and its stream's last chunks.
+    """
 
-    def __init__(self, sink: UsageSink, alias: str, deployment: str, request: dict[str, Any]) -> None:
-        """``request`` is the canonical request body, read only if the prompt must be estimated."""
+    def __init__(self, sink: UsageSink, *, batch: int = 64, interval: float = 1.0) -> None:
         self._sink = sink
+        self._batch = batch
+        self._interval = interval
+        self._pending: list[StreamMeter | _WholeAnswer] = []
+        self._timer: asyncio.TimerHandle | None = None
+
+    def whole(
+        self, alias: str, deployment: str, usage: dict[str, Any] | None, body: bytes, request: dict[str, Any]
+    ) -> None:
+        """A whole answer: its parsed ``usage`` object if the adapter had one, else its ``body``."""
+        self.add(_WholeAnswer(alias, deployment, usage, body, request))
+
+    def stream(self, alias: str, deployment: str, request: dict[str, Any]) -> StreamMeter:
+        """A meter for a stream that is about to be relayed; it adds itself here when finished."""
+        return StreamMeter(self, alias, deployment, request)
+
+    def add(self, answer: StreamMeter | _WholeAnswer) -> None:
+        pending = self._pending
+        pending.append(answer)
+        if len(pending) >= self._batch:
+            self.flush()
+        elif self._timer is None:
+            try:
+                self._timer = asyncio.get_running_loop().call_later(self._interval, self.flush)
+            except RuntimeError:  # no event loop (a script, a unit test): record at once
+                self.flush()
+
+    def flush(self) -> None:
+        """Record everything pending now."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        pending, self._pending = self._pending, []
+        record = self._sink.record
+        for answer in pending:
+            record(answer.usage())
+
+
+class _WholeAnswer:
+    __slots__ = ("alias", "body", "deployment", "reported", "request")
+
+    def __init__(
+        self, alias: str, deployment: str, reported: dict[str, Any] | None, body: bytes, request: dict[str, Any]
+    ) -> None:
+        self.alias, self.deployment, self.reported, self.body, self.request = alias, deployment, reported, body, request
+
+    def usage(self) -> UsageRecord:
+        numbers = usage_numbers(self.reported) if self.reported is not None else usage_of_body(self.body)
+        if numbers is not None:
+            return UsageRecord(self.alias, self.deployment, numbers[0], numbers[1], estimated=False)
+        prompt = estimate_prompt_tokens(self.request)
+        return UsageRecord(self.alias, self.deployment, prompt, estimate_answer_tokens(self.body), estimated=True)
+
+
+class StreamMeter:
+    """Measures a canonical stream as it is relayed; its usage is worked out once it has ended."""
+
+    __slots__ = ("_alias", "_book", "_deployment", "_recent", "_reports", "_request", "ending", "fed", "size")
+
+    def __init__(self, book: UsageBook, alias: str, deployment: str, request: dict[str, Any]) -> None:
+        """``request`` is the canonical request body, read only if the prompt must be estimated."""
+        self._book = book
         self._alias = alias
         self._deployment = deployment
         self._request = request
+        options = request.get("stream_options")
+        # Upstreams (and the adapters' translations) send a usage event only when asked to.
+        self._reports = isinstance(options, dict) and options.get("include_usage") is True
         self.size = 0
         self.fed = 0
         self._recent = [b""] * _KEPT  # a ring: chunk n is at n % _KEPT
-        self._done = False
+        self.ending: Ending | None = None
 
     def feed(self, chunk: bytes) -> None:
         """One relayed chunk (any piece of the SSE byte stream): its length is added, nothing scanned."""
@@ -150,30 +223,29 @@ class StreamMeter:
         self._recent[self.fed % _KEPT] = chunk
         self.fed += 1
 
-    def finish(self, ending: Ending) -> UsageRecord | None:
-        """Record the stream's usage (once; later calls do nothing) and return the record."""
-        if self._done:
-            return None
-        self._done = True
+    def finish(self, ending: Ending) -> None:
+        """The stream has ended (once; later calls do nothing): hand it to the book."""
+        if self.ending is None:
+            self.ending = ending
+            self._book.add(self)
+
+    def usage(self) -> UsageRecord:
+        """The stream's usage: the reported one if its last events carry it, else estimated."""
         at = self.fed % _KEPT
         recent = self._recent[at:] + self._recent[:at]  # oldest first
         last = recent[-1]
         tail = last if len(last) >= _TAIL else b"".join(recent)[-_TAIL:]
         whole = tail.find(_DONE, len(tail) - _DONE_ROOM) >= 0
+        ending = self.ending or "client_gone"
         if ending == "client_gone" and whole:
             ending = "complete"  # the consumer stopped once it had everything (e.g. a translator)
-        reported = _usage_in_tail(tail)
+        reported = _usage_in_tail(tail) if self._reports else None
         if reported is not None:
-            prompt, completion = reported
-            estimated = False
-        else:
-            prompt = estimate_prompt_tokens(self._request)
-            events = round(self.size / (_last_event_size(tail) or _TYPICAL_EVENT))
-            completion = max(0, events - (_NON_TOKEN_EVENTS_WHOLE if whole else _NON_TOKEN_EVENTS_CUT))
-            estimated = True
-        record = UsageRecord(self._alias, self._deployment, prompt, completion, estimated, ending)
-        self._sink.record(record)
-        return record
+            return UsageRecord(self._alias, self._deployment, reported[0], reported[1], False, ending)
+        prompt = estimate_prompt_tokens(self._request)
+        events = round(self.size / (_last_event_size(tail) or _TYPICAL_EVENT))
+        completion = max(0, events - (_NON_TOKEN_EVENTS_WHOLE if whole else _NON_TOKEN_EVENTS_CUT))
+        return UsageRecord(self._alias, self._deployment, prompt, completion, True, ending)
 
 
 def _last_event_size(tail: bytes) -> int:

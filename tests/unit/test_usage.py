@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import orjson
 import pytest
 
 from freehold.usage import (
-    StreamMeter,
+    UsageBook,
     UsageRecord,
     estimate_answer_tokens,
     estimate_prompt_tokens,
@@ -15,6 +17,7 @@ from freehold.usage import (
 )
 
 REQUEST = {"messages": [{"role": "user", "content": "x" * 40}]}  # 10 + 4 per message
+ASKS_USAGE = {**REQUEST, "stream": True, "stream_options": {"include_usage": True}}
 
 
 class Sink:
@@ -43,21 +46,26 @@ def usage_event(compact: bool = True) -> bytes:
     return event({"choices": [], "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}}, compact)
 
 
-def run(chunks: list[bytes], ending: str = "complete") -> UsageRecord:
+def run(chunks: list[bytes], ending: str = "complete", request: dict[str, object] = ASKS_USAGE) -> UsageRecord:
     sink = Sink()
-    meter = StreamMeter(sink, "alias", "dep", REQUEST)
+    meter = UsageBook(sink, batch=1).stream("alias", "dep", request)
     for chunk in chunks:
         meter.feed(chunk)
-    record = meter.finish(ending)  # type: ignore[arg-type]
-    assert record is not None and sink.records == [record]
-    assert meter.finish("complete") is None  # once only
-    return record
+    meter.finish(ending)  # type: ignore[arg-type]
+    meter.finish("complete")  # once only
+    assert len(sink.records) == 1
+    return sink.records[0]
 
 
 @pytest.mark.parametrize("compact", [True, False])
 def test_reported_usage_is_found_at_the_end(compact: bool) -> None:
     r = run([ROLE, content("a"), content("b"), FINISH, usage_event(compact), DONE])
     assert (r.prompt_tokens, r.completion_tokens, r.estimated, r.ending) == (11, 7, False, "complete")
+
+
+def test_usage_is_only_looked_for_when_the_request_asked_for_it() -> None:
+    r = run([ROLE, content("a"), FINISH, usage_event(), DONE], request=REQUEST)
+    assert r.estimated  # a vendor sends none unless asked: nothing is searched
 
 
 def test_usage_and_done_in_one_piece_or_split_over_two() -> None:
@@ -115,3 +123,38 @@ def test_tiny_pieces_fall_back_to_a_typical_event_size() -> None:
     stream = ROLE + b"".join(content("x" * 150) for _ in range(50)) + DONE
     r = run([stream[i : i + 40] for i in range(0, len(stream), 40)])
     assert r.estimated and 0 < r.completion_tokens < 100
+
+
+def test_the_book_records_in_batches_and_on_flush() -> None:
+    sink = Sink()
+    book = UsageBook(sink, batch=3)
+    whole = orjson.dumps({"usage": {"prompt_tokens": 2, "completion_tokens": 1}})
+    book.whole("a", "d", None, whole, REQUEST)  # no event loop here: recorded at once
+    assert [(r.prompt_tokens, r.completion_tokens, r.estimated) for r in sink.records] == [(2, 1, False)]
+
+    async def in_a_loop() -> None:
+        book.whole("a", "d", {"prompt_tokens": 5, "completion_tokens": 6}, b"", REQUEST)
+        book.whole("a", "d", None, b"{}", REQUEST)  # no usage anywhere: estimated
+        assert len(sink.records) == 1  # waiting for the batch, or the timer
+        book.whole("a", "d", None, whole, REQUEST)
+        assert len(sink.records) == 4  # the third filled the batch
+        book.whole("a", "d", None, whole, REQUEST)
+        book.flush()  # e.g. before a scrape
+        assert len(sink.records) == 5
+
+    asyncio.run(in_a_loop())
+    assert [r.estimated for r in sink.records] == [False, False, True, False, False]
+    assert sink.records[2].prompt_tokens == 14
+
+
+def test_the_book_records_a_lone_answer_after_its_interval() -> None:
+    sink = Sink()
+    book = UsageBook(sink, batch=100, interval=0.05)
+
+    async def main() -> None:
+        book.whole("a", "d", {"prompt_tokens": 1, "completion_tokens": 1}, b"", REQUEST)
+        assert sink.records == []
+        await asyncio.sleep(0.15)
+        assert len(sink.records) == 1
+
+    asyncio.run(main())

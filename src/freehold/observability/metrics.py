@@ -104,6 +104,8 @@ class Metrics:
         self.registry = registry if registry is not None else CollectorRegistry(auto_describe=True)
         self._multiproc = multiprocess_dir()
         self._loop = LoopMetrics()
+        self.before_scrape: list[Callable[[], None]] = []
+        """Called before each exposition (e.g. to record answers whose usage waits in a batch)."""
         r = self.registry
         self.requests = self._counter(
             "freehold_requests",
@@ -242,6 +244,8 @@ class Metrics:
 
     def exposition(self) -> bytes:
         """The text exposition of every metric: this registry, or all workers' files in multiprocess mode."""
+        for hook in self.before_scrape:
+            hook()
         if self._multiproc is None:
             return generate_latest(self.registry)
         merged = CollectorRegistry()
