@@ -34,6 +34,7 @@ import pytest
 
 from tests.integration.conftest import MASTER_KEY, Gateway, start_gateway, stop_gateway
 from tests.integration.mocks.chaos_mock import EXPECTED_KEY, KINDS, RECOVERABLE, ChaosMock, Faults
+from tests.integration.test_metrics_http import delta, scrape
 
 FALLBACK = "fallback-sim"
 TEXT_OF = {"chaos": "Hello from the chaos upstream, all in one piece."}
@@ -528,6 +529,7 @@ async def test_stream_failing_before_its_first_byte_fails_over_invisibly(
 
 @pytest.mark.parametrize("alias", ["late-cut", "late-reset"])
 async def test_stream_failing_after_its_first_byte_ends_with_an_openai_error_event(gw: Gateway, alias: str) -> None:
+    before = scrape(gw)
     async with (
         httpx.AsyncClient(timeout=10) as http,
         http.stream(
@@ -543,6 +545,13 @@ async def test_stream_failing_after_its_first_byte_ends_with_an_openai_error_eve
     assert "[DONE]" not in events
     last = json.loads(events[-1])
     assert set(last) == {"error"} and last["error"]["message"] and last["error"]["type"], last
+    # The tokens sent before the cut are still accounted (a scrape records what has ended).
+    after = scrape(gw)
+    deployment = {"late-cut": "cuts-late", "late-reset": "resets-late"}[alias]
+    cut = {"alias": alias, "deployment": deployment, "ending": "upstream_cut"}
+    assert delta(before, after, "freehold_partial_streams_total", **cut) == 1
+    prompt = {"alias": alias, "deployment": deployment, "kind": "prompt", "source": "estimated"}
+    assert delta(before, after, "freehold_tokens_total", **prompt) > 0
 
 
 @pytest.mark.parametrize("alias", ["late-cut", "late-reset"])
