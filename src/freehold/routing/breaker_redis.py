@@ -5,8 +5,12 @@ addition is the probe lease. In half-open exactly one replica may send a probe a
 replica that crashes after claiming the probe never reports it, so a claimed probe is released
 after ``probe_timeout`` seconds (the cooldown by default) and the next ``allow()`` may claim it.
 
-Every operation is one atomic Lua script (``EVALSHA``: one round trip, also on the hot path,
-where ``allow()`` runs before every attempt and ``record()`` after it). The script reads the
+Every operation is one atomic Lua script (``EVALSHA``: one round trip). On the hot path the
+engine skips ``allow()`` and ``record(ok)`` while the deployment is ``settled()``: for ``settle``
+seconds (1 s by default) after Redis last said its circuit was healthy (closed, no failure
+counted), a replica trusts that without asking again. The trade-off, bounded by ``settle``: a
+circuit another replica opens is seen that much later, and this replica's successes meanwhile
+do not reset the failures others count. A failure here ends the trust at once. The script reads the
 time with ``TIME`` so that all replicas measure cooldowns on the Redis server's clock, not on
 their own. A deployment's state is a hash at ``{prefix}breaker:{deployment}``; a healthy
 circuit (closed, no failures) has no key at all, and every write renews a TTL so that state
@@ -23,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -49,7 +54,7 @@ local needed, lease, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6
 local h = redis.call('HMGET', key, 'state', 'failures', 'successes', 'opened_at', 'probe_at')
 local exists = h[1] ~= false
 if not exists then
-  if op == 'allow' then return 1 end
+  if op == 'allow' then return 2 end  -- admitted, and healthy: closed with no failure counted
   if op == 'ok' then return false end
   if op == 'state' then return 'closed' end
   if op == 'retry_in' then return 0 end
@@ -127,6 +132,7 @@ class RedisBreakers:
             (default: the cooldown).
         ttl: seconds an untouched key lives (default: an hour, or longer for long cooldowns).
         recheck: seconds between pings while Redis is unreachable.
+        settle: seconds a healthy circuit seen in Redis is trusted without asking again.
         owns_client: close the client in ``close()``.
     """
 
@@ -139,9 +145,12 @@ class RedisBreakers:
         probe_timeout: float | None = None,
         ttl: float | None = None,
         recheck: float = 1.0,
+        settle: float = 1.0,
         owns_client: bool = True,
     ) -> None:
         self._client = client
+        self._settle = settle
+        self._settled_until: dict[str, float] = {}
         self._owns_client = owns_client
         self._key_prefix = f"{prefix}breaker:"
         lease = policy.cooldown if probe_timeout is None else probe_timeout
@@ -163,7 +172,14 @@ class RedisBreakers:
 
     @classmethod
     def from_url(
-        cls, policy: BreakerPolicy, url: str, prefix: str = "freehold:", *, timeout: float = 0.5, recheck: float = 1.0
+        cls,
+        policy: BreakerPolicy,
+        url: str,
+        prefix: str = "freehold:",
+        *,
+        timeout: float = 0.5,
+        recheck: float = 1.0,
+        settle: float = 1.0,
     ) -> RedisBreakers:
         """Breakers on a client of their own for ``url``.
 
@@ -176,7 +192,7 @@ class RedisBreakers:
             socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 1),
         )
-        return cls(policy, client, prefix, recheck=recheck)
+        return cls(policy, client, prefix, recheck=recheck, settle=settle)
 
     @property
     def healthy(self) -> bool:
@@ -204,14 +220,19 @@ class RedisBreakers:
             await self._client.aclose()
 
     def settled(self, deployment: str) -> bool:
-        """Never known locally: another replica may have opened the circuit, so Redis is asked."""
-        return False
+        """True within ``settle`` seconds of Redis saying the circuit is healthy (see the module doc)."""
+        until = self._settled_until.get(deployment)
+        return until is not None and time.monotonic() < until
 
     async def allow(self, deployment: str) -> bool:
         reply = await self._run("allow", deployment)
+        if reply == 2:
+            self._settled_until[deployment] = time.monotonic() + self._settle
         return True if reply is None else bool(reply)
 
     async def record(self, deployment: str, ok: bool) -> State | None:
+        if not ok:
+            self._settled_until.pop(deployment, None)
         reply = await self._run("ok" if ok else "fail", deployment)
         return None if reply is None else _state(reply)
 

@@ -160,7 +160,16 @@ async def test_settled_only_promises_what_allow_and_record_would_do(make: Factor
         await fresh.record("x", True)
         assert fresh.settled("x")
     else:
-        assert not b.settled("d")
+        fresh = make(settle=0.2)
+        assert not fresh.settled("x")  # nothing known until Redis has said so
+        assert await fresh.allow("x") is True
+        assert fresh.settled("x")
+        await fresh.record("x", False)
+        assert not fresh.settled("x")  # a failure ends the trust at once
+        await fresh.record("x", True)
+        assert await fresh.allow("x") is True and fresh.settled("x")
+        await asyncio.sleep(0.25)
+        assert not fresh.settled("x")  # and it lasts only ``settle`` seconds
 
 
 async def test_failures_while_open_change_nothing(make: Factory) -> None:
@@ -248,6 +257,20 @@ async def test_two_replicas_see_each_others_state(redis_client: Redis, prefix: s
     assert await a.record("d", True) == "closed"
     assert await b.state("d") == "closed"
     assert await b.allow("d") is True
+
+
+@pytest.mark.redis
+async def test_a_settled_replica_sees_another_replicas_open_circuit_within_settle(
+    redis_client: Redis, prefix: str
+) -> None:
+    a = RedisBreakers(POLICY, redis_client, prefix, settle=0.1, owns_client=False)
+    b = RedisBreakers(POLICY, redis_client, prefix, owns_client=False)
+    assert await a.allow("d") is True and a.settled("d")
+    await open_circuit(b)
+    assert a.settled("d")  # the bounded staleness the hot path trades for no round trip
+    await asyncio.sleep(0.12)  # past ``settle``, within the cooldown
+    assert not a.settled("d")
+    assert await a.allow("d") is False  # asked again: the circuit is open
 
 
 @pytest.mark.redis
