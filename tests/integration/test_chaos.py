@@ -527,6 +527,13 @@ async def test_stream_failing_before_its_first_byte_fails_over_invisibly(
     assert any(c.choices and c.choices[0].finish_reason for c in chunks)
 
 
+async def test_anthropic_clients_are_told_which_fallback_alias_answered(claude: anthropic.AsyncAnthropic) -> None:
+    kind = PRE_BYTE_KINDS[0]
+    raw = await claude.messages.with_raw_response.create(model=f"early-{kind}", max_tokens=16, messages=_prompt(0))
+    assert raw.headers["x-freehold-deployment"] == FALLBACK
+    assert raw.headers["x-freehold-alias"] == "healthy"
+
+
 @pytest.mark.parametrize("alias", ["late-cut", "late-reset"])
 async def test_stream_failing_after_its_first_byte_ends_with_an_openai_error_event(gw: Gateway, alias: str) -> None:
     before = scrape(gw)

@@ -64,6 +64,8 @@ def _headers(request_id: str, answer: Answer | None = None) -> list[tuple[bytes,
     if answer is not None:
         headers.append((b"x-freehold-deployment", answer.deployment.encode()))
         headers.append((b"x-freehold-attempts", str(answer.attempts).encode()))
+        if answer.alias:  # only when a fallback alias answered
+            headers.append((b"x-freehold-alias", answer.alias.encode()))
         for key, value in answer.result.headers.items():
             headers.append((key.encode(), value.encode("latin-1", "replace")))
     return headers
