@@ -111,8 +111,9 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     engine = Engine(router, config.routing, breakers, quota, observer)
     # The in-flight gauge reads the engine's counts at scrape time where it can (one process).
     engine.report_inflight = metrics is not None and not metrics.track_inflight(engine.inflight, limits)
-    book = UsageBook(UsageMetrics(metrics)) if metrics is not None else None
-    if metrics is not None and book is not None:
+    book = None
+    if metrics is not None:
+        book = UsageBook(UsageMetrics(metrics))
         metrics.before_scrape.append(book.flush)  # a scrape shows every answer that has ended
     gateway = Gateway(router, engine, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book)
     api = ApiContext(

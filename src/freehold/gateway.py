@@ -83,6 +83,7 @@ class Gateway:
         answer = await self._engine.run(
             request.model, call, priority=request_priority.get(), usable=lambda p: p.capabilities.embeddings
         )
+        # Embeddings answers report their usage; one without it is recorded as an estimate of 0.
         self._account(request.model, answer, {})
         return answer
 

@@ -24,7 +24,6 @@ import orjson
 
 __all__ = [
     "Ending",
-    "NullUsageSink",
     "StreamMeter",
     "UsageBook",
     "UsageRecord",
@@ -77,13 +76,6 @@ class UsageSink(Protocol):
     """Where usage records go; called on the event loop, must not block or raise."""
 
     def record(self, usage: UsageRecord) -> None: ...
-
-
-class NullUsageSink:
-    """Records nothing (metrics off, unit tests)."""
-
-    def record(self, usage: UsageRecord) -> None:
-        return None
 
 
 def usage_numbers(usage: object) -> tuple[int, int] | None:

@@ -72,9 +72,11 @@ class Answer:
 class _Attempts:
     """Bookkeeping of one request across its attempts."""
 
-    __slots__ = ("count", "errors", "skipped")
+    __slots__ = ("count", "errors", "requested", "skipped")
 
-    def __init__(self) -> None:
+    def __init__(self, requested: str) -> None:
+        self.requested = requested
+        """The alias the client asked for (an answer names its alias only when another answered)."""
         self.count = 0
         self.errors: list[ProviderError] = []
         self.skipped = 0
@@ -142,7 +144,7 @@ class Engine:
             self._router.candidates(alias)  # raises AliasNotFound before any work
         policy = self._router.policy(alias)
         deadline = self._clock() + policy.deadline
-        attempts = _Attempts()
+        attempts = _Attempts(alias)
         if direct is not None:
             name = direct.name
             if self._quota.wait_time(name, tokens) == 0 and (
@@ -150,7 +152,6 @@ class Engine:
             ):
                 answer, err = await self._try_deployment(alias, policy, direct, call, tokens, deadline, attempts, [])
                 if answer is not None:
-                    answer.alias = ""
                     return answer
                 raise attempts.errors[0] if len(attempts.errors) == 1 else AllCandidatesFailed(alias, attempts.errors)
             attempts.skipped += 1  # saturated or open: the general path below queues for it
@@ -158,8 +159,6 @@ class Engine:
         while True:
             answer = await self._walk_chain(alias, policy, call, tokens, usable, deadline, attempts)
             if answer is not None:
-                if answer.alias == alias:
-                    answer.alias = ""
                 return answer
             if attempts.count or not attempts.skipped:
                 break
@@ -329,7 +328,8 @@ class Engine:
                     if changed is not None:
                         self._observer.breaker(name, changed)
                 self._observer.attempt(alias, name, "success", elapsed, 200)
-                return Answer(result, name, attempts.count, alias), None
+                fallback_alias = alias if alias != attempts.requested else ""
+                return Answer(result, name, attempts.count, fallback_alias), None
             assert err is not None
             elapsed = self._clock() - started
             attempts.errors.append(err)
