@@ -21,11 +21,18 @@ FreeholdError
 │   ├── ModelUnavailable       403/404: model withdrawn or behind an access program
 │   ├── ProviderRejected       other 4xx: the upstream refused this request
 │   │   └── ContextWindowExceeded
-│   └── ProviderResponseInvalid 502  upstream answered something we cannot read
+│   ├── ProviderResponseInvalid 502  upstream answered something we cannot read
+│   │   └── ProviderResponseTooLarge 502  its body is over max_upstream_body_bytes
+│   └── ProviderRequestUnsendable 502  the request could not be sent (e.g. a bad header in the config)
 ├── AllCandidatesFailed        every deployment of an alias failed; wraps the most telling error
+├── CircuitOpen                503  every deployment that could serve is cooling off after failures
 ├── DeadlineExceeded           504  the request's deadline passed before any deployment answered
+├── ShuttingDown               503  the gateway is draining; in-flight work ended at the drain deadline
 └── ConfigError                start-up and `freehold check` only
 ```
+
+``opens_circuit`` says which provider failures count against a deployment's health (its circuit
+breaker): the ones that say the deployment is unwell, not the ones about this request.
 
 Foreign exceptions are translated at exactly one boundary (`transport.http` and each
 adapter's `parse_error`). The HTTP layer renders any `FreeholdError` with `to_openai()`.
@@ -39,6 +46,7 @@ __all__ = [
     "AliasNotFound",
     "AllCandidatesFailed",
     "AuthenticationFailed",
+    "CircuitOpen",
     "ConfigError",
     "FreeholdError",
     "InvalidRequest",
@@ -55,10 +63,13 @@ __all__ = [
     "ProviderError",
     "ProviderRateLimited",
     "ProviderRejected",
+    "ProviderRequestUnsendable",
     "ProviderResponseInvalid",
+    "ProviderResponseTooLarge",
     "ProviderTimeout",
     "ProviderUnavailable",
     "RequestRejected",
+    "ShuttingDown",
     "UnsupportedMediaType",
 ]
 
@@ -156,6 +167,26 @@ class RateLimited(RequestRejected):
     code = "rate_limit_exceeded"  # to the client it is a rate limit like any other: wait Retry-After
 
 
+class CircuitOpen(FreeholdError):
+    """Every deployment that could serve the request is cooling off after repeated failures.
+
+    Answered at once rather than queued: an outage is not a rate limit, and waiting for a probe
+    that will most likely fail again only turns an error into a hang.
+    """
+
+    status = 503
+    error_type = "server_error"
+    code = "circuit_open"
+
+
+class ShuttingDown(FreeholdError):
+    """The gateway is shutting down and its drain time is over; the client should retry elsewhere."""
+
+    status = 503
+    error_type = "server_error"
+    code = "gateway_shutting_down"
+
+
 class DeadlineExceeded(FreeholdError):
     """The request's deadline (``routing.deadline``) passed before any deployment answered."""
 
@@ -178,6 +209,8 @@ class ProviderError(FreeholdError):
     fallback_ok = True
     keeps_upstream_status = True
     """The client sees the upstream's status (a 429 stays a 429) unless a subclass says otherwise."""
+    opens_circuit = False
+    """The failure says the deployment is unwell: it counts towards opening its circuit breaker."""
 
     def __init__(
         self,
@@ -202,6 +235,7 @@ class ProviderError(FreeholdError):
 
 
 class ProviderTimeout(ProviderError):
+    opens_circuit = True
     status = 504
     error_type = "timeout"
     code = "upstream_timeout"
@@ -209,6 +243,7 @@ class ProviderTimeout(ProviderError):
 
 
 class ProviderConnectError(ProviderError):
+    opens_circuit = True
     code = "upstream_unreachable"
     retryable = True
 
@@ -221,6 +256,7 @@ class ProviderRateLimited(ProviderError):
 
 
 class ProviderUnavailable(ProviderError):
+    opens_circuit = True
     status = 503
     error_type = "server_error"
     code = "upstream_unavailable"
@@ -278,6 +314,28 @@ class ProviderResponseInvalid(ProviderError):
 
     code = "upstream_response_invalid"
     retryable = True
+    opens_circuit = True
+
+
+class ProviderResponseTooLarge(ProviderResponseInvalid):
+    """The upstream's answer is larger than ``max_upstream_body_bytes``; it was not read whole.
+
+    Not retried (the same deployment would send the same answer), but another may be tried.
+    """
+
+    code = "upstream_response_too_large"
+    retryable = False
+
+
+class ProviderRequestUnsendable(ProviderError):
+    """The request could not be put on the wire to this deployment.
+
+    E.g. a header value with a line break from the config. Not retried; counted against the
+    deployment, which is broken for every request until its config is fixed.
+    """
+
+    code = "upstream_request_unsendable"
+    opens_circuit = True
 
 
 class AllCandidatesFailed(FreeholdError):

@@ -9,6 +9,7 @@ from freehold.errors import (
     AliasNotFound,
     AllCandidatesFailed,
     AuthenticationFailed,
+    CircuitOpen,
     ConfigError,
     ContextWindowExceeded,
     DeadlineExceeded,
@@ -23,16 +24,18 @@ from freehold.errors import (
     ProviderError,
     ProviderRateLimited,
     ProviderRejected,
+    ProviderRequestUnsendable,
     ProviderResponseInvalid,
+    ProviderResponseTooLarge,
     ProviderTimeout,
     ProviderUnavailable,
     QuotaExhausted,
     RateLimited,
     RequestRejected,
+    ShuttingDown,
     UnsupportedMediaType,
 )
 
-# class, status, error type, code, retryable, fallback_ok
 REJECTIONS = [
     (InvalidRequest, 400, "invalid_request_error", "invalid_request"),
     (UnsupportedMediaType, 415, "invalid_request_error", "unsupported_media_type"),
@@ -44,17 +47,26 @@ REJECTIONS = [
     (RateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
 ]
 
+# class, status, error type, code, retryable, fallback_ok, opens_circuit
 PROVIDER_ERRORS = [
-    (ProviderTimeout, 504, "timeout", "upstream_timeout", True, True),
-    (ProviderConnectError, 502, "upstream_error", "upstream_unreachable", True, True),
-    (ProviderRateLimited, 429, "rate_limit_error", "rate_limit_exceeded", True, True),
-    (ProviderUnavailable, 503, "server_error", "upstream_unavailable", True, True),
-    (ProviderAuthError, 502, "upstream_auth_error", "upstream_auth_failed", False, True),
-    (QuotaExhausted, 429, "insufficient_quota", "insufficient_quota", False, True),
-    (ModelUnavailable, 502, "invalid_request_error", "model_not_found", False, True),
-    (ProviderRejected, 400, "invalid_request_error", "upstream_error", False, False),
-    (ContextWindowExceeded, 400, "invalid_request_error", "context_length_exceeded", False, False),
-    (ProviderResponseInvalid, 502, "upstream_error", "upstream_response_invalid", True, True),
+    (ProviderTimeout, 504, "timeout", "upstream_timeout", True, True, True),
+    (ProviderConnectError, 502, "upstream_error", "upstream_unreachable", True, True, True),
+    (ProviderRateLimited, 429, "rate_limit_error", "rate_limit_exceeded", True, True, False),
+    (ProviderUnavailable, 503, "server_error", "upstream_unavailable", True, True, True),
+    (ProviderAuthError, 502, "upstream_auth_error", "upstream_auth_failed", False, True, False),
+    (QuotaExhausted, 429, "insufficient_quota", "insufficient_quota", False, True, False),
+    (ModelUnavailable, 502, "invalid_request_error", "model_not_found", False, True, False),
+    (ProviderRejected, 400, "invalid_request_error", "upstream_error", False, False, False),
+    (ContextWindowExceeded, 400, "invalid_request_error", "context_length_exceeded", False, False, False),
+    (ProviderResponseInvalid, 502, "upstream_error", "upstream_response_invalid", True, True, True),
+    (ProviderResponseTooLarge, 502, "upstream_error", "upstream_response_too_large", False, True, True),
+    (ProviderRequestUnsendable, 502, "upstream_error", "upstream_request_unsendable", False, True, True),
+]
+
+# Gateway-side failures that are neither the client's doing nor one upstream's answer.
+GATEWAY_ERRORS = [
+    (CircuitOpen, 503, "server_error", "circuit_open"),
+    (ShuttingDown, 503, "server_error", "gateway_shutting_down"),
 ]
 
 
@@ -67,18 +79,33 @@ def test_rejections(cls: type[RequestRejected], status: int, error_type: str, co
     assert err.to_openai() == {"error": {"message": "nope", "type": error_type, "param": "model", "code": code}}
 
 
-@pytest.mark.parametrize(("cls", "status", "error_type", "code", "retryable", "fallback_ok"), PROVIDER_ERRORS)
+@pytest.mark.parametrize(
+    ("cls", "status", "error_type", "code", "retryable", "fallback_ok", "opens_circuit"), PROVIDER_ERRORS
+)
 def test_provider_errors(
-    cls: type[ProviderError], status: int, error_type: str, code: str, retryable: bool, fallback_ok: bool
+    cls: type[ProviderError],
+    status: int,
+    error_type: str,
+    code: str,
+    retryable: bool,
+    fallback_ok: bool,
+    opens_circuit: bool,
 ) -> None:
     err = cls("upstream failed", deployment="d1")
     assert (err.status, err.error_type, err.code) == (status, error_type, code)
-    assert (err.retryable, err.fallback_ok) == (retryable, fallback_ok)
+    assert (err.retryable, err.fallback_ok, err.opens_circuit) == (retryable, fallback_ok, opens_circuit)
     assert err.deployment == "d1" and err.upstream_status is None and err.retry_after is None
 
 
+@pytest.mark.parametrize(("cls", "status", "error_type", "code"), GATEWAY_ERRORS)
+def test_gateway_errors(cls: type[FreeholdError], status: int, error_type: str, code: str) -> None:
+    err = cls("not now", retry_after=3)
+    assert (err.status, err.error_type, err.code, err.retry_after) == (status, error_type, code, 3)
+    assert err.retryable is False and err.fallback_ok is False
+
+
 def test_every_public_error_class_is_covered() -> None:
-    covered = {row[0] for row in REJECTIONS} | {row[0] for row in PROVIDER_ERRORS}
+    covered = {row[0] for row in REJECTIONS} | {row[0] for row in PROVIDER_ERRORS} | {row[0] for row in GATEWAY_ERRORS}
     public = {
         getattr(errors, name)
         for name in errors.__all__

@@ -335,7 +335,7 @@ class Engine:
             attempts.errors.append(err)
             # Failures that say the deployment is unwell open its circuit; a rate limit only says
             # "not now", which the quota tracker already honors.
-            counts = err.retryable and not isinstance(err, ProviderRateLimited)
+            counts = err.opens_circuit
             self._quota.observe(name, err.ratelimit, err.retry_after if isinstance(err, ProviderRateLimited) else None)
             changed = await self._breakers.record(name, not counts)
             if changed is not None:
