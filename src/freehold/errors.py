@@ -74,6 +74,11 @@ __all__ = [
 ]
 
 
+MAX_MESSAGE = 4000
+"""Characters of an error message, kept from its start and its end."""
+MAX_PARAM = 200
+
+
 class FreeholdError(Exception):
     """Base of every error the gateway raises on purpose.
 
@@ -102,6 +107,12 @@ class FreeholdError(Exception):
         status: int | None = None,
         retry_after: float | None = None,
     ) -> None:
+        # A backstop for client values quoted unclipped (each site should ``echo.clip`` them):
+        # an error body or log line never carries megabytes of a client's input.
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE // 2] + " … " + message[-MAX_MESSAGE // 2 :]
+        if param is not None and len(param) > MAX_PARAM:
+            param = param[:MAX_PARAM] + "…"
         super().__init__(message)
         self.message = message
         self.param = param

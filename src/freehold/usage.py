@@ -17,6 +17,7 @@ usage event (OpenAI sends it last, before ``[DONE]``), else for the size of its 
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Protocol
 
@@ -33,6 +34,8 @@ __all__ = [
     "usage_numbers",
     "usage_of_body",
 ]
+
+log = logging.getLogger("freehold.usage")
 
 Ending = Literal["complete", "upstream_cut", "client_gone"]
 
@@ -111,15 +114,23 @@ def estimate_answer_tokens(body: bytes) -> int:
 
 
 def estimate_prompt_tokens(body: dict[str, Any]) -> int:
-    """About four characters per token over the messages' text, plus a few per message."""
+    """About four characters per token over the messages' text, plus a few per message.
+
+    Total over any JSON: the doors check types, but an estimate must never be what fails.
+    """
     chars = 0
-    messages = body.get("messages") or ()
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return 0
     for message in messages:
         content = message.get("content") if isinstance(message, dict) else None
         if isinstance(content, str):
             chars += len(content)
         elif isinstance(content, list):
-            chars += sum(len(p.get("text") or "") for p in content if isinstance(p, dict))
+            for part in content:
+                text = part.get("text") if isinstance(part, dict) else None
+                if isinstance(text, str):
+                    chars += len(text)
     return chars // 4 + 4 * len(messages)
 
 
@@ -132,8 +143,12 @@ class UsageBook:
     building the record, updating the counters) measured ~6 µs per stream in the running server
     either way, and 13 µs before the stream's tail was only searched when usage was asked for.
     Records are up to ``interval`` seconds late; none is lost (``flush`` runs at shutdown too).
-    Memory stays bounded: at most ``batch`` answers wait, each holding its request body and its
+    Memory stays bounded: about ``batch`` answers wait, each holding its request body and its
     stream's last chunks.
+
+    The work runs in its own loop callback, never in the path of the request whose answer
+    filled the batch, and one answer whose usage cannot be worked out is logged and skipped:
+    it can cost neither the other answers' records nor another request its response.
     """
 
     def __init__(self, sink: UsageSink, *, batch: int = 64, interval: float = 1.0) -> None:
@@ -141,7 +156,8 @@ class UsageBook:
         self._batch = batch
         self._interval = interval
         self._pending: list[StreamMeter | _WholeAnswer] = []
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.TimerHandle | asyncio.Handle | None = None
+        self._soon = False
 
     def whole(
         self, alias: str, deployment: str, usage: dict[str, Any] | None, body: bytes, request: dict[str, Any]
@@ -156,23 +172,32 @@ class UsageBook:
     def add(self, answer: StreamMeter | _WholeAnswer) -> None:
         pending = self._pending
         pending.append(answer)
-        if len(pending) >= self._batch:
+        if self._soon or (self._timer is not None and len(pending) < self._batch):
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a script, a unit test): record at once
             self.flush()
-        elif self._timer is None:
-            try:
-                self._timer = asyncio.get_running_loop().call_later(self._interval, self.flush)
-            except RuntimeError:  # no event loop (a script, a unit test): record at once
-                self.flush()
+            return
+        if len(pending) >= self._batch:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer, self._soon = loop.call_soon(self.flush), True
+        else:
+            self._timer = loop.call_later(self._interval, self.flush)
 
     def flush(self) -> None:
         """Record everything pending now."""
         if self._timer is not None:
             self._timer.cancel()
-            self._timer = None
+            self._timer, self._soon = None, False
         pending, self._pending = self._pending, []
         record = self._sink.record
         for answer in pending:
-            record(answer.usage())
+            try:
+                record(answer.usage())
+            except Exception:
+                log.exception("usage of an answer from %s (alias %s) not recorded", answer.deployment, answer.alias)
 
 
 class _WholeAnswer:
@@ -194,13 +219,13 @@ class _WholeAnswer:
 class StreamMeter:
     """Measures a canonical stream as it is relayed; its usage is worked out once it has ended."""
 
-    __slots__ = ("_alias", "_book", "_deployment", "_recent", "_reports", "_request", "ending", "fed", "size")
+    __slots__ = ("_book", "_recent", "_reports", "_request", "alias", "deployment", "ending", "fed", "size")
 
     def __init__(self, book: UsageBook, alias: str, deployment: str, request: dict[str, Any]) -> None:
         """``request`` is the canonical request body, read only if the prompt must be estimated."""
         self._book = book
-        self._alias = alias
-        self._deployment = deployment
+        self.alias = alias
+        self.deployment = deployment
         self._request = request
         options = request.get("stream_options")
         # Upstreams (and the adapters' translations) send a usage event only when asked to.
@@ -234,11 +259,11 @@ class StreamMeter:
             ending = "complete"  # the consumer stopped once it had everything (e.g. a translator)
         reported = _usage_in_tail(tail) if self._reports else None
         if reported is not None:
-            return UsageRecord(self._alias, self._deployment, reported[0], reported[1], False, ending)
+            return UsageRecord(self.alias, self.deployment, reported[0], reported[1], False, ending)
         prompt = estimate_prompt_tokens(self._request)
         events = round(self.size / (_last_event_size(tail) or _TYPICAL_EVENT))
         completion = max(0, events - (_NON_TOKEN_EVENTS_WHOLE if whole else _NON_TOKEN_EVENTS_CUT))
-        return UsageRecord(self._alias, self._deployment, prompt, completion, True, ending)
+        return UsageRecord(self.alias, self.deployment, prompt, completion, True, ending)
 
 
 def _last_event_size(tail: bytes) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import orjson
 import pytest
@@ -137,7 +138,9 @@ def test_the_book_records_in_batches_and_on_flush() -> None:
         book.whole("a", "d", None, b"{}", REQUEST)  # no usage anywhere: estimated
         assert len(sink.records) == 1  # waiting for the batch, or the timer
         book.whole("a", "d", None, whole, REQUEST)
-        assert len(sink.records) == 4  # the third filled the batch
+        assert len(sink.records) == 1  # the third filled the batch: recorded in a callback of its own,
+        await asyncio.sleep(0)  # not in the path of the request that filled it
+        assert len(sink.records) == 4
         book.whole("a", "d", None, whole, REQUEST)
         book.flush()  # e.g. before a scrape
         assert len(sink.records) == 5
@@ -158,3 +161,32 @@ def test_the_book_records_a_lone_answer_after_its_interval() -> None:
         assert len(sink.records) == 1
 
     asyncio.run(main())
+
+
+def test_one_answer_that_cannot_be_worked_out_costs_no_other_record(caplog: pytest.LogCaptureFixture) -> None:
+    """A poisoned answer is logged and skipped; the rest of its batch is recorded, and nothing raises."""
+    sink = Sink()
+    book = UsageBook(sink, batch=3)
+    poison = {"messages": [{"role": "user", "content": [{"type": "text", "text": 5}]}]}
+
+    class Exploding:
+        alias, deployment = "a", "d"
+
+        def usage(self) -> UsageRecord:
+            raise RuntimeError("boom")
+
+    async def in_a_loop() -> None:
+        book.whole("a", "d", None, b"{}", poison)  # mistyped text: estimated without it
+        book.add(Exploding())  # type: ignore[arg-type]
+        book.whole("a", "d", {"prompt_tokens": 5, "completion_tokens": 6}, b"", REQUEST)
+        await asyncio.sleep(0)
+
+    asyncio.run(in_a_loop())
+    assert [(r.prompt_tokens, r.completion_tokens) for r in sink.records] == [(4, 0), (5, 6)]
+    assert "usage of an answer from d (alias a) not recorded" in caplog.text
+
+
+def test_estimates_are_total_over_any_json() -> None:
+    odd: list[Any] = [5, None, {"content": 7}, {"content": [1, {"text": ["x"]}, {"text": "abcd"}]}]
+    assert estimate_prompt_tokens({"messages": odd}) == 1 + 4 * len(odd)
+    assert estimate_prompt_tokens({"messages": "not a list"}) == 0

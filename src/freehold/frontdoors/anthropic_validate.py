@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from freehold.echo import clip
 from freehold.errors import InvalidRequest
 
 __all__ = ["EFFORTS", "IGNORED_FIELDS", "check_request"]
@@ -100,7 +101,7 @@ def check_request(body: dict[str, Any], *, count_only: bool = False) -> None:
                 _expect(value, _FIELD_TYPES[key], key)
         elif key not in IGNORED_FIELDS and not (key == "max_tokens" and count_only):
             raise InvalidRequest(
-                f"'{key}' is not supported by this gateway's Anthropic Messages endpoint; remove it.", param=key
+                f"{clip(key)} is not supported by this gateway's Anthropic Messages endpoint; remove it.", param=key
             )
     for i, message in enumerate(messages):
         _check_message(message, f"messages[{i}]")
@@ -120,7 +121,7 @@ def check_request(body: dict[str, Any], *, count_only: bool = False) -> None:
     effort = (body.get("output_config") or {}).get("effort")
     if effort is not None and effort not in EFFORTS:
         raise InvalidRequest(
-            f"'output_config.effort' must be one of {', '.join(EFFORTS)}, got {effort!r}.",
+            f"'output_config.effort' must be one of {', '.join(EFFORTS)}, got {clip(effort)}.",
             param="output_config.effort",
         )
 
@@ -140,7 +141,9 @@ def _check_message(message: object, path: str) -> None:
     role = message.get("role")
     if role not in ("user", "assistant"):
         hint = " Put system instructions in the top-level 'system' field." if role == "system" else ""
-        raise InvalidRequest(f"'{path}.role' must be 'user' or 'assistant', got {role!r}.{hint}", param=f"{path}.role")
+        raise InvalidRequest(
+            f"'{path}.role' must be 'user' or 'assistant', got {clip(role)}.{hint}", param=f"{path}.role"
+        )
     content = _required(message, "content", (str, list), f"{path}.content")
     if isinstance(content, str):
         return
@@ -158,7 +161,7 @@ def _check_block(block: object, path: str, role: str) -> None:
     allowed = _USER_BLOCKS if role == "user" else _ASSISTANT_BLOCKS
     if kind not in allowed:
         raise InvalidRequest(
-            f"'{path}.type' {kind!r} is not supported in a {role} turn by this gateway; "
+            f"'{path}.type' {clip(kind)} is not supported in a {role} turn by this gateway; "
             f"use one of {', '.join(allowed)}.",
             param=f"{path}.type",
         )
@@ -185,7 +188,7 @@ def _check_block(block: object, path: str, role: str) -> None:
                     _check_image(inner, inner_path)
                 else:
                     raise InvalidRequest(
-                        f"'{inner_path}.type' must be 'text' or 'image' in a tool result, got {inner_kind!r}.",
+                        f"'{inner_path}.type' must be 'text' or 'image' in a tool result, got {clip(inner_kind)}.",
                         param=f"{inner_path}.type",
                     )
         if block.get("is_error") is not None:
@@ -199,7 +202,7 @@ def _check_image(block: dict[str, Any], path: str) -> None:
         media = _required(source, "media_type", (str,), f"{path}.source.media_type")
         if media not in _IMAGE_TYPES:
             raise InvalidRequest(
-                f"'{path}.source.media_type' must be one of {', '.join(sorted(_IMAGE_TYPES))}, got {media!r}.",
+                f"'{path}.source.media_type' must be one of {', '.join(sorted(_IMAGE_TYPES))}, got {clip(media)}.",
                 param=f"{path}.source.media_type",
             )
         _required(source, "data", (str,), f"{path}.source.data")
@@ -207,7 +210,7 @@ def _check_image(block: dict[str, Any], path: str) -> None:
         _required(source, "url", (str,), f"{path}.source.url")
     else:
         raise InvalidRequest(
-            f"'{path}.source.type' must be 'base64' or 'url' (file references are not supported), got {kind!r}.",
+            f"'{path}.source.type' must be 'base64' or 'url' (file references are not supported), got {clip(kind)}.",
             param=f"{path}.source.type",
         )
 
@@ -218,7 +221,7 @@ def _check_tool(tool: object, path: str) -> None:
     kind = tool.get("type")
     if kind not in (None, "custom"):
         raise InvalidRequest(
-            f"'{path}.type' {kind!r} is an Anthropic server tool, which this gateway cannot run; "
+            f"'{path}.type' {clip(kind)} is an Anthropic server tool, which this gateway cannot run; "
             "define it as a client tool with 'name' and 'input_schema'.",
             param=f"{path}.type",
         )
@@ -234,7 +237,7 @@ def _check_tool_choice(choice: dict[str, Any]) -> None:
     kind = choice.get("type")
     if kind not in ("auto", "any", "tool", "none"):
         raise InvalidRequest(
-            f"'tool_choice.type' must be one of auto, any, tool, none, got {kind!r}.", param="tool_choice.type"
+            f"'tool_choice.type' must be one of auto, any, tool, none, got {clip(kind)}.", param="tool_choice.type"
         )
     if kind == "tool":
         _required(choice, "name", (str,), "tool_choice.name")
@@ -246,7 +249,7 @@ def _check_thinking(thinking: dict[str, Any], max_tokens: object) -> None:
     kind = thinking.get("type")
     if kind not in ("enabled", "disabled", "adaptive", "between_tools"):
         raise InvalidRequest(
-            f"'thinking.type' must be one of enabled, disabled, adaptive, between_tools, got {kind!r}.",
+            f"'thinking.type' must be one of enabled, disabled, adaptive, between_tools, got {clip(kind)}.",
             param="thinking.type",
         )
     if kind == "enabled":

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from freehold.config.routing import RetryPolicy, Strategy
+from freehold.echo import clip
 from freehold.errors import AliasNotFound
 from freehold.providers.base import ChatProvider
 
@@ -60,7 +61,7 @@ class Router:
         found = self._aliases.get(alias)
         if found is None:
             raise AliasNotFound(
-                f"The model '{alias}' does not exist on this gateway. "
+                f"The model {clip(alias)} does not exist on this gateway. "
                 f"Use one of: {', '.join(sorted(self._aliases))} (GET /v1/models lists them).",
                 param="model",
             )

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from freehold.errors import InvalidRequest
 from freehold.providers.openai_compat import to_upstream
-from freehold.schemas.chat import parse_chat, parse_embeddings
+from freehold.schemas.chat import MAX_JSON_DEPTH, parse_chat, parse_embeddings
 
 MESSAGES = [{"role": "user", "content": "Hello"}]
 
@@ -88,7 +88,7 @@ def test_message_must_be_an_object(message: Any) -> None:
     assert err.param == "messages[1]"
 
 
-@pytest.mark.parametrize("role", ["robot", None, 1, "USER", ""])
+@pytest.mark.parametrize("role", ["robot", None, 1, "USER", "", ["user"], {"x": 1}])
 def test_bad_role(role: Any) -> None:
     err = rejected(chat(messages=[{"role": role, "content": "x"}]))
     assert err.param == "messages[0].role"
@@ -112,6 +112,64 @@ def test_bad_content(content: Any) -> None:
 @pytest.mark.parametrize("content", ["", None, [{"type": "text", "text": "hi"}]])
 def test_good_content(content: Any) -> None:
     parse_chat(chat(messages=[{"role": "assistant", "content": content}]))
+
+
+BAD_MESSAGES: list[tuple[dict[str, Any], str]] = [
+    ({"role": "user", "content": [{"type": "text", "text": 5}]}, "messages[0].content[0].text"),
+    ({"role": "user", "content": [{"type": "text"}]}, "messages[0].content[0].text"),
+    ({"role": "user", "content": ["hi"]}, "messages[0].content[0]"),
+    ({"role": "user", "content": [{"text": "hi"}]}, "messages[0].content[0].type"),
+    ({"role": "user", "content": [{"type": 3}]}, "messages[0].content[0].type"),
+    ({"role": "user", "content": [{"type": "image_url", "image_url": 7}]}, "messages[0].content[0].image_url"),
+    (
+        {"role": "user", "content": [{"type": "image_url", "image_url": {"url": 7}}]},
+        "messages[0].content[0].image_url.url",
+    ),
+    ({"role": "user", "content": [{"type": "input_audio", "input_audio": "x"}]}, "messages[0].content[0].input_audio"),
+    ({"role": "user", "content": "hi", "name": 5}, "messages[0].name"),
+    ({"role": "tool", "content": "ok", "tool_call_id": ["t"]}, "messages[0].tool_call_id"),
+    ({"role": "assistant", "content": None, "refusal": 1}, "messages[0].refusal"),
+    ({"role": "assistant", "tool_calls": {"id": "t"}}, "messages[0].tool_calls"),
+    ({"role": "assistant", "tool_calls": ["t"]}, "messages[0].tool_calls[0]"),
+    ({"role": "assistant", "tool_calls": [{"id": 1, "function": {"name": "f"}}]}, "messages[0].tool_calls[0].id"),
+    ({"role": "assistant", "tool_calls": [{"id": "t"}]}, "messages[0].tool_calls[0].function"),
+    (
+        {"role": "assistant", "tool_calls": [{"id": "t", "function": {"name": 2}}]},
+        "messages[0].tool_calls[0].function.name",
+    ),
+    (
+        {"role": "assistant", "tool_calls": [{"id": "t", "function": {"name": "f", "arguments": {"a": 1}}}]},
+        "messages[0].tool_calls[0].function.arguments",
+    ),
+    ({"role": "assistant", "function_call": {"name": "f", "arguments": 1}}, "messages[0].function_call.arguments"),
+]
+
+
+@pytest.mark.parametrize(("message", "param"), BAD_MESSAGES)
+def test_mistyped_message_fields_are_400s_naming_the_field(message: dict[str, Any], param: str) -> None:
+    err = rejected(chat(messages=[message]))
+    assert err.param == param
+    assert param in err.message
+
+
+GOOD_MESSAGES: list[dict[str, Any]] = [
+    {"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": "image_url", "image_url": {"url": "x"}}]},
+    {"role": "user", "content": [{"type": "video_url", "video_url": {"url": "x"}}]},  # vLLM's: passed through
+    {"role": "user", "content": "hi", "name": "ann", "x_vendor_field": [1, 2]},
+    {"role": "assistant", "content": None, "tool_calls": [{"id": "t", "type": "function", "function": {"name": "f"}}]},
+    {"role": "assistant", "tool_calls": [{"id": "t", "function": {"name": "f", "arguments": "{}"}}], "refusal": None},
+    {"role": "tool", "tool_call_id": "t", "content": [{"type": "text", "text": "42"}]},
+]
+
+
+@pytest.mark.parametrize("message", GOOD_MESSAGES)
+def test_well_typed_messages_pass(message: dict[str, Any]) -> None:
+    assert parse_chat(chat(messages=[message])).body["messages"] == [message]
+
+
+def test_a_huge_role_is_not_echoed_whole() -> None:
+    err = rejected(chat(messages=[{"role": "x" * 1_000_000, "content": "hi"}]))
+    assert len(err.message) < 500
 
 
 WRONG_TYPES: list[tuple[str, Any]] = [
@@ -325,3 +383,27 @@ def test_n_is_capped_at_128() -> None:
         parse_chat(body)
     assert info.value.param == "n"
     assert parse_chat(body.replace(b"129", b"128")).body["n"] == 128
+
+
+def nested(depth: int) -> bytes:
+    """A chat body nesting objects and arrays ``depth`` levels deep (the body object is level 1)."""
+    inner = b"[" * (depth - 2) + b"1" + b"]" * (depth - 2)
+    return b'{"model": "m", "messages": [{"role": "user", "content": "hi"}], "metadata": {"x": ' + inner + b"}}"
+
+
+def test_nesting_up_to_the_limit_is_accepted_and_forwardable() -> None:
+    request = parse_chat(nested(MAX_JSON_DEPTH))
+    assert to_upstream(request.body, "gpt")  # orjson can write it back, with room to spare
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 300, 1000])
+def test_over_deep_bodies_are_refused_with_the_limit(depth: int) -> None:
+    err = rejected(nested(depth))
+    assert err.code == "json_too_deep" and str(MAX_JSON_DEPTH) in err.message
+
+
+def test_the_depth_probe_keeps_no_request_alive() -> None:
+    from freehold.schemas import chat as module
+
+    parse_chat(chat())
+    assert module._probe_inner == [None]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from freehold.echo import clip
 from freehold.errors import InvalidRequest
 from freehold.schemas.chat import decode_json_object
 
@@ -96,7 +97,7 @@ def parse_request(raw: bytes) -> ResponsesRequest:
         types = _FIELD_TYPES.get(key)
         if types is None:
             raise InvalidRequest(
-                f"'{key}' is not supported by this gateway's Responses API; remove it.",
+                f"{clip(key)} is not supported by this gateway's Responses API; remove it.",
                 param=key,
                 code="unsupported_parameter",
             )
@@ -225,9 +226,10 @@ def items_to_messages(items: list[dict[str, Any]], offset: int | None = 0) -> li
 
 def _message(item: dict[str, Any], where: str) -> dict[str, Any]:
     role = item.get("role")
-    if role not in _ROLES:
+    if not isinstance(role, str) or role not in _ROLES:
         raise InvalidRequest(
-            f"'{where}.role' must be one of user, assistant, system, developer; got {role!r}.", param=f"{where}.role"
+            f"'{where}.role' must be one of user, assistant, system, developer; got {clip(role)}.",
+            param=f"{where}.role",
         )
     content = item.get("content")
     if isinstance(content, str):
@@ -279,7 +281,7 @@ def _part(part: object, where: str, role: str) -> dict[str, Any]:
             file["filename"] = part["filename"]
         return {"type": "file", "file": file}
     raise InvalidRequest(
-        f"'{where}.type' is {kind!r}, which is not a content part a {role} message can carry here.",
+        f"'{where}.type' is {clip(kind)}, which is not a content part a {role} message can carry here.",
         param=f"{where}.type",
     )
 
@@ -354,7 +356,7 @@ def _tool_choice(choice: str | dict[str, Any]) -> str | dict[str, Any]:
             tools.append({"type": "function", "function": {"name": tool["name"]}})
         return {"type": "allowed_tools", "allowed_tools": {"mode": choice.get("mode", "auto"), "tools": tools}}
     raise InvalidRequest(
-        f"'tool_choice' of type {kind!r} is not supported by this gateway: it serves function tools only.",
+        f"'tool_choice' of type {clip(kind)} is not supported by this gateway: it serves function tools only.",
         param="tool_choice",
         code="unsupported_parameter",
     )

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import orjson
 
+from freehold.echo import clip
 from freehold.errors import InvalidRequest
 from freehold.providers.anthropic.wire import Block, ImageBlock, TextBlock, ToolResultBlock, Turn
 
@@ -85,7 +86,8 @@ def _user_blocks(content: object, where: str) -> list[Block]:
             blocks.append(_document(part, param))
         else:
             raise InvalidRequest(
-                f"'{param}' has type {kind!r}; the Messages API takes text, image_url and PDF file parts.", param=param
+                f"'{param}' has type {clip(kind)}; the Messages API takes text, image_url and PDF file parts.",
+                param=param,
             )
     return blocks
 

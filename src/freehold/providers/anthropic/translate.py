@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from freehold.catalog import lookup, max_output_tokens
+from freehold.echo import clip
 from freehold.errors import InvalidRequest, ProviderResponseInvalid
 from freehold.providers.anthropic.messages import messages_to_upstream
 from freehold.providers.anthropic.wire import FINISH_REASONS, Tool, Usage
@@ -177,7 +178,7 @@ def _response_format(request: ChatRequest, model: str, out: dict[str, Any]) -> N
         request,
         "response_format",
         model,
-        f"type {kind!r} has no Messages API equivalent (there is no schema-free JSON mode); "
+        f"type {clip(kind)} has no Messages API equivalent (there is no schema-free JSON mode); "
         "use type 'json_schema' with a schema",
     )
 
@@ -202,7 +203,7 @@ def _thinking(request: ChatRequest, model: str) -> dict[str, Any] | None:
         return native if isinstance(native, dict) else None
     if effort not in REASONING_BUDGETS:
         raise InvalidRequest(
-            f"'reasoning_effort' must be one of none, {', '.join(REASONING_BUDGETS)}; got {effort!r}.",
+            f"'reasoning_effort' must be one of none, {', '.join(REASONING_BUDGETS)}; got {clip(effort)}.",
             param="reasoning_effort",
         )
     info = lookup(model)

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from freehold.catalog import max_output_tokens
+from freehold.echo import clip
 from freehold.errors import InvalidRequest, ProviderResponseInvalid
 from freehold.providers.bedrock.wire import (
     ContentBlock,
@@ -144,7 +145,7 @@ def _user_blocks(content: Any, param: str, request: ChatRequest, model: str) -> 
             if image is not None:
                 blocks.append(image)
         else:
-            reject_or_drop(request, where, model, f"content parts of type {kind!r} are not translated for Bedrock")
+            reject_or_drop(request, where, model, f"content parts of type {clip(kind)} are not translated for Bedrock")
     return blocks
 
 
@@ -307,7 +308,7 @@ def _thinking(out: ConverseRequest, inference: InferenceConfig, effort: Any, mod
     budget = REASONING_BUDGETS.get(effort) if isinstance(effort, str) else None
     if budget is None:
         raise InvalidRequest(
-            f"'reasoning_effort' must be one of none, {', '.join(REASONING_BUDGETS)}; got {effort!r}.",
+            f"'reasoning_effort' must be one of none, {', '.join(REASONING_BUDGETS)}; got {clip(effort)}.",
             param="reasoning_effort",
         )
     max_tokens = inference.get("maxTokens") or max_output_tokens(catalog_name(model))

@@ -7,6 +7,7 @@ import struct
 from collections.abc import Mapping
 from typing import Any
 
+from freehold.echo import clip
 from freehold.errors import InvalidRequest, ProviderResponseInvalid
 from freehold.schemas.chat import EmbeddingsRequest
 
@@ -24,7 +25,7 @@ def embed_request(request: EmbeddingsRequest, model: str) -> tuple[str, dict[str
     body = request.body
     for key in body:
         if key not in _KNOWN:
-            raise InvalidRequest(f"'{key}' is not supported by model '{model}' (Gemini embeddings).", param=key)
+            raise InvalidRequest(f"{clip(key)} is not supported by model '{model}' (Gemini embeddings).", param=key)
     inputs = body["input"]
     if isinstance(inputs, str):
         inputs = [inputs]

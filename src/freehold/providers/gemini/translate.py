@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from freehold.catalog import lookup
+from freehold.echo import clip
 from freehold.errors import InvalidRequest, ProviderRejected, ProviderResponseInvalid
 from freehold.providers.gemini.wire import Content, GenerateContentRequest, GenerationConfig, Part
 from freehold.providers.openai_format import REASONING_BUDGETS, completion, function_tools, reject_or_drop, usage
@@ -288,7 +289,7 @@ def _generation_config(request: ChatRequest, model: str) -> GenerationConfig:
             config["thinkingConfig"] = {"thinkingBudget": REASONING_BUDGETS[effort], "includeThoughts": True}
         else:
             raise InvalidRequest(
-                f"'reasoning_effort' must be one of none, {', '.join(REASONING_BUDGETS)}; got {effort!r}.",
+                f"'reasoning_effort' must be one of none, {', '.join(REASONING_BUDGETS)}; got {clip(effort)}.",
                 param="reasoning_effort",
             )
     return config
