@@ -14,7 +14,9 @@ For a request to alias A, the engine walks the chain A, A's fallbacks, the globa
    window or content-filter failure jumps to the alias configured for it. A failure that is the
    client's doing (``fallback_ok`` false, e.g. a 400) goes straight back to the client.
 4. When nothing can be tried because everything is saturated, the request waits in the alias's
-   admission queue (priority order) until capacity comes back or its deadline passes (429).
+   admission queue (priority order) until capacity comes back, for at most ``queue.max_wait`` in
+   all and never past its deadline (else 429). When only open circuits stand in the way, it is
+   answered 503 ``circuit_open`` at once: an outage is not a rate limit.
 
 For streams the first chunk is read before the stream is handed over: a failure before the
 first byte is just another failed attempt, invisible to the client.
@@ -23,6 +25,7 @@ first byte is just another failed attempt, invisible to the client.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -33,13 +36,16 @@ from typing import TypeVar
 from freehold.config.routing import RoutingDefaults
 from freehold.errors import (
     AllCandidatesFailed,
+    CircuitOpen,
     ContextWindowExceeded,
     DeadlineExceeded,
+    FreeholdError,
     InvalidRequest,
     ProviderError,
     ProviderRateLimited,
     ProviderResponseInvalid,
     RateLimited,
+    forget_traceback,
 )
 from freehold.providers.base import ChatProvider, Completion, StreamResponse
 from freehold.routing.breaker import Breakers
@@ -72,7 +78,7 @@ class Answer:
 class _Attempts:
     """Bookkeeping of one request across its attempts."""
 
-    __slots__ = ("count", "errors", "requested", "skipped")
+    __slots__ = ("count", "errors", "requested", "saturated", "skipped", "unavailable")
 
     def __init__(self, requested: str) -> None:
         self.requested = requested
@@ -80,6 +86,17 @@ class _Attempts:
         self.count = 0
         self.errors: list[ProviderError] = []
         self.skipped = 0
+        self.saturated = False
+        """A deployment was skipped for want of quota: worth queueing for."""
+        self.unavailable: list[str] = []
+        """Deployments skipped because their circuit let nothing through."""
+
+    def skip(self, deployment: str, *, quota: bool) -> None:
+        self.skipped += 1
+        if quota:
+            self.saturated = True
+        elif deployment not in self.unavailable:
+            self.unavailable.append(deployment)
 
 
 class Engine:
@@ -147,31 +164,38 @@ class Engine:
         attempts = _Attempts(alias)
         if direct is not None:
             name = direct.name
-            if self._quota.wait_time(name, tokens) == 0 and (
-                self._breakers.settled(name) or await self._breakers.allow(name)
-            ):
+            if self._quota.wait_time(name, tokens) > 0:
+                attempts.skip(name, quota=True)  # the general path below queues for it
+            elif self._breakers.settled(name) or await self._breakers.allow(name):
                 answer, err = await self._try_deployment(alias, policy, direct, call, tokens, deadline, attempts, [])
                 if answer is not None:
                     return answer
-                raise attempts.errors[0] if len(attempts.errors) == 1 else AllCandidatesFailed(alias, attempts.errors)
-            attempts.skipped += 1  # saturated or open: the general path below queues for it
+                raise self._failure(alias, attempts)
+            else:
+                attempts.skip(name, quota=False)
         spun = False
+        # One bound for the whole request's waiting, however often it re-enters the queue.
+        queue_until = min(deadline, self._clock() + self._defaults.queue.max_wait)
         while True:
             answer = await self._walk_chain(alias, policy, call, tokens, usable, deadline, attempts)
             if answer is not None:
                 return answer
             if attempts.count or not attempts.skipped:
                 break
+            if not attempts.saturated:
+                # Only open circuits stand in the way: an outage, not a rate limit. Say so at once
+                # instead of queueing for a probe that would most likely fail again.
+                raise await self._circuit_open(alias, attempts.unavailable)
             if spun:
                 # Admitted at once, yet nothing could be tried (e.g. another request holds the
                 # half-open probe): pause briefly so that this loop can never spin the event loop.
-                await asyncio.sleep(min(MIN_REQUEUE_WAIT, max(0.0, deadline - self._clock())))
+                await asyncio.sleep(min(MIN_REQUEUE_WAIT, max(0.0, queue_until - self._clock())))
             # Everything was saturated and nothing was tried: wait for capacity, then walk again.
             queued_at = self._clock()
             ready_at = await self._circuits_ready_at(alias, policy, usable)
             try:
                 await self._queues[alias].wait(
-                    priority, deadline, partial(self._capacity_in, alias, policy, tokens, usable, ready_at)
+                    priority, queue_until, partial(self._capacity_in, alias, policy, tokens, usable, ready_at)
                 )
             except RateLimited:
                 self._observer.queued(alias, self._clock() - queued_at, admitted=False)
@@ -179,12 +203,32 @@ class Engine:
             waited = self._clock() - queued_at
             self._observer.queued(alias, waited, admitted=True)
             spun = waited < MIN_REQUEUE_WAIT
-            attempts.skipped = 0
-        if not attempts.errors:
-            raise InvalidRequest(f"The model '{alias}' has no deployment that can serve this request.", param="model")
-        if len(attempts.errors) == 1:
-            raise attempts.errors[0]
-        raise AllCandidatesFailed(alias, attempts.errors)
+            attempts.skipped, attempts.saturated, attempts.unavailable = 0, False, []
+        raise self._failure(alias, attempts)
+
+    def _failure(self, alias: str, attempts: _Attempts) -> FreeholdError:
+        """The error a request that got no answer ends with.
+
+        The errors leave ``attempts`` first: the exception's traceback will hold the frames that
+        hold ``attempts``, and a cycle through them would keep the request alive until the
+        cyclic collector runs (rarely, in the server: see ``bootstrap``).
+        """
+        errors, attempts.errors = attempts.errors, []
+        if not errors:
+            return InvalidRequest(f"The model '{alias}' has no deployment that can serve this request.", param="model")
+        return errors[0] if len(errors) == 1 else AllCandidatesFailed(alias, errors)
+
+    async def _circuit_open(self, alias: str, deployments: list[str]) -> CircuitOpen:
+        """503 naming the deployments that are cooling off and when each will be tried again."""
+        waits = [(name, await self._breakers.retry_in(name)) for name in deployments]
+        parts = [f"'{name}' ({_when(wait)})" for name, wait in waits]
+        soonest = min((wait for _, wait in waits), default=0.0)
+        which = f"Deployment {parts[0]}" if len(parts) == 1 else f"Every deployment ({', '.join(parts)})"
+        return CircuitOpen(
+            f"{which} of '{alias}' is unavailable after repeated failures (its circuit breaker is open); "
+            f"retry in {max(1, math.ceil(soonest))} s.",
+            retry_after=max(1.0, soonest),
+        )
 
     # --- the chain of aliases -----------------------------------------------------------------
 
@@ -271,10 +315,11 @@ class Engine:
         for index, cand in enumerate(ordered):
             provider = cand.provider
             name = provider.name
-            if self._quota.wait_time(name, tokens) > 0 or not (
-                self._breakers.settled(name) or await self._breakers.allow(name)
-            ):
-                attempts.skipped += 1
+            if self._quota.wait_time(name, tokens) > 0:
+                attempts.skip(name, quota=True)
+                continue
+            if not (self._breakers.settled(name) or await self._breakers.allow(name)):
+                attempts.skip(name, quota=False)
                 continue
             answer, err = await self._try_deployment(
                 alias, policy, provider, call, tokens, deadline, attempts, others=ordered[index + 1 :]
@@ -387,7 +432,10 @@ class Engine:
                 result.first = await anext(result.events)  # first byte: still invisible to the client
             return result, None
         except ProviderError as exc:
-            return None, exc
+            # Kept in ``attempts.errors`` (the request may yet succeed elsewhere): without its
+            # traceback, which holds this frame and so ``attempts`` itself — a reference cycle
+            # that kept every failed request's body alive until the next full collection.
+            return None, forget_traceback(exc)
         except StopAsyncIteration:
             return None, _empty_stream(name)
         except asyncio.CancelledError:
@@ -419,6 +467,10 @@ class Engine:
             f"No deployment of '{alias}' answered within its deadline ({self._router.policy(alias).deadline:g}s, "
             f"{attempts.count} attempt(s)).{last}"
         )
+
+
+def _when(wait: float) -> str:
+    return f"tried again in {math.ceil(wait)} s" if wait > 0 else "a probe request is testing it now"
 
 
 def _empty_stream(deployment: str) -> ProviderError:

@@ -26,6 +26,7 @@ from freehold.config.routing import RetryBudget as RetryBudgetPolicy
 from freehold.errors import (
     AliasNotFound,
     AllCandidatesFailed,
+    CircuitOpen,
     ContextWindowExceeded,
     DeadlineExceeded,
     InvalidRequest,
@@ -823,29 +824,110 @@ async def test_a_circuit_that_opens_during_retries_stops_them() -> None:
     assert (answer.deployment, a.calls) == ("b", 1)
 
 
-async def test_every_deployment_open_waits_for_the_cooldown_then_probes() -> None:
+async def test_every_deployment_open_is_a_503_at_once_then_probes_after_the_cooldown() -> None:
     a = Fake("a", UNAVAILABLE, OK)
-    r = rig({"main": [a]}, {"main": policy(retries=ONCE)}, breaker=BreakerPolicy(failure_threshold=1, cooldown=0.06))
+    r = rig({"main": [a]}, {"main": policy(retries=ONCE)}, breaker=BreakerPolicy(failure_threshold=1, cooldown=30))
     with pytest.raises(ProviderUnavailable):
         await r.chat()
     started = time.monotonic()
+    with pytest.raises(CircuitOpen) as info:
+        await r.chat()
+    assert time.monotonic() - started < 0.1  # an outage is not a rate limit: no queueing
+    err = info.value
+    assert (err.status, err.code) == (503, "circuit_open")
+    assert err.retry_after == pytest.approx(30, abs=0.5)
+    assert "'a' (tried again in 30 s)" in err.message and "'main'" in err.message
+    assert r.obs.of("queued") == [] and a.calls == 1
+    r.clock.advance(30)
+    answer = await r.chat()  # half-open: this request is the probe
+    assert (answer.deployment, answer.attempts, a.calls) == ("a", 1, 2)
+
+
+async def test_requests_behind_a_probe_in_flight_are_told_so_at_once() -> None:
+    gate = asyncio.Event()
+
+    async def held(name: str) -> Completion:
+        await gate.wait()
+        return completion(name)
+
+    a = Fake("a", UNAVAILABLE, held)
+    r = rig({"main": [a]}, {"main": policy(retries=ONCE)}, breaker=BreakerPolicy(failure_threshold=1, cooldown=1))
+    with pytest.raises(ProviderUnavailable):
+        await r.chat()
+    r.clock.advance(1)
+    probe = asyncio.create_task(r.chat())
+    await asyncio.sleep(0.01)
+    with pytest.raises(CircuitOpen) as info:
+        await r.chat()
+    assert "a probe request is testing it now" in info.value.message
+    assert info.value.retry_after == 1.0
+    gate.set()
+    assert (await probe).deployment == "a"
+
+
+async def test_an_outage_under_concurrency_never_hangs_nor_says_rate_limit() -> None:
+    """Ten clients on an alias whose one deployment fails: each answered promptly, 502s then 503s."""
+    a = Fake("a", *[UNAVAILABLE] * 10)
+    r = rig(
+        {"main": [a]},
+        {"main": policy(retries=FAST, deadline=120)},
+        breaker=BreakerPolicy(failure_threshold=3, cooldown=15),
+        queue=QueuePolicy(max_size=100, max_wait=30),
+    )
+    started = time.monotonic()
+    results = await asyncio.gather(*(r.chat() for _ in range(10)), return_exceptions=True)
+    assert time.monotonic() - started < 1
+    assert not any(isinstance(x, RateLimited) for x in results), results
+    assert all(isinstance(x, ProviderUnavailable | CircuitOpen) for x in results), results
+    assert any(isinstance(x, CircuitOpen) for x in results)
+
+
+async def test_a_saturated_deployment_beside_an_open_one_still_queues() -> None:
+    """Some capacity is only rate-limited: worth waiting for (the open one may be probed meanwhile)."""
+    a, b = Fake("a", UNAVAILABLE), Fake("b", OK)
+    r = rig(
+        {"main": [a, b]},
+        {"main": policy(retries=ONCE)},
+        limits={"b": (1, None)},
+        breaker=BreakerPolicy(failure_threshold=1, cooldown=100),
+    )
+    r.backdate("b", 30)
+    with pytest.raises(ProviderUnavailable):
+        await r.chat()  # a fails (its circuit opens for 100 s); b is at its limit for 30 s
+    r.clock.advance(29.94)  # b's window frees in 60 ms
     answer = await r.chat()
-    assert time.monotonic() - started >= 0.05
-    assert (answer.deployment, answer.attempts) == ("a", 1)
+    assert answer.deployment == "b"
     assert [admitted for *_, admitted in r.obs.of("queued")] == [True]
 
 
-async def test_every_deployment_open_beyond_the_deadline_is_a_429() -> None:
+async def test_the_queue_bounds_a_request_s_whole_wait_however_often_it_re_enters() -> None:
+    """A busy probe keeps admitting the waiter at once and refusing it again: max_wait still holds."""
+    gate = asyncio.Event()
+
+    async def held(name: str) -> Completion:
+        await gate.wait()
+        return completion(name)
+
+    a, b = Fake("a", UNAVAILABLE, held), Fake("b")
     r = rig(
-        {"main": [Fake("a", UNAVAILABLE)]},
-        {"main": policy(retries=ONCE)},
-        breaker=BreakerPolicy(failure_threshold=1, cooldown=30),
+        {"main": [a, b]},
+        {"main": policy(retries=ONCE, deadline=5)},
+        limits={"b": (1, None)},
+        breaker=BreakerPolicy(failure_threshold=1, cooldown=1),
+        queue=QueuePolicy(max_size=10, max_wait=0.3),
     )
+    r.backdate("b", 1)  # b is at its limit for a minute
     with pytest.raises(ProviderUnavailable):
         await r.chat()
-    with pytest.raises(RateLimited) as info:
+    r.clock.advance(1)
+    probe = asyncio.create_task(r.chat())  # holds a's half-open probe
+    await asyncio.sleep(0.01)
+    started = time.monotonic()
+    with pytest.raises(RateLimited):
         await r.chat()
-    assert info.value.retry_after == pytest.approx(30, abs=0.5)
+    assert 0.25 <= time.monotonic() - started < 0.6  # max_wait, not the 5 s deadline
+    gate.set()
+    assert (await probe).deployment == "a"
 
 
 # --- streams -----------------------------------------------------------------------------------
