@@ -20,6 +20,7 @@ from freehold.api.metrics_routes import MetricsEndpoint
 from freehold.api.openai_routes import ChatCompletionsEndpoint, EmbeddingsEndpoint, ModelsEndpoint
 from freehold.api.responses_routes import ResponsesEndpoint, StoredResponseEndpoint
 from freehold.bootstrap import Runtime
+from freehold.echo import clip
 from freehold.errors import FreeholdError, MethodNotAllowed, NotFound
 
 __all__ = ["create_app"]
@@ -42,7 +43,7 @@ def _render(request: Request, exc: FreeholdError, headers: dict[str, str] | None
 async def _http_exception(request: Request, exc: Exception) -> Response:
     """Starlette's own 404/405 (unknown path, wrong method), rendered as OpenAI errors."""
     assert isinstance(exc, HTTPException)
-    what = f"{request.method} {request.url.path}"
+    what = f"{request.method} {clip(request.url.path)[1:-1]}"  # the client's path, escaped and bounded
     if exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")
         return _render(
@@ -82,6 +83,10 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/v1/models/{model:path}", ModelsEndpoint(ctx, single=True), methods=["GET"]),
         Route("/health/live", HealthEndpoint(), methods=["GET"]),
         Route("/health/ready", HealthEndpoint(runtime.readiness), methods=["GET"]),
-        Route("/metrics", MetricsEndpoint(runtime.metrics), methods=["GET"]),
+        Route("/metrics", MetricsEndpoint(runtime.metrics, ctx.metrics_key), methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_exception})
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_exception})
+    # No redirect from "/path/" to "/path": Starlette builds its target from the client's Host
+    # header, which makes the gateway an open redirector; a 404 naming the served paths is clearer.
+    app.router.redirect_slashes = False
+    return app

@@ -122,6 +122,7 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         max_body_bytes=settings.max_body_bytes,
         started=int(time.time()),
         metrics=RequestMetrics(metrics, config.aliases) if metrics is not None else NullRequestMetrics(),
+        metrics_key=settings.metrics_key.encode() if settings.metrics_key else None,
     )
     return Runtime(
         http=http,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import logging.config
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -83,9 +83,11 @@ def serve(
     """Run the gateway."""
     import uvicorn
 
+    from freehold.observability.logging import log_config
+
     flags = {"host": host, "port": port, "workers": workers, "log_level": log_level, "access_log": access_log}
     cfg, settings = _load(config, flags)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.config.dictConfig(log_config(settings.log_level))  # uvicorn applies it again, per worker
     err.print(_table(cfg))
     if settings.master_key is None:
         err.print(
@@ -109,6 +111,7 @@ def serve(
         "date_header": False,
         "backlog": 4096,
         "timeout_graceful_shutdown": 10,
+        "log_config": log_config(settings.log_level),
     }
     if settings.workers > 1:
         # Each worker builds its own runtime from the same file (pools are per process).

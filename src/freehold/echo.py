@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import reprlib
+from collections.abc import Mapping
 from typing import Final
 
 __all__ = ["MAX_ECHO", "MAX_LOG_MESSAGE", "LogSanitizer", "clip", "escape_controls"]
@@ -19,7 +20,7 @@ __all__ = ["MAX_ECHO", "MAX_LOG_MESSAGE", "LogSanitizer", "clip", "escape_contro
 MAX_ECHO: Final = 200
 """Characters of one client value quoted in an error message."""
 MAX_LOG_MESSAGE: Final = 8192
-"""Characters of one log message (a traceback, formatted separately, is not cut)."""
+"""Characters of one log message's text or argument (a traceback, formatted separately, is not cut)."""
 
 # reprlib quotes and escapes like repr(), but cuts long strings in the middle after slicing them,
 # and stops early in deep or long containers: cheap on a 15 MB value.
@@ -49,16 +50,26 @@ class LogSanitizer(logging.Filter):
     """Keeps each log record on one line of bounded length.
 
     A handler filter, so that it sees the records of every logger that reaches the handler.
-    Messages are rewritten only when they need it; the record's arguments are then merged in.
+    It rewrites the record's arguments rather than its formatted message, because some
+    formatters read the arguments themselves (uvicorn's access log builds its request line from
+    them). Numbers and None pass as they are; anything else is logged as its escaped text.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if len(message) > MAX_LOG_MESSAGE:
-            cut = len(message) - MAX_LOG_MESSAGE
-            message = f"{message[:MAX_LOG_MESSAGE]}… ({cut} more characters)"
-        elif _CONTROLS.search(message) is None:
-            return True
-        record.msg = escape_controls(message)
-        record.args = None
+        args = record.args
+        if isinstance(args, tuple):
+            record.args = tuple(_loggable(arg) for arg in args)
+        elif isinstance(args, Mapping):
+            record.args = {key: _loggable(value) for key, value in args.items()}
+        if isinstance(record.msg, str):
+            record.msg = _loggable(record.msg)
         return True
+
+
+def _loggable(value: object) -> object:
+    if value is None or isinstance(value, int | float):
+        return value
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > MAX_LOG_MESSAGE:
+        text = f"{text[:MAX_LOG_MESSAGE]}… ({len(text) - MAX_LOG_MESSAGE} more characters)"
+    return escape_controls(text) if _CONTROLS.search(text) is not None else text

@@ -59,6 +59,15 @@ def _redis_url(text: str) -> str | None:
     return text
 
 
+def _auto_bool(text: str) -> bool | None:
+    if text.strip().lower() == "auto":
+        return None
+    try:
+        return _bool(text)
+    except ValueError:
+        raise ValueError("must be auto, true or false") from None
+
+
 def _level(text: str) -> str:
     if text.lower() not in ("debug", "info", "warning", "error"):
         raise ValueError("must be one of debug, info, warning, error")
@@ -79,7 +88,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Redis shared by the replicas (circuit breakers), e.g. redis://127.0.0.1:6379/0; unset: in-process state.",
     ),
     Setting("redis_prefix", "freehold:", str, "Prefix of every Redis key, so that several gateways share one Redis."),
-    Setting("metrics", True, _bool, "Record Prometheus metrics and serve them, without a key, at GET /metrics."),
+    Setting("metrics", True, _bool, "Record Prometheus metrics and serve them at GET /metrics."),
+    Setting(
+        "metrics_auth",
+        None,
+        _auto_bool,
+        "Whether GET /metrics needs the master key: auto (default: when FREEHOLD_MASTER_KEY is set), true or false.",
+    ),
 )
 
 
@@ -95,8 +110,15 @@ class Settings:
     """May carry a password, so it is kept out of ``repr``."""
     redis_prefix: str = "freehold:"
     metrics: bool = True
+    metrics_auth: bool | None = None
+    """None is "auto": on exactly when a master key is set."""
     master_key: str | None = field(default=None, repr=False)
     """From ``FREEHOLD_MASTER_KEY`` only, never from a flag or file (flags show in ``ps``)."""
+
+    @property
+    def metrics_key(self) -> str | None:
+        """The key ``GET /metrics`` asks for, if it asks for one."""
+        return self.master_key if self.metrics_auth is not False else None
 
 
 def resolve_settings(
@@ -126,7 +148,9 @@ def resolve_settings(
             values[setting.name] = getattr(section, setting.name)
         else:
             values[setting.name] = setting.default
+    master = environ.get("FREEHOLD_MASTER_KEY") or None
+    if values.get("metrics_auth") is True and master is None:
+        problems.append("FREEHOLD_METRICS_AUTH: true needs FREEHOLD_MASTER_KEY, the key scrapers would send")
     if problems:
         raise ConfigError(problems)
-    master = environ.get("FREEHOLD_MASTER_KEY") or None
     return Settings(master_key=master, **values)

@@ -69,7 +69,7 @@ def client(gateway: Gateway) -> Iterator[openai.OpenAI]:
 
 
 def scrape(gateway: Gateway) -> Samples:
-    resp = httpx.get(gateway.url + "/metrics", timeout=5)  # no key: open like /health
+    resp = httpx.get(gateway.url + "/metrics", headers={"Authorization": f"Bearer {MASTER_KEY}"}, timeout=5)
     assert resp.status_code == 200
     assert resp.headers["content-type"].startswith("text/plain; version=")
     samples: Samples = {}

@@ -29,7 +29,7 @@ from freehold.api.asgi import (
     read_body,
 )
 from freehold.api.openai_routes import ApiContext
-from freehold.errors import FreeholdError, ProviderError, ProviderResponseInvalid
+from freehold.errors import FreeholdError, ProviderError, ProviderResponseInvalid, forget_traceback
 from freehold.frontdoors.anthropic_messages import check_request, estimate_input_tokens, to_canonical
 from freehold.frontdoors.anthropic_response import (
     StreamTranslator,
@@ -177,6 +177,7 @@ async def _relay(
         watch.stop()
     except ProviderError as exc:
         watch.stop()
+        forget_traceback(exc)
         log.warning("request %s: stream from %s failed: %s", request_id, exc.deployment, exc.message)
         await send({"type": "http.response.body", "body": error_event(exc, request_id), "more_body": True})
     except asyncio.CancelledError:

@@ -15,7 +15,14 @@ from typing import Any
 
 import orjson
 
-from freehold.errors import AuthenticationFailed, FreeholdError, InvalidRequest, PayloadTooLarge, UnsupportedMediaType
+from freehold.errors import (
+    AuthenticationFailed,
+    FreeholdError,
+    InvalidRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    forget_traceback,
+)
 from freehold.ids import new_id, valid_client_request_id
 from freehold.routing.queue import request_priority
 from freehold.timers import SlotTimers, Timed
@@ -97,21 +104,25 @@ class RequestHead:
     def check_auth(self, master_key: bytes | None, *, x_api_key: bool = False) -> None:
         """Constant-time check of ``Authorization: Bearer <key>`` when a master key is set.
 
-        With ``x_api_key`` (Anthropic's front door) an ``x-api-key: <key>`` header is accepted too.
+        With ``x_api_key`` (Anthropic's front door, and the models list the anthropic SDK reads)
+        an ``x-api-key: <key>`` header is accepted too. Either header may carry the key: an empty
+        one (some SDK set-ups send ``x-api-key: ""``) is as if absent.
         """
         if master_key is None:
             return
+        given: list[bytes] = []
+        if x_api_key and self.api_key is not None and self.api_key.strip():
+            given.append(self.api_key.strip())
         auth = self.authorization
-        if x_api_key and self.api_key is not None:
-            given = self.api_key.strip()
-        elif auth and auth[:7].lower() == b"bearer ":
-            given = auth[7:].strip()
-        else:
+        if auth and auth[:7].lower() == b"bearer " and auth[7:].strip():
+            given.append(auth[7:].strip())
+        if not given:
             how = "'Authorization: Bearer <key>'"
             if x_api_key:
                 how = "'x-api-key: <key>' or " + how
             raise AuthenticationFailed(f"Missing API key. Send it as {how} (the gateway's FREEHOLD_MASTER_KEY).")
-        if not hmac.compare_digest(given, master_key):
+        # Every candidate is compared, so the time taken does not tell which header matched.
+        if not sum(hmac.compare_digest(key, master_key) for key in given):
             raise AuthenticationFailed("Incorrect API key provided. Use the key this gateway was started with.")
 
     def check_json(self) -> None:
@@ -184,7 +195,10 @@ async def error_response(send: Send, exc: FreeholdError, request_id: str, render
     """Render an error in a front door's format (OpenAI's by default) and log it once.
 
     Client mistakes are logged at info, the rest at warning. ``Retry-After`` is set where it applies.
+    The error's traceback is dropped: a frame in it may hold the error (a list of failed
+    attempts), and that cycle would keep the whole request alive until a full collection.
     """
+    forget_traceback(exc)
     status, body, extra = render(exc, request_id)
     headers = base_headers(request_id) + extra
     if exc.retry_after is not None:

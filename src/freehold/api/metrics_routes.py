@@ -1,28 +1,34 @@
 """``GET /metrics``: every metric in Prometheus's text exposition format.
 
-Open without a key, like ``/health``: Prometheus scrapers are usually configured without
-credentials, and the page holds only counts and timings labelled with alias, deployment and
-front door names, never a key, a prompt or a client's input. An operator who does not want it
-reachable turns it off with ``FREEHOLD_METRICS=false`` (it then answers 404 like any unknown
-path), or keeps the port behind a proxy that only lets the scraper through.
+The page holds only counts and timings, but labelled with every alias, deployment and model
+name: what the gateway serves, which ``/v1/models`` shows only to key holders. So when a master
+key is set, scrapers must send it too (Prometheus: ``authorization: {credentials: ...}``), unless
+``FREEHOLD_METRICS_AUTH=false`` opens the page for a scraper that cannot; without a master key
+it is open like everything else. ``FREEHOLD_METRICS=false`` turns it off (404).
 """
 
 from __future__ import annotations
 
 from freehold.api.asgi import Receive, RequestHead, Scope, Send, base_headers, error_response
-from freehold.errors import NotFound
+from freehold.errors import AuthenticationFailed, NotFound
 from freehold.observability.metrics import CONTENT_TYPE, Metrics
 
 __all__ = ["MetricsEndpoint"]
 
 
 class MetricsEndpoint:
-    def __init__(self, metrics: Metrics | None) -> None:
+    def __init__(self, metrics: Metrics | None, key: bytes | None = None) -> None:
         self._metrics = metrics
+        self._key = key
         self._content_type = CONTENT_TYPE.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         head = RequestHead(scope)
+        try:
+            head.check_auth(self._key)
+        except AuthenticationFailed as exc:
+            await error_response(send, exc, head.request_id)
+            return
         if self._metrics is None:
             await error_response(
                 send,

@@ -24,7 +24,7 @@ from freehold.api.asgi import (
     json_response,
     read_body,
 )
-from freehold.errors import AliasNotFound, FreeholdError, ProviderError
+from freehold.errors import AliasNotFound, FreeholdError, ProviderError, forget_traceback
 from freehold.gateway import Answer, Gateway
 from freehold.observability.requests import NullRequestMetrics, RequestRecorder
 from freehold.providers.base import StreamResponse
@@ -53,6 +53,8 @@ class ApiContext:
     started: int
     metrics: RequestRecorder = NullRequestMetrics()
     """Counts each request as it ends (``freehold_requests_total``, its duration)."""
+    metrics_key: bytes | None = None
+    """The key ``GET /metrics`` asks for (``Settings.metrics_key``), if any."""
 
 
 def _answer_headers(request_id: str, answer: Answer) -> list[tuple[bytes, bytes]]:
@@ -178,6 +180,7 @@ async def _relay(
     except ProviderError as exc:
         ending = "upstream_cut"
         watch.stop()
+        forget_traceback(exc)
         log.warning("request %s: stream from %s failed: %s", request_id, exc.deployment, exc.message)
         # Close a half-sent event first so that the error event is parsed on its own.
         prefix = b"" if last.endswith(b"\n\n") else b"\n\n"
@@ -220,7 +223,7 @@ class ModelsEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         head = RequestHead(scope)
         try:
-            head.check_auth(self.ctx.master_key)
+            head.check_auth(self.ctx.master_key, x_api_key=True)  # the anthropic SDK's models.list
             if self.single:
                 alias = scope["path_params"]["model"]
                 if alias not in self.ctx.gateway.aliases:

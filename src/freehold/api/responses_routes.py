@@ -16,7 +16,14 @@ import orjson
 
 from freehold.api.asgi import Receive, RequestHead, Scope, Send, base_headers, error_response, json_response
 from freehold.api.openai_routes import ApiContext, _PostEndpoint
-from freehold.errors import FreeholdError, InvalidRequest, NotFound, ProviderError, ProviderResponseInvalid
+from freehold.errors import (
+    FreeholdError,
+    InvalidRequest,
+    NotFound,
+    ProviderError,
+    ProviderResponseInvalid,
+    forget_traceback,
+)
 from freehold.frontdoors.responses import (
     StreamTranslator,
     new_response_id,
@@ -100,7 +107,7 @@ class ResponsesEndpoint(_PostEndpoint):
                 else:
                     out = translator.end()
             except ProviderError as exc:
-                out = translator.fail(exc)
+                out = translator.fail(forget_traceback(exc))
             if translator.response is not None:
                 if translator.response["status"] == "failed":
                     log.warning("responses stream from %s failed: %s", deployment, translator.response["error"])

@@ -53,6 +53,7 @@ class ServerSection(StrictModel):
     redis_url: str | None = Field(None, pattern=r"^(redis|rediss|unix)://")
     redis_prefix: str | None = None
     metrics: bool | None = None
+    metrics_auth: bool | None = None
 
 
 class GatewayConfig(StrictModel):
