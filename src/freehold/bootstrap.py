@@ -129,7 +129,7 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         gateway=gateway,
         providers=providers,
         api=api,
-        responses=MemoryResponseStore(),
+        responses=MemoryResponseStore(max_bytes=settings.responses_store_bytes),
         breakers=breakers,
         metrics=metrics,
         observer=observer,

@@ -88,6 +88,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Redis shared by the replicas (circuit breakers), e.g. redis://127.0.0.1:6379/0; unset: in-process state.",
     ),
     Setting("redis_prefix", "freehold:", str, "Prefix of every Redis key, so that several gateways share one Redis."),
+    Setting(
+        "responses_store_bytes",
+        256 * 1024 * 1024,
+        _int_in(1024, 2**40),
+        "Memory the stored /v1/responses answers may take (JSON bytes; oldest evicted first).",
+    ),
     Setting("metrics", True, _bool, "Record Prometheus metrics and serve them at GET /metrics."),
     Setting(
         "metrics_auth",
@@ -109,6 +115,7 @@ class Settings:
     redis_url: str | None = field(default=None, repr=False)
     """May carry a password, so it is kept out of ``repr``."""
     redis_prefix: str = "freehold:"
+    responses_store_bytes: int = 256 * 1024 * 1024
     metrics: bool = True
     metrics_auth: bool | None = None
     """None is "auto": on exactly when a master key is set."""

@@ -245,6 +245,33 @@ def test_over_deep_json_is_a_400_that_names_the_limit(gateway: Gateway, path: st
     assert "200 levels" in text and "Traceback" not in text
 
 
+# --- 7. stored responses are bounded by bytes ------------------------------------------------------------
+
+
+def test_stored_responses_are_bounded_by_bytes_oldest_first(tmp_path: Path) -> None:
+    sim = {"aliases": {"sim": {"deployments": [{"provider": "simulated", "model": "s", "max_tokens": 3}]}}}
+    env = {"FREEHOLD_RESPONSES_STORE_BYTES": str(16 * 1024 * 1024), "FREEHOLD_MAX_BODY_BYTES": str(8 * 1024 * 1024)}
+    gw = start_gateway(sim, tmp_path, env=env)
+    try:
+        with httpx.Client(base_url=gw.base_url, timeout=30) as http:
+            first = http.post("/responses", json={"model": "sim", "input": "warm up"}).json()["id"]
+            baseline = rss_mib(gw.process.pid)
+            ids = []
+            for i in range(30):
+                resp = http.post("/responses", json={"model": "sim", "input": f"{i} " + "x" * (5 * 1024 * 1024)})
+                assert resp.status_code == 200, resp.text[:300]
+                ids.append(resp.json()["id"])
+            grown = rss_mib(gw.process.pid) - baseline
+            assert http.get(f"/responses/{first}").status_code == 404  # the oldest went first
+            assert http.get(f"/responses/{ids[0]}").status_code == 404
+            assert http.get(f"/responses/{ids[-1]}").status_code == 200
+            follow = http.post("/responses", json={"model": "sim", "input": "and?", "previous_response_id": ids[-1]})
+            assert follow.status_code == 200, follow.text[:300]
+    finally:
+        stop_gateway(gw.process)
+    assert grown < 100, f"RSS grew by {grown:.0f} MiB for 150 MB of responses under a 16 MiB bound"
+
+
 # --- 9. client values in errors and logs are escaped and clipped -----------------------------------------
 
 

@@ -16,6 +16,7 @@ import orjson
 
 from freehold.api.asgi import Receive, RequestHead, Scope, Send, base_headers, error_response, json_response
 from freehold.api.openai_routes import ApiContext, _PostEndpoint
+from freehold.echo import clip
 from freehold.errors import (
     FreeholdError,
     InvalidRequest,
@@ -58,8 +59,9 @@ class ResponsesEndpoint(_PostEndpoint):
             previous = await self.store.get(request.previous_response_id)
             if previous is None:
                 raise NotFound(
-                    f"Previous response with id '{request.previous_response_id}' not found. Responses are kept "
-                    "in this gateway's memory for a limited time, and only when created with 'store' left true.",
+                    f"Previous response with id {clip(request.previous_response_id)} not found. Responses are "
+                    "kept in this gateway's memory for a limited time and within a memory bound, and only when "
+                    "created with 'store' left true.",
                     param="previous_response_id",
                     code="previous_response_not_found",
                 )
@@ -160,7 +162,7 @@ class StoredResponseEndpoint:
 
 def _not_found(response_id: str) -> NotFound:
     return NotFound(
-        f"Response with id '{response_id}' not found. This gateway keeps stored responses in memory for a "
-        "limited time.",
+        f"Response with id {clip(response_id)} not found. This gateway keeps stored responses in memory for a "
+        "limited time and within a memory bound.",
         param="response_id",
     )

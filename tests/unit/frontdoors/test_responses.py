@@ -521,3 +521,27 @@ async def test_memory_store_lru_ttl_and_delete() -> None:
     await store.put("b", b)
     assert await store.delete("b") is True and await store.delete("b") is False
     assert await store.get("b") is None
+
+
+def stored(text: str) -> StoredResponse:
+    return StoredResponse({"id": text[:3]}, [{"role": "user", "content": text}])
+
+
+async def test_memory_store_is_bounded_by_bytes_oldest_first() -> None:
+    one = stored("x" * 1000)
+    size = len(orjson.dumps(one.response)) + len(orjson.dumps(one.conversation))
+    store = MemoryResponseStore(max_bytes=3 * size + 10)
+    for name in "abcd":
+        await store.put(name, stored("x" * 1000))
+    assert len(store) == 3 and store.bytes == 3 * size
+    assert await store.get("a") is None and await store.get("d") is not None
+    await store.put("b", stored("x" * 1000))  # replacing an entry does not count it twice
+    assert store.bytes == 3 * size
+    assert await store.delete("c") is True and store.bytes == 2 * size
+
+
+async def test_an_entry_larger_than_the_whole_bound_is_not_kept_and_evicts_nothing() -> None:
+    store = MemoryResponseStore(max_bytes=5000)
+    await store.put("small", stored("x" * 100))
+    await store.put("huge", stored("x" * 10_000))
+    assert await store.get("huge") is None and await store.get("small") is not None
