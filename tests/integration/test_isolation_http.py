@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ import anthropic
 import httpx
 import openai
 import pytest
+import yaml
 from aiohttp import web
 
 from tests.integration.conftest import MASTER_KEY, Gateway, start_gateway, stop_gateway
@@ -302,6 +305,42 @@ def test_a_long_model_name_is_clipped_in_the_error_and_the_log(tmp_path: Path, m
     err = error_of(resp, 404)
     assert len(resp.content) < 2000 and "…" in err["message"]
     assert max(len(line) for line in log.splitlines()) < 10_000
+
+
+# --- 10. config values that would break every request are refused at load ---------------------------------
+
+
+def test_check_and_serve_refuse_a_header_or_secret_with_a_line_break(tmp_path: Path) -> None:
+    secret = tmp_path / "key"
+    secret.write_text("sk-line-one\nline-two\n")
+    config = {
+        "aliases": {
+            "a": {
+                "deployments": [
+                    {
+                        "provider": "openai",
+                        "model": "m",
+                        "api_base": "http://127.0.0.1:9/v1",
+                        "api_key": f"file:{secret}",
+                        "headers": {"X-Team": "blue\r\nX-Injected: 1"},
+                    }
+                ]
+            }
+        }
+    }
+    (tmp_path / "gateway.yaml").write_text(yaml.safe_dump(config))
+    check = subprocess.run(
+        [sys.executable, "-m", "freehold", "check", str(tmp_path / "gateway.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 2, check
+    assert "aliases.a.deployments[0].headers.X-Team: must be one line" in check.stderr
+    assert f"aliases.a.deployments[0].api_key: secret file {secret} holds a line break" in check.stderr
+    assert "sk-line-one" not in check.stderr + check.stdout
+    with pytest.raises(RuntimeError, match="exited with 2"):
+        start_gateway(config, tmp_path)
 
 
 # --- 11. lesser: keys, redirects, metrics ----------------------------------------------------------------

@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import re
+from typing import Annotated
 
-__all__ = ["DeploymentBase", "StrictModel", "Timeout"]
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["DeploymentBase", "Headers", "OneLine", "StrictModel", "Timeout", "one_line"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def one_line(value: str) -> str:
+    """Refuse control characters: a value that travels in a request line or header must not break it.
+
+    Caught here, at load, with the key's path; otherwise the config loads and every request to
+    the deployment fails when the HTTP client refuses the header.
+    """
+    if _CONTROL.search(value):
+        raise ValueError("must be one line without control characters (a line break, tab or NUL was found)")
+    return value
+
+
+def _header_name(value: str) -> str:
+    if not _TOKEN.fullmatch(value):
+        raise ValueError("is not a valid HTTP header name (letters, digits and !#$%&'*+.^_`|~- only)")
+    return value
+
+
+def _header_value(value: str) -> str:
+    if _CONTROL.search(value.replace("\t", " ")):
+        raise ValueError("must be one line without control characters (a line break or NUL was found)")
+    return value
+
+
+OneLine = Annotated[str, AfterValidator(one_line)]
+"""A string that goes into a URL or a header as it is."""
+Headers = dict[Annotated[str, AfterValidator(_header_name)], Annotated[str, AfterValidator(_header_value)]]
+"""Extra HTTP headers for an upstream, checked at load rather than failing each request."""
 
 
 class StrictModel(BaseModel):
@@ -56,7 +91,7 @@ class DeploymentBase(StrictModel):
     """The provider type; each provider's model narrows it to its own literal."""
     name: str | None = Field(None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:/@+-]+$")
     """Shown in ``x-freehold-deployment``; defaults to ``<alias>/<provider>/<model>``."""
-    model: str = Field(min_length=1)
+    model: OneLine = Field(min_length=1)
     """The model name the upstream knows."""
     weight: float = Field(1.0, gt=0)
     """Share of the alias's traffic, relative to its sibling deployments."""

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from freehold.config.common import DeploymentBase
+from freehold.config.common import DeploymentBase, Headers, OneLine
 from freehold.config.secrets import SecretRef
 from freehold.errors import ProviderError, ProviderRejected
 from freehold.providers.base import RateLimitHint
@@ -56,9 +56,9 @@ class AzureDeployment(DeploymentBase):
     """
 
     provider: Literal["azure"]
-    api_base: str
+    api_base: OneLine
     """The resource endpoint, e.g. ``https://my-resource.openai.azure.com``."""
-    deployment: str | None = Field(None, min_length=1, max_length=128)
+    deployment: OneLine | None = Field(None, min_length=1, max_length=128)
     """The Azure deployment name; defaults to ``model``."""
     api_version: str = Field(DEFAULT_API_VERSION, min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
     """The ``api-version`` query parameter."""
@@ -66,7 +66,7 @@ class AzureDeployment(DeploymentBase):
     """``env:NAME`` or ``file:/path``; sent as the ``api-key`` header."""
     azure_ad_token: SecretRef | None = None
     """A Microsoft Entra ID token instead of a key; sent as ``Authorization: Bearer``."""
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: Headers = Field(default_factory=dict)
     """Extra headers for every upstream request."""
 
     @field_validator("api_base")

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import orjson
 from pydantic import Field, SecretStr, field_validator
 
-from freehold.config.common import DeploymentBase, Timeout
+from freehold.config.common import DeploymentBase, Headers, OneLine, Timeout
 from freehold.config.secrets import SecretRef
 from freehold.errors import (
     ContextWindowExceeded,
@@ -56,11 +56,11 @@ class OpenAIDeployment(DeploymentBase):
     """A deployment on an OpenAI-compatible server."""
 
     provider: Literal["openai"]
-    api_base: str = "https://api.openai.com/v1"
+    api_base: OneLine = "https://api.openai.com/v1"
     """Base URL up to and including the version segment, e.g. ``http://127.0.0.1:8000/v1``."""
     api_key: SecretRef | None = None
     """``env:NAME`` or ``file:/path``; omit for local servers without auth."""
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: Headers = Field(default_factory=dict)
     """Extra headers for every upstream request (e.g. ``OpenAI-Organization``)."""
 
     @field_validator("api_base")

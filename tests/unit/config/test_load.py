@@ -398,3 +398,55 @@ def problems_of_file(path: Path) -> list[str]:
     with pytest.raises(ConfigError) as info:
         load_config(path)
     return info.value.problems
+
+
+def test_a_secret_with_a_line_break_inside_is_refused_at_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key_file = tmp_path / "two-lines.key"
+    key_file.write_text(SECRET + "\r\nsecond line\n")
+    monkeypatch.setenv("FH_TWO_LINES", SECRET + "\nmore")
+    lines = problems(config(openai(api_key=f"file:{key_file}"), openai(name="b", api_key="env:FH_TWO_LINES")))
+    assert lines[0].startswith(f"aliases.smart.deployments[0].api_key: secret file {key_file} holds a line break")
+    assert lines[1].startswith("aliases.smart.deployments[1].api_key: environment variable FH_TWO_LINES holds")
+    assert all(SECRET not in line for line in lines)
+
+
+def test_a_windows_line_ending_after_a_file_secret_is_fine(tmp_path: Path) -> None:
+    key_file = tmp_path / "crlf.key"
+    key_file.write_bytes(SECRET.encode() + b"\r\n")
+    key = parse_config(config(openai(api_key=f"file:{key_file}"))).aliases["smart"].deployments[0].api_key  # type: ignore[attr-defined]
+    assert key.get_secret_value() == SECRET
+
+
+@pytest.mark.parametrize(
+    ("headers", "path", "says"),
+    [
+        ({"X-Team": "a\r\nInjected: 1"}, "headers.X-Team", "one line"),
+        ({"X-Team": "a\x00"}, "headers.X-Team", "one line"),
+        ({"Bad Name": "v"}, "headers.Bad Name", "not a valid HTTP header name"),
+        ({"X\nY": "v"}, "headers.X\nY", "not a valid HTTP header name"),
+    ],
+)
+def test_header_values_that_would_break_the_request_are_refused_at_load(
+    headers: dict[str, str], path: str, says: str
+) -> None:
+    (line,) = problems(config(openai(headers=headers)))
+    assert line.startswith(f"aliases.smart.deployments[0].{path}: ") and says in line
+
+
+def test_tabs_in_header_values_are_allowed() -> None:
+    parse_config(config(openai(headers={"X-Note": "a\tb"})))
+
+
+@pytest.mark.parametrize(
+    ("deployment", "path"),
+    [
+        (openai(api_base="https://api.openai.com/v1\n"), "api_base"),
+        (openai(model="gpt\r\n4"), "model"),
+        ({"provider": "azure", "model": "m", "api_base": "https://x.openai.azure.com", "api_key": "env:FH_TEST_KEY",
+          "deployment": "d\n"}, "deployment"),
+        ({"provider": "gemini", "model": "g", "api_key": "env:FH_TEST_KEY", "api_base": "https://a\n.b"}, "api_base"),
+    ],
+)
+def test_urls_and_names_with_control_characters_are_refused_at_load(deployment: dict[str, Any], path: str) -> None:
+    (line,) = problems(config(deployment))
+    assert line.startswith(f"aliases.smart.deployments[0].{path}: must be one line"), line
