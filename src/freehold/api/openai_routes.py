@@ -24,6 +24,7 @@ from freehold.api.asgi import (
     json_response,
     read_body,
 )
+from freehold.echo import clip
 from freehold.errors import AliasNotFound, FreeholdError, ProviderError, forget_traceback
 from freehold.gateway import Answer, Gateway
 from freehold.observability.requests import NullRequestMetrics, RequestRecorder
@@ -227,7 +228,7 @@ class ModelsEndpoint:
             if self.single:
                 alias = scope["path_params"]["model"]
                 if alias not in self.ctx.gateway.aliases:
-                    raise AliasNotFound(f"The model '{alias}' does not exist on this gateway.", param="model")
+                    raise AliasNotFound(f"The model {clip(alias)} does not exist on this gateway.", param="model")
                 body = orjson.dumps(self._object(alias))
             else:
                 body = orjson.dumps({"object": "list", "data": [self._object(a) for a in self.ctx.gateway.aliases]})
