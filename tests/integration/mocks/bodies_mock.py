@@ -18,7 +18,8 @@ way misbehaving proxies, CDNs and servers do. Behaviour is chosen by the request
 | ``endless-line``| a stream: one chunk, then a ``data:`` line that never ends (up to 64 MiB)        |
 
 ``requests`` records each request's model and ``Accept-Encoding``; ``completed`` records, per
-model of the last two kinds, whether the whole body went out (False: the client hung up first).
+model of the last two kinds and once its handler has ended, whether the whole body went out
+(False: the client hung up first).
 """
 
 from __future__ import annotations
@@ -176,28 +177,32 @@ class MockBodies(LoopbackServer):
         resp = web.StreamResponse(status=400, headers={"Content-Type": "application/json"})
         resp.enable_chunked_encoding()
         await resp.prepare(request)
-        self.completed["huge-error"] = False
+        done = False
         try:
             await resp.write(json.dumps(error).encode())
             for _ in range(_ENDLESS // _PIECE):
                 await resp.write(b" " * _PIECE)  # still valid JSON: whitespace may follow a value
             await resp.write_eof()
-        except (ConnectionResetError, asyncio.CancelledError):
-            return resp
-        self.completed["huge-error"] = True
+            done = True
+        except OSError:  # the client hung up
+            pass
+        finally:
+            self.completed["huge-error"] = done  # set when the handler ends, however it ends
         return resp
 
     async def _endless_line(self, request: web.Request, model: str) -> web.StreamResponse:
         resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await resp.prepare(request)
-        self.completed["endless-line"] = False
+        done = False
         try:
             await resp.write(stream_events(model)[0])
             await resp.write(b'data: {"choices": [{"index": 0, "delta": {"content": "')
             for _ in range(_ENDLESS // _PIECE):
                 await resp.write(b"a" * _PIECE)
             await resp.write_eof()
-        except (ConnectionResetError, asyncio.CancelledError):
-            return resp
-        self.completed["endless-line"] = True
+            done = True
+        except OSError:  # the client hung up
+            pass
+        finally:
+            self.completed["endless-line"] = done
         return resp
