@@ -82,7 +82,7 @@ class Runtime:
 
 def build(config: GatewayConfig, settings: Settings) -> Runtime:
     """Construct the runtime for ``config``; nothing starts until ``Runtime.start``."""
-    http = HttpClient()
+    http = HttpClient(max_body_bytes=settings.max_upstream_body_bytes)
     providers: list[ChatProvider] = []
     aliases: dict[str, list[Candidate]] = {}
     for alias, spec in config.aliases.items():
@@ -120,6 +120,7 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         gateway=gateway,
         master_key=settings.master_key.encode() if settings.master_key else None,
         max_body_bytes=settings.max_body_bytes,
+        max_upstream_body_bytes=settings.max_upstream_body_bytes,
         started=int(time.time()),
         metrics=RequestMetrics(metrics, config.aliases) if metrics is not None else NullRequestMetrics(),
         metrics_key=settings.metrics_key.encode() if settings.metrics_key else None,

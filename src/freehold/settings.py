@@ -13,6 +13,7 @@ from typing import Any
 
 from freehold.config.model import ServerSection
 from freehold.errors import ConfigError
+from freehold.transport.limits import DEFAULT_MAX_UPSTREAM_BODY_BYTES
 
 __all__ = ["SETTINGS", "Setting", "Settings", "resolve_settings"]
 
@@ -79,6 +80,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8080, _int_in(1, 65535), "TCP port to listen on."),
     Setting("workers", 1, _int_in(1, 64), "Worker processes; each holds its own connection pool."),
     Setting("max_body_bytes", 20 * 1024 * 1024, _int_in(1024, 2**40), "Largest request body accepted (413 above it)."),
+    Setting(
+        "max_upstream_body_bytes",
+        DEFAULT_MAX_UPSTREAM_BODY_BYTES,
+        _int_in(1024, 2**40),
+        "Largest upstream answer read whole, after decompression, and largest stream event decoded (502 above it).",
+    ),
     Setting("log_level", "info", _level, "debug, info, warning or error."),
     Setting("access_log", False, _bool, "Log one line per request (off by default: it costs CPU on the hot path)."),
     Setting(
@@ -110,6 +117,7 @@ class Settings:
     port: int = 8080
     workers: int = 1
     max_body_bytes: int = 20 * 1024 * 1024
+    max_upstream_body_bytes: int = DEFAULT_MAX_UPSTREAM_BODY_BYTES
     log_level: str = "info"
     access_log: bool = False
     redis_url: str | None = field(default=None, repr=False)

@@ -61,6 +61,7 @@ def test_env_log_level_is_normalised() -> None:
         ("FREEHOLD_PORT", "0", "FREEHOLD_PORT: must be a whole number from 1 to 65535"),
         ("FREEHOLD_WORKERS", "0", "FREEHOLD_WORKERS: must be a whole number from 1 to 64"),
         ("FREEHOLD_MAX_BODY_BYTES", "-1", "FREEHOLD_MAX_BODY_BYTES: must be a whole number"),
+        ("FREEHOLD_MAX_UPSTREAM_BODY_BYTES", "1000", "FREEHOLD_MAX_UPSTREAM_BODY_BYTES: must be a whole number"),
         ("FREEHOLD_ACCESS_LOG", "maybe", "FREEHOLD_ACCESS_LOG: must be true or false"),
         ("FREEHOLD_LOG_LEVEL", "verbose", "FREEHOLD_LOG_LEVEL: must be one of debug, info, warning, error"),
     ],
@@ -144,3 +145,11 @@ def test_redis_settings() -> None:
     assert info.value.problems == ["FREEHOLD_REDIS_URL: must be a redis://, rediss:// or unix:// URL"]
     with pytest.raises(ValueError):
         ServerSection(redis_url="http://cache:6379")
+
+
+def test_upstream_body_limit() -> None:
+    assert resolve_settings(environ={}).max_upstream_body_bytes == 128 * 1024 * 1024
+    section = ServerSection(max_upstream_body_bytes=4096)
+    assert resolve_settings(section=section, environ={}).max_upstream_body_bytes == 4096
+    env = {"FREEHOLD_MAX_UPSTREAM_BODY_BYTES": "1048576"}
+    assert resolve_settings(section=section, environ=env).max_upstream_body_bytes == 1048576

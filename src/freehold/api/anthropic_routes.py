@@ -137,6 +137,7 @@ class MessagesEndpoint(_Endpoint):
                 input_tokens=estimate_input_tokens(body),
                 deployment=answer.deployment,
                 stop_sequences=stops,
+                max_event_bytes=self.ctx.max_upstream_body_bytes,
             )
             await _relay(send, result, translator, _headers(request_id, answer), request_id, watch)
             return

@@ -30,6 +30,7 @@ from freehold.gateway import Answer, Gateway
 from freehold.observability.requests import NullRequestMetrics, RequestRecorder
 from freehold.providers.base import StreamResponse
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest, parse_chat, parse_embeddings
+from freehold.transport.limits import DEFAULT_MAX_UPSTREAM_BODY_BYTES
 from freehold.transport.sse import error_event
 from freehold.usage import Ending
 
@@ -56,6 +57,8 @@ class ApiContext:
     """Counts each request as it ends (``freehold_requests_total``, its duration)."""
     metrics_key: bytes | None = None
     """The key ``GET /metrics`` asks for (``Settings.metrics_key``), if any."""
+    max_upstream_body_bytes: int = DEFAULT_MAX_UPSTREAM_BODY_BYTES
+    """Bounds what a front door's stream translation holds of one canonical event."""
 
 
 def _answer_headers(request_id: str, answer: Answer) -> list[tuple[bytes, bytes]]:

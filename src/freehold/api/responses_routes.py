@@ -72,7 +72,8 @@ class ResponsesEndpoint(_PostEndpoint):
         conversation = [*history, *request.input_items] if request.store else None
         result = answer.result
         if isinstance(result, StreamResponse):
-            events = self._events(result.chunks(), StreamTranslator(response), conversation, answer.deployment)
+            translator = StreamTranslator(response, answer.deployment, self.ctx.max_upstream_body_bytes)
+            events = self._events(result.chunks(), translator, conversation, answer.deployment)
             return Answer(StreamResponse(events, result.headers), answer.deployment, answer.attempts, answer.alias)
         try:
             completion = orjson.loads(result.body)

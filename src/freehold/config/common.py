@@ -6,8 +6,9 @@ import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from yarl import URL
 
-__all__ = ["DeploymentBase", "Headers", "OneLine", "StrictModel", "Timeout", "one_line"]
+__all__ = ["BaseUrl", "DeploymentBase", "Headers", "OneLine", "StrictModel", "Timeout", "one_line"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -36,8 +37,29 @@ def _header_value(value: str) -> str:
     return value
 
 
+def _base_url(value: str) -> str:
+    """A base URL the HTTP client will accept: checked now, not on every request.
+
+    The scheme is each provider's own check (with its own example); this one looks at the rest.
+    """
+    if not value.startswith(("http://", "https://")):
+        return value
+    if any(c.isspace() for c in value):
+        raise ValueError("must be a URL without spaces")
+    try:
+        url = URL(value)
+        _ = url.port
+    except ValueError as exc:
+        raise ValueError(f"is not a valid URL ({exc})") from None
+    if not url.host:
+        raise ValueError("must name a host, e.g. https://api.example.com/v1")
+    return value
+
+
 OneLine = Annotated[str, AfterValidator(one_line)]
 """A string that goes into a URL or a header as it is."""
+BaseUrl = Annotated[str, AfterValidator(one_line), AfterValidator(_base_url)]
+"""An upstream's base URL (each provider adds its own checks of the path)."""
 Headers = dict[Annotated[str, AfterValidator(_header_name)], Annotated[str, AfterValidator(_header_value)]]
 """Extra HTTP headers for an upstream, checked at load rather than failing each request."""
 

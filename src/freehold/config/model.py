@@ -48,6 +48,7 @@ class ServerSection(StrictModel):
     port: int | None = Field(None, ge=1, le=65535)
     workers: int | None = Field(None, ge=1, le=64)
     max_body_bytes: int | None = Field(None, ge=1024)
+    max_upstream_body_bytes: int | None = Field(None, ge=1024)
     log_level: Literal["debug", "info", "warning", "error"] | None = None
     access_log: bool | None = None
     redis_url: str | None = Field(None, pattern=r"^(redis|rediss|unix)://")

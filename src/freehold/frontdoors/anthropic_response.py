@@ -26,6 +26,7 @@ import orjson
 from freehold.errors import FreeholdError, ProviderError, ProviderResponseInvalid
 from freehold.ids import new_id
 from freehold.redact import redact
+from freehold.transport.limits import DEFAULT_MAX_UPSTREAM_BODY_BYTES
 from freehold.transport.sse import SSEDecoder, SSEEvent, encode_named_event
 
 __all__ = [
@@ -228,13 +229,14 @@ class StreamTranslator:
         deployment: str,
         stop_sequences: tuple[str, ...] = (),
         message_id: str | None = None,
+        max_event_bytes: int = DEFAULT_MAX_UPSTREAM_BODY_BYTES,
     ) -> None:
         self.message_id = message_id or new_message_id()
         self._model = model
         self._input_tokens = input_tokens
         self._deployment = deployment
         self._stop_sequences = stop_sequences
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(deployment, max_event_bytes)
         self._started = False
         self._pinged = False
         self._block = -1  # index of the last block started

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from freehold.config.common import DeploymentBase, Headers, OneLine
+from freehold.config.common import BaseUrl, DeploymentBase, Headers, OneLine
 from freehold.config.secrets import SecretRef
 from freehold.errors import ProviderError, ProviderRejected
 from freehold.providers.base import RateLimitHint
@@ -56,7 +56,7 @@ class AzureDeployment(DeploymentBase):
     """
 
     provider: Literal["azure"]
-    api_base: OneLine
+    api_base: BaseUrl
     """The resource endpoint, e.g. ``https://my-resource.openai.azure.com``."""
     deployment: OneLine | None = Field(None, min_length=1, max_length=128)
     """The Azure deployment name; defaults to ``model``."""

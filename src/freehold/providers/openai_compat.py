@@ -17,7 +17,7 @@ from typing import Any, Literal
 import orjson
 from pydantic import Field, SecretStr, field_validator
 
-from freehold.config.common import DeploymentBase, Headers, OneLine, Timeout
+from freehold.config.common import BaseUrl, DeploymentBase, Headers, Timeout
 from freehold.config.secrets import SecretRef
 from freehold.errors import (
     ContextWindowExceeded,
@@ -35,7 +35,7 @@ from freehold.providers.base import Capabilities, Completion, RateLimitHint, Str
 from freehold.providers.params import ParamRules, rules_for
 from freehold.redact import redact
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
-from freehold.transport.http import HttpClient, client_timeout, iter_body, read_body
+from freehold.transport.http import HttpClient, client_timeout, iter_body
 
 __all__ = [
     "OpenAICompatProvider",
@@ -56,7 +56,7 @@ class OpenAIDeployment(DeploymentBase):
     """A deployment on an OpenAI-compatible server."""
 
     provider: Literal["openai"]
-    api_base: OneLine = "https://api.openai.com/v1"
+    api_base: BaseUrl = "https://api.openai.com/v1"
     """Base URL up to and including the version segment, e.g. ``http://127.0.0.1:8000/v1``."""
     api_key: SecretRef | None = None
     """``env:NAME`` or ``file:/path``; omit for local servers without auth."""
@@ -354,11 +354,11 @@ class OpenAICompatProvider:
         body = to_upstream(request.body if params is None else params.apply(request), self.model)
         resp = await self._http.post(self._chat_url, body, self._headers, self._timeout, self.name)
         if resp.status != 200:
-            raw = await read_body(resp, self.name)
+            raw = await self._http.read_error_body(resp, self.name)
             raise self._parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         headers = resp.headers
         if not headers.get("content-type", "text/event-stream").startswith("text/event-stream"):
-            await read_body(resp, self.name)  # e.g. a proxy's JSON or HTML page with a 200
+            await self._http.read_error_body(resp, self.name)  # e.g. a proxy's JSON or HTML page with a 200
             raise ProviderResponseInvalid(
                 f"Upstream deployment '{self.name}' answered a stream request with "
                 f"'{headers.get('content-type')}' instead of an event stream.",
@@ -372,9 +372,10 @@ class OpenAICompatProvider:
 
     async def _post_whole(self, url: str, body: bytes) -> Completion:
         resp = await self._http.post(url, body, self._headers, self._timeout, self.name)
-        raw = await read_body(resp, self.name)
         if resp.status != 200:
+            raw = await self._http.read_error_body(resp, self.name)
             raise self._parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        raw = await self._http.read_body(resp, self.name)
         try:
             parsed = orjson.loads(raw)
         except orjson.JSONDecodeError:

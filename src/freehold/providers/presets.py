@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import create_model, model_validator
 
-from freehold.config.common import DeploymentBase, OneLine
+from freehold.config.common import BaseUrl, DeploymentBase
 from freehold.config.secrets import SecretRef
 from freehold.providers.base import Capabilities, ChatProvider
 from freehold.providers.openai_compat import OpenAICompatProvider, OpenAIDeployment
@@ -78,7 +78,7 @@ def preset_config(vendor: str, preset: Preset) -> type[OpenAIDeployment]:
         __doc__=f"A deployment on {vendor}'s OpenAI-compatible API (default base URL {preset.api_base}).",
         __validators__=validators,
         provider=(Literal[vendor], ...),  # type: ignore[arg-type]  # a literal built at run time
-        api_base=(OneLine, preset.api_base),
+        api_base=(BaseUrl, preset.api_base),
         api_key=(SecretRef | None, None),
     )
     return model

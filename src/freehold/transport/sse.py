@@ -3,7 +3,7 @@ r"""Server-sent events: encoding OpenAI's frames, and one incremental decoder fo
 OpenAI frames a stream as ``data: <json>\n\n`` events ended by ``data: [DONE]``; Anthropic and
 OpenAI's Responses API add an ``event:`` line; Gemini sends bare ``data:`` events. The decoder
 follows the WHATWG rules (``\n``, ``\r\n`` or ``\r`` line ends, multi-line ``data``, comments,
-a BOM) and takes bytes in whatever pieces the socket gives.
+a BOM) and takes bytes in whatever pieces the socket gives, holding a bounded amount of them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+
+from freehold.transport.limits import DEFAULT_MAX_UPSTREAM_BODY_BYTES, too_large
 
 __all__ = ["DONE", "SSEDecoder", "SSEEvent", "encode_event", "encode_named_event", "error_event", "iter_events"]
 
@@ -46,19 +48,37 @@ class SSEEvent:
 
 
 class SSEDecoder:
-    """Incremental decoder: ``feed(bytes)`` returns the events completed by those bytes."""
+    """Incremental decoder: ``feed(bytes)`` returns the events completed by those bytes.
 
-    def __init__(self) -> None:
-        self._buffer = b""
+    It holds at most ``max_bytes`` of one unfinished line, and of one event's ``data``: past that
+    it raises ``ProviderResponseTooLarge`` naming ``deployment``, so an upstream that never ends
+    a line cannot fill the gateway's memory. An unfinished line is kept as a list of pieces and
+    joined once it ends, so a long line costs linear time, not a copy per piece.
+    """
+
+    def __init__(self, deployment: str = "", max_bytes: int = DEFAULT_MAX_UPSTREAM_BODY_BYTES) -> None:
+        self._deployment = deployment
+        self._max_bytes = max_bytes
+        self._held: list[bytes] = []  # the start of an unfinished line
+        self._held_size = 0
         self._event = ""
         self._data: list[str] = []
+        self._data_size = 0
         self._started = False
 
     def feed(self, chunk: bytes) -> list[SSEEvent]:
-        buffer = self._buffer + chunk
+        if self._held:
+            if b"\n" not in chunk and b"\r" not in chunk and not self._held[-1].endswith(b"\r"):
+                self._hold(chunk)  # still no line end: keep the piece, join nothing yet
+                return []
+            buffer = b"".join(self._held) + chunk
+            self._held = []
+            self._held_size = 0
+        else:
+            buffer = chunk
         if not self._started:
             if len(buffer) < 3 and b"\xef\xbb\xbf".startswith(buffer):
-                self._buffer = buffer  # could still be a byte-order mark
+                self._hold(buffer)  # could still be a byte-order mark
                 return []
             self._started = True
             if buffer.startswith(b"\xef\xbb\xbf"):
@@ -79,8 +99,15 @@ class SSEDecoder:
                 break
             self._line(buffer[start:end].decode("utf-8", "replace"), events)
             start = after
-        self._buffer = buffer[start:]
+        if start < size:
+            self._hold(buffer[start:] if start else buffer)
         return events
+
+    def _hold(self, piece: bytes) -> None:
+        self._held.append(piece)
+        self._held_size += len(piece)
+        if self._held_size > self._max_bytes:
+            raise too_large(self._deployment, self._max_bytes, "a stream line")
 
     def _line(self, line: str, events: list[SSEEvent]) -> None:
         if not line:
@@ -88,6 +115,7 @@ class SSEDecoder:
                 events.append(SSEEvent(self._event or "message", "\n".join(self._data)))
             self._event = ""
             self._data = []
+            self._data_size = 0
             return
         if line.startswith(":"):
             return
@@ -96,22 +124,28 @@ class SSEDecoder:
             value = value[1:]
         if name == "data":
             self._data.append(value)
+            self._data_size += len(value) + 1
+            if self._data_size > self._max_bytes:
+                raise too_large(self._deployment, self._max_bytes, "a stream event")
         elif name == "event":
             self._event = value
 
     def flush(self) -> list[SSEEvent]:
         """Events left when the stream ends without a final blank line."""
         events: list[SSEEvent] = []
-        if self._buffer:
-            self._line(self._buffer.decode("utf-8", "replace"), events)
-            self._buffer = b""
+        if self._held:
+            self._line(b"".join(self._held).decode("utf-8", "replace"), events)
+            self._held = []
+            self._held_size = 0
         self._line("", events)
         return events
 
 
-async def iter_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[SSEEvent]:
-    """Decode a byte stream into events."""
-    decoder = SSEDecoder()
+async def iter_events(
+    chunks: AsyncIterator[bytes], deployment: str, max_bytes: int = DEFAULT_MAX_UPSTREAM_BODY_BYTES
+) -> AsyncIterator[SSEEvent]:
+    """Decode a byte stream into events (see ``SSEDecoder`` for ``max_bytes``)."""
+    decoder = SSEDecoder(deployment, max_bytes)
     async for chunk in chunks:
         for event in decoder.feed(chunk):
             yield event

@@ -18,6 +18,8 @@ It checks what the real API checks that a translator could get wrong (``x-api-ke
 | ``error-<name>``     | the error ``<name>`` of tests/fixtures/anthropic/errors.json, with headers  |
 | ``stream-error``     | streams some text, then ``event: error`` (overloaded_error)                 |
 | ``stream-cut``       | streams some text, then closes the connection without ``message_stop``      |
+| ``stream-endless``   | streams ``message_start``, then a ``content_block_delta`` whose ``data:``   |
+|                      | line never ends (64 KiB pieces, up to 64 MiB or until the client leaves)   |
 
 Streams are the same ``Message`` as the whole answer, cut into ``message_start``,
 ``content_block_start/delta/stop`` (with a ``ping``), ``message_delta`` and ``message_stop``,
@@ -152,6 +154,15 @@ class MockAnthropic(LoopbackServer):
         resp = web.StreamResponse(headers={**self._headers(), "Content-Type": "text/event-stream; charset=utf-8"})
         await resp.prepare(request)
         events = stream_events(message)
+        if model == "stream-endless":
+            await resp.write(sse(*events[0]))
+            await resp.write(b'event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, ')
+            try:
+                for _ in range(1024):
+                    await resp.write(b"a" * 65536)
+            except OSError:  # the client hung up
+                pass
+            return resp
         if model in ("stream-error", "stream-cut"):
             for name, data in events[:5]:
                 await resp.write(sse(name, data))

@@ -450,3 +450,17 @@ def test_tabs_in_header_values_are_allowed() -> None:
 def test_urls_and_names_with_control_characters_are_refused_at_load(deployment: dict[str, Any], path: str) -> None:
     (line,) = problems(config(deployment))
     assert line.startswith(f"aliases.smart.deployments[0].{path}: must be one line"), line
+
+
+@pytest.mark.parametrize(
+    ("api_base", "says"),
+    [
+        ("http://127.0.0.1:99999/v1", "is not a valid URL"),
+        ("http://[::1/v1", "is not a valid URL"),
+        ("http://exa mple.com/v1", "without spaces"),
+        ("http:///v1", "must name a host"),
+    ],
+)
+def test_base_urls_the_http_client_would_refuse_are_refused_at_load(api_base: str, says: str) -> None:
+    (line,) = problems(config(openai(api_base=api_base)))
+    assert line.startswith("aliases.smart.deployments[0].api_base: ") and says in line, line

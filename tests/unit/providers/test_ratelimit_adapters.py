@@ -56,11 +56,19 @@ class StubResponse:
 
 
 class StubHttp:
+    max_body_bytes = 1024 * 1024
+
     def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.response = StubResponse(status, headers, body)
 
     async def post(self, *args: object) -> StubResponse:
         return self.response
+
+    async def read_body(self, resp: StubResponse, deployment: str) -> bytes:
+        return resp._body
+
+    async def read_error_body(self, resp: StubResponse, deployment: str) -> bytes:
+        return resp._body
 
 
 def chat_request(stream: bool = False) -> ChatRequest:

@@ -36,6 +36,7 @@ from freehold.errors import (
     ProviderError,
     ProviderRateLimited,
     ProviderRejected,
+    ProviderRequestUnsendable,
     ProviderResponseInvalid,
     ProviderTimeout,
     ProviderUnavailable,
@@ -928,6 +929,18 @@ async def test_the_queue_bounds_a_request_s_whole_wait_however_often_it_re_enter
     assert 0.25 <= time.monotonic() - started < 0.6  # max_wait, not the 5 s deadline
     gate.set()
     assert (await probe).deployment == "a"
+
+
+async def test_an_unsendable_deployment_falls_back_and_opens_its_circuit() -> None:
+    """A request the transport cannot send (a broken header from the config) is not retried, and
+    counts against the deployment: it is broken for every request until its config is fixed."""
+    broken = Fail(ProviderRequestUnsendable)
+    a, b = Fake("a", broken, broken), Fake("b", OK, OK, OK)
+    r = rig({"main": [a, b]}, breaker=BreakerPolicy(failure_threshold=2, cooldown=60))
+    for _ in range(3):
+        assert (await r.chat()).deployment == "b"
+    assert a.calls == 2  # once per request, never retried; then its circuit is open
+    assert await r.state("a") == "open"
 
 
 # --- streams -----------------------------------------------------------------------------------

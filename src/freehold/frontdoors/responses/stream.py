@@ -35,6 +35,7 @@ from freehold.frontdoors.responses.output import (
     usage_from_chat,
 )
 from freehold.ids import new_id
+from freehold.transport.limits import DEFAULT_MAX_UPSTREAM_BODY_BYTES
 from freehold.transport.sse import SSEDecoder, SSEEvent, encode_named_event
 
 __all__ = ["StreamTranslator"]
@@ -62,10 +63,12 @@ class StreamTranslator:
     response object.
     """
 
-    def __init__(self, response: dict[str, Any]) -> None:
+    def __init__(
+        self, response: dict[str, Any], deployment: str = "", max_event_bytes: int = DEFAULT_MAX_UPSTREAM_BODY_BYTES
+    ) -> None:
         self._response = response
         self._seq = 0
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(deployment, max_event_bytes)
         self._open: list[_Item] = []  # items added but not done, in output order
         self._calls: dict[int, _Item] = {}  # chat tool-call index → its open item
         self._seen_calls: set[int] = set()

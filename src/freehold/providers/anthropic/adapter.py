@@ -16,7 +16,7 @@ from freehold.providers.anthropic.translate import COUNT_TOKENS_FIELDS, from_ups
 from freehold.providers.anthropic.wire import AnthropicDeployment
 from freehold.providers.base import Capabilities, Completion, StreamResponse
 from freehold.schemas.chat import ChatRequest
-from freehold.transport.http import HttpClient, client_timeout, iter_body, read_body
+from freehold.transport.http import HttpClient, client_timeout, iter_body
 from freehold.transport.sse import iter_events
 
 __all__ = ["AnthropicProvider"]
@@ -59,7 +59,7 @@ class AnthropicProvider:
         body = {**to_upstream(request, self.model, self._version), "stream": True}
         resp = await self._http.post(self._messages_url, orjson.dumps(body), self._headers, self._timeout, self.name)
         if resp.status != 200:
-            raw = await read_body(resp, self.name)
+            raw = await self._http.read_error_body(resp, self.name)
             raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         options = request.body.get("stream_options") or {}
         translator = StreamTranslator(self.name, bool(options.get("include_usage")), self._secrets)
@@ -80,10 +80,10 @@ class AnthropicProvider:
 
     async def _post_whole(self, url: str, body: dict[str, Any]) -> tuple[aiohttp.ClientResponse, bytes]:
         resp = await self._http.post(url, orjson.dumps(body), self._headers, self._timeout, self.name)
-        raw = await read_body(resp, self.name)
         if resp.status != 200:
+            raw = await self._http.read_error_body(resp, self.name)
             raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
-        return resp, raw
+        return resp, await self._http.read_body(resp, self.name)
 
     def _json_object(self, raw: bytes) -> dict[str, Any]:
         try:
@@ -100,7 +100,7 @@ class AnthropicProvider:
     async def _translate(self, resp: aiohttp.ClientResponse, translator: StreamTranslator) -> AsyncIterator[bytes]:
         """Decode the vendor's SSE and yield OpenAI's; relayed event by event, never buffered."""
         chunks = iter_body(resp, self.name)
-        events = iter_events(chunks)
+        events = iter_events(chunks, self.name, self._http.max_body_bytes)
         try:
             async for event in events:
                 out = translator.parse_event(event)

@@ -11,7 +11,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 
 from pydantic import Field, field_validator
 
-from freehold.config.common import DeploymentBase, OneLine
+from freehold.config.common import BaseUrl, DeploymentBase
 from freehold.config.secrets import SecretRef
 
 __all__ = ["AnthropicDeployment"]
@@ -21,7 +21,7 @@ class AnthropicDeployment(DeploymentBase):
     """A deployment on Anthropic's Messages API (or a server speaking it)."""
 
     provider: Literal["anthropic"]
-    api_base: OneLine = "https://api.anthropic.com"
+    api_base: BaseUrl = "https://api.anthropic.com"
     """Scheme and host, without ``/v1`` (a trailing ``/v1`` is accepted and removed)."""
     api_key: SecretRef = Field("env:ANTHROPIC_API_KEY", validate_default=True)
     """``env:NAME`` or ``file:/path``; sent as ``x-api-key``."""

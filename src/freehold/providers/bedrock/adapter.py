@@ -17,7 +17,7 @@ from freehold.providers.bedrock.stream import EventStreamDecoder, StreamEvent, S
 from freehold.providers.bedrock.translate import from_upstream, to_upstream
 from freehold.providers.openai_format import ChunkWriter
 from freehold.schemas.chat import ChatRequest
-from freehold.transport.http import HttpClient, client_timeout, iter_body, read_body
+from freehold.transport.http import HttpClient, client_timeout, iter_body
 
 __all__ = ["BedrockProvider"]
 
@@ -56,9 +56,10 @@ class BedrockProvider:
     async def chat(self, request: ChatRequest) -> Completion:
         body = orjson.dumps(to_upstream(request, self.model))
         resp = await self._post(self._converse_url, body, _JSON)
-        raw = await read_body(resp, self.name)
         if resp.status != 200:
+            raw = await self._http.read_error_body(resp, self.name)
             raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        raw = await self._http.read_body(resp, self.name)
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -71,7 +72,7 @@ class BedrockProvider:
         include_usage = bool((request.body.get("stream_options") or {}).get("include_usage"))
         resp = await self._post(self._stream_url, body, _EVENTSTREAM)
         if resp.status != 200:
-            raw = await read_body(resp, self.name)
+            raw = await self._http.read_error_body(resp, self.name)
             raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         events = self._events(iter_body(resp, self.name))
         # Wait for the first message, so that an exception sent before any output (throttling,

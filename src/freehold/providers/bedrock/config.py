@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 
-from freehold.config.common import DeploymentBase, OneLine
+from freehold.config.common import BaseUrl, DeploymentBase
 from freehold.config.secrets import SecretRef
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class BedrockDeployment(DeploymentBase):
     provider: Literal["bedrock"]
     region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")
     """The AWS region, e.g. ``us-east-1``; it is part of the signature."""
-    api_base: OneLine | None = None
+    api_base: BaseUrl | None = None
     """Scheme and host; defaults to ``https://bedrock-runtime.{region}.amazonaws.com``."""
     aws_access_key_id: SecretRef | None = None
     """``env:AWS_ACCESS_KEY_ID`` or ``file:/path``; omit (with the secret key) for the default chain."""

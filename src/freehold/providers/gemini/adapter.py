@@ -17,7 +17,7 @@ from freehold.providers.gemini.errors import parse_error
 from freehold.providers.gemini.stream import StreamTranslator
 from freehold.providers.gemini.translate import from_upstream, to_upstream
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
-from freehold.transport.http import HttpClient, client_timeout, iter_body, read_body
+from freehold.transport.http import HttpClient, client_timeout, iter_body
 from freehold.transport.sse import SSEEvent, iter_events
 
 __all__ = ["GeminiProvider"]
@@ -50,12 +50,12 @@ class GeminiProvider:
         url = self._base + ":streamGenerateContent?alt=sse"
         resp = await self._http.post(url, body, self._headers, self._timeout, self.name)
         if resp.status != 200:
-            raw = await read_body(resp, self.name)
+            raw = await self._http.read_error_body(resp, self.name)
             raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         include_usage = bool((request.body.get("stream_options") or {}).get("include_usage"))
         translator = StreamTranslator(self.model, include_usage, self.name)
         chunks = iter_body(resp, self.name)
-        events = iter_events(chunks)
+        events = iter_events(chunks, self.name, self._http.max_body_bytes)
         try:
             # Read up to the first event, so that a blocked prompt or an immediate error is raised
             # before the client's stream starts and the gateway can still fall back.
@@ -107,9 +107,10 @@ class GeminiProvider:
 
     async def _post_json(self, url: str, body: bytes) -> dict[str, Any]:
         resp: aiohttp.ClientResponse = await self._http.post(url, body, self._headers, self._timeout, self.name)
-        raw = await read_body(resp, self.name)
         if resp.status != 200:
+            raw = await self._http.read_error_body(resp, self.name)
             raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        raw = await self._http.read_body(resp, self.name)
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import field_validator
 
-from freehold.config.common import DeploymentBase, OneLine
+from freehold.config.common import BaseUrl, DeploymentBase
 from freehold.config.secrets import SecretRef
 
 __all__ = ["GeminiDeployment"]
@@ -16,7 +16,7 @@ class GeminiDeployment(DeploymentBase):
     """A model on Google's Generative Language API (Gemini API), authenticated by API key."""
 
     provider: Literal["gemini"]
-    api_base: OneLine = "https://generativelanguage.googleapis.com"
+    api_base: BaseUrl = "https://generativelanguage.googleapis.com"
     """Scheme and host, without the ``/v1beta`` version segment."""
     api_key: SecretRef
     """``env:GEMINI_API_KEY`` or ``file:/path``; sent as ``x-goog-api-key``, never in the URL."""
