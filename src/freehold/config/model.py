@@ -53,6 +53,11 @@ class ServerSection(StrictModel):
     redis_url: str | None = Field(None, pattern=r"^(redis|rediss|unix)://")
     redis_prefix: str | None = None
     metrics: bool | None = None
+    keep_alive_timeout: float | None = Field(None, ge=0.1, le=3600)
+    header_timeout: float | None = Field(None, ge=0.1, le=3600)
+    max_header_bytes: int | None = Field(None, ge=1024, le=16 * 1024 * 1024)
+    max_connections: int | None = Field(None, ge=1, le=1_000_000)
+    drain_seconds: float | None = Field(None, ge=0, le=3600)
 
 
 class GatewayConfig(StrictModel):
