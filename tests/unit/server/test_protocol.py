@@ -235,3 +235,38 @@ async def test_a_kept_alive_connections_next_head_is_timed_from_its_start() -> N
     assert not transport.closed and not transport.eof
     conn._check(start + 10, sweep)
     assert transport.eof and bytes(transport.written).count(b"HTTP/1.1 408") == 1
+
+
+async def test_a_refusal_on_a_kept_alive_connection_lingers_for_linger_only() -> None:
+    server = Server()
+    loop = asyncio.get_running_loop()
+    conn, transport = server.connect()
+    conn.data_received(head(100))
+    await settle()
+    conn.data_received(head(LIMIT * 2)[:3000])
+    conn.data_received(head(LIMIT * 2)[3000:])  # the next head passes the limit: 431
+    assert bytes(transport.written).count(b"HTTP/1.1 431") == 1 and transport.eof
+    sweep = protocol._sweep
+    assert sweep is not None
+    conn._check(loop.time() + LINGER + 0.1, sweep)  # well before header_timeout
+    assert transport.closed
+
+
+def test_the_sweep_interval_follows_the_shorter_timeout() -> None:
+    assert protocol.sweep_interval(ConnectionLimits()) == 1.0  # 5 s keep-alive, 10 s heads
+    assert protocol.sweep_interval(ConnectionLimits(header_timeout=1, keep_alive_timeout=5)) == 0.25
+    assert protocol.sweep_interval(ConnectionLimits(header_timeout=0.1, keep_alive_timeout=0.1)) == 0.1
+
+
+async def test_the_sweep_visits_every_connection_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(protocol, "BATCH", 2)
+    limits.configure(ConnectionLimits(max_connections=100))
+    server = Server()
+    transports = [server.connect()[1] for _ in range(7)]
+    sweep = protocol._sweep
+    assert sweep is not None
+    later = asyncio.get_running_loop().time() + 11  # all past header_timeout (10 s)
+    sweep._visit(tuple(server.state.connections), 0, later)
+    assert sum(t.closed for t in transports) == 2  # one batch at once, the rest in later loop turns
+    await settle()
+    assert all(t.closed for t in transports)
