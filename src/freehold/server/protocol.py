@@ -104,9 +104,12 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._oversized(data)
             return
         self._head_bytes = size
+        scope = self.scope
         super().data_received(data)
         cycle = self.cycle
-        if cycle is not None and cycle.scope is self.scope:
+        if cycle is not None and (cycle.scope is self.scope or self.scope is not scope):
+            # The head is complete, or it was and a pipelined one began in this chunk: the new
+            # head's count starts at zero (an undercount of one chunk, never a false 431).
             self._head_bytes = 0
 
     def _oversized(self, data: bytes) -> None:

@@ -270,3 +270,15 @@ async def test_the_sweep_visits_every_connection_in_batches(monkeypatch: pytest.
     assert sum(t.closed for t in transports) == 2  # one batch at once, the rest in later loop turns
     await settle()
     assert all(t.closed for t in transports)
+
+
+async def test_a_pipelined_head_is_not_charged_for_the_request_before_it() -> None:
+    server = Server()
+    conn, transport = server.connect()
+    first = post(b"b" * 2000)
+    second = head(3500)  # under the limit on its own; with the first request's bytes, over it
+    conn.data_received(first + second[:1000])
+    conn.data_received(second[1000:])
+    for _ in range(3):
+        await settle()
+    assert bytes(transport.written).count(b"HTTP/1.1 200") == 2
