@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from tests.integration.conftest import start_gateway, stop_gateway
 
 DRAIN = 1.5
 BACKSTOP = 5.0  # freehold.server.options.BACKSTOP: uvicorn's own deadline, after the drain
+FLUSH = 2.0  # freehold.server.drain.FLUSH: connections still open then are aborted
 CONFIG = {
     "aliases": {
         # 200 tokens at 5 a second: still running long after the drain.
@@ -225,3 +227,31 @@ def test_each_worker_drains(tmp_path: Path) -> None:
         error = json.loads(events(stream.text)[-1][1])["error"]
         assert error["code"] == "gateway_shutting_down"
     assert "Traceback" not in gw.log()
+
+
+def test_a_client_that_stopped_reading_does_not_hold_the_shutdown(tmp_path: Path) -> None:
+    fast = {"provider": "simulated", "model": "s", "ttft_ms": 0, "tokens_per_second": 100_000, "max_tokens": 100_000}
+    gw = start_gateway({"aliases": {"fast": {"deployments": [fast]}}}, tmp_path, env={"FREEHOLD_DRAIN_SECONDS": "1"})
+    host, port = gw.url.removeprefix("http://").split(":")
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    try:
+        sock.connect((host, int(port)))
+        body = json.dumps({"model": "fast", "stream": True, "messages": USER}).encode()
+        sock.sendall(
+            b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+            b"content-length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        assert sock.recv(12) == b"HTTP/1.1 200"
+        time.sleep(1)  # and read no more: the gateway's buffers fill and its stream waits to write
+        signalled = time.monotonic()
+        gw.process.send_signal(signal.SIGTERM)
+        gw.process.wait(1 + BACKSTOP)
+        exited = time.monotonic() - signalled
+    finally:
+        sock.close()
+        stop_gateway(gw.process)
+    log = gw.log()
+    assert exited < 1 + FLUSH + 1.5 < 1 + BACKSTOP  # aborted after the flush time, not left to uvicorn's backstop
+    assert "aborting 1 connection(s) whose clients stopped reading" in log
+    assert "Traceback" not in log

@@ -143,7 +143,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._start_asgi_task(cycle, app)
 
     def shutdown(self) -> None:
-        DRAIN.begin(self.loop, self.tasks, self._limits.drain_seconds)
+        DRAIN.begin(self.loop, self.tasks, self.connections, self._limits.drain_seconds)
         super().shutdown()
 
     def _refuse(self, response: bytes) -> None:
@@ -224,7 +224,7 @@ class _Sweep:
                 self.loop.call_later(self.interval, self.run)
 
     def _report(self) -> None:
-        """One log line per sweep for what it and the connections since the last one refused."""
+        """One log line per sweep, at most, for what was refused or closed since the last one."""
         if not (self.refused or self.too_large or self.too_slow or self.silent):
             return
         limits = limits_module.current()
@@ -239,7 +239,9 @@ class _Sweep:
             )
         if self.silent:
             parts.append(f"{self.silent} closed (nothing sent within {limits.header_timeout:g}s, header_timeout)")
-        log.warning("connections: %s", "; ".join(parts))
+        # Connections opened and never used are common (clients' spare pool connections): info.
+        level = logging.WARNING if self.refused or self.too_large or self.too_slow else logging.INFO
+        log.log(level, "connections: %s", "; ".join(parts))
         self.refused = self.too_large = self.too_slow = self.silent = 0
 
 

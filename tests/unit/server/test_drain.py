@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from freehold.errors import ShuttingDown
+from freehold.server import drain as drain_module
 from freehold.server.drain import Drain
 
 
@@ -28,8 +31,8 @@ async def test_running_tasks_are_cancelled_at_the_end_and_end_with_shutting_down
 
     tasks = {asyncio.create_task(request()), asyncio.create_task(quick())}
     loop = asyncio.get_running_loop()
-    drain.begin(loop, tasks, 0.1)
-    drain.begin(loop, tasks, 50)  # the clock starts once
+    drain.begin(loop, tasks, set(), 0.1)
+    drain.begin(loop, tasks, set(), 50)  # the clock starts once
     await asyncio.sleep(0.05)
     assert not drain.expired and outcomes == ["done"]
     await asyncio.wait_for(asyncio.gather(*tasks), 1)
@@ -51,8 +54,32 @@ async def test_a_cancellation_that_is_not_the_drains_goes_on() -> None:
             raise
 
     task = asyncio.create_task(request())
-    drain.begin(asyncio.get_running_loop(), {task}, 10)
+    drain.begin(asyncio.get_running_loop(), {task}, set(), 10)
     await asyncio.sleep(0)
     task.cancel()  # e.g. the client went away
     await asyncio.gather(task, return_exceptions=True)
     assert task.cancelled() and seen == [None]
+
+
+async def test_connections_still_open_after_the_flush_time_are_aborted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drain_module, "FLUSH", 0.05)
+
+    class Transport:
+        aborted = False
+
+        def abort(self) -> None:
+            self.aborted = True
+
+    class Connection:
+        def __init__(self) -> None:
+            self.transport = Transport()
+
+    stuck, gone = Connection(), Connection()
+    connections = {stuck, gone}
+    drain = Drain()
+    drain.begin(asyncio.get_running_loop(), set(), connections, 0.01)
+    await asyncio.sleep(0.03)
+    assert drain.expired and not stuck.transport.aborted
+    connections.discard(gone)  # its last frame was taken and it closed
+    await asyncio.sleep(0.1)
+    assert stuck.transport.aborted and not gone.transport.aborted
