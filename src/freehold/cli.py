@@ -15,6 +15,7 @@ from freehold import __version__
 from freehold.config.load import load_config
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.errors import ConfigError
+from freehold.server.options import prepare, uvicorn_options
 from freehold.settings import Settings, resolve_settings
 
 __all__ = ["app", "main"]
@@ -99,20 +100,20 @@ def serve(
     err.print(
         f"Freehold {__version__} serving on http://{settings.host}:{settings.port}/v1 with {settings.workers} worker(s)"
     )
-    options: dict[str, Any] = {
-        "host": settings.host,
-        "port": settings.port,
-        "log_level": settings.log_level,
-        "access_log": settings.access_log,
-        "loop": "uvloop",
-        "http": "httptools",
-        "lifespan": "on",
-        "server_header": False,
-        "date_header": False,
-        "backlog": 4096,
-        "timeout_graceful_shutdown": 10,
-        "log_config": log_config(settings.log_level),
-    }
+    limits = prepare(settings)  # workers inherit the raised descriptor limit and fit their own
+    fitted = ""
+    if limits.clamped:
+        fitted = (
+            f", lowered from {limits.requested_connections} to fit {limits.fd_limit} file descriptors at two per "
+            "connection; raise 'ulimit -n' for more"
+        )
+    err.print(
+        f"Connections: at most {limits.max_connections} per worker{fitted}. Request heads: up to "
+        f"{limits.max_header_bytes} bytes within {limits.header_timeout:g}s. Idle keep-alive: "
+        f"{limits.keep_alive_timeout:g}s. Drain at shutdown: {limits.drain_seconds:g}s.",
+        highlight=False,
+    )
+    options = uvicorn_options(settings)
     if settings.workers > 1:
         # Each worker builds its own runtime from the same file (pools are per process).
         os.environ["FREEHOLD_CONFIG"] = str(config.resolve())

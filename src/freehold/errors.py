@@ -10,6 +10,8 @@ FreeholdError
 │   ├── NotFound               404  unknown route
 │   │   └── AliasNotFound      404  unknown model alias
 │   ├── MethodNotAllowed       405
+│   ├── RequestTimeout         408  the request's head did not arrive within header_timeout
+│   ├── HeadersTooLarge        431  the request's head is larger than max_header_bytes
 │   └── RateLimited            429  no deployment has capacity within the deadline (queue full / timed out)
 ├── ProviderError              upstream failed; .deployment .upstream_status .retry_after
 │   ├── ProviderTimeout        504
@@ -28,6 +30,7 @@ FreeholdError
 ├── CircuitOpen                503  every deployment that could serve is cooling off after failures
 ├── DeadlineExceeded           504  the request's deadline passed before any deployment answered
 ├── ShuttingDown               503  the gateway is draining; in-flight work ended at the drain deadline
+├── TooManyConnections         503  the process already holds max_connections connections
 └── ConfigError                start-up and `freehold check` only
 ```
 
@@ -49,6 +52,7 @@ __all__ = [
     "CircuitOpen",
     "ConfigError",
     "FreeholdError",
+    "HeadersTooLarge",
     "InvalidRequest",
     "MethodNotAllowed",
     "NotFound",
@@ -69,7 +73,9 @@ __all__ = [
     "ProviderTimeout",
     "ProviderUnavailable",
     "RequestRejected",
+    "RequestTimeout",
     "ShuttingDown",
+    "TooManyConnections",
     "UnsupportedMediaType",
     "forget_traceback",
 ]
@@ -171,6 +177,20 @@ class MethodNotAllowed(RequestRejected):
     code = "method_not_allowed"
 
 
+class RequestTimeout(RequestRejected):
+    """The request's head (request line and headers) did not arrive within ``header_timeout``."""
+
+    status = 408
+    code = "request_timeout"
+
+
+class HeadersTooLarge(RequestRejected):
+    """The request's head is larger than ``max_header_bytes``; refused before it is parsed."""
+
+    status = 431
+    code = "request_headers_too_large"
+
+
 class RateLimited(RequestRejected):
     """The gateway itself is at capacity for this alias; the client should come back later."""
 
@@ -197,6 +217,14 @@ class ShuttingDown(FreeholdError):
     status = 503
     error_type = "server_error"
     code = "gateway_shutting_down"
+
+
+class TooManyConnections(FreeholdError):
+    """The process already holds ``max_connections`` client connections; refused as it is accepted."""
+
+    status = 503
+    error_type = "server_error"
+    code = "too_many_connections"
 
 
 class DeadlineExceeded(FreeholdError):

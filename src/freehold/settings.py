@@ -52,6 +52,19 @@ def _int_in(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _seconds_in(low: float, high: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"must be a number of seconds from {low:g} to {high:g}") from None
+        if not low <= value <= high:  # NaN fails this too
+            raise ValueError(f"must be a number of seconds from {low:g} to {high:g}")
+        return value
+
+    return parse
+
+
 def _redis_url(text: str) -> str | None:
     if not text.strip():
         return None  # an empty variable (a compose file's unset default) means "no Redis"
@@ -108,6 +121,39 @@ SETTINGS: tuple[Setting, ...] = (
         _auto_bool,
         "Whether GET /metrics needs the master key: auto (default: when FREEHOLD_MASTER_KEY is set), true or false.",
     ),
+    # Connection guards (freehold.server): a connection costs a descriptor whether or not it sends a request.
+    Setting(
+        "keep_alive_timeout",
+        5.0,
+        _seconds_in(0.1, 3600),
+        "Seconds an idle kept-alive connection stays open waiting for its next request.",
+    ),
+    Setting(
+        "header_timeout",
+        10.0,
+        _seconds_in(0.1, 3600),
+        "Seconds a request's head may take to arrive (from the connection's opening, or from the first byte of "
+        "a kept-alive connection's next request); 408, or a close if nothing arrived.",
+    ),
+    Setting(
+        "max_header_bytes",
+        64 * 1024,
+        _int_in(1024, 16 * 1024 * 1024),
+        "Largest request head (request line and headers) accepted; 431 above it.",
+    ),
+    Setting(
+        "max_connections",
+        10_000,
+        _int_in(1, 1_000_000),
+        "Client connections one worker holds at once; 503 to those beyond. Lowered at start-up to what the "
+        "process's file-descriptor limit allows.",
+    ),
+    Setting(
+        "drain_seconds",
+        20.0,
+        _seconds_in(0, 3600),
+        "At shutdown, seconds in-flight requests get to finish; those still running then end with an error.",
+    ),
 )
 
 
@@ -127,6 +173,11 @@ class Settings:
     metrics: bool = True
     metrics_auth: bool | None = None
     """None is "auto": on exactly when a master key is set."""
+    keep_alive_timeout: float = 5.0
+    header_timeout: float = 10.0
+    max_header_bytes: int = 64 * 1024
+    max_connections: int = 10_000
+    drain_seconds: float = 20.0
     master_key: str | None = field(default=None, repr=False)
     """From ``FREEHOLD_MASTER_KEY`` only, never from a flag or file (flags show in ``ps``)."""
 

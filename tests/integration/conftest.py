@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +54,17 @@ class Gateway:
         return self.log_path.read_text(errors="replace")
 
 
-def start_gateway(config: dict, tmp: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> Gateway:
-    """Write ``config`` to a file and start ``freehold serve`` on it; returns once it is ready."""
+def start_gateway(
+    config: dict,
+    tmp: Path,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    preexec_fn: Callable[[], object] | None = None,
+) -> Gateway:
+    """Write ``config`` to a file and start ``freehold serve`` on it; returns once it is ready.
+
+    ``preexec_fn`` runs in the child before it starts (e.g. to lower its descriptor limit).
+    """
     cfg = tmp / "gateway.yaml"
     cfg.write_text(yaml.safe_dump(config))
     port = free_port()
@@ -69,6 +78,7 @@ def start_gateway(config: dict, tmp: Path, env: dict[str, str] | None = None, ar
             stderr=subprocess.STDOUT,
             env=full_env,
             start_new_session=True,
+            preexec_fn=preexec_fn,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20

@@ -14,6 +14,7 @@ from freehold.errors import (
     ContextWindowExceeded,
     DeadlineExceeded,
     FreeholdError,
+    HeadersTooLarge,
     InvalidRequest,
     MethodNotAllowed,
     ModelUnavailable,
@@ -32,7 +33,9 @@ from freehold.errors import (
     QuotaExhausted,
     RateLimited,
     RequestRejected,
+    RequestTimeout,
     ShuttingDown,
+    TooManyConnections,
     UnsupportedMediaType,
 )
 
@@ -45,6 +48,8 @@ REJECTIONS = [
     (AliasNotFound, 404, "invalid_request_error", "model_not_found"),
     (MethodNotAllowed, 405, "invalid_request_error", "method_not_allowed"),
     (RateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
+    (RequestTimeout, 408, "invalid_request_error", "request_timeout"),
+    (HeadersTooLarge, 431, "invalid_request_error", "request_headers_too_large"),
 ]
 
 # class, status, error type, code, retryable, fallback_ok, opens_circuit
@@ -67,6 +72,7 @@ PROVIDER_ERRORS = [
 GATEWAY_ERRORS = [
     (CircuitOpen, 503, "server_error", "circuit_open"),
     (ShuttingDown, 503, "server_error", "gateway_shutting_down"),
+    (TooManyConnections, 503, "server_error", "too_many_connections"),
 ]
 
 

@@ -153,3 +153,42 @@ def test_upstream_body_limit() -> None:
     assert resolve_settings(section=section, environ={}).max_upstream_body_bytes == 4096
     env = {"FREEHOLD_MAX_UPSTREAM_BODY_BYTES": "1048576"}
     assert resolve_settings(section=section, environ=env).max_upstream_body_bytes == 1048576
+
+
+def test_connection_guard_settings() -> None:
+    s = resolve_settings(environ={})
+    assert (s.keep_alive_timeout, s.header_timeout, s.max_header_bytes, s.max_connections, s.drain_seconds) == (
+        5.0,
+        10.0,
+        65536,
+        10_000,
+        20.0,
+    )
+    s = resolve_settings(
+        section=ServerSection(keep_alive_timeout=2, header_timeout=3.5, max_connections=50, drain_seconds=0),
+        environ={"FREEHOLD_MAX_HEADER_BYTES": "8192", "FREEHOLD_HEADER_TIMEOUT": "0.5"},
+    )
+    assert (s.keep_alive_timeout, s.header_timeout, s.max_header_bytes, s.max_connections, s.drain_seconds) == (
+        2.0,
+        0.5,
+        8192,
+        50,
+        0.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("FREEHOLD_HEADER_TIMEOUT", "soon", "FREEHOLD_HEADER_TIMEOUT: must be a number of seconds from 0.1 to 3600"),
+        ("FREEHOLD_HEADER_TIMEOUT", "0", "FREEHOLD_HEADER_TIMEOUT: must be a number of seconds from 0.1 to 3600"),
+        ("FREEHOLD_DRAIN_SECONDS", "nan", "FREEHOLD_DRAIN_SECONDS: must be a number of seconds from 0 to 3600"),
+        ("FREEHOLD_MAX_HEADER_BYTES", "100", "FREEHOLD_MAX_HEADER_BYTES: must be a whole number from 1024"),
+        ("FREEHOLD_MAX_CONNECTIONS", "0", "FREEHOLD_MAX_CONNECTIONS: must be a whole number from 1 to 1000000"),
+    ],
+)
+def test_bad_connection_guard_values(name: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve_settings(environ={name: value})
+    (line,) = info.value.problems
+    assert line.startswith(message)

@@ -41,6 +41,7 @@ from freehold.frontdoors.anthropic_response import (
 from freehold.gateway import Answer
 from freehold.providers.base import StreamResponse
 from freehold.schemas.chat import ChatRequest, decode_json_object
+from freehold.server.drain import DRAIN
 
 __all__ = ["CountTokensEndpoint", "MessagesEndpoint", "anthropic_error"]
 
@@ -102,11 +103,18 @@ class _Endpoint(ABC):
         except ClientGone:
             status = 499
         except asyncio.CancelledError:
-            if watch is None or not watch.disconnected:
-                raise
-            asyncio.current_task().uncancel()  # type: ignore[union-attr]
-            log.info("request %s: client disconnected; upstream call cancelled", head.request_id)
-            status = 499
+            if watch is not None and watch.disconnected:
+                asyncio.current_task().uncancel()  # type: ignore[union-attr]
+                log.info("request %s: client disconnected; upstream call cancelled", head.request_id)
+                status = 499
+            else:
+                stopped = DRAIN.stopped()  # the drain at shutdown is over: answer before the response starts
+                if stopped is None:
+                    raise
+                if watch is not None:
+                    watch.stop()
+                status = stopped.status
+                await error_response(send, stopped, head.request_id, anthropic_error)
         except Exception:
             if watch is not None:
                 watch.stop()
@@ -182,11 +190,16 @@ async def _relay(
         log.warning("request %s: stream from %s failed: %s", request_id, exc.deployment, exc.message)
         await send({"type": "http.response.body", "body": error_event(exc, request_id), "more_body": True})
     except asyncio.CancelledError:
-        if not watch.disconnected:
+        if watch.disconnected:
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            log.info("request %s: client disconnected mid-stream; upstream closed", request_id)
+            return
+        stopped = DRAIN.stopped()
+        if stopped is None:
             raise
-        asyncio.current_task().uncancel()  # type: ignore[union-attr]
-        log.info("request %s: client disconnected mid-stream; upstream closed", request_id)
-        return
+        watch.stop()
+        log.warning("request %s: stream ended with an error event: the drain time is over", request_id)
+        await send({"type": "http.response.body", "body": error_event(stopped, request_id), "more_body": True})
     except OSError:  # the server reports a vanished client on send
         watch.stop()
         return

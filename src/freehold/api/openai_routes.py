@@ -30,6 +30,7 @@ from freehold.gateway import Answer, Gateway
 from freehold.observability.requests import NullRequestMetrics, RequestRecorder
 from freehold.providers.base import StreamResponse
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest, parse_chat, parse_embeddings
+from freehold.server.drain import DRAIN
 from freehold.transport.limits import DEFAULT_MAX_UPSTREAM_BODY_BYTES
 from freehold.transport.sse import error_event
 from freehold.usage import Ending
@@ -100,7 +101,7 @@ class _PostEndpoint(ABC):
             head.check_json()
             raw = await read_body(receive, head, self.ctx.max_body_bytes)
             watch = DisconnectWatch(receive)
-            answer = await self.handle(raw)
+            answer = await self.handle(raw, head.request_id)
         except FreeholdError as exc:
             if watch is not None:
                 watch.stop()
@@ -111,11 +112,18 @@ class _PostEndpoint(ABC):
             metrics.done(self.front_door, _CLIENT_GONE, started)
             return
         except asyncio.CancelledError:
-            if watch is None or not watch.disconnected:
+            if watch is not None and watch.disconnected:
+                asyncio.current_task().uncancel()  # type: ignore[union-attr]
+                log.info("request %s: client disconnected; upstream call cancelled", head.request_id)
+                metrics.done(self.front_door, _CLIENT_GONE, started)
+                return
+            stopped = DRAIN.stopped()  # the drain at shutdown is over: answer 503
+            if stopped is None:
                 raise
-            asyncio.current_task().uncancel()  # type: ignore[union-attr]
-            log.info("request %s: client disconnected; upstream call cancelled", head.request_id)
-            metrics.done(self.front_door, _CLIENT_GONE, started)
+            if watch is not None:
+                watch.stop()
+            await error_response(send, stopped, head.request_id)  # its log line names the request
+            metrics.done(self.front_door, stopped.status, started)
             return
         except Exception:
             if watch is not None:
@@ -134,18 +142,18 @@ class _PostEndpoint(ABC):
             metrics.done(self.front_door, 200, started)
 
     @abstractmethod
-    async def handle(self, raw: bytes) -> Answer:
-        """Decode ``raw`` and ask the gateway."""
+    async def handle(self, raw: bytes, request_id: str) -> Answer:
+        """Decode ``raw`` and ask the gateway (``request_id`` is for log lines)."""
 
 
 class ChatCompletionsEndpoint(_PostEndpoint):
-    async def handle(self, raw: bytes) -> Answer:
+    async def handle(self, raw: bytes, request_id: str) -> Answer:
         request: ChatRequest = parse_chat(raw)
         return await self.ctx.gateway.chat(request)
 
 
 class EmbeddingsEndpoint(_PostEndpoint):
-    async def handle(self, raw: bytes) -> Answer:
+    async def handle(self, raw: bytes, request_id: str) -> Answer:
         request: EmbeddingsRequest = parse_embeddings(raw)
         return await self.ctx.gateway.embeddings(request)
 
@@ -159,14 +167,15 @@ async def _relay(
     """Relay SSE chunk by chunk; a failure after the first byte ends the stream with an error event.
 
     Returns how the stream ended, as ``freehold_requests_total`` counts it: 200, ``stream_error``
-    (cut by the upstream after the first byte), or 499 (the client left).
+    (cut by the upstream after the first byte, or by the end of the drain at shutdown), or 499
+    (the client left).
     """
     headers += SSE_HEADERS
     events = stream.events
     meter = stream.meter
     last = b"\n\n"
-    status: int | str = 200
     ending: Ending = "client_gone"
+    failure: FreeholdError | None = None
     try:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         if stream.first is not None:
@@ -180,31 +189,33 @@ async def _relay(
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
             last = chunk
         ending = "complete"
-        watch.stop()
     except ProviderError as exc:
         ending = "upstream_cut"
-        watch.stop()
         forget_traceback(exc)
         log.warning("request %s: stream from %s failed: %s", request_id, exc.deployment, exc.message)
-        # Close a half-sent event first so that the error event is parsed on its own.
-        prefix = b"" if last.endswith(b"\n\n") else b"\n\n"
-        await send({"type": "http.response.body", "body": prefix + error_event(exc.to_openai()), "more_body": True})
-        status = "stream_error"
+        failure = exc
     except asyncio.CancelledError:
-        if not watch.disconnected:
+        if watch.disconnected:
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            log.info("request %s: client disconnected mid-stream; upstream closed", request_id)
+            return _CLIENT_GONE
+        failure = DRAIN.stopped()
+        if failure is None:
             raise
-        asyncio.current_task().uncancel()  # type: ignore[union-attr]
-        log.info("request %s: client disconnected mid-stream; upstream closed", request_id)
-        return _CLIENT_GONE
+        log.warning("request %s: stream ended with an error event: the drain time is over", request_id)
     except OSError:  # the server reports a vanished client on send
-        watch.stop()
         return _CLIENT_GONE
     finally:
+        watch.stop()
         if meter is not None:
             meter.finish(ending)  # the tokens of a cut or abandoned stream are accounted too
         await events.aclose()  # type: ignore[attr-defined]
+    if failure is not None:
+        # Close a half-sent event first so that the error event is parsed on its own.
+        prefix = b"" if last.endswith(b"\n\n") else b"\n\n"
+        await send({"type": "http.response.body", "body": prefix + error_event(failure.to_openai()), "more_body": True})
     await send({"type": "http.response.body", "body": b"", "more_body": False})
-    return status
+    return 200 if failure is None else "stream_error"
 
 
 def _internal(request_id: str) -> FreeholdError:

@@ -7,6 +7,7 @@ rendered OpenAI-style by the shared POST handler.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -36,6 +37,7 @@ from freehold.frontdoors.responses import (
 from freehold.gateway import Answer
 from freehold.providers.base import Completion, StreamResponse
 from freehold.schemas.chat import ChatRequest
+from freehold.server.drain import DRAIN
 from freehold.stores.responses import ResponseStore, StoredResponse
 
 __all__ = ["ResponsesEndpoint", "StoredResponseEndpoint"]
@@ -52,7 +54,7 @@ class ResponsesEndpoint(_PostEndpoint):
         super().__init__(ctx)
         self.store = store
 
-    async def handle(self, raw: bytes) -> Answer:
+    async def handle(self, raw: bytes, request_id: str) -> Answer:
         request = parse_request(raw)
         history: list[dict[str, Any]] = []
         if request.previous_response_id is not None:
@@ -73,7 +75,7 @@ class ResponsesEndpoint(_PostEndpoint):
         result = answer.result
         if isinstance(result, StreamResponse):
             translator = StreamTranslator(response, answer.deployment, self.ctx.max_upstream_body_bytes)
-            events = self._events(result.chunks(), translator, conversation, answer.deployment)
+            events = self._events(result.chunks(), translator, conversation, answer.deployment, request_id)
             return Answer(StreamResponse(events, result.headers), answer.deployment, answer.attempts, answer.alias)
         try:
             completion = orjson.loads(result.body)
@@ -96,8 +98,13 @@ class ResponsesEndpoint(_PostEndpoint):
         translator: StreamTranslator,
         conversation: list[dict[str, Any]] | None,
         deployment: str,
+        request_id: str,
     ) -> AsyncIterator[bytes]:
-        """The Responses events for a canonical stream; the response is stored before its last event."""
+        """The Responses events for a canonical stream; the response is stored before its last event.
+
+        A failure mid-way, the upstream's or the end of the drain at shutdown, ends it with the
+        translator's ``error`` and ``response.failed`` events.
+        """
         try:
             yield translator.start()
             try:
@@ -111,9 +118,15 @@ class ResponsesEndpoint(_PostEndpoint):
                     out = translator.end()
             except ProviderError as exc:
                 out = translator.fail(forget_traceback(exc))
+            except asyncio.CancelledError:
+                stopped = DRAIN.stopped()  # the client leaving cancels too: that one goes on up
+                if stopped is None:
+                    raise
+                out = translator.fail(stopped)
             if translator.response is not None:
                 if translator.response["status"] == "failed":
-                    log.warning("responses stream from %s failed: %s", deployment, translator.response["error"])
+                    error = translator.response["error"]
+                    log.warning("request %s: stream from %s ended with an error: %s", request_id, deployment, error)
                 await self._save(translator.response, conversation)
             yield out
         finally:

@@ -56,6 +56,11 @@ class ServerSection(StrictModel):
     responses_store_bytes: int | None = Field(None, ge=1024)
     metrics: bool | None = None
     metrics_auth: bool | None = None
+    keep_alive_timeout: float | None = Field(None, ge=0.1, le=3600)
+    header_timeout: float | None = Field(None, ge=0.1, le=3600)
+    max_header_bytes: int | None = Field(None, ge=1024, le=16 * 1024 * 1024)
+    max_connections: int | None = Field(None, ge=1, le=1_000_000)
+    drain_seconds: float | None = Field(None, ge=0, le=3600)
 
 
 class GatewayConfig(StrictModel):
