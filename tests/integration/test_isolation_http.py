@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import anthropic
@@ -21,51 +20,17 @@ import httpx
 import openai
 import pytest
 import yaml
-from aiohttp import web
 
 from tests.integration.conftest import MASTER_KEY, Gateway, start_gateway, stop_gateway
-from tests.integration.mock_openai import MockOpenAI
-from tests.integration.mocks.loopback import LoopbackServer
+from tests.integration.mocks.down_mock import DownMock
 
 AUTH = {"Authorization": f"Bearer {MASTER_KEY}"}
 HI = [{"role": "user", "content": "hi"}]
-OK_ANSWER = {
-    "id": "chatcmpl-1",
-    "object": "chat.completion",
-    "created": 1,
-    "model": "ok",
-    "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}
-
-
-@dataclass
-class Failing(LoopbackServer):
-    """Answers chat requests with a 502 page, as a proxy in front of a dead vendor does; model
-    ``ok`` gets a normal answer instead. Bodies are read and dropped, whatever their size."""
-
-    calls: int = 0
-
-    def build_app(self) -> web.Application:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_post("/v1/chat/completions", self._chat)
-        return app
-
-    async def _chat(self, request: web.Request) -> web.Response:
-        model = (await request.json())["model"]
-        if model == "ok":
-            return web.json_response(OK_ANSWER)
-        self.calls += 1
-        return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}/v1"
 
 
 @pytest.fixture(scope="module")
-def failing() -> Iterator[Failing]:
-    mock = Failing().start()
+def failing() -> Iterator[DownMock]:
+    mock = DownMock().start()
     yield mock
     mock.stop()
 
@@ -142,7 +107,7 @@ def test_a_poison_stream_neither_breaks_others_nor_drops_their_usage(gateway: Ga
 # --- 3. failed requests hold no memory --------------------------------------------------------------
 
 
-def test_rss_stays_flat_over_failing_large_requests(failing: Failing, tmp_path: Path) -> None:
+def test_rss_stays_flat_over_failing_large_requests(failing: DownMock, tmp_path: Path) -> None:
     """40 × 8 MB to an alias whose upstream answers 502 (retried), and 40 more that fail once and
     then succeed elsewhere: each failed attempt once kept its request alive through a cycle."""
     down = {"provider": "openai", "model": "m", "api_base": failing.base_url}
@@ -184,7 +149,7 @@ def test_rss_stays_flat_over_failing_large_requests(failing: Failing, tmp_path: 
 
 
 async def test_an_outage_under_concurrency_answers_promptly_and_names_the_deployment(
-    failing: Failing, tmp_path: Path
+    failing: DownMock, tmp_path: Path
 ) -> None:
     config = {
         "routing": {
@@ -292,7 +257,7 @@ def test_a_model_name_cannot_forge_a_log_line_or_echo_megabytes(gateway: Gateway
     assert "FORGED admin logged in" in log  # it is there, escaped, on the request's own line
 
 
-def test_a_long_model_name_is_clipped_in_the_error_and_the_log(tmp_path: Path, mock_upstream: MockOpenAI) -> None:
+def test_a_long_model_name_is_clipped_in_the_error_and_the_log(tmp_path: Path) -> None:
     gw = start_gateway({"aliases": {"gpt": {"deployments": [{"provider": "simulated", "model": "s"}]}}}, tmp_path)
     try:
         resp = httpx.post(

@@ -27,50 +27,25 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 from tests.integration.conftest import MASTER_KEY, start_gateway, stop_gateway
 from tests.integration.mock_openai import EXPECTED_KEY, MockOpenAI
-from tests.integration.mocks.loopback import LoopbackServer
+from tests.integration.mocks.down_mock import DownMock
 
 HI = [{"role": "user", "content": "hi"}]
 AUTH = {"Authorization": f"Bearer {MASTER_KEY}"}
 LARGE = "x" * (2 * 1024 * 1024)
 DEEP = b'{"model": "gpt", "messages": [{"role": "user", "content": "hi"}], "x": ' + b"[" * 300 + b"]" * 300 + b"}"
-OK_ANSWER = {
-    "id": "chatcmpl-1",
-    "object": "chat.completion",
-    "created": 1,
-    "model": "ok",
-    "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}
 
 
-@dataclass
-class Down(LoopbackServer):
-    """502 pages for any body (model ``ok``: a normal answer), as a proxy before a dead vendor."""
-
-    def build_app(self) -> web.Application:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_post("/v1/chat/completions", self._chat)
-        return app
-
-    async def _chat(self, request: web.Request) -> web.Response:
-        if (await request.json())["model"] == "ok":
-            return web.json_response(OK_ANSWER)
-        return web.Response(status=502, text="<html>502 Bad Gateway</html>", content_type="text/html")
-
-
-def config(mock: MockOpenAI, down: Down) -> dict[str, object]:
+def config(mock: MockOpenAI, down: DownMock) -> dict[str, object]:
     def openai(model: str, **extra: object) -> dict[str, object]:
         return {"provider": "openai", "model": model, "api_base": mock.base_url, "api_key": "env:MOCK_KEY", **extra}
 
-    dead = {"provider": "openai", "model": "m", "api_base": f"http://127.0.0.1:{down.port}/v1"}
+    dead = {"provider": "openai", "model": "m", "api_base": down.base_url}
     return {
         "routing": {
             "retries": {"max_attempts": 2, "base_delay": 0.001, "max_delay": 0.002},
@@ -225,7 +200,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     logging.getLogger("aiohttp").setLevel(logging.CRITICAL)  # the mock's own notes on clients that left
-    mock, down = MockOpenAI().start(), Down().start()
+    mock, down = MockOpenAI().start(), DownMock().start()
     with tempfile.TemporaryDirectory(prefix="freehold-soak-") as tmp:
         env = {"MOCK_KEY": EXPECTED_KEY, "FREEHOLD_MASTER_KEY": MASTER_KEY, "FREEHOLD_LOG_LEVEL": "warning"}
         gw = start_gateway(config(mock, down), Path(tmp), env=env)
