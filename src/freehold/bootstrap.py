@@ -6,13 +6,15 @@ import gc
 import time
 from dataclasses import dataclass
 
-from freehold.api.openai_routes import ApiContext
+from freehold.api.app_context import ApiContext
+from freehold.api.auth import MasterKeyAuthenticator
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.gateway import Gateway
 from freehold.observability.metrics import Metrics
 from freehold.observability.observer import MetricsObserver
 from freehold.observability.requests import NullRequestMetrics, RequestMetrics
 from freehold.observability.usage import UsageMetrics
+from freehold.pipeline import Pipeline, load_stage
 from freehold.providers.base import ChatProvider, Lifecycle
 from freehold.providers.registry import build_provider
 from freehold.routing.breaker import Breakers, MemoryBreakers
@@ -115,10 +117,13 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     if metrics is not None:
         book = UsageBook(UsageMetrics(metrics))
         metrics.before_scrape.append(book.flush)  # a scrape shows every answer that has ended
-    gateway = Gateway(router, engine, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book)
+    pipeline = Pipeline([(load_stage(spec.use, spec.options), spec.aliases) for spec in config.stages], config.aliases)
+    gateway = Gateway(
+        router, engine, pipeline=pipeline, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book
+    )
     api = ApiContext(
         gateway=gateway,
-        master_key=settings.master_key.encode() if settings.master_key else None,
+        auth=MasterKeyAuthenticator(settings.master_key.encode() if settings.master_key else None),
         max_body_bytes=settings.max_body_bytes,
         max_upstream_body_bytes=settings.max_upstream_body_bytes,
         started=int(time.time()),

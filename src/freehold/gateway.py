@@ -1,7 +1,10 @@
-"""The request path, free of HTTP: alias → the resilience engine → provider calls.
+"""The request path, free of HTTP: stages → the resilience engine → provider calls → stages.
 
-This is the composition point the later stages (auth principal, privacy, admission, cache,
-ledger) slot into, each as a small object injected by ``bootstrap``.
+Every operation of every door comes through here with its ``RequestContext``: chat (the OpenAI,
+Responses and Anthropic doors), embeddings, token counting and the models list. For each, the
+alias's stages (``pipeline.py``) run before dispatch and on the answer; a stream comes back as
+an ``AnswerStream``, the one consumer of the upstream's bytes, which meters usage and runs the
+stream stages. An alias without stages pays nothing for them.
 """
 
 from __future__ import annotations
@@ -9,13 +12,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from freehold.errors import InvalidRequest, ProviderError, ProviderRejected
-from freehold.observability.requests import note_alias
+from freehold.context import RequestContext
+from freehold.errors import (
+    AllCandidatesFailed,
+    CircuitOpen,
+    DeadlineExceeded,
+    InvalidRequest,
+    ProviderError,
+    ProviderRejected,
+    RateLimited,
+)
+from freehold.pipeline import Pipeline, Stages
 from freehold.providers.base import ChatProvider, Completion, EmbeddingsProvider, StreamResponse, TokenCounter
-from freehold.routing.queue import request_priority
 from freehold.routing.resilience import Answer, Engine
 from freehold.routing.router import Router
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
+from freehold.streaming import AnswerStream
 from freehold.usage import UsageBook, estimate_prompt_tokens
 
 __all__ = ["Answer", "Gateway", "estimate_tokens"]
@@ -27,39 +39,65 @@ def estimate_tokens(request: ChatRequest) -> int:
     """A cheap estimate of a request's token cost for TPM quotas: the prompt, plus the output it may ask for."""
     body = request.body
     limit = body.get("max_completion_tokens") or body.get("max_tokens") or 0
-    return estimate_prompt_tokens(body) + int(limit)
+    return estimate_prompt_tokens(body) + (limit if isinstance(limit, int) else 0)
+
+
+def _embeds(provider: ChatProvider) -> bool:
+    return provider.capabilities.embeddings
+
+
+def _counts(provider: ChatProvider) -> bool:
+    return isinstance(provider, TokenCounter)
 
 
 class Gateway:
-    """Serves canonical requests over the configured deployments."""
+    """Serves canonical requests over the configured deployments, through the configured stages."""
 
-    def __init__(self, router: Router, engine: Engine, *, quotas: bool = False, usage: UsageBook | None = None) -> None:
+    def __init__(
+        self,
+        router: Router,
+        engine: Engine,
+        *,
+        pipeline: Pipeline | None = None,
+        quotas: bool = False,
+        usage: UsageBook | None = None,
+    ) -> None:
         self._router = router
         self._engine = engine
+        self._pipeline = pipeline or Pipeline([], router.aliases)
         self._quotas = quotas
         self._book = usage
+        # Aliases with a deployment that embeds: the others get a 400 that says so, before any work.
+        self._embeds = {a: any(_embeds(c.provider) for c in router.candidates(a)) for a in router.aliases}
 
     @property
     def aliases(self) -> list[str]:
         return self._router.aliases
 
-    async def chat(self, request: ChatRequest) -> Answer:
-        """A whole completion (``request.stream`` false) or an open stream (true)."""
-        note_alias(request.model)
-        request.drop_unsupported = self._router.policy(request.model).drop_unsupported_params
+    async def _before(self, ctx: RequestContext, request: ChatRequest | EmbeddingsRequest) -> Stages:
+        ctx.alias = request.model
+        stages = self._pipeline.stages(request.model)
+        for stage in stages.before:
+            await stage.before(ctx, request)
+        return stages
+
+    async def chat(self, ctx: RequestContext, request: ChatRequest) -> Answer:
+        """A whole completion (``request.stream`` false) or an ``AnswerStream`` (true)."""
+        stages = await self._before(ctx, request)
+        alias = request.model
+        request.drop_unsupported = self._router.policy(alias).drop_unsupported_params
         tokens = estimate_tokens(request) if self._quotas else 0
         if request.stream:
-            answer = await self._engine.run(
-                request.model, lambda p: p.chat_stream(request), tokens=tokens, priority=request_priority.get()
-            )
-            assert isinstance(answer.result, StreamResponse)
-            if self._book is not None:
-                answer.result.meter = self._book.stream(request.model, answer.deployment, request.body)
+            answer = await self._engine.run(ctx, alias, lambda p: p.chat_stream(ctx, request), tokens=tokens)
+            result = answer.result
+            assert isinstance(result, StreamResponse)
+            meter = self._book.stream(ctx.alias, answer.deployment, request.body) if self._book is not None else None
+            answer.result = AnswerStream(ctx, answer.deployment, result, meter, stages.stream)
             return answer
-        answer = await self._engine.run(
-            request.model, lambda p: p.chat(request), tokens=tokens, priority=request_priority.get()
-        )
-        self._account(request.model, answer, request.body)
+        answer = await self._engine.run(ctx, alias, lambda p: p.chat(ctx, request), tokens=tokens)
+        self._account(ctx.alias, answer, request.body)
+        for stage in stages.after:
+            await stage.after(ctx, answer)
         return answer
 
     def _account(self, alias: str, answer: Answer, request: dict[str, Any]) -> None:
@@ -69,37 +107,51 @@ class Gateway:
             assert isinstance(result, Completion)
             self._book.whole(alias, answer.deployment, result.usage, result.body, request)
 
-    async def embeddings(self, request: EmbeddingsRequest) -> Answer:
-        note_alias(request.model)
+    async def embeddings(self, ctx: RequestContext, request: EmbeddingsRequest) -> Answer:
+        stages = await self._before(ctx, request)
 
         async def call(p: ChatProvider) -> Completion:
             assert isinstance(p, EmbeddingsProvider)  # declared by capabilities.embeddings
-            return await p.embed(request)
+            return await p.embed(ctx, request)
 
-        if not any(c.provider.capabilities.embeddings for c in self._router.candidates(request.model)):
+        if self._embeds.get(request.model) is False:
             raise InvalidRequest(
                 f"The model '{request.model}' has no deployment that serves embeddings.", param="model"
             )
-        answer = await self._engine.run(
-            request.model, call, priority=request_priority.get(), usable=lambda p: p.capabilities.embeddings
-        )
+        answer = await self._engine.run(ctx, request.model, call, usable=_embeds)
         # Embeddings answers report their usage; one without it is recorded as an estimate of 0.
-        self._account(request.model, answer, {})
+        self._account(ctx.alias, answer, {})
+        for stage in stages.after:
+            await stage.after(ctx, answer)
         return answer
 
-    async def count_tokens(self, request: ChatRequest) -> int | None:
-        """The exact prompt size from the alias's first deployment, if its vendor counts.
+    async def count_tokens(self, ctx: RequestContext, request: ChatRequest) -> int | None:
+        """The exact prompt size from a deployment whose vendor counts, through the engine.
 
-        None when that deployment cannot count or its count failed (the caller estimates then);
-        a rejection of the request itself is raised, since the client must fix it.
+        None when no deployment of the alias counts, or every one failed (the door estimates
+        then); a rejection of the request itself is raised, since the client must fix it.
         """
-        first = self._router.candidates(request.model)[0].provider
-        if not isinstance(first, TokenCounter):
+        await self._before(ctx, request)
+        if not any(_counts(c.provider) for c in self._router.candidates(request.model)):
             return None
+
+        async def call(p: ChatProvider) -> Completion:
+            assert isinstance(p, TokenCounter)
+            count = await p.count_tokens(ctx, request)
+            return Completion(b"", usage={"prompt_tokens": count, "completion_tokens": 0})
+
         try:
-            return await first.count_tokens(request)
+            answer = await self._engine.run(ctx, request.model, call, usable=_counts)
         except ProviderRejected:
             raise
-        except ProviderError as exc:
-            log.warning("token count from %s failed, the caller will estimate: %s", first.name, exc.message)
+        except (ProviderError, AllCandidatesFailed, DeadlineExceeded, CircuitOpen, RateLimited) as exc:
+            log.warning("request %s: token count failed, the door will estimate: %s", ctx.request_id, exc.message)
             return None
+        result = answer.result
+        assert isinstance(result, Completion) and result.usage is not None
+        count: int = result.usage["prompt_tokens"]
+        return count
+
+    async def models(self, ctx: RequestContext) -> list[str]:
+        """The aliases this principal may see."""
+        return await self._pipeline.models(ctx, list(self._router.aliases))

@@ -18,8 +18,10 @@ import pytest
 from aiohttp import web
 
 from freehold.api.anthropic_routes import CountTokensEndpoint
-from freehold.api.openai_routes import ApiContext
+from freehold.api.app_context import ApiContext
+from freehold.api.auth import MasterKeyAuthenticator
 from freehold.config.routing import BreakerPolicy, RoutingDefaults
+from freehold.context import RequestContext
 from freehold.gateway import Gateway as CoreGateway
 from freehold.providers.base import Capabilities, Completion, StreamResponse
 from freehold.routing.breaker import MemoryBreakers
@@ -410,13 +412,13 @@ class CountingProvider:
     def __init__(self) -> None:
         self.seen: list[ChatRequest] = []
 
-    async def chat(self, request: ChatRequest) -> Completion:
+    async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
         raise AssertionError("count_tokens must not generate")
 
-    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+    async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
         raise AssertionError("count_tokens must not generate")
 
-    async def count_tokens(self, request: ChatRequest) -> int:
+    async def count_tokens(self, ctx: RequestContext, request: ChatRequest) -> int:
         self.seen.append(request)
         return 1234
 
@@ -426,7 +428,8 @@ async def test_count_tokens_asks_a_token_counter() -> None:
     router = Router({"counted": [Candidate(provider, 1.0)]})
     engine = Engine(router, RoutingDefaults(), MemoryBreakers(BreakerPolicy()), QuotaTracker({}), NullObserver())
     core = CoreGateway(router, engine)
-    ctx = ApiContext(gateway=core, master_key=MASTER_KEY.encode(), max_body_bytes=1 << 20, started=0)
+    auth = MasterKeyAuthenticator(MASTER_KEY.encode())
+    ctx = ApiContext(gateway=core, auth=auth, max_body_bytes=1 << 20, started=0)
     transport = httpx.ASGITransport(app=CountTokensEndpoint(ctx))
     async with httpx.AsyncClient(transport=transport, base_url="http://door") as http:
         body = {"model": "counted", "system": "Be brief.", "messages": HELLO}

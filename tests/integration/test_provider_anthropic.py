@@ -17,6 +17,7 @@ import openai
 import pytest
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
+from freehold.context import RequestContext
 from freehold.errors import ProviderAuthError
 from freehold.providers.anthropic import AnthropicDeployment, AnthropicProvider
 from freehold.providers.base import TokenCounter
@@ -31,6 +32,8 @@ from tests.integration.conftest import (
     stop_gateway,
 )
 from tests.integration.mocks.anthropic_mock import EXPECTED_KEY, TEXT, MockAnthropic, input_tokens
+
+CTX = RequestContext("internal", "chat")
 
 WEATHER = {
     "type": "function",
@@ -574,7 +577,7 @@ async def test_count_tokens(mock: MockAnthropic, monkeypatch: pytest.MonkeyPatch
     async with HttpClient() as http:
         provider = AnthropicProvider("counter", cfg, http)
         assert isinstance(provider, TokenCounter)
-        count = await provider.count_tokens(parse_chat(json.dumps(body).encode()))
+        count = await provider.count_tokens(CTX, parse_chat(json.dumps(body).encode()))
     sent = mock.last("/v1/messages/count_tokens")
     assert set(sent.body) == {"model", "messages", "system", "tools", "tool_choice", "thinking"}
     assert sent.headers["x-api-key"] == EXPECTED_KEY

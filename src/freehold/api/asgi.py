@@ -7,7 +7,6 @@ objects: the saved work is a measurable share of the per-request CPU (bench/RESU
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import math
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -16,7 +15,6 @@ from typing import Any
 import orjson
 
 from freehold.errors import (
-    AuthenticationFailed,
     FreeholdError,
     InvalidRequest,
     PayloadTooLarge,
@@ -24,7 +22,6 @@ from freehold.errors import (
     forget_traceback,
 )
 from freehold.ids import new_id, valid_client_request_id
-from freehold.routing.queue import request_priority
 from freehold.timers import SlotTimers, Timed
 
 __all__ = [
@@ -88,10 +85,10 @@ class RequestHead:
         else:
             self.request_id = new_id("req_")
 
-    def apply_priority(self) -> None:
-        """Make ``x-freehold-priority`` (an integer, higher first, default 0) the request's queue priority."""
+    def priority_value(self) -> int:
+        """``x-freehold-priority``: an integer, higher first, default 0, clamped to ±1000."""
         if self.priority is None:
-            return
+            return 0
         try:
             value = int(self.priority)
         except ValueError:
@@ -99,31 +96,20 @@ class RequestHead:
                 "Header 'x-freehold-priority' must be an integer (higher is served first when the gateway queues).",
                 param="x-freehold-priority",
             ) from None
-        request_priority.set(max(-1000, min(1000, value)))
+        return max(-1000, min(1000, value))
 
-    def check_auth(self, master_key: bytes | None, *, x_api_key: bool = False) -> None:
-        """Constant-time check of ``Authorization: Bearer <key>`` when a master key is set.
+    def presented_keys(self, *, x_api_key: bool) -> list[bytes]:
+        """The keys the request carries: ``Authorization: Bearer``, and ``x-api-key`` where the door takes it.
 
-        With ``x_api_key`` (Anthropic's front door, and the models list the anthropic SDK reads)
-        an ``x-api-key: <key>`` header is accepted too. Either header may carry the key: an empty
-        one (some SDK set-ups send ``x-api-key: ""``) is as if absent.
+        An empty header is as if absent (some SDK set-ups send ``x-api-key: ""`` beside a Bearer).
         """
-        if master_key is None:
-            return
-        given: list[bytes] = []
+        keys: list[bytes] = []
         if x_api_key and self.api_key is not None and self.api_key.strip():
-            given.append(self.api_key.strip())
+            keys.append(self.api_key.strip())
         auth = self.authorization
         if auth and auth[:7].lower() == b"bearer " and auth[7:].strip():
-            given.append(auth[7:].strip())
-        if not given:
-            how = "'Authorization: Bearer <key>'"
-            if x_api_key:
-                how = "'x-api-key: <key>' or " + how
-            raise AuthenticationFailed(f"Missing API key. Send it as {how} (the gateway's FREEHOLD_MASTER_KEY).")
-        # Every candidate is compared, so the time taken does not tell which header matched.
-        if not sum(hmac.compare_digest(key, master_key) for key in given):
-            raise AuthenticationFailed("Incorrect API key provided. Use the key this gateway was started with.")
+            keys.append(auth[7:].strip())
+        return keys
 
     def check_json(self) -> None:
         """Reject an explicit non-JSON content type; a missing one is read as JSON."""
@@ -191,16 +177,25 @@ ErrorRenderer = Callable[[FreeholdError, str], tuple[int, dict[str, Any], list[t
 """A front door's error format: ``(exc, request_id) -> (status, body, extra headers)``."""
 
 
-async def error_response(send: Send, exc: FreeholdError, request_id: str, render: ErrorRenderer = openai_error) -> None:
+async def error_response(
+    send: Send,
+    exc: FreeholdError,
+    request_id: str,
+    render: ErrorRenderer = openai_error,
+    extra_headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     """Render an error in a front door's format (OpenAI's by default) and log it once.
 
-    Client mistakes are logged at info, the rest at warning. ``Retry-After`` is set where it applies.
+    Client mistakes are logged at info, the rest at warning. ``Retry-After`` is set where it applies;
+    ``extra_headers`` are the stages' (``RequestContext.headers``).
     The error's traceback is dropped: a frame in it may hold the error (a list of failed
     attempts), and that cycle would keep the whole request alive until a full collection.
     """
     forget_traceback(exc)
     status, body, extra = render(exc, request_id)
     headers = base_headers(request_id) + extra
+    if extra_headers:
+        headers += extra_headers
     if exc.retry_after is not None:
         # Rounded up: a client that waits exactly this long must not arrive early.
         headers.append((b"retry-after", str(max(1, math.ceil(exc.retry_after))).encode()))

@@ -10,6 +10,7 @@ it is open like everything else. ``FREEHOLD_METRICS=false`` turns it off (404).
 from __future__ import annotations
 
 from freehold.api.asgi import Receive, RequestHead, Scope, Send, base_headers, error_response
+from freehold.api.auth import MasterKeyAuthenticator
 from freehold.errors import AuthenticationFailed, NotFound
 from freehold.observability.metrics import CONTENT_TYPE, Metrics
 
@@ -19,13 +20,13 @@ __all__ = ["MetricsEndpoint"]
 class MetricsEndpoint:
     def __init__(self, metrics: Metrics | None, key: bytes | None = None) -> None:
         self._metrics = metrics
-        self._key = key
+        self._auth = MasterKeyAuthenticator(key)
         self._content_type = CONTENT_TYPE.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         head = RequestHead(scope)
         try:
-            head.check_auth(self._key)
+            self._auth.check(head)
         except AuthenticationFailed as exc:
             await error_response(send, exc, head.request_id)
             return

@@ -1,31 +1,24 @@
 """OpenAI's Responses API: ``POST /v1/responses``, ``GET`` and ``DELETE /v1/responses/{id}``.
 
-A thin layer like ``openai_routes``: decode (``frontdoors.responses``), ask the gateway in the
-canonical chat format, translate the answer back, keep it in the response store. Errors are
-rendered OpenAI-style by the shared POST handler.
+Endpoints of the door framework (``api.door``): decode (``frontdoors.responses``), ask the
+gateway in the canonical chat format, translate the answer back, keep it in the response store.
+Errors are rendered OpenAI-style, as on the chat door.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
 
-from freehold.api.asgi import Receive, RequestHead, Scope, Send, base_headers, error_response, json_response
-from freehold.api.openai_routes import ApiContext, _PostEndpoint
+from freehold.api.app_context import ApiContext
+from freehold.api.asgi import Scope
+from freehold.api.door import DoorEndpoint, JsonReply, StreamReply, answer_headers
+from freehold.context import RequestContext
 from freehold.echo import clip
-from freehold.errors import (
-    FreeholdError,
-    InvalidRequest,
-    NotFound,
-    ProviderError,
-    ProviderResponseInvalid,
-    forget_traceback,
-)
+from freehold.errors import FreeholdError, InvalidRequest, NotFound, ProviderResponseInvalid
 from freehold.frontdoors.responses import (
     StreamTranslator,
     new_response_id,
@@ -34,27 +27,98 @@ from freehold.frontdoors.responses import (
     skeleton,
     to_chat,
 )
-from freehold.gateway import Answer
-from freehold.providers.base import Completion, StreamResponse
+from freehold.providers.base import Completion
 from freehold.schemas.chat import ChatRequest
-from freehold.server.drain import DRAIN
 from freehold.stores.responses import ResponseStore, StoredResponse
+from freehold.streaming import AnswerStream
 
-__all__ = ["ResponsesEndpoint", "StoredResponseEndpoint"]
+__all__ = ["ResponsesEndpoint", "ResponsesStreamRenderer", "StoredResponseEndpoint"]
 
 log = logging.getLogger("freehold.api")
 
 _STORED_STATUSES = ("completed", "incomplete")
 
 
-class ResponsesEndpoint(_PostEndpoint):
+class ResponsesStreamRenderer:
+    """Canonical chunks → the Responses API's events; the response is stored before its last event.
+
+    The events that finish the response (``response.completed`` and what closes its items) are
+    held back until the stream has ended, so that ``close`` stores the response first: a client
+    that chains ``previous_response_id`` as soon as it sees ``response.completed`` finds it.
+    """
+
+    __slots__ = ("_conversation", "_deployment", "_final", "_logged", "_request_id", "_store", "_translator")
+
+    def __init__(
+        self,
+        translator: StreamTranslator,
+        store: ResponseStore,
+        conversation: list[dict[str, Any]] | None,
+        deployment: str,
+        request_id: str,
+    ) -> None:
+        self._translator = translator
+        self._store = store
+        self._conversation = conversation
+        self._deployment = deployment
+        self._request_id = request_id
+        self._final = b""
+        self._logged = False
+
+    def start(self) -> bytes:
+        return self._translator.start()
+
+    def feed(self, chunk: bytes) -> bytes:
+        translator = self._translator
+        if translator.finished:
+            return b""  # what follows the canonical [DONE] (nothing, normally) is not the client's
+        out = translator.feed(chunk)
+        if translator.finished:
+            self._final = out
+            return b""
+        return out
+
+    def finish(self) -> bytes:
+        return self._final if self._translator.finished else self._translator.end()
+
+    def fail(self, error: FreeholdError) -> bytes:
+        self._logged = True  # the relay has logged the failure
+        return self._translator.fail(error)
+
+    async def close(self) -> None:
+        response = self._translator.response
+        if response is None:
+            return
+        if response["status"] == "failed" and not self._logged:  # the stream ended short of [DONE]
+            log.warning(
+                "request %s: stream from %s ended with an error: %s",
+                self._request_id,
+                self._deployment,
+                response["error"],
+            )
+        await save(self._store, response, self._conversation)
+
+
+async def save(store: ResponseStore, response: dict[str, Any], conversation: list[dict[str, Any]] | None) -> None:
+    """Keep a finished response with its conversation (when the request asked to store it)."""
+    if conversation is None or response["status"] not in _STORED_STATUSES:
+        return
+    output = response["output"]
+    assert isinstance(output, list)
+    await store.put(str(response["id"]), StoredResponse(response, [*conversation, *output]))
+
+
+class ResponsesEndpoint(DoorEndpoint):
     """``POST /v1/responses``."""
 
-    def __init__(self, ctx: ApiContext, store: ResponseStore) -> None:
-        super().__init__(ctx)
+    door = "responses"
+    operation = "chat"
+
+    def __init__(self, api: ApiContext, store: ResponseStore) -> None:
+        super().__init__(api)
         self.store = store
 
-    async def handle(self, raw: bytes, request_id: str) -> Answer:
+    async def handle(self, ctx: RequestContext, scope: Scope, raw: bytes) -> JsonReply | StreamReply:
         request = parse_request(raw)
         history: list[dict[str, Any]] = []
         if request.previous_response_id is not None:
@@ -69,14 +133,16 @@ class ResponsesEndpoint(_PostEndpoint):
                 )
             history = previous.conversation
         chat = ChatRequest(body=to_chat(request, history), model=request.model, stream=request.stream)
-        answer = await self.ctx.gateway.chat(chat)
+        answer = await self.api.gateway.chat(ctx, chat)
+        headers = answer_headers(self.base_headers(ctx), ctx, answer)
         response = skeleton(request, new_response_id())
         conversation = [*history, *request.input_items] if request.store else None
         result = answer.result
-        if isinstance(result, StreamResponse):
-            translator = StreamTranslator(response, answer.deployment, self.ctx.max_upstream_body_bytes)
-            events = self._events(result.chunks(), translator, conversation, answer.deployment, request_id)
-            return Answer(StreamResponse(events, result.headers), answer.deployment, answer.attempts, answer.alias)
+        if isinstance(result, AnswerStream):
+            translator = StreamTranslator(response, answer.deployment, self.api.max_upstream_body_bytes)
+            renderer = ResponsesStreamRenderer(translator, self.store, conversation, answer.deployment, ctx.request_id)
+            return StreamReply(result, renderer, headers)
+        assert isinstance(result, Completion)
         try:
             completion = orjson.loads(result.body)
         except orjson.JSONDecodeError:
@@ -87,91 +153,39 @@ class ResponsesEndpoint(_PostEndpoint):
                 deployment=answer.deployment,
             )
         final = response_from_completion(completion, response)
-        await self._save(final, conversation)
-        return Answer(
-            Completion(orjson.dumps(final), result.headers), answer.deployment, answer.attempts, answer.alias
-        )
-
-    async def _events(
-        self,
-        upstream: AsyncIterator[bytes],
-        translator: StreamTranslator,
-        conversation: list[dict[str, Any]] | None,
-        deployment: str,
-        request_id: str,
-    ) -> AsyncIterator[bytes]:
-        """The Responses events for a canonical stream; the response is stored before its last event.
-
-        A failure mid-way, the upstream's or the end of the drain at shutdown, ends it with the
-        translator's ``error`` and ``response.failed`` events.
-        """
-        try:
-            yield translator.start()
-            try:
-                async for chunk in upstream:
-                    out = translator.feed(chunk)
-                    if translator.finished:
-                        break
-                    if out:
-                        yield out
-                else:
-                    out = translator.end()
-            except ProviderError as exc:
-                out = translator.fail(forget_traceback(exc))
-            except asyncio.CancelledError:
-                stopped = DRAIN.stopped()  # the client leaving cancels too: that one goes on up
-                if stopped is None:
-                    raise
-                out = translator.fail(stopped)
-            if translator.response is not None:
-                if translator.response["status"] == "failed":
-                    error = translator.response["error"]
-                    log.warning("request %s: stream from %s ended with an error: %s", request_id, deployment, error)
-                await self._save(translator.response, conversation)
-            yield out
-        finally:
-            await upstream.aclose()  # type: ignore[attr-defined]
-
-    async def _save(self, response: dict[str, Any], conversation: list[dict[str, Any]] | None) -> None:
-        if conversation is None or response["status"] not in _STORED_STATUSES:
-            return
-        output = response["output"]
-        assert isinstance(output, list)
-        await self.store.put(str(response["id"]), StoredResponse(response, [*conversation, *output]))
+        await save(self.store, final, conversation)
+        return JsonReply(orjson.dumps(final), headers)
 
 
-class StoredResponseEndpoint:
+class StoredResponseEndpoint(DoorEndpoint):
     """``GET /v1/responses/{response_id}`` (retrieve) and ``DELETE`` (forget)."""
 
-    def __init__(self, ctx: ApiContext, store: ResponseStore) -> None:
-        self.ctx = ctx
+    door = "responses"
+    operation = "stored_response"
+    reads_body = False
+
+    def __init__(self, api: ApiContext, store: ResponseStore) -> None:
+        super().__init__(api)
         self.store = store
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        head = RequestHead(scope)
-        try:
-            head.check_auth(self.ctx.master_key)
-            response_id: str = scope["path_params"]["response_id"]
-            if scope["method"] == "DELETE":
-                if not await self.store.delete(response_id):
-                    raise _not_found(response_id)
-                body = orjson.dumps({"id": response_id, "object": "response", "deleted": True})
-            else:
-                query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-                if query.get("stream", ["false"])[-1].lower() == "true":
-                    raise InvalidRequest(
-                        "Streaming a stored response again is not supported by this gateway; omit 'stream'.",
-                        param="stream",
-                        code="unsupported_parameter",
-                    )
-                stored = await self.store.get(response_id)
-                if stored is None:
-                    raise _not_found(response_id)
-                body = orjson.dumps(stored.response)
-        except FreeholdError as exc:
-            await error_response(send, exc, head.request_id)
-            return
-        await json_response(send, 200, body, base_headers(head.request_id))
+    async def handle(self, ctx: RequestContext, scope: Scope, raw: bytes) -> JsonReply | StreamReply:
+        response_id: str = scope["path_params"]["response_id"]
+        headers = self.base_headers(ctx)
+        if scope["method"] == "DELETE":
+            if not await self.store.delete(response_id):
+                raise _not_found(response_id)
+            return JsonReply(orjson.dumps({"id": response_id, "object": "response", "deleted": True}), headers)
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        if query.get("stream", ["false"])[-1].lower() == "true":
+            raise InvalidRequest(
+                "Streaming a stored response again is not supported by this gateway; omit 'stream'.",
+                param="stream",
+                code="unsupported_parameter",
+            )
+        stored = await self.store.get(response_id)
+        if stored is None:
+            raise _not_found(response_id)
+        return JsonReply(orjson.dumps(stored.response), headers)
 
 
 def _not_found(response_id: str) -> NotFound:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
 
 from freehold.config.common import DeploymentBase, StrictModel
 from freehold.config.routing import RetryPolicy, RoutingDefaults, Strategy
+from freehold.pipeline import load_stage
 from freehold.providers.registry import PROVIDERS
 
-__all__ = ["Alias", "Deployment", "GatewayConfig", "ServerSection"]
+__all__ = ["Alias", "Deployment", "GatewayConfig", "ServerSection", "StageSpec"]
 
 if TYPE_CHECKING:
     Deployment = DeploymentBase
@@ -41,6 +42,22 @@ class Alias(StrictModel):
     """Alias that takes requests this one's vendor refused on content grounds."""
 
 
+class StageSpec(StrictModel):
+    """One stage of the request pipeline (``freehold.pipeline``), in the order it runs."""
+
+    use: str = Field(min_length=1)
+    """The stage class, as ``package.module:Class`` (a subclass of ``freehold.pipeline.Stage``)."""
+    aliases: tuple[str, ...] | None = None
+    """The aliases it applies to; every alias when left out."""
+    options: dict[str, Any] = Field(default_factory=dict)
+    """Keyword arguments for the class."""
+
+    @model_validator(mode="after")
+    def _loads(self) -> StageSpec:
+        load_stage(self.use, self.options)  # imported and built now, so a mistake fails at load
+        return self
+
+
 class ServerSection(StrictModel):
     """Process settings that may live in the file; flags and ``FREEHOLD_*`` variables override them."""
 
@@ -68,6 +85,8 @@ class GatewayConfig(StrictModel):
 
     server: ServerSection = ServerSection()
     routing: RoutingDefaults = RoutingDefaults()
+    stages: tuple[StageSpec, ...] = ()
+    """The request pipeline's stages, in order (none by default)."""
     aliases: dict[Annotated[str, Field(pattern=_NAME, max_length=200)], Alias] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -82,6 +101,11 @@ class GatewayConfig(StrictModel):
 
         for i, target in enumerate(self.routing.fallbacks):
             check(f"routing.fallbacks[{i}]", target, None)
+        for i, stage in enumerate(self.stages):
+            for j, alias in enumerate(stage.aliases or ()):
+                if alias not in self.aliases:
+                    known = ", ".join(self.aliases)
+                    raise ValueError(f"stages[{i}].aliases[{j}]: '{alias}' is not an alias; use one of: {known}")
         for alias, spec in self.aliases.items():
             for i, target in enumerate(spec.fallbacks):
                 check(f"aliases.{alias}.fallbacks[{i}]", target, alias)

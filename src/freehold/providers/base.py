@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from freehold.context import RequestContext
 from freehold.errors import ProviderError
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
 from freehold.usage import Ending, StreamMeter
@@ -135,23 +136,23 @@ class ChatProvider(Protocol):
     name: str
     capabilities: Capabilities
 
-    async def chat(self, request: ChatRequest) -> Completion: ...
+    async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion: ...
 
-    async def chat_stream(self, request: ChatRequest) -> StreamResponse: ...
+    async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse: ...
 
 
 @runtime_checkable
 class EmbeddingsProvider(Protocol):
     """A deployment that also answers embeddings."""
 
-    async def embed(self, request: EmbeddingsRequest) -> Completion: ...
+    async def embed(self, ctx: RequestContext, request: EmbeddingsRequest) -> Completion: ...
 
 
 @runtime_checkable
 class TokenCounter(Protocol):
     """A deployment whose vendor counts prompt tokens exactly (Anthropic's ``count_tokens``)."""
 
-    async def count_tokens(self, request: ChatRequest) -> int: ...
+    async def count_tokens(self, ctx: RequestContext, request: ChatRequest) -> int: ...
 
 
 @runtime_checkable

@@ -19,6 +19,7 @@ from pydantic import Field, SecretStr, field_validator
 
 from freehold.config.common import BaseUrl, DeploymentBase, Headers, Timeout
 from freehold.config.secrets import SecretRef
+from freehold.context import RequestContext
 from freehold.errors import (
     ContextWindowExceeded,
     ModelUnavailable,
@@ -341,15 +342,15 @@ class OpenAICompatProvider:
         # Catalog lookup once per deployment; None (no quirks) keeps the per-request cost to one test.
         self._params: ParamRules | None = rules_for(model)
 
-    async def chat(self, request: ChatRequest) -> Completion:
+    async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
         params = self._params
         body = to_upstream(request.body if params is None else params.apply(request), self.model)
         return await self._post_whole(self._chat_url, body)
 
-    async def embed(self, request: EmbeddingsRequest) -> Completion:
+    async def embed(self, ctx: RequestContext, request: EmbeddingsRequest) -> Completion:
         return await self._post_whole(self._embeddings_url, to_upstream(request.body, self.model))
 
-    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+    async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
         params = self._params
         body = to_upstream(request.body if params is None else params.apply(request), self.model)
         resp = await self._http.post(self._chat_url, body, self._headers, self._timeout, self.name)

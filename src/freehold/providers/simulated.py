@@ -24,6 +24,7 @@ import orjson
 from pydantic import Field, model_validator
 
 from freehold.config.common import DeploymentBase, StrictModel
+from freehold.context import RequestContext
 from freehold.errors import (
     ProviderConnectError,
     ProviderRateLimited,
@@ -270,7 +271,7 @@ class SimulatedProvider:
             "service_tier": "default",
         }
 
-    async def chat(self, request: ChatRequest) -> Completion:
+    async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
         fault = self._due_fault()
         if fault is not None:
             if fault.kind == "stream_cut":
@@ -304,7 +305,7 @@ class SimulatedProvider:
         out["usage"] = self._usage(body, n_tokens)
         return Completion(orjson.dumps(out))
 
-    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+    async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
         fault = self._due_fault()
         cut_after: int | None = None
         if fault is not None:
@@ -369,7 +370,7 @@ class SimulatedProvider:
 
     # --- embeddings -----------------------------------------------------------------------
 
-    async def embed(self, request: EmbeddingsRequest) -> Completion:
+    async def embed(self, ctx: RequestContext, request: EmbeddingsRequest) -> Completion:
         fault = self._due_fault()
         if fault is not None and fault.kind != "stream_cut":
             await self._raise_fault(fault)

@@ -15,16 +15,11 @@ import heapq
 import itertools
 import time
 from collections.abc import Callable
-from contextvars import ContextVar
 
 from freehold.config.routing import QueuePolicy
 from freehold.errors import RateLimited
 
-__all__ = ["AdmissionQueue", "request_priority"]
-
-# The current request's priority (``x-freehold-priority``), set by the front door. A context
-# variable because every front door reaches the queue through the gateway without carrying it.
-request_priority: ContextVar[int] = ContextVar("freehold_request_priority", default=0)
+__all__ = ["AdmissionQueue"]
 
 
 class AdmissionQueue:

@@ -31,9 +31,10 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from freehold.config.routing import RoutingDefaults
+from freehold.context import RequestContext
 from freehold.errors import (
     AllCandidatesFailed,
     CircuitOpen,
@@ -57,6 +58,9 @@ from freehold.routing.quota import QuotaTracker
 from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.routing.strategies import DeploymentStats, order
 
+if TYPE_CHECKING:
+    from freehold.streaming import AnswerStream
+
 __all__ = ["Answer", "Engine"]
 
 MIN_REQUEUE_WAIT = 0.05
@@ -68,7 +72,8 @@ T = TypeVar("T", Completion, StreamResponse)
 class Answer:
     """What a provider returned, which deployment, after how many attempts."""
 
-    result: Completion | StreamResponse
+    result: Completion | StreamResponse | AnswerStream
+    """The provider's whole answer or stream; the gateway hands streams on as an ``AnswerStream``."""
     deployment: str
     attempts: int
     alias: str = ""
@@ -140,27 +145,34 @@ class Engine:
 
     async def run(
         self,
+        ctx: RequestContext,
         alias: str,
         call: Callable[[ChatProvider], Awaitable[T]],
         *,
         tokens: int = 0,
-        priority: int = 0,
         usable: Callable[[ChatProvider], bool] | None = None,
     ) -> Answer:
         """Answer ``call`` from the best deployment reachable from ``alias``.
 
         Args:
-            alias: the alias the client asked for.
+            ctx: the request's context: its priority orders the queue, its deadline (set here
+                from the alias's policy when none is set yet) bounds the whole walk, and its
+                deployment restriction, if a stage set one, filters candidates.
+            alias: the alias to serve (the client's, or the one a stage routed to).
             call: one attempt against one deployment.
             tokens: the request's estimated token cost, for TPM quotas.
-            priority: the queue position when saturated (higher first).
             usable: filters deployments that cannot serve this kind of request (e.g. embeddings).
         """
+        if ctx.deployments is not None:
+            usable = ctx.deployments if usable is None else _both(usable, ctx.deployments)
         direct = self._direct.get(alias) if usable is None else None
         if direct is None:
             self._router.candidates(alias)  # raises AliasNotFound before any work
         policy = self._router.policy(alias)
-        deadline = self._clock() + policy.deadline
+        deadline = ctx.deadline
+        if deadline is None:
+            deadline = ctx.deadline = self._clock() + policy.deadline
+        priority = ctx.priority
         attempts = _Attempts(alias)
         if direct is not None:
             name = direct.name
@@ -467,6 +479,13 @@ class Engine:
             f"No deployment of '{alias}' answered within its deadline ({self._router.policy(alias).deadline:g}s, "
             f"{attempts.count} attempt(s)).{last}"
         )
+
+
+Usable = Callable[[ChatProvider], bool]
+
+
+def _both(first: Usable, second: Usable) -> Usable:
+    return lambda provider: first(provider) and second(provider)
 
 
 def _when(wait: float) -> str:

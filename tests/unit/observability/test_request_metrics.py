@@ -1,4 +1,4 @@
-"""Request counts recorded by the API layer: labels, alias isolation per task, every way a request ends."""
+"""Request counts recorded by the door framework: labels, one count per request, every way it ends."""
 
 from __future__ import annotations
 
@@ -9,14 +9,18 @@ from typing import Any
 import orjson
 import pytest
 
-from freehold.api.openai_routes import ApiContext, ChatCompletionsEndpoint, EmbeddingsEndpoint
+from freehold.api.app_context import ApiContext
+from freehold.api.auth import MasterKeyAuthenticator
+from freehold.api.openai_routes import ChatCompletionsEndpoint, EmbeddingsEndpoint
 from freehold.api.responses_routes import ResponsesEndpoint
+from freehold.context import RequestContext
 from freehold.errors import AliasNotFound, ProviderUnavailable
 from freehold.gateway import Answer
 from freehold.observability.metrics import Metrics
-from freehold.observability.requests import NO_ALIAS, RequestMetrics, note_alias
+from freehold.observability.requests import NO_ALIAS, RequestMetrics
 from freehold.providers.base import Completion, StreamResponse
 from freehold.schemas.chat import ChatRequest
+from freehold.streaming import AnswerStream
 
 
 def count(m: Metrics, alias: str, front_door: str, status: str) -> float:
@@ -27,20 +31,17 @@ def count(m: Metrics, alias: str, front_door: str, status: str) -> float:
 
 
 def test_front_door_names_come_from_the_endpoint_class() -> None:
-    assert ChatCompletionsEndpoint.front_door == "chat_completions"
-    assert EmbeddingsEndpoint.front_door == "embeddings"
-    assert ResponsesEndpoint.front_door == "responses"
+    assert ChatCompletionsEndpoint.door == "chat_completions"
+    assert EmbeddingsEndpoint.door == "embeddings"
+    assert ResponsesEndpoint.door == "responses"
 
 
 async def test_only_served_aliases_become_labels() -> None:
     m = Metrics()
     rec = RequestMetrics(m, ["gpt"])
     for alias in ["gpt", "gpt", "no-such-model", "ignore previous instructions"]:
-        started = rec.begin()
-        note_alias(alias)
-        rec.done("chat_completions", 200, started)
-    started = rec.begin()  # rejected before the body was parsed: no alias noted
-    rec.done("chat_completions", 401, started)
+        rec.done(RequestContext("chat_completions", "chat", alias=alias), 200)
+    rec.done(RequestContext("chat_completions", "chat"), 401)  # rejected before the body was parsed
     assert count(m, "gpt", "chat_completions", "200") == 2
     assert count(m, NO_ALIAS, "chat_completions", "200") == 2
     assert count(m, NO_ALIAS, "chat_completions", "401") == 1
@@ -53,10 +54,9 @@ async def test_concurrent_requests_keep_their_own_alias() -> None:
     rec = RequestMetrics(m, ["a", "b"])
 
     async def request(alias: str, delay: float) -> None:
-        started = rec.begin()
-        note_alias(alias)
+        ctx = RequestContext("chat_completions", "chat", alias=alias)
         await asyncio.sleep(delay)
-        rec.done("chat_completions", 200, started)
+        rec.done(ctx, 200)
 
     await asyncio.gather(request("a", 0.02), request("b", 0.0), request("a", 0.01))
     assert count(m, "a", "chat_completions", "200") == 2
@@ -74,13 +74,16 @@ class FakeGateway:
     def aliases(self) -> list[str]:
         return ["gpt"]
 
-    async def chat(self, request: ChatRequest) -> Answer:
-        note_alias(request.model)  # as the real Gateway does, for every front door
+    async def chat(self, ctx: RequestContext, request: ChatRequest) -> Answer:
+        ctx.alias = request.model  # as the real Gateway does, for every front door
         if request.model != "gpt":
             raise AliasNotFound("no such alias", param="model")
         if isinstance(self.outcome, Exception):
             raise self.outcome
-        return Answer(self.outcome(), "gpt/openai/x", 1, "gpt")
+        result = self.outcome()
+        if isinstance(result, StreamResponse):
+            result = AnswerStream(ctx, "gpt/openai/x", result, None)
+        return Answer(result, "gpt/openai/x", 1, "gpt")
 
 
 async def _chunks(fail: bool) -> AsyncIterator[bytes]:
@@ -93,7 +96,7 @@ async def _chunks(fail: bool) -> AsyncIterator[bytes]:
 async def call(m: Metrics, outcome: Any, model: str = "gpt") -> int:
     ctx = ApiContext(
         gateway=FakeGateway(outcome),  # type: ignore[arg-type]
-        master_key=None,
+        auth=MasterKeyAuthenticator(None),
         max_body_bytes=1 << 20,
         started=0,
         metrics=RequestMetrics(m, ["gpt"]),

@@ -16,12 +16,15 @@ import orjson
 import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from freehold.context import RequestContext
 from freehold.errors import ProviderError, ProviderRateLimited
 from freehold.providers.anthropic import AnthropicDeployment, AnthropicProvider
 from freehold.providers.azure import AzureDeployment, AzureProvider
 from freehold.providers.base import Completion, RateLimitHint, StreamResponse
 from freehold.providers.openai_compat import OpenAICompatProvider, OpenAIDeployment
 from freehold.schemas.chat import ChatRequest, parse_chat, parse_embeddings
+
+CTX = RequestContext("internal", "chat")
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CHAT = orjson.dumps({"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "m", "choices": []})
@@ -111,7 +114,7 @@ def anthropic(http: StubHttp, monkeypatch: pytest.MonkeyPatch) -> AnthropicProvi
 
 async def test_openai_completion_carries_the_hint() -> None:
     spec = fixture("openai", "ratelimit_chat_200.json")
-    answer = await openai(StubHttp(200, spec["headers"], CHAT)).chat(chat_request())
+    answer = await openai(StubHttp(200, spec["headers"], CHAT)).chat(CTX, chat_request())
     assert isinstance(answer, Completion) and answer.body == CHAT
     assert answer.ratelimit == RateLimitHint(**spec["hint"])
 
@@ -120,7 +123,7 @@ async def test_openai_stream_carries_the_hint() -> None:
     spec = fixture("openai", "ratelimit_groq_200.json")
     headers = {k: v for k, v in spec["headers"].items() if k.lower() != "content-type"}
     headers["content-type"] = "text/event-stream; charset=utf-8"  # the recorded headers are a JSON answer's
-    resp = await openai(StubHttp(200, headers, OPENAI_STREAM)).chat_stream(chat_request(stream=True))
+    resp = await openai(StubHttp(200, headers, OPENAI_STREAM)).chat_stream(CTX, chat_request(stream=True))
     assert resp.ratelimit == RateLimitHint(**spec["hint"])
     assert await drain(resp) == OPENAI_STREAM
 
@@ -128,13 +131,13 @@ async def test_openai_stream_carries_the_hint() -> None:
 async def test_openai_embeddings_carry_the_hint() -> None:
     headers = {"x-ratelimit-remaining-requests": "2999", "x-ratelimit-remaining-tokens": "999990"}
     provider = openai(StubHttp(200, headers, b'{"object": "list", "data": []}'))
-    answer = await provider.embed(parse_embeddings(orjson.dumps({"model": "e", "input": "x"})))
+    answer = await provider.embed(CTX, parse_embeddings(orjson.dumps({"model": "e", "input": "x"})))
     assert answer.ratelimit == RateLimitHint(remaining_requests=2999, remaining_tokens=999990)
 
 
 async def test_openai_without_headers_has_no_hint() -> None:
     spec = fixture("openai", "ratelimit_vllm_200.json")
-    answer = await openai(StubHttp(200, spec["headers"], CHAT)).chat(chat_request())
+    answer = await openai(StubHttp(200, spec["headers"], CHAT)).chat(CTX, chat_request())
     assert answer.ratelimit is None
 
 
@@ -143,7 +146,7 @@ async def test_openai_429_carries_the_hint_and_its_wait(stream: bool) -> None:
     spec = fixture("openai", "ratelimit_429_requests.json")
     provider = openai(StubHttp(429, spec["headers"], orjson.dumps(spec["body"])))
     with pytest.raises(ProviderRateLimited) as caught:
-        await (provider.chat_stream(chat_request(True)) if stream else provider.chat(chat_request()))
+        await (provider.chat_stream(CTX, chat_request(True)) if stream else provider.chat(CTX, chat_request()))
     assert caught.value.retry_after == pytest.approx(19.68)
     assert caught.value.ratelimit == RateLimitHint(**spec["hint"])
 
@@ -153,7 +156,7 @@ async def test_openai_429_carries_the_hint_and_its_wait(stream: bool) -> None:
 
 async def test_azure_completion_carries_the_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = fixture("azure", "ratelimit_chat_200.json")
-    answer = await azure(StubHttp(200, spec["headers"], CHAT), monkeypatch).chat(chat_request())
+    answer = await azure(StubHttp(200, spec["headers"], CHAT), monkeypatch).chat(CTX, chat_request())
     assert answer.ratelimit == RateLimitHint(**spec["hint"])
 
 
@@ -161,11 +164,11 @@ async def test_azure_uses_its_own_reading_on_errors_and_streams(monkeypatch: pyt
     spec = fixture("azure", "ratelimit_429_reset_tokens.json")
     provider = azure(StubHttp(429, spec["headers"], orjson.dumps(spec["body"])), monkeypatch)
     with pytest.raises(ProviderRateLimited) as caught:
-        await provider.chat_stream(chat_request(True))
+        await provider.chat_stream(CTX, chat_request(True))
     assert caught.value.retry_after == 55.0  # from x-rate-limit-reset-tokens, which OpenAI's reading ignores
     assert caught.value.ratelimit == RateLimitHint(remaining_requests=59, reset_tokens=55.0)
     stream_headers = {"x-ratelimit-remaining-tokens": "0", "x-rate-limit-reset-tokens": "9"}
-    resp = await azure(StubHttp(200, stream_headers, OPENAI_STREAM), monkeypatch).chat_stream(chat_request(True))
+    resp = await azure(StubHttp(200, stream_headers, OPENAI_STREAM), monkeypatch).chat_stream(CTX, chat_request(True))
     assert resp.ratelimit == RateLimitHint(remaining_tokens=0, reset_tokens=9.0)
     await drain(resp)
 
@@ -181,7 +184,7 @@ async def test_anthropic_completion_carries_the_hint(monkeypatch: pytest.MonkeyP
         "anthropic-ratelimit-output-tokens-remaining": "7000",
     }
     body = (FIXTURES / "anthropic" / "message_text.json").read_bytes()
-    answer = await anthropic(StubHttp(200, headers, body), monkeypatch).chat(chat_request())
+    answer = await anthropic(StubHttp(200, headers, body), monkeypatch).chat(CTX, chat_request())
     assert answer.ratelimit == RateLimitHint(remaining_requests=49, remaining_tokens=7000)
     assert orjson.loads(answer.body)["object"] == "chat.completion"
 
@@ -189,7 +192,7 @@ async def test_anthropic_completion_carries_the_hint(monkeypatch: pytest.MonkeyP
 async def test_anthropic_stream_carries_the_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     headers = {"anthropic-ratelimit-requests-remaining": "48", "anthropic-ratelimit-tokens-remaining": "1000"}
     body = (FIXTURES / "anthropic" / "stream_text.sse").read_bytes()
-    resp = await anthropic(StubHttp(200, headers, body), monkeypatch).chat_stream(chat_request(True))
+    resp = await anthropic(StubHttp(200, headers, body), monkeypatch).chat_stream(CTX, chat_request(True))
     assert resp.ratelimit == RateLimitHint(remaining_requests=48, remaining_tokens=1000)
     assert (await drain(resp)).endswith(b"data: [DONE]\n\n")
 
@@ -198,7 +201,7 @@ async def test_anthropic_error_carries_the_hint(monkeypatch: pytest.MonkeyPatch)
     spec = fixture("anthropic", "ratelimit_429.json")
     provider = anthropic(StubHttp(429, spec["headers"], orjson.dumps(spec["body"])), monkeypatch)
     with pytest.raises(ProviderError) as caught:
-        await provider.chat(chat_request())
+        await provider.chat(CTX, chat_request())
     assert isinstance(caught.value, ProviderRateLimited)
     hint = caught.value.ratelimit
     assert isinstance(hint, RateLimitHint) and hint.remaining_requests == 0 and hint.remaining_tokens == 7200

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
+from freehold.context import RequestContext
 from freehold.errors import (
     ProviderConnectError,
     ProviderError,
@@ -23,6 +24,8 @@ from freehold.errors import (
 )
 from freehold.providers.simulated import SimulatedDeployment, SimulatedProvider, count_tokens, generate_words
 from freehold.schemas.chat import parse_chat, parse_embeddings
+
+CTX = RequestContext("internal", "chat")
 
 FAST = {"ttft_ms": 0, "tokens_per_second": 1_000_000}
 WEATHER_TOOL = {
@@ -48,13 +51,13 @@ def body(prompt: str = "Tell me about gateways", **fields: Any) -> dict[str, Any
 
 
 async def complete(p: SimulatedProvider, b: dict[str, Any]) -> dict[str, Any]:
-    result = await p.chat(parse_chat(orjson.dumps(b)))
+    result = await p.chat(CTX, parse_chat(orjson.dumps(b)))
     data: dict[str, Any] = orjson.loads(result.body)
     return data
 
 
 async def raw_events(p: SimulatedProvider, b: dict[str, Any]) -> list[bytes]:
-    stream = await p.chat_stream(parse_chat(orjson.dumps({**b, "stream": True})))
+    stream = await p.chat_stream(CTX, parse_chat(orjson.dumps({**b, "stream": True})))
     return [piece async for piece in stream.events]
 
 
@@ -287,7 +290,7 @@ async def outcomes(p: SimulatedProvider, calls: int) -> list[str]:
     out = []
     for _ in range(calls):
         try:
-            await p.chat(parse_chat(orjson.dumps(body(max_tokens=1))))
+            await p.chat(CTX, parse_chat(orjson.dumps(body(max_tokens=1))))
             out.append("ok")
         except ProviderError as exc:
             out.append(type(exc).__name__)
@@ -304,7 +307,7 @@ async def test_every_counts_streams_too() -> None:
     p = provider(faults=[{"kind": "unavailable", "every": 2}])
     await raw_events(p, body(max_tokens=1))
     with pytest.raises(ProviderUnavailable) as info:
-        await p.chat_stream(parse_chat(orjson.dumps(body(stream=True))))
+        await p.chat_stream(CTX, parse_chat(orjson.dumps(body(stream=True))))
     assert info.value.upstream_status == 503
 
 
@@ -329,7 +332,7 @@ async def test_probability_is_seeded() -> None:
 async def test_rate_limit_carries_retry_after() -> None:
     p = provider(faults=[{"kind": "rate_limit", "every": 1, "retry_after": 2.5}])
     with pytest.raises(ProviderRateLimited) as info:
-        await p.chat(parse_chat(orjson.dumps(body())))
+        await p.chat(CTX, parse_chat(orjson.dumps(body())))
     err = info.value
     assert (err.retry_after, err.status, err.upstream_status, err.deployment) == (2.5, 429, 429, "sim")
     assert err.retryable and err.fallback_ok
@@ -338,14 +341,14 @@ async def test_rate_limit_carries_retry_after() -> None:
 async def test_server_error_fault() -> None:
     p = provider(faults=[{"kind": "server_error", "every": 1}])
     with pytest.raises(ProviderUnavailable) as info:
-        await p.chat(parse_chat(orjson.dumps(body())))
+        await p.chat(CTX, parse_chat(orjson.dumps(body())))
     assert info.value.upstream_status == 500
 
 
 @pytest.mark.parametrize("after", [0, 3])
 async def test_stream_cut_after_tokens(after: int) -> None:
     p = provider(faults=[{"kind": "stream_cut", "every": 1, "after_tokens": after}])
-    response = await p.chat_stream(parse_chat(orjson.dumps(body(stream=True))))
+    response = await p.chat_stream(CTX, parse_chat(orjson.dumps(body(stream=True))))
     received: list[bytes] = []
     with pytest.raises(ProviderResponseInvalid) as info:
         async for event in response.events:
@@ -360,14 +363,14 @@ async def test_stream_cut_after_tokens(after: int) -> None:
 async def test_stream_cut_on_whole_answer_is_a_connection_error() -> None:
     p = provider(faults=[{"kind": "stream_cut", "every": 1}])
     with pytest.raises(ProviderConnectError):
-        await p.chat(parse_chat(orjson.dumps(body())))
+        await p.chat(CTX, parse_chat(orjson.dumps(body())))
 
 
 async def test_timeout_fault_waits_read_timeout() -> None:
     p = provider(faults=[{"kind": "timeout", "every": 1}], timeout={"connect": 0.05, "read": 0.05, "total": 0.1})
     start = time.perf_counter()
     with pytest.raises(ProviderTimeout) as info:
-        await p.chat(parse_chat(orjson.dumps(body())))
+        await p.chat(CTX, parse_chat(orjson.dumps(body())))
     elapsed = time.perf_counter() - start
     assert 0.045 <= elapsed < 1.0
     assert info.value.status == 504 and info.value.retryable
@@ -376,14 +379,14 @@ async def test_timeout_fault_waits_read_timeout() -> None:
 async def test_timeout_fault_on_stream() -> None:
     p = provider(faults=[{"kind": "timeout", "every": 1}], timeout={"connect": 0.05, "read": 0.05, "total": 0.1})
     with pytest.raises(ProviderTimeout):
-        await asyncio.wait_for(p.chat_stream(parse_chat(orjson.dumps(body(stream=True)))), 2)
+        await asyncio.wait_for(p.chat_stream(CTX, parse_chat(orjson.dumps(body(stream=True)))), 2)
 
 
 # --- embeddings ---------------------------------------------------------------------------
 
 
 async def embed(p: SimulatedProvider, **fields: Any) -> dict[str, Any]:
-    result = await p.embed(parse_embeddings(orjson.dumps({"model": "e", **fields})))
+    result = await p.embed(CTX, parse_embeddings(orjson.dumps({"model": "e", **fields})))
     data: dict[str, Any] = orjson.loads(result.body)
     return data
 
@@ -469,7 +472,7 @@ async def test_malformed_tools_are_a_400_not_a_crash(tools: list[Any]) -> None:
     assert info.value.param is not None and info.value.param.startswith("tools[")
     assert info.value.status == 400
     with pytest.raises(ProviderRejected):
-        await p.chat_stream(parse_chat(orjson.dumps(body(tools=tools, stream=True))))
+        await p.chat_stream(CTX, parse_chat(orjson.dumps(body(tools=tools, stream=True))))
 
 
 async def test_malformed_tool_choice_is_a_400() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from freehold.config.routing import QueuePolicy
 from freehold.errors import RateLimited
-from freehold.routing.queue import AdmissionQueue, request_priority
+from freehold.routing.queue import AdmissionQueue
 
 
 def queue(max_size: int = 10, max_wait: float = 5.0) -> AdmissionQueue:
@@ -27,10 +27,6 @@ def ready_in(seconds: float) -> object:
         return max(0.0, at - time.monotonic())
 
     return capacity_in
-
-
-def test_default_priority_is_zero() -> None:
-    assert request_priority.get() == 0
 
 
 async def test_capacity_now_returns_at_once() -> None:

@@ -23,6 +23,7 @@ from freehold.bootstrap import _policies
 from freehold.config.load import parse_config
 from freehold.config.routing import BreakerPolicy, QueuePolicy, RetryPolicy, RoutingDefaults
 from freehold.config.routing import RetryBudget as RetryBudgetPolicy
+from freehold.context import RequestContext
 from freehold.errors import (
     AliasNotFound,
     AllCandidatesFailed,
@@ -217,6 +218,10 @@ class Recorder:
         return [delay for _, _, delay, _ in self.of("retry")]
 
 
+def context(priority: int = 0) -> RequestContext:
+    return RequestContext("internal", "chat", priority=priority)
+
+
 FAST = RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.002, max_retry_after=5.0)
 ONCE = RetryPolicy(max_attempts=1, base_delay=0.001, max_delay=0.002)
 
@@ -236,11 +241,11 @@ class Rig:
     breakers: MemoryBreakers
     providers: dict[str, Fake] = field(default_factory=dict)
 
-    async def chat(self, alias: str = "main", **kw: Any) -> Answer:
-        return await self.engine.run(alias, lambda p: p.chat(None), **kw)
+    async def chat(self, alias: str = "main", priority: int = 0, **kw: Any) -> Answer:
+        return await self.engine.run(context(priority), alias, lambda p: p.chat(None), **kw)
 
-    async def stream(self, alias: str = "main", **kw: Any) -> Answer:
-        return await self.engine.run(alias, lambda p: p.chat_stream(None), **kw)
+    async def stream(self, alias: str = "main", priority: int = 0, **kw: Any) -> Answer:
+        return await self.engine.run(context(priority), alias, lambda p: p.chat_stream(None), **kw)
 
     async def state(self, name: str) -> str:
         return await self.breakers.state(name)
@@ -1127,21 +1132,21 @@ async def test_no_queueing_once_something_was_tried() -> None:
 async def test_usable_filter_excludes_deployments() -> None:
     chat_only, embedder = Fake("chat"), Fake("emb", OK, embeddings=True)
     r = rig({"main": [chat_only, embedder]})
-    answer = await r.engine.run("main", lambda p: p.chat(None), usable=lambda p: p.capabilities.embeddings)
+    answer = await r.engine.run(context(), "main", lambda p: p.chat(None), usable=lambda p: p.capabilities.embeddings)
     assert (answer.deployment, chat_only.calls) == ("emb", 0)
 
 
 async def test_no_usable_deployment_is_a_400() -> None:
     r = rig({"main": [Fake("a")]})
     with pytest.raises(InvalidRequest) as info:
-        await r.engine.run("main", lambda p: p.chat(None), usable=lambda p: False)
+        await r.engine.run(context(), "main", lambda p: p.chat(None), usable=lambda p: False)
     assert info.value.param == "model"
 
 
 async def test_usable_filter_applies_to_fallback_aliases_too() -> None:
     a, b, c = Fake("a", UNAVAILABLE, embeddings=True), Fake("b"), Fake("c", OK, embeddings=True)
     r = rig({"main": [a], "other": [b, c]}, {"main": policy(retries=ONCE, fallbacks=("other",))})
-    answer = await r.engine.run("main", lambda p: p.chat(None), usable=lambda p: p.capabilities.embeddings)
+    answer = await r.engine.run(context(), "main", lambda p: p.chat(None), usable=lambda p: p.capabilities.embeddings)
     assert (answer.deployment, answer.alias, answer.attempts, b.calls) == ("c", "other", 2, 0)
 
 

@@ -9,6 +9,7 @@ import aiohttp
 import orjson
 from pydantic import SecretStr
 
+from freehold.context import RequestContext
 from freehold.errors import ProviderResponseInvalid
 from freehold.providers.anthropic.errors import parse_error, parse_rate_limits
 from freehold.providers.anthropic.stream import StreamTranslator
@@ -50,12 +51,12 @@ class AnthropicProvider:
         if config.beta:
             self._headers["anthropic-beta"] = ",".join(config.beta)
 
-    async def chat(self, request: ChatRequest) -> Completion:
+    async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
         resp, raw = await self._post_whole(self._messages_url, to_upstream(request, self.model, self._version))
         body = orjson.dumps(from_upstream(self._json_object(raw), self.name))
         return Completion(body, _passed_headers(resp.headers), ratelimit=parse_rate_limits(resp.headers))
 
-    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+    async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
         body = {**to_upstream(request, self.model, self._version), "stream": True}
         resp = await self._http.post(self._messages_url, orjson.dumps(body), self._headers, self._timeout, self.name)
         if resp.status != 200:
@@ -67,7 +68,7 @@ class AnthropicProvider:
             self._translate(resp, translator), _passed_headers(resp.headers), ratelimit=parse_rate_limits(resp.headers)
         )
 
-    async def count_tokens(self, request: ChatRequest) -> int:
+    async def count_tokens(self, ctx: RequestContext, request: ChatRequest) -> int:
         """Prompt tokens of ``request`` as the model counts them (``POST /v1/messages/count_tokens``)."""
         body = {k: v for k, v in to_upstream(request, self.model, self._version).items() if k in COUNT_TOKENS_FIELDS}
         _, raw = await self._post_whole(self._count_url, body)

@@ -8,6 +8,7 @@ import aiohttp
 import orjson
 from yarl import URL
 
+from freehold.context import RequestContext
 from freehold.errors import ProviderResponseInvalid
 from freehold.providers.base import Capabilities, Completion, StreamResponse
 from freehold.providers.bedrock.config import BedrockDeployment
@@ -53,7 +54,7 @@ class BedrockProvider:
         target = URL(url, encoded=True)  # keep %3A etc. as signed
         return await self._http.post(target, body, signed, self._timeout, self.name)
 
-    async def chat(self, request: ChatRequest) -> Completion:
+    async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
         body = orjson.dumps(to_upstream(request, self.model))
         resp = await self._post(self._converse_url, body, _JSON)
         if resp.status != 200:
@@ -67,7 +68,7 @@ class BedrockProvider:
         answer = from_upstream(data, self.model, self.name)
         return Completion(orjson.dumps(answer), _passed_headers(resp.headers))
 
-    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+    async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
         body = orjson.dumps(to_upstream(request, self.model))
         include_usage = bool((request.body.get("stream_options") or {}).get("include_usage"))
         resp = await self._post(self._stream_url, body, _EVENTSTREAM)

@@ -9,6 +9,7 @@ import aiohttp
 import orjson
 from pydantic import SecretStr
 
+from freehold.context import RequestContext
 from freehold.errors import ProviderResponseInvalid
 from freehold.providers.base import Capabilities, Completion, StreamResponse
 from freehold.providers.gemini.config import GeminiDeployment
@@ -40,12 +41,12 @@ class GeminiProvider:
         self._headers = {"Content-Type": "application/json", "x-goog-api-key": key.get_secret_value()}
         self._secrets = (key.get_secret_value(),)
 
-    async def chat(self, request: ChatRequest) -> Completion:
+    async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
         body = orjson.dumps(to_upstream(request, self.model, self._safety))
         data = await self._post_json(self._base + ":generateContent", body)
         return Completion(orjson.dumps(from_upstream(data, self.model, self.name)))
 
-    async def chat_stream(self, request: ChatRequest) -> StreamResponse:
+    async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
         body = orjson.dumps(to_upstream(request, self.model, self._safety))
         url = self._base + ":streamGenerateContent?alt=sse"
         resp = await self._http.post(url, body, self._headers, self._timeout, self.name)
@@ -99,7 +100,7 @@ class GeminiProvider:
             )
         return data
 
-    async def embed(self, request: EmbeddingsRequest) -> Completion:
+    async def embed(self, ctx: RequestContext, request: EmbeddingsRequest) -> Completion:
         method, payload, count = embed_request(request, self.model)
         data = await self._post_json(f"{self._base}:{method}", orjson.dumps(payload))
         as_base64 = request.body.get("encoding_format") == "base64"

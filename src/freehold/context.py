@@ -1,0 +1,115 @@
+"""``RequestContext``: what travels with one request, from the door down to the providers and back.
+
+Made once per request by its front door and passed explicitly (never through ContextVars):
+the door and the operation, who is asking (a ``Principal``), the request id, the alias asked
+for, the priority and the deadline, the client's metadata, and a record of what each stage
+decided, which the response headers, the log line and later the ledger and dashboard read.
+
+The request path pays for it on every request, so it is a slotted object whose optional parts
+(decisions, extra headers, a deployment filter) stay ``None`` until a stage needs them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from freehold.ids import new_id
+
+if TYPE_CHECKING:
+    from freehold.providers.base import ChatProvider
+
+__all__ = ["ANONYMOUS", "Decision", "Door", "Operation", "Principal", "RequestContext"]
+
+Door = Literal["chat_completions", "embeddings", "responses", "messages", "count_tokens", "models", "internal"]
+"""The front door a request came in by; ``internal`` for work the gateway starts itself (tests, scripts)."""
+Operation = Literal["chat", "embeddings", "count_tokens", "models", "stored_response"]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is asking, as the authenticator found it.
+
+    Attributes:
+        id: a stable identifier for logs and accounting (``anonymous``, ``master``; a key's id later).
+        kind: how it was established.
+        name: a human-readable name, if any.
+        metadata: what the principal carries for stages (team, limits, ...), filled by governance.
+    """
+
+    id: str
+    kind: Literal["anonymous", "master", "key"]
+    name: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+ANONYMOUS = Principal("anonymous", "anonymous")
+"""Everyone, when the gateway runs without a master key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One stage's decision about a request: which stage, what it did, and why (for headers and logs)."""
+
+    stage: str
+    action: str
+    detail: str = ""
+
+
+@dataclass(slots=True, eq=False)
+class RequestContext:
+    """One request's state across the gateway. See the module docstring.
+
+    Attributes:
+        door: the front door it came in by.
+        operation: what it asks for.
+        request_id: the request's id (the client's ``x-request-id`` when it sent a valid one).
+        principal: who is asking.
+        priority: queue position when the gateway is saturated (higher first).
+        alias: the alias the client asked for ('' until the body is parsed).
+        deadline: ``time.monotonic()`` by which an answer must have started; set by the gateway
+            from the alias's policy unless a stage set an earlier one.
+        metadata: client metadata (``x-freehold-metadata-*`` headers, ...), for stages and records.
+        started: ``time.perf_counter()`` at the door, for the request's duration.
+    """
+
+    door: Door
+    operation: Operation
+    request_id: str = field(default_factory=lambda: new_id("req_"))
+    principal: Principal = ANONYMOUS
+    priority: int = 0
+    alias: str = ""
+    deadline: float | None = None
+    metadata: dict[str, str] | None = None
+    started: float = field(default_factory=time.perf_counter)
+    decisions: list[Decision] | None = None
+    """What stages decided, in order (None until the first decision)."""
+    headers: list[tuple[bytes, bytes]] | None = None
+    """Extra response headers stages add (None until the first)."""
+    deployments: Callable[[ChatProvider], bool] | None = None
+    """A stage's restriction of the deployments that may serve this request (None: any)."""
+
+    def decide(self, stage: str, action: str, detail: str = "") -> None:
+        """Record a stage's decision."""
+        if self.decisions is None:
+            self.decisions = []
+        self.decisions.append(Decision(stage, action, detail))
+
+    def add_header(self, name: str, value: str) -> None:
+        """Add a response header (its value latin-1 encodable, as HTTP requires)."""
+        if self.headers is None:
+            self.headers = []
+        self.headers.append((name.lower().encode("latin-1"), value.encode("latin-1", "replace")))
+
+    def restrict(self, allowed: Callable[[ChatProvider], bool]) -> None:
+        """Narrow the deployments that may serve this request; restrictions combine (all must allow)."""
+        previous = self.deployments
+        self.deployments = allowed if previous is None else (lambda p: previous(p) and allowed(p))
+
+    def time_left(self, now: float | None = None) -> float | None:
+        """Seconds until the deadline (None when there is none yet)."""
+        if self.deadline is None:
+            return None
+        return self.deadline - (time.monotonic() if now is None else now)

@@ -1,0 +1,155 @@
+"""``AnswerStream``: the one way an upstream stream is consumed, owned by the gateway.
+
+Every chunk of every door passes here exactly once: it is metered for usage (what the upstream
+generated, before any stage changes it), then — only when the alias has stream stages — decoded
+into ``chat.completion.chunk`` objects, handed through the stages and encoded again. Doors render
+what comes out; none of them reads the provider's stream itself.
+
+Without stream stages the bytes pass as the socket gave them (no parsing: the fast path). With
+them, each event is parsed once and each chunk a stage passes on is encoded once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+
+from freehold.context import RequestContext
+from freehold.errors import ProviderError, ProviderResponseInvalid
+from freehold.pipeline import Stage
+from freehold.providers.base import RateLimitHint, StreamResponse
+from freehold.transport.sse import DONE, SSEDecoder, encode_event
+from freehold.usage import Ending, StreamMeter
+
+__all__ = ["AnswerStream"]
+
+
+class AnswerStream:
+    """A canonical (OpenAI SSE) stream whose upstream has answered 200, ready for one consumer.
+
+    Attributes:
+        headers: extra response headers the provider passed on.
+        ending: how it ended, once it has (``complete``, ``upstream_cut``, ``client_gone``).
+    """
+
+    __slots__ = ("_ctx", "_deployment", "_meter", "_response", "_stages", "ending", "headers")
+
+    def __init__(
+        self,
+        ctx: RequestContext,
+        deployment: str,
+        response: StreamResponse,
+        meter: StreamMeter | None,
+        stages: tuple[Stage, ...] = (),
+    ) -> None:
+        self._ctx = ctx
+        self._deployment = deployment
+        self._response = response
+        self._meter = meter
+        self._stages = stages
+        self.headers = response.headers
+        self.ending: Ending | None = None
+
+    @property
+    def ratelimit(self) -> RateLimitHint | None:
+        return self._response.ratelimit
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The stream's bytes, to be iterated once; closing the iterator closes the upstream.
+
+        A ``ProviderError`` from the upstream is raised after what came before it; the door
+        ends the stream with its own error event. Stages see the end in every case.
+        """
+        response = self._response
+        meter = self._meter
+        ending: Ending = "client_gone"  # the consumer stopped early, unless one of the below
+        transform = _Transform(self._ctx, self._deployment, self._stages) if self._stages else None
+        try:
+            first = response.first
+            if first is not None:
+                if meter is not None:
+                    meter.feed(first)
+                yield first if transform is None else transform.feed(first)
+            async for chunk in response.events:
+                if meter is not None:
+                    meter.feed(chunk)
+                if transform is None:
+                    yield chunk
+                else:
+                    out = transform.feed(chunk)
+                    if out:
+                        yield out
+            ending = "complete"
+            if transform is not None:
+                out = transform.end(ending)
+                if out:
+                    yield out
+        except ProviderError:
+            ending = "upstream_cut"
+            if transform is not None:
+                out = transform.end(ending)
+                if out:
+                    yield out  # held-back chunks go out before the door's error event
+            raise
+        finally:
+            self.ending = ending
+            if meter is not None:
+                meter.finish(ending)  # the tokens of a cut or abandoned stream are accounted too
+            if transform is not None:
+                transform.end(ending)  # left by the client: the stages only learn it (else a no-op)
+            await response.events.aclose()  # type: ignore[attr-defined]
+
+
+class _Transform:
+    """Canonical SSE bytes → chunks → the stream stages → SSE bytes."""
+
+    __slots__ = ("_ctx", "_decoder", "_deployment", "_ended", "_stages")
+
+    def __init__(self, ctx: RequestContext, deployment: str, stages: tuple[Stage, ...]) -> None:
+        self._ctx = ctx
+        self._deployment = deployment
+        self._stages = stages
+        self._decoder = SSEDecoder()
+        self._ended = False
+
+    def feed(self, data: bytes) -> bytes:
+        out: list[bytes] = []
+        for event in self._decoder.feed(data):
+            if event.data == "[DONE]":
+                out.append(self._flush("complete"))
+                out.append(DONE)
+                continue
+            try:
+                chunk = orjson.loads(event.data)
+            except orjson.JSONDecodeError:
+                raise ProviderResponseInvalid(
+                    f"Upstream deployment '{self._deployment}' sent a stream event that is not JSON.",
+                    deployment=self._deployment,
+                ) from None
+            if not isinstance(chunk, dict):
+                raise ProviderResponseInvalid(
+                    f"Upstream deployment '{self._deployment}' sent a stream event that is not a JSON object.",
+                    deployment=self._deployment,
+                )
+            chunks: list[dict[str, Any]] = [chunk]
+            for stage in self._stages:
+                chunks = [passed for c in chunks for passed in stage.on_chunk(self._ctx, c)]
+            out.extend(encode_event(c) for c in chunks)
+        return b"".join(out)
+
+    def end(self, ending: Ending) -> bytes:
+        """The stream ended: what the stages still hold (once; after ``[DONE]`` there is nothing)."""
+        return self._flush(ending)
+
+    def _flush(self, ending: Ending) -> bytes:
+        if self._ended:
+            return b""
+        self._ended = True
+        held: list[dict[str, Any]] = []
+        for stage in self._stages:
+            # Chunks an earlier (nearer the provider) stage releases pass the later stages too.
+            held = [passed for c in held for passed in stage.on_chunk(self._ctx, c)]
+            held.extend(stage.on_end(self._ctx, ending))
+        return b"".join(encode_event(c) for c in held)
