@@ -15,9 +15,9 @@ from typing import Any
 import orjson
 
 from freehold.api.asgi import Scope
-from freehold.api.door import DoorEndpoint, JsonReply, StreamReply, answer_headers
+from freehold.api.door import DoorEndpoint, JsonReply, StreamReply, answer_headers, completion_object
 from freehold.context import RequestContext
-from freehold.errors import FreeholdError, ProviderResponseInvalid
+from freehold.errors import FreeholdError
 from freehold.frontdoors.anthropic_messages import check_request, estimate_input_tokens, to_canonical
 from freehold.frontdoors.anthropic_response import (
     StreamTranslator,
@@ -26,7 +26,6 @@ from freehold.frontdoors.anthropic_response import (
     error_status,
     from_canonical,
 )
-from freehold.providers.base import Completion
 from freehold.schemas.chat import ChatRequest, decode_json_object
 from freehold.streaming import AnswerStream
 
@@ -101,16 +100,7 @@ class MessagesEndpoint(_AnthropicEndpoint):
                 max_event_bytes=self.api.max_upstream_body_bytes,
             )
             return StreamReply(result, AnthropicStreamRenderer(translator, ctx.request_id), headers)
-        assert isinstance(result, Completion)
-        try:
-            completion = orjson.loads(result.body)
-        except orjson.JSONDecodeError:
-            completion = None
-        if not isinstance(completion, dict):
-            raise ProviderResponseInvalid(
-                f"Upstream deployment '{answer.deployment}' answered with a body that is not a JSON object.",
-                deployment=answer.deployment,
-            )
+        completion = completion_object(answer)
         message = from_canonical(completion, model=model, stop_sequences=stops, deployment=answer.deployment)
         return JsonReply(orjson.dumps(message), headers)
 

@@ -23,6 +23,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+import orjson
+
 from freehold.api.app_context import ApiContext
 from freehold.api.asgi import (
     ClientGone,
@@ -38,7 +40,8 @@ from freehold.api.asgi import (
     read_body,
 )
 from freehold.context import Door, Operation, RequestContext
-from freehold.errors import FreeholdError, ProviderError, forget_traceback
+from freehold.errors import FreeholdError, ProviderError, ProviderResponseInvalid, forget_traceback
+from freehold.providers.base import Completion
 from freehold.routing.resilience import Answer
 from freehold.server.drain import DRAIN
 from freehold.streaming import AnswerStream
@@ -51,6 +54,7 @@ __all__ = [
     "StreamRenderer",
     "StreamReply",
     "answer_headers",
+    "completion_object",
     "internal_error",
     "relay",
 ]
@@ -105,6 +109,27 @@ class StreamReply:
     stream: AnswerStream
     renderer: StreamRenderer
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+
+def completion_object(answer: Answer) -> dict[str, Any]:
+    """A whole canonical answer's JSON object, for doors that translate it (not the OpenAI door's pass-through).
+
+    Raises:
+        ProviderResponseInvalid: the body is not a JSON object (adapters check this already; a
+            stage that rewrote it may not have).
+    """
+    result = answer.result
+    assert isinstance(result, Completion)
+    try:
+        parsed = orjson.loads(result.body)
+    except orjson.JSONDecodeError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise ProviderResponseInvalid(
+            f"Upstream deployment '{answer.deployment}' answered with a body that is not a JSON object.",
+            deployment=answer.deployment,
+        )
+    return parsed
 
 
 def internal_error(request_id: str) -> FreeholdError:

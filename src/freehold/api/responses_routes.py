@@ -15,10 +15,10 @@ import orjson
 
 from freehold.api.app_context import ApiContext
 from freehold.api.asgi import Scope
-from freehold.api.door import DoorEndpoint, JsonReply, StreamReply, answer_headers
+from freehold.api.door import DoorEndpoint, JsonReply, StreamReply, answer_headers, completion_object
 from freehold.context import RequestContext
 from freehold.echo import clip
-from freehold.errors import FreeholdError, InvalidRequest, NotFound, ProviderResponseInvalid
+from freehold.errors import FreeholdError, InvalidRequest, NotFound
 from freehold.frontdoors.responses import (
     StreamTranslator,
     new_response_id,
@@ -27,7 +27,6 @@ from freehold.frontdoors.responses import (
     skeleton,
     to_chat,
 )
-from freehold.providers.base import Completion
 from freehold.schemas.chat import ChatRequest
 from freehold.stores.responses import ResponseStore, StoredResponse
 from freehold.streaming import AnswerStream
@@ -142,17 +141,7 @@ class ResponsesEndpoint(DoorEndpoint):
             translator = StreamTranslator(response, answer.deployment, self.api.max_upstream_body_bytes)
             renderer = ResponsesStreamRenderer(translator, self.store, conversation, answer.deployment, ctx.request_id)
             return StreamReply(result, renderer, headers)
-        assert isinstance(result, Completion)
-        try:
-            completion = orjson.loads(result.body)
-        except orjson.JSONDecodeError:
-            completion = None
-        if not isinstance(completion, dict):
-            raise ProviderResponseInvalid(
-                f"Upstream deployment '{answer.deployment}' answered with a body that is not a chat completion.",
-                deployment=answer.deployment,
-            )
-        final = response_from_completion(completion, response)
+        final = response_from_completion(completion_object(answer), response)
         await save(self.store, final, conversation)
         return JsonReply(orjson.dumps(final), headers)
 
