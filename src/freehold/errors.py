@@ -7,6 +7,7 @@ FreeholdError
 │   │   └── UnsupportedMediaType 415
 │   ├── PayloadTooLarge        413
 │   ├── AuthenticationFailed   401
+│   ├── PermissionDenied       403  the key may not do this (an alias outside its allow-list, a policy)
 │   ├── NotFound               404  unknown route
 │   │   └── AliasNotFound      404  unknown model alias
 │   ├── MethodNotAllowed       405
@@ -57,6 +58,7 @@ __all__ = [
     "MethodNotAllowed",
     "NotFound",
     "PayloadTooLarge",
+    "PermissionDenied",
     "ContextWindowExceeded",
     "DeadlineExceeded",
     "ModelUnavailable",
@@ -161,6 +163,14 @@ class AuthenticationFailed(RequestRejected):
     status = 401
     error_type = "authentication_error"
     code = "invalid_api_key"
+
+
+class PermissionDenied(RequestRejected):
+    """The caller is known but may not do this: an alias outside its key's allow-list, a stage's policy."""
+
+    status = 403
+    error_type = "permission_error"
+    code = "permission_denied"
 
 
 class NotFound(RequestRejected):
