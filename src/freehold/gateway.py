@@ -83,7 +83,11 @@ class Gateway:
 
     async def chat(self, ctx: RequestContext, request: ChatRequest) -> Answer:
         """A whole completion (``request.stream`` false) or an ``AnswerStream`` (true)."""
-        stages = await self._before(ctx, request)
+        # ``_before`` inlined: this is every chat request's path, and most aliases have no stage.
+        ctx.alias = request.model
+        stages = self._pipeline.stages(request.model)
+        for stage in stages.before:
+            await stage.before(ctx, request)
         alias = request.model
         request.drop_unsupported = self._router.policy(alias).drop_unsupported_params
         tokens = estimate_tokens(request) if self._quotas else 0

@@ -56,56 +56,98 @@ class AnswerStream:
     def ratelimit(self) -> RateLimitHint | None:
         return self._response.ratelimit
 
-    async def chunks(self) -> AsyncIterator[bytes]:
+    def chunks(self) -> AsyncIterator[bytes]:
         """The stream's bytes, to be iterated once; closing the iterator closes the upstream.
 
         A ``ProviderError`` from the upstream is raised after what came before it; the door
         ends the stream with its own error event. Stages see the end in every case.
         """
+        if self._stages:
+            return self._transformed()
+        return self._metered()
+
+    def cut(self) -> ProviderResponseInvalid:
+        """The error of a stream that ended without ``data: [DONE]``."""
+        name = self._deployment
+        return ProviderResponseInvalid(
+            f"Upstream deployment '{name}' ended the stream before 'data: [DONE]'.", deployment=name
+        )
+
+    def _end(self, ending: Ending) -> None:
+        if self.ending is None:
+            self.ending = ending
+            if self._meter is not None:
+                self._meter.finish(ending)  # the tokens of a cut or abandoned stream are accounted too
+
+    async def _metered(self) -> AsyncIterator[bytes]:
+        """Without stream stages: the bytes as the socket gave them, metered; the fast path.
+
+        It also holds the canonical stream to its framing rule, whatever the provider: a stream
+        that ends without ``data: [DONE]`` was cut.
+        """
+        response = self._response
+        # The meter keeps the stream's last chunks anyway; without one (metrics off), a meter
+        # that records nothing keeps them for the [DONE] check.
+        meter = self._meter or StreamMeter(None, "", "", {})
+        ending: Ending = "client_gone"  # the consumer stopped early, unless one of the below
+        try:
+            first = response.first
+            if first is not None:
+                meter.feed(first)
+                yield first
+            async for chunk in response.events:
+                meter.feed(chunk)
+                yield chunk
+            if not meter.saw_done():
+                raise self.cut()
+            ending = "complete"
+        except Exception:  # a ProviderError, or a bug below: either way the stream was cut
+            ending = "upstream_cut"
+            raise
+        finally:
+            self._end(ending)
+            await response.events.aclose()  # type: ignore[attr-defined]
+
+    async def _transformed(self) -> AsyncIterator[bytes]:
+        """With stream stages: each event parsed once, through the stages, encoded once."""
         response = self._response
         meter = self._meter
         ending: Ending = "client_gone"  # the consumer stopped early, unless one of the below
-        transform = _Transform(self._ctx, self._deployment, self._stages) if self._stages else None
+        transform = _Transform(self._ctx, self._deployment, self._stages)
         try:
             first = response.first
             if first is not None:
                 if meter is not None:
                     meter.feed(first)
-                yield first if transform is None else transform.feed(first)
+                yield transform.feed(first)
             async for chunk in response.events:
                 if meter is not None:
                     meter.feed(chunk)
-                if transform is None:
-                    yield chunk
-                else:
-                    out = transform.feed(chunk)
-                    if out:
-                        yield out
-            ending = "complete"
-            if transform is not None:
-                out = transform.end(ending)
+                out = transform.feed(chunk)
                 if out:
                     yield out
+            if not transform.done:
+                raise self.cut()
+            ending = "complete"
+            out = transform.end(ending)
+            if out:
+                yield out
         except ProviderError:
             ending = "upstream_cut"
-            if transform is not None:
-                out = transform.end(ending)
-                if out:
-                    yield out  # held-back chunks go out before the door's error event
+            out = transform.end(ending)
+            if out:
+                yield out  # held-back chunks go out before the door's error event
             raise
         finally:
-            self.ending = ending
-            if meter is not None:
-                meter.finish(ending)  # the tokens of a cut or abandoned stream are accounted too
-            if transform is not None:
-                transform.end(ending)  # left by the client: the stages only learn it (else a no-op)
+            self._end(ending)
+            transform.end(ending)  # left by the client: the stages only learn it (else a no-op)
             await response.events.aclose()  # type: ignore[attr-defined]
 
 
 class _Transform:
     """Canonical SSE bytes → chunks → the stream stages → SSE bytes."""
 
-    __slots__ = ("_ctx", "_decoder", "_deployment", "_ended", "_stages")
+    __slots__ = ("_ctx", "_decoder", "_deployment", "_ended", "_stages", "done")
 
     def __init__(self, ctx: RequestContext, deployment: str, stages: tuple[Stage, ...]) -> None:
         self._ctx = ctx
@@ -113,11 +155,14 @@ class _Transform:
         self._stages = stages
         self._decoder = SSEDecoder()
         self._ended = False
+        self.done = False
+        """The canonical ``[DONE]`` was seen."""
 
     def feed(self, data: bytes) -> bytes:
         out: list[bytes] = []
         for event in self._decoder.feed(data):
             if event.data == "[DONE]":
+                self.done = True
                 out.append(self._flush("complete"))
                 out.append(DONE)
                 continue

@@ -221,8 +221,11 @@ class StreamMeter:
 
     __slots__ = ("_book", "_recent", "_reports", "_request", "alias", "deployment", "ending", "fed", "size")
 
-    def __init__(self, book: UsageBook, alias: str, deployment: str, request: dict[str, Any]) -> None:
-        """``request`` is the canonical request body, read only if the prompt must be estimated."""
+    def __init__(self, book: UsageBook | None, alias: str, deployment: str, request: dict[str, Any]) -> None:
+        """``request`` is the canonical request body, read only if the prompt must be estimated.
+
+        Without a ``book`` (usage not recorded) it only keeps the last chunks, for ``saw_done``.
+        """
         self._book = book
         self.alias = alias
         self.deployment = deployment
@@ -245,7 +248,15 @@ class StreamMeter:
         """The stream has ended (once; later calls do nothing): hand it to the book."""
         if self.ending is None:
             self.ending = ending
-            self._book.add(self)
+            if self._book is not None:
+                self._book.add(self)
+
+    def saw_done(self) -> bool:
+        """Whether the chunks fed so far end with ``data: [DONE]`` (the canonical stream's last event)."""
+        at = self.fed % _KEPT
+        last = self._recent[at - 1]
+        tail = last if len(last) >= _DONE_ROOM else b"".join(self._recent[at:] + self._recent[:at])[-_DONE_ROOM:]
+        return tail.find(_DONE, len(tail) - _DONE_ROOM) >= 0
 
     def usage(self) -> UsageRecord:
         """The stream's usage: the reported one if its last events carry it, else estimated."""

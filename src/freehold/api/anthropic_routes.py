@@ -45,6 +45,8 @@ class AnthropicStreamRenderer:
 
     __slots__ = ("_request_id", "_translator")
 
+    passthrough = False
+
     def __init__(self, translator: StreamTranslator, request_id: str) -> None:
         self._translator = translator
         self._request_id = request_id
@@ -61,7 +63,7 @@ class AnthropicStreamRenderer:
     def fail(self, error: FreeholdError) -> bytes:
         return error_event(error, self._request_id)
 
-    async def close(self) -> None:
+    def close(self) -> None:
         return None
 
 

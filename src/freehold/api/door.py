@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -73,6 +74,9 @@ SSE_HEADERS = [
 class StreamRenderer(Protocol):
     """A door's shape for a stream: canonical chunks in, the door's events out."""
 
+    passthrough: bool
+    """The door's shape is the canonical one: ``relay`` sends chunks as they are, without ``feed``."""
+
     def start(self) -> bytes:
         """What goes out before the first chunk (may be empty)."""
         ...
@@ -86,13 +90,17 @@ class StreamRenderer(Protocol):
         ...
 
     def fail(self, error: FreeholdError) -> bytes:
-        """The door's error event and final frames, for a stream ended by ``error``."""
+        """The door's error event and final frames, for a stream ended by ``error``.
+
+        Whole events: ``relay`` closes a half-sent event first.
+        """
         ...
 
-    async def close(self) -> None:
-        """Called once the stream has ended, before its final frames are sent.
+    def close(self) -> Awaitable[None] | None:
+        """Called once the stream has ended, before its final frames are sent; may return an awaitable.
 
         The Responses door stores its response here, so that a client chaining at once finds it.
+        The other doors return None (no coroutine to create and await on every stream).
         """
         ...
 
@@ -252,15 +260,22 @@ async def relay(
     chunks = reply.stream.chunks()
     failure: FreeholdError | None = None
     out = b""
+    last = b"\n\n"
     try:
         await send({"type": "http.response.start", "status": 200, "headers": reply.headers + SSE_HEADERS})
         first = renderer.start()
         if first:
             await send({"type": "http.response.body", "body": first, "more_body": True})
-        async for chunk in chunks:
-            out = renderer.feed(chunk)
-            if out:
+        if renderer.passthrough:
+            async for out in chunks:
+                last = out
                 await send({"type": "http.response.body", "body": out, "more_body": True})
+        else:
+            async for chunk in chunks:
+                out = renderer.feed(chunk)
+                if out:
+                    last = out
+                    await send({"type": "http.response.body", "body": out, "more_body": True})
         out = renderer.finish()
     except ProviderError as exc:
         failure = forget_traceback(exc)
@@ -284,8 +299,12 @@ async def relay(
         await chunks.aclose()  # type: ignore[attr-defined]
     if failure is not None:
         out = renderer.fail(failure)
+        if not last.endswith(b"\n\n"):
+            out = b"\n\n" + out  # close a half-sent event first, so that the error event is read on its own
     try:
-        await renderer.close()
+        pending = renderer.close()
+        if pending is not None:
+            await pending
     except Exception:
         log.exception("request %s: unexpected error closing the stream", ctx.request_id)
     try:

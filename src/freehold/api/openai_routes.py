@@ -25,31 +25,32 @@ __all__ = ["ApiContext", "ChatCompletionsEndpoint", "EmbeddingsEndpoint", "Model
 
 
 class OpenAIStreamRenderer:
-    """Canonical chunks are OpenAI's: relayed as they are; a failure becomes an error event."""
+    """Canonical chunks are OpenAI's: relayed as they are (``passthrough``); a failure becomes an error event.
 
-    __slots__ = ("_last",)
+    It holds no state, so one instance serves every stream.
+    """
 
-    def __init__(self) -> None:
-        self._last = b"\n\n"
+    __slots__ = ()
+
+    passthrough = True
 
     def start(self) -> bytes:
         return b""
 
     def feed(self, chunk: bytes) -> bytes:
-        if chunk:
-            self._last = chunk
         return chunk
 
     def finish(self) -> bytes:
         return b""
 
     def fail(self, error: FreeholdError) -> bytes:
-        # Close a half-sent event first so that the error event is parsed on its own.
-        prefix = b"" if self._last.endswith(b"\n\n") else b"\n\n"
-        return prefix + error_event(error.to_openai())
+        return error_event(error.to_openai())
 
-    async def close(self) -> None:
+    def close(self) -> None:
         return None
+
+
+RENDERER = OpenAIStreamRenderer()
 
 
 def reply(ctx: RequestContext, answer: Answer) -> JsonReply | StreamReply:
@@ -57,7 +58,7 @@ def reply(ctx: RequestContext, answer: Answer) -> JsonReply | StreamReply:
     headers = answer_headers([(b"x-request-id", ctx.request_id.encode())], ctx, answer)
     result = answer.result
     if isinstance(result, AnswerStream):
-        return StreamReply(result, OpenAIStreamRenderer(), headers)
+        return StreamReply(result, RENDERER, headers)
     assert isinstance(result, Completion)
     return JsonReply(result.body, headers)
 

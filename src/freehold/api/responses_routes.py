@@ -8,6 +8,7 @@ Errors are rendered OpenAI-style, as on the chat door.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -48,6 +49,8 @@ class ResponsesStreamRenderer:
 
     __slots__ = ("_conversation", "_deployment", "_final", "_logged", "_request_id", "_store", "_translator")
 
+    passthrough = False
+
     def __init__(
         self,
         translator: StreamTranslator,
@@ -84,10 +87,12 @@ class ResponsesStreamRenderer:
         self._logged = True  # the relay has logged the failure
         return self._translator.fail(error)
 
-    async def close(self) -> None:
+    def close(self) -> Awaitable[None] | None:
+        return self._close() if self._translator.response is not None else None
+
+    async def _close(self) -> None:
         response = self._translator.response
-        if response is None:
-            return
+        assert response is not None
         if response["status"] == "failed" and not self._logged:  # the stream ended short of [DONE]
             log.warning(
                 "request %s: stream from %s ended with an error: %s",
