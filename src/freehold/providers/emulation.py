@@ -150,11 +150,12 @@ def json_tool_name(taken: Collection[str]) -> str:
 
 
 _DEFAULTS: Final = {"n": 1, "top_logprobs": 0}
+_EMPTY_MEANS_NOTHING: Final = frozenset({"metadata", "logit_bias"})  # ``web_search_options: {}`` does ask
 
 
 def unset(key: str, value: Any) -> bool:
-    """Whether ``value`` asks for nothing: absent, ``false``, empty, or the default (``n: 1``)."""
-    if value is None or value is False or value == {} or value == []:
+    """Whether ``value`` asks for nothing: absent, ``false``, an empty list, no tags, or the default (``n: 1``)."""
+    if value is None or value is False or value == [] or (value == {} and key in _EMPTY_MEANS_NOTHING):
         return True
     return not isinstance(value, bool) and key in _DEFAULTS and value == _DEFAULTS[key]
 
