@@ -136,8 +136,8 @@ class Plan:
 
     @property
     def headers(self) -> dict[str, str]:
-        """The response headers that say what was dropped; empty when nothing was."""
-        return {DROPPED_PARAMS_HEADER: ", ".join(self.dropped)} if self.dropped else {}
+        """The response headers that say what was dropped (names sorted); empty when nothing was."""
+        return {DROPPED_PARAMS_HEADER: ", ".join(sorted(self.dropped))} if self.dropped else {}
 
 
 def json_tool_name(taken: Collection[str]) -> str:

@@ -123,6 +123,8 @@ class ConverseRequest(TypedDict, total=False):
     toolConfig: ToolConfig
     additionalModelRequestFields: dict[str, Any]
     outputConfig: dict[str, Any]
+    requestMetadata: dict[str, str]
+    """Tags for filtering invocation logs (at most 16 pairs)."""
 
 
 class TokenUsage(TypedDict):
