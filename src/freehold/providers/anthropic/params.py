@@ -39,7 +39,7 @@ PARAMETERS: tuple[Handling, ...] = (
     Handling("safety_identifier", "mapped", "`metadata.user_id`, in preference to `user`"),
     Handling("service_tier", "mapped", "`auto` and `priority` → `auto`, `default` → `standard_only`; others dropped"),
     *(
-        Handling(p, "native", "dropped from `anthropic-version` 2026-10-21 on, which removed it")
+        Handling(p, "native", "as is, until `anthropic-version` 2026-10-21, which removed it: then dropped")
         for p in ("temperature", "top_p", "top_k")
     ),
     *(Handling(p, "dropped") for p in _DROPPED),
