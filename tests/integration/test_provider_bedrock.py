@@ -285,6 +285,18 @@ def test_data_url_image_is_sent_as_base64_bytes(client: openai.OpenAI, bedrock: 
     assert image["format"] == "png" and base64.b64decode(image["source"]["bytes"]).startswith(b"\x89PNG")
 
 
+def test_pdf_file_part_is_sent_as_a_document_block(client: openai.OpenAI, bedrock: MockBedrock) -> None:
+    pdf = base64.b64encode(b"%PDF-1.4\n%mock\n").decode()
+    content: Any = [
+        {"type": "text", "text": "Summarise this."},
+        {"type": "file", "file": {"filename": "report.pdf", "file_data": f"data:application/pdf;base64,{pdf}"}},
+    ]
+    completion = client.chat.completions.create(model="claude", messages=[{"role": "user", "content": content}])
+    assert completion.choices[0].message.content == TEXT
+    document = bedrock.last().body["messages"][0]["content"][1]["document"]
+    assert document == {"format": "pdf", "name": "document-0-1", "source": {"bytes": pdf}}
+
+
 def test_http_image_url_is_a_400_naming_it_unless_the_alias_drops_it(client: openai.OpenAI) -> None:
     content: Any = [
         {"type": "text", "text": "What is this?"},

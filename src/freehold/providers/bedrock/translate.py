@@ -5,7 +5,8 @@ Choices made where the two formats do not line up:
 - ``system``/``developer`` messages, wherever they stand, become the top-level ``system`` blocks.
 - ``tool`` messages become ``toolResult`` blocks of a user turn; consecutive turns of one role are
   merged (Converse wants user and assistant to alternate; parallel tool results share one turn).
-- Images must be ``data:`` URLs (Converse takes inline bytes or S3 locations, never http URLs).
+- Images must be ``data:`` URLs (Converse takes inline bytes or S3 locations, never http URLs);
+  PDFs sent as ``file`` parts (base64 data URLs) become ``document`` blocks.
 - ``tool_choice: "none"`` sends no ``toolConfig`` (so no tool can be called). Converse needs a
   ``toolConfig`` whenever the conversation holds tool calls, so there it is a 400 (or, if the alias
   drops unsupported parameters, ``auto``).
@@ -121,6 +122,25 @@ def _image(part: dict[str, Any], param: str, request: ChatRequest, model: str, p
     return {"image": {"format": fmt, "source": {"bytes": match["data"]}}}
 
 
+def _document(part: dict[str, Any], param: str) -> ContentBlock:
+    """A PDF sent as a ``file`` part (a base64 data URL) as Converse's ``document`` block.
+
+    Its name is neutral and unique in the request (``document-3-1``: message 3, part 1): AWS warns
+    the model may read a document's name as instructions, and a client's file name may hold
+    characters the name does not allow.
+    """
+    file = part.get("file")
+    data = file.get("file_data") if isinstance(file, dict) else None
+    match = _DATA_URL.match(data) if isinstance(data, str) else None
+    if match is None or match["mime"].lower() != "application/pdf":
+        raise InvalidRequest(
+            f"'{param}.file.file_data' must be a base64 data URL of a PDF (uploaded file ids are not supported).",
+            param=f"{param}.file",
+        )
+    name = "document-" + "-".join(re.findall(r"\d+", param))
+    return {"document": {"format": "pdf", "name": name, "source": {"bytes": match["data"]}}}
+
+
 def _user_blocks(content: Any, param: str, request: ChatRequest, model: str, plan: Plan) -> list[ContentBlock]:
     if content is None or isinstance(content, str):
         return [{"text": content}] if content else []
@@ -135,6 +155,8 @@ def _user_blocks(content: Any, param: str, request: ChatRequest, model: str, pla
             image = _image(part, where, request, model, plan)
             if image is not None:
                 blocks.append(image)
+        elif kind == "file":
+            blocks.append(_document(part, where))
         else:
             why = f"content parts of type {clip(kind)} are not translated for Bedrock"
             reject_or_drop(request, where, model, why, plan)
