@@ -297,3 +297,16 @@ def test_cache_usage_reaches_the_anthropic_door_in_its_own_fields(
         by_ttl = {"ephemeral_5m_input_tokens": 15, "ephemeral_1h_input_tokens": 5}
         for usage in (whole.usage, final.usage, start):
             assert usage.cache_creation is not None and usage.cache_creation.model_dump() == by_ttl
+
+
+def test_dropped_hints_are_named_on_every_door(oai: openai.OpenAI, ant: anthropic.Anthropic) -> None:
+    """The header comes from the deployment that answered, whichever door asked."""
+    chat = oai.chat.completions.with_raw_response.create(model="gemini", messages=HELLO, user="u-1", max_tokens=50)
+    responses = oai.responses.with_raw_response.create(model="gemini", input="Say hello.", user="u-1",
+                                                       max_output_tokens=50)  # fmt: skip
+    messages = ant.messages.with_raw_response.create(model="gemini", max_tokens=50, messages=HELLO,
+                                                     metadata={"user_id": "u-1"})  # fmt: skip
+    for raw in (chat, responses, messages):
+        assert raw.headers["x-freehold-dropped-params"] == "user"
+    plain = oai.chat.completions.with_raw_response.create(model="gemini", messages=HELLO, max_tokens=50)
+    assert "x-freehold-dropped-params" not in plain.headers
