@@ -65,6 +65,9 @@ def gw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
                     "aws_secret_access_key": "env:K_SK", "aws_session_token": "env:K_ST"},
         "simulated": {"provider": "simulated", "model": "sim", "ttft_ms": 0, "tokens_per_second": 5000},
     }
+    # Vendors that report prompt caching (the mocks' "cache" models; Bedrock's mock always does).
+    deployments["anthropic-cache"] = {**deployments["anthropic"], "model": "claude-cache"}
+    deployments["gemini-cache"] = {**deployments["gemini"], "model": "gemini-2.5-flash-cached"}
     config = {"aliases": {v: {"deployments": [d]} for v, d in deployments.items()}}
     env = {"K_OPENAI": OPENAI_KEY, "K_ANTHROPIC": ANTHROPIC_KEY, "K_GEMINI": GEMINI_KEY, "K_AZURE": AZURE_KEY,
            "K_AK": ACCESS_KEY, "K_SK": SECRET_KEY, "K_ST": SESSION_TOKEN, "FREEHOLD_MASTER_KEY": MASTER_KEY,
@@ -206,3 +209,104 @@ def test_messages_tool_round_trip(ant: anthropic.Anthropic, vendor: str) -> None
                              tools=[WEATHER_ANTHROPIC]) as stream:  # type: ignore[list-item]
         final = stream.get_final_message()
     assert final.stop_reason in ("end_turn", "tool_use") and final.content
+
+
+# --- what clients switching vendors hit -------------------------------------------------------
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+@pytest.mark.parametrize("stream", [False, True])
+def test_forced_tool_with_parallel_tool_calls_false_works_everywhere(
+    oai: openai.OpenAI, vendor: str, stream: bool
+) -> None:
+    """LangChain's ``with_structured_output(method="function_calling")``: one forced call, no parallel ones."""
+    kwargs: dict[str, Any] = {
+        "model": vendor, "messages": [{"role": "user", "content": USER}], "tools": [WEATHER_CHAT],
+        "tool_choice": {"type": "function", "function": {"name": "get_weather"}}, "parallel_tool_calls": False,
+        "max_tokens": 200,
+    }  # fmt: skip
+    if stream:
+        chunks = list(oai.chat.completions.create(**kwargs, stream=True))
+        indexes = {d.index for c in chunks if c.choices for d in c.choices[0].delta.tool_calls or ()}
+        args = "".join(d.function.arguments or "" for c in chunks if c.choices  # type: ignore[union-attr]
+                       for d in c.choices[0].delta.tool_calls or ())  # fmt: skip
+        assert indexes == {0} and isinstance(json.loads(args), dict)
+    else:
+        calls = oai.chat.completions.create(**kwargs).choices[0].message.tool_calls or []
+        assert [c.function.name for c in calls] == ["get_weather"]  # type: ignore[union-attr]
+
+
+# (vendor alias, cache reads, cache writes or None where the vendor has no writes to report)
+CACHING = [("anthropic-cache", 1000, 20), ("gemini-cache", 2, None), ("bedrock", 4, 2)]
+HELLO: Any = [{"role": "user", "content": "Say hello."}]
+
+
+def _own_input(oai: openai.OpenAI, vendor: str, read: int, write: int | None) -> int:
+    """The vendor's own input count (without cache reads and writes), from the OpenAI door."""
+    usage = oai.chat.completions.create(model=vendor, messages=HELLO, max_tokens=200).usage
+    assert usage is not None and usage.prompt_tokens_details is not None
+    assert usage.prompt_tokens_details.cached_tokens == read
+    assert usage.prompt_tokens_details.cache_write_tokens == write
+    return usage.prompt_tokens - read - (write or 0)
+
+
+@pytest.mark.parametrize(("vendor", "read", "write"), CACHING)
+def test_cache_usage_reaches_the_openai_door_whole_and_streamed(
+    oai: openai.OpenAI, vendor: str, read: int, write: int | None
+) -> None:
+    own = _own_input(oai, vendor, read, write)
+    chunks = list(oai.chat.completions.create(model=vendor, messages=HELLO, max_tokens=200, stream=True,
+                                              stream_options={"include_usage": True}))  # fmt: skip
+    usage = chunks[-1].usage
+    assert usage is not None and usage.prompt_tokens_details is not None
+    assert usage.prompt_tokens == own + read + (write or 0)
+    assert (usage.prompt_tokens_details.cached_tokens, usage.prompt_tokens_details.cache_write_tokens) == (read, write)
+
+
+@pytest.mark.parametrize(("vendor", "read", "write"), CACHING)
+def test_cache_usage_reaches_the_responses_door(oai: openai.OpenAI, vendor: str, read: int, write: int | None) -> None:
+    own = _own_input(oai, vendor, read, write)
+    whole = oai.responses.create(model=vendor, input="Say hello.", max_output_tokens=200)
+    with oai.responses.stream(model=vendor, input="Say hello.", max_output_tokens=200) as stream:
+        final = stream.get_final_response()
+    for usage in (whole.usage, final.usage):
+        assert usage is not None
+        assert usage.input_tokens == own + read + (write or 0)  # OpenAI counts cached input inside input_tokens
+        assert usage.input_tokens_details.cached_tokens == read
+        assert usage.input_tokens_details.cache_write_tokens == (write or 0)
+
+
+@pytest.mark.parametrize(("vendor", "read", "write"), CACHING)
+def test_cache_usage_reaches_the_anthropic_door_in_its_own_fields(
+    oai: openai.OpenAI, ant: anthropic.Anthropic, vendor: str, read: int, write: int | None
+) -> None:
+    """Anthropic's ``input_tokens`` exclude cache reads and writes, which have fields of their own."""
+    own = _own_input(oai, vendor, read, write)
+    expected = {"input_tokens": own, "cache_read_input_tokens": read, "cache_creation_input_tokens": write or 0}
+    whole = ant.messages.create(model=vendor, max_tokens=200, messages=HELLO)
+    with ant.messages.stream(model=vendor, max_tokens=200, messages=HELLO) as stream:
+        events = list(stream)
+        final = stream.get_final_message()
+    for usage in (whole.usage, final.usage):
+        assert usage.model_dump(include=set(expected)) == expected
+    start = next(e for e in events if e.type == "message_start").message.usage
+    if vendor == "anthropic-cache":
+        # Anthropic counts the prompt before answering: message_start carries the real counts, as from Anthropic,
+        # and the cache writes by lifetime (the SDK takes those from message_start only).
+        assert start.model_dump(include=set(expected)) == expected
+        by_ttl = {"ephemeral_5m_input_tokens": 15, "ephemeral_1h_input_tokens": 5}
+        for usage in (whole.usage, final.usage, start):
+            assert usage.cache_creation is not None and usage.cache_creation.model_dump() == by_ttl
+
+
+def test_dropped_hints_are_named_on_every_door(oai: openai.OpenAI, ant: anthropic.Anthropic) -> None:
+    """The header comes from the deployment that answered, whichever door asked."""
+    chat = oai.chat.completions.with_raw_response.create(model="gemini", messages=HELLO, user="u-1", max_tokens=50)
+    responses = oai.responses.with_raw_response.create(model="gemini", input="Say hello.", user="u-1",
+                                                       max_output_tokens=50)  # fmt: skip
+    messages = ant.messages.with_raw_response.create(model="gemini", max_tokens=50, messages=HELLO,
+                                                     metadata={"user_id": "u-1"})  # fmt: skip
+    for raw in (chat, responses, messages):
+        assert raw.headers["x-freehold-dropped-params"] == "user"
+    plain = oai.chat.completions.with_raw_response.create(model="gemini", messages=HELLO, max_tokens=50)
+    assert "x-freehold-dropped-params" not in plain.headers

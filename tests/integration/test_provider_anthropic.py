@@ -200,10 +200,11 @@ def test_version_and_beta_headers(client: openai.OpenAI, mock: MockAnthropic) ->
     assert sent.headers["anthropic-beta"] == "b-one,b-two"
     assert sent.headers["x-api-key"] == EXPECTED_KEY
     assert sent.body["max_tokens"] == 50
-    # API version 2026-10-21 removed the sampling parameters: a clear 400 from the gateway instead of the upstream's.
-    with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(model="claude-beta", messages=MESSAGES, temperature=0.3)
-    assert info.value.param == "temperature" and "2026-10-21" in info.value.message
+    # API version 2026-10-21 removed the sampling parameters: hints, so dropped and named, never the upstream's 400.
+    raw = client.chat.completions.with_raw_response.create(model="claude-beta", messages=MESSAGES, temperature=0.3)
+    assert raw.parse().choices[0].message.content == TEXT
+    assert raw.headers["x-freehold-dropped-params"] == "temperature"
+    assert "temperature" not in mock.last().body
 
 
 async def test_async_stream_text(aclient: openai.AsyncOpenAI, mock: MockAnthropic) -> None:
@@ -229,7 +230,11 @@ async def test_streamed_and_whole_answers_report_the_same_usage(aclient: openai.
     if alias == "claude-cache":  # prompt tokens include cache reads and writes; cached_tokens are the reads
         assert usage.prompt_tokens_details.cached_tokens == 1000
         assert usage.prompt_tokens > 1020
-        assert (usage.prompt_tokens_details.model_extra or {})["cache_creation_tokens"] == 20
+        assert usage.prompt_tokens_details.cache_write_tokens == 20  # priced apart: 1.25x, or 2x for an hour
+        assert (usage.prompt_tokens_details.model_extra or {})["cache_creation"] == {
+            "ephemeral_5m_input_tokens": 15,
+            "ephemeral_1h_input_tokens": 5,
+        }
     else:
         assert usage.prompt_tokens_details.cached_tokens == 0
     assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
@@ -440,26 +445,106 @@ def test_json_schema_is_native_structured_output(client: openai.OpenAI, mock: Mo
     assert mock.last().body["output_config"] == {"format": {"type": "json_schema", "schema": schema}}
 
 
-def test_json_mode_is_rejected_or_dropped(client: openai.OpenAI, mock: MockAnthropic) -> None:
+JSON_MODE: Any = {"type": "json_object"}
+
+
+def test_json_mode_is_a_json_object_in_content(client: openai.OpenAI, mock: MockAnthropic) -> None:
+    raw = client.chat.completions.with_raw_response.create(model="claude", messages=MESSAGES, response_format=JSON_MODE)
+    choice = raw.parse().choices[0]
+    assert json.loads(choice.message.content or "") == {"answer": TEXT}
+    assert choice.message.tool_calls is None and choice.finish_reason == "stop"
+    assert "x-freehold-dropped-params" not in raw.headers  # emulated, not dropped
+    sent = mock.last().body
+    assert sent["tools"] == [
+        {
+            "name": "json_answer",
+            "description": "Give your whole answer as this tool's input: one JSON object, as the instructions ask. "
+            "Call it once.",
+            "input_schema": {"type": "object"},
+        }
+    ]
+    assert sent["tool_choice"] == {"type": "tool", "name": "json_answer"} and "output_config" not in sent
+
+
+async def test_json_mode_streams_content_deltas(aclient: openai.AsyncOpenAI) -> None:
+    stream = await aclient.chat.completions.create(
+        model="claude", messages=MESSAGES, response_format=JSON_MODE, stream=True
+    )
+    got = collect([c async for c in stream])
+    assert json.loads(got["content"]) == {"answer": TEXT}
+    assert got["tool_calls"] == {} and got["finish"] == "stop"
+
+
+def test_json_mode_next_to_client_tools(client: openai.OpenAI, mock: MockAnthropic) -> None:
+    # Offered tools: the model may call one of them or answer in JSON, as OpenAI's JSON mode with tools.
+    completion = client.chat.completions.create(
+        model="claude", messages=MESSAGES, tools=[WEATHER], response_format=JSON_MODE
+    )
+    assert mock.last().body["tool_choice"] == {"type": "any"}
+    assert [t["name"] for t in mock.last().body["tools"]] == ["get_weather", "json_answer"]
+    calls = completion.choices[0].message.tool_calls or []
+    assert [c.function.name for c in calls] == ["get_weather"]  # type: ignore[union-attr]  # the mock calls the first
+
+
+def test_json_mode_with_thinking_is_refused_or_dropped(client: openai.OpenAI, mock: MockAnthropic) -> None:
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(model="claude", messages=MESSAGES, response_format={"type": "json_object"})
+        client.chat.completions.create(
+            model="claude", messages=MESSAGES, response_format=JSON_MODE, reasoning_effort="low"
+        )
     assert info.value.param == "response_format" and info.value.code == "unsupported_parameter"
-    assert "json_schema" in info.value.message
-    client.chat.completions.create(model="claude-drop", messages=MESSAGES, response_format={"type": "json_object"})
-    assert "output_config" not in mock.last().body
+    raw = client.chat.completions.with_raw_response.create(
+        model="claude-drop", messages=MESSAGES, response_format=JSON_MODE, reasoning_effort="low"
+    )
+    assert raw.headers["x-freehold-dropped-params"] == "response_format"
+    assert "tools" not in mock.last().body and mock.last().body["thinking"]["type"] == "enabled"
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "param"), [({"n": 2}, "n"), ({"logprobs": True}, "logprobs"), ({"seed": 7}, "seed")]
-)
-def test_unsupported_parameters(client: openai.OpenAI, mock: MockAnthropic, kwargs: dict[str, Any], param: str) -> None:
+def test_json_schema_on_a_model_without_structured_outputs_is_a_400(client: openai.OpenAI) -> None:
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(
+            model="claude-old",
+            messages=MESSAGES,
+            response_format={"type": "json_schema", "json_schema": {"name": "place", "schema": schema}},
+        )
+    assert info.value.param == "response_format" and "structured outputs" in info.value.message
+
+
+@pytest.mark.parametrize(("kwargs", "param"), [({"n": 2}, "n"), ({"logprobs": True}, "logprobs")])
+def test_contracts_it_cannot_keep(
+    client: openai.OpenAI, mock: MockAnthropic, kwargs: dict[str, Any], param: str
+) -> None:
     with pytest.raises(openai.BadRequestError) as info:
         client.chat.completions.create(model="claude", messages=MESSAGES, **kwargs)
     assert info.value.param == param
     assert "claude-sonnet-4-5" in info.value.message
-    dropped = client.chat.completions.create(model="claude-drop", messages=MESSAGES, **kwargs)
-    assert len(dropped.choices) == 1
+    raw = client.chat.completions.with_raw_response.create(model="claude-drop", messages=MESSAGES, **kwargs)
+    assert len(raw.parse().choices) == 1 and raw.headers["x-freehold-dropped-params"] == param
     assert param not in mock.last().body
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_hints_are_mapped_or_dropped_and_named(client: openai.OpenAI, mock: MockAnthropic, stream: bool) -> None:
+    """metadata, seed, user, store, service_tier were 400s. Each is a hint: none changes what the answer promises."""
+    with client.chat.completions.with_streaming_response.create(
+        model="claude",
+        messages=MESSAGES,
+        metadata={"team": "search"},
+        seed=7,
+        user="u-42",
+        store=True,
+        service_tier="default",
+        presence_penalty=0.1,
+        stream=stream,
+    ) as raw:
+        assert raw.headers["x-freehold-dropped-params"] == "metadata, presence_penalty, seed, store"
+        if stream:
+            assert collect(list(raw.parse()))["content"] == TEXT  # type: ignore[arg-type]
+        else:
+            assert raw.parse().choices[0].message.content == TEXT  # type: ignore[union-attr]
+    sent = mock.last().body
+    assert sent["metadata"] == {"user_id": "u-42"} and sent["service_tier"] == "standard_only"
+    assert not {"seed", "store", "presence_penalty"} & set(sent)
 
 
 def test_stop_sequences(client: openai.OpenAI, mock: MockAnthropic) -> None:

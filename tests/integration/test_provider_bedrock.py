@@ -285,6 +285,18 @@ def test_data_url_image_is_sent_as_base64_bytes(client: openai.OpenAI, bedrock: 
     assert image["format"] == "png" and base64.b64decode(image["source"]["bytes"]).startswith(b"\x89PNG")
 
 
+def test_pdf_file_part_is_sent_as_a_document_block(client: openai.OpenAI, bedrock: MockBedrock) -> None:
+    pdf = base64.b64encode(b"%PDF-1.4\n%mock\n").decode()
+    content: Any = [
+        {"type": "text", "text": "Summarise this."},
+        {"type": "file", "file": {"filename": "report.pdf", "file_data": f"data:application/pdf;base64,{pdf}"}},
+    ]
+    completion = client.chat.completions.create(model="claude", messages=[{"role": "user", "content": content}])
+    assert completion.choices[0].message.content == TEXT
+    document = bedrock.last().body["messages"][0]["content"][1]["document"]
+    assert document == {"format": "pdf", "name": "document-0-1", "source": {"bytes": pdf}}
+
+
 def test_http_image_url_is_a_400_naming_it_unless_the_alias_drops_it(client: openai.OpenAI) -> None:
     content: Any = [
         {"type": "text", "text": "What is this?"},
@@ -332,9 +344,57 @@ def test_json_schema_uses_native_structured_output(client: openai.OpenAI, bedroc
     assert json.loads(completion.choices[0].message.content or "") == {"answer": "hello"}
     fmt = bedrock.last().body["outputConfig"]["textFormat"]
     assert fmt["type"] == "json_schema" and json.loads(fmt["structure"]["jsonSchema"]["schema"]) == schema
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_json_mode_on_claude_is_a_json_object_in_content(
+    client: openai.OpenAI, bedrock: MockBedrock, stream: bool
+) -> None:
+    kwargs: dict[str, Any] = {"model": "claude", "messages": MESSAGES, "response_format": {"type": "json_object"}}
+    if stream:
+        chunks = list(client.chat.completions.create(**kwargs, stream=True))
+        content, finish = text_of(chunks), [c.choices[0].finish_reason for c in chunks if c.choices][-1]
+        assert not any(c.choices[0].delta.tool_calls for c in chunks if c.choices)
+    else:
+        choice = client.chat.completions.create(**kwargs).choices[0]
+        content, finish = choice.message.content or "", choice.finish_reason
+        assert choice.message.tool_calls is None
+    assert json.loads(content) == {"answer": TEXT} and finish == "stop"
+    config = bedrock.last().body["toolConfig"]
+    assert config["toolChoice"] == {"tool": {"name": "json_answer"}}
+    assert [t["toolSpec"]["name"] for t in config["tools"]] == ["json_answer"]
+
+
+def test_json_mode_where_it_cannot_be_emulated_is_a_400(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(model="claude", messages=MESSAGES, response_format={"type": "json_object"})
+        client.chat.completions.create(model="nova", messages=MESSAGES, response_format={"type": "json_object"})
     assert info.value.param == "response_format"  # type: ignore[attr-defined]
+    with pytest.raises(openai.BadRequestError) as info:  # a forced tool is not allowed with thinking
+        client.chat.completions.create(
+            model="claude", messages=MESSAGES, response_format={"type": "json_object"}, reasoning_effort="low"
+        )
+    assert info.value.param == "response_format" and "thinking" in info.value.message  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_parallel_tool_calls_false_keeps_the_first_call(client: openai.OpenAI, stream: bool) -> None:
+    kwargs: dict[str, Any] = {
+        "model": "parallel",
+        "messages": MESSAGES,
+        "tools": [WEATHER_TOOL],
+        "tool_choice": {"type": "function", "function": {"name": "get_weather"}},
+        "parallel_tool_calls": False,
+    }
+    if stream:
+        chunks = list(client.chat.completions.create(**kwargs, stream=True))
+        deltas = [d for c in chunks if c.choices for d in c.choices[0].delta.tool_calls or ()]
+        calls = [(d.index, d.id, d.function.arguments if d.function else None) for d in deltas]
+        assert [(i, tid) for i, tid, _ in calls if tid] == [(0, "tooluse_mock0")]
+        assert json.loads("".join(a or "" for _, _, a in calls)) == {"city": "Paris"}
+    else:
+        message = client.chat.completions.create(**kwargs).choices[0].message
+        got = [(c.id, json.loads(c.function.arguments)) for c in message.tool_calls or ()]  # type: ignore[union-attr]
+        assert got == [("tooluse_mock0", {"city": "Paris"})]
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -409,9 +469,21 @@ def test_exception_before_any_output_falls_back(client: openai.OpenAI) -> None:
     assert text_of(list(raw.parse())) == TEXT
 
 
-def test_unsupported_parameter_is_a_400_naming_it(client: openai.OpenAI) -> None:
+def test_contract_it_cannot_keep_is_a_400_naming_it_unless_dropped(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(model="claude", messages=MESSAGES, seed=7)
-    assert info.value.param == "seed"  # type: ignore[attr-defined]
-    completion = client.chat.completions.create(model="drop", messages=MESSAGES, seed=7, n=1)
-    assert completion.choices[0].message.content == TEXT
+        client.chat.completions.create(model="claude", messages=MESSAGES, n=2)
+    assert info.value.param == "n"  # type: ignore[attr-defined]
+    raw = client.chat.completions.with_raw_response.create(model="drop", messages=MESSAGES, n=2, logprobs=True)
+    assert raw.parse().choices[0].message.content == TEXT and len(raw.parse().choices) == 1
+    assert raw.headers["x-freehold-dropped-params"] == "logprobs, n"
+
+
+def test_hints_are_mapped_or_dropped_and_named(client: openai.OpenAI, bedrock: MockBedrock) -> None:
+    raw = client.chat.completions.with_raw_response.create(
+        model="claude", messages=MESSAGES, seed=7, user="u-1", store=True, metadata={"team": "search"}
+    )
+    assert raw.parse().choices[0].message.content == TEXT
+    assert raw.headers["x-freehold-dropped-params"] == "seed, store, user"
+    sent = bedrock.last().body
+    assert sent["requestMetadata"] == {"team": "search"}  # Converse's own tags, for its invocation logs
+    assert not {"seed", "user", "store", "metadata"} & set(sent)

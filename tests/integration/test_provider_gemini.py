@@ -240,6 +240,93 @@ async def test_async_stream_tool_calls(aclient: openai.AsyncOpenAI) -> None:
     assert all(c["id"].startswith("call_") for c in calls.values())
 
 
+class Forecast(BaseModel):
+    city: str
+    high_c: int
+
+
+FORECAST_TOOL = openai.pydantic_function_tool(Forecast)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_parallel_tool_calls_false_with_a_forced_tool_the_langchain_pattern(
+    client: openai.OpenAI, mock: MockGemini, stream: bool
+) -> None:
+    """LangChain's ``with_structured_output(method="function_calling")``: a forced tool, ``parallel_tool_calls: false``.
+
+    The upstream answers with two calls ("parallel" model): the client gets the first only.
+    """
+    kwargs: dict[str, Any] = {
+        "model": "gemini-parallel",
+        "messages": MESSAGES,
+        "tools": [FORECAST_TOOL],
+        "tool_choice": {"type": "function", "function": {"name": "Forecast"}},
+        "parallel_tool_calls": False,
+    }
+    if not stream:
+        raw = client.chat.completions.with_raw_response.parse(**kwargs)
+        choice = raw.parse().choices[0]
+        calls = choice.message.tool_calls or []
+        assert [c.function.parsed_arguments for c in calls] == [Forecast(city="Paris", high_c=3)]  # type: ignore[union-attr]
+        finish = choice.finish_reason
+    else:
+        with client.chat.completions.stream(**kwargs) as events:
+            final = events.get_final_completion()
+        raw = None
+        calls = final.choices[0].message.tool_calls or []
+        assert [c.function.parsed_arguments for c in calls] == [Forecast(city="Paris", high_c=3)]  # type: ignore[union-attr]
+        finish = final.choices[0].finish_reason
+    assert finish == "tool_calls"
+    sent = mock.last().body
+    assert sent["toolConfig"] == {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["Forecast"]}}
+    if raw is not None:
+        assert "x-freehold-dropped-params" not in raw.headers  # nothing was dropped: the promise is kept
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_parallel_tool_calls_false_with_auto_tools_keeps_the_first_call(client: openai.OpenAI, stream: bool) -> None:
+    kwargs: dict[str, Any] = {"model": "gemini-parallel", "messages": MESSAGES, "tools": [WEATHER, TIME]}
+    if stream:
+        chunks = list(client.chat.completions.create(**kwargs, parallel_tool_calls=False, stream=True))
+        deltas = [d for c in chunks for d in c.choices[0].delta.tool_calls or ()]
+        got = [(d.index, d.function.name, json.loads(d.function.arguments or "")) for d in deltas]  # type: ignore[union-attr]
+        finish = [c.choices[0].finish_reason for c in chunks if c.choices[0].finish_reason]
+    else:
+        choice = client.chat.completions.create(**kwargs, parallel_tool_calls=False).choices[0]
+        got = [(0, c.function.name, json.loads(c.function.arguments)) for c in choice.message.tool_calls or ()]  # type: ignore[union-attr]
+        finish = [choice.finish_reason]
+    assert got == [(0, "get_weather", {"city": "Paris"})] and finish == ["tool_calls"]
+    # the same request without the limit gets both calls
+    both = client.chat.completions.create(**kwargs).choices[0].message.tool_calls or []
+    assert len(both) == 2
+
+
+def test_hints_gemini_has_no_field_for_are_dropped_and_named(client: openai.OpenAI, mock: MockGemini) -> None:
+    raw = client.chat.completions.with_raw_response.create(
+        model="gemini",
+        messages=MESSAGES,
+        user="u-42",
+        metadata={"team": "search"},
+        store=True,
+        service_tier="flex",
+        extra_body={"prompt_cache_key": "k1"},
+    )
+    assert raw.parse().choices[0].message.content == "Hello from Gemini."
+    assert raw.headers["x-freehold-dropped-params"] == "metadata, prompt_cache_key, service_tier, store, user"
+    assert mock.last().body == {
+        "contents": [{"role": "user", "parts": [{"text": "Say hello."}]}],
+        "systemInstruction": {"parts": [{"text": "Be brief."}]},
+        "safetySettings": SAFETY,
+    }
+    # a stream says so too, before its first byte
+    with client.chat.completions.with_streaming_response.create(
+        model="gemini", messages=MESSAGES, seed=3, user="u-42", stream=True
+    ) as streamed:
+        assert streamed.headers["x-freehold-dropped-params"] == "user"  # seed is Gemini's own field
+        assert "".join(c.choices[0].delta.content or "" for c in streamed.parse()) == "Hello from Gemini."
+    assert mock.last().body["generationConfig"]["seed"] == 3
+
+
 def test_images_as_data_url_and_https_url(client: openai.OpenAI, mock: MockGemini) -> None:
     completion = client.chat.completions.create(
         model="gemini",
@@ -261,11 +348,6 @@ def test_images_as_data_url_and_https_url(client: openai.OpenAI, mock: MockGemin
     parts = mock.last().body["contents"][0]["parts"]
     assert parts[1] == {"inlineData": {"mimeType": "image/png", "data": PNG}}
     assert parts[2] == {"fileData": {"mimeType": "image/jpeg", "fileUri": "https://example.com/cat.jpg"}}
-
-
-class Forecast(BaseModel):
-    city: str
-    high_c: int
 
 
 def test_json_schema_output_parses_with_the_sdk(client: openai.OpenAI, mock: MockGemini) -> None:

@@ -11,10 +11,13 @@ Decisions where the formats differ:
   can sign thinking, and the request side drops thinking blocks sent back, so nothing checks it.
 - ``stop_reason`` is ``stop_sequence`` only when the upstream says which stop string matched
   (vLLM's ``choices[].stop_reason``); OpenAI does not, so a stop there reads ``end_turn``.
-- Usage: ``input_tokens`` excludes cached tokens, which are reported as
-  ``cache_read_input_tokens``, as Anthropic counts them. ``message_start`` carries an estimate of
-  the input tokens (the canonical stream reports usage only at its end); ``message_delta``
-  carries the real counts, which clients take as the final ones.
+- Usage, as Anthropic counts it: ``input_tokens`` excludes cache reads and writes, which are
+  ``cache_read_input_tokens`` (canonical ``cached_tokens``) and ``cache_creation_input_tokens``
+  (the canonical extension ``cache_write_tokens``, with ``cache_creation`` by lifetime). A
+  stream's ``message_start`` carries the prompt's real counts when the upstream reported them
+  up front (``PROMPT_USAGE_KEY`` on the first canonical chunk: Anthropic upstreams), else an
+  estimate of the input tokens (the canonical stream reports usage only at its end);
+  ``message_delta`` carries the final counts, which clients take as the final ones.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import orjson
 
 from freehold.errors import FreeholdError, ProviderError, ProviderResponseInvalid
 from freehold.ids import new_id
+from freehold.providers.openai_format import PROMPT_USAGE_KEY
 from freehold.redact import redact
 from freehold.transport.limits import DEFAULT_MAX_UPSTREAM_BODY_BYTES
 from freehold.transport.sse import SSEDecoder, SSEEvent, encode_named_event
@@ -107,19 +111,34 @@ def stop_reason(
 
 
 def message_usage(usage: dict[str, Any] | None) -> dict[str, Any]:
-    """Anthropic's usage for a canonical one (``prompt_tokens`` includes cached ones; Anthropic's does not)."""
+    """Anthropic's usage for a canonical one (``prompt_tokens`` includes cache reads and writes; theirs does not)."""
     usage = usage or {}
-    prompt = _int(usage.get("prompt_tokens"))
-    cached = _int((usage.get("prompt_tokens_details") or {}).get("cached_tokens"))
-    out: dict[str, Any] = {
-        "input_tokens": max(prompt - cached, 0),
-        "output_tokens": _int(usage.get("completion_tokens")),
-        "cache_creation_input_tokens": 0,
-        "cache_read_input_tokens": cached,
-    }
+    out = _prompt_usage(usage)
+    out["output_tokens"] = _int(usage.get("completion_tokens"))
     reasoning = _int((usage.get("completion_tokens_details") or {}).get("reasoning_tokens"))
     if reasoning:
         out["output_tokens_details"] = {"thinking_tokens": reasoning}
+    return out
+
+
+def _prompt_usage(usage: dict[str, Any]) -> dict[str, Any]:
+    """``input_tokens`` and the cache fields of Anthropic's usage, from a canonical usage object."""
+    prompt = _int(usage.get("prompt_tokens"))
+    details = usage.get("prompt_tokens_details")
+    details = details if isinstance(details, dict) else {}
+    read = _int(details.get("cached_tokens"))
+    written = _int(details.get("cache_write_tokens"))
+    out: dict[str, Any] = {
+        "input_tokens": max(prompt - read - written, 0),
+        "output_tokens": 0,
+        "cache_creation_input_tokens": written,
+        "cache_read_input_tokens": read,
+    }
+    by_ttl = details.get("cache_creation")
+    if isinstance(by_ttl, dict):
+        out["cache_creation"] = {
+            key: _int(by_ttl.get(key)) for key in ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+        }
     return out
 
 
@@ -245,6 +264,7 @@ class StreamTranslator:
         self._finish: str | None = None
         self._matched: str | None = None
         self._usage: dict[str, Any] | None = None
+        self._prompt: dict[str, Any] | None = None  # the prompt's usage, if the upstream reported it up front
         self.done = False
 
     def feed(self, chunk: bytes) -> bytes:
@@ -285,8 +305,11 @@ class StreamTranslator:
         error = payload.get("error")
         if error is not None and not payload.get("choices"):
             raise _stream_error(error, self._deployment)
-        if isinstance(payload.get("model"), str) and not self._started:
-            self._model = payload["model"]
+        if not self._started:
+            if isinstance(payload.get("model"), str):
+                self._model = payload["model"]
+            if isinstance(payload.get(PROMPT_USAGE_KEY), dict):
+                self._prompt = _prompt_usage(payload[PROMPT_USAGE_KEY])
         self._start(out)
         if isinstance(payload.get("usage"), dict):
             self._usage = payload["usage"]
@@ -348,7 +371,8 @@ class StreamTranslator:
             "content": [],
             "stop_reason": None,
             "stop_sequence": None,
-            "usage": {
+            "usage": self._prompt
+            or {
                 "input_tokens": self._input_tokens,
                 "output_tokens": 0,
                 "cache_creation_input_tokens": 0,
@@ -389,8 +413,8 @@ class StreamTranslator:
             out.append(encode_named_event("ping", {"type": "ping"}))
         reason, sequence = stop_reason(self._finish, self._matched, self._stop_sequences, bool(self._tools))
         usage = message_usage(self._usage)
-        if self._usage is None:  # the upstream reported none: keep the estimate rather than claim 0
-            usage["input_tokens"] = self._input_tokens
+        if self._usage is None:  # the upstream reported none at the end: keep what message_start said, not 0
+            usage.update(self._prompt or {"input_tokens": self._input_tokens})
         delta = {"stop_reason": reason, "stop_sequence": sequence}
         out.append(encode_named_event("message_delta", {"type": "message_delta", "delta": delta, "usage": usage}))
         out.append(encode_named_event("message_stop", {"type": "message_stop"}))

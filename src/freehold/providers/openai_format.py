@@ -12,15 +12,18 @@ from typing import Any
 
 from freehold.errors import InvalidRequest
 from freehold.ids import new_id
+from freehold.providers.emulation import Plan, reject_or_drop
 from freehold.schemas.chat import ChatRequest
 from freehold.transport.sse import DONE, encode_event
 
 __all__ = [
+    "PROMPT_USAGE_KEY",
     "REASONING_BUDGETS",
     "ChunkWriter",
     "completion",
     "function_tools",
     "new_completion_id",
+    "prompt_usage",
     "reject_or_drop",
     "usage",
 ]
@@ -28,6 +31,11 @@ __all__ = [
 # reasoning_effort → a token budget, for vendors that take a budget (Anthropic thinking, Gemini
 # thinkingBudget). Anthropic's minimum budget is 1024.
 REASONING_BUDGETS: dict[str, int] = {"minimal": 1024, "low": 2048, "medium": 8192, "high": 24576}
+# A stream's first chunk may carry the prompt's usage under this key when the upstream reports it
+# before answering (Anthropic's message_start) and the client asked for usage: OpenAI's own
+# ``usage`` is only ever on the last chunk (clients sum every non-null one), but Anthropic's door
+# owes its client the prompt's counts, cache reads and writes included, in ``message_start``.
+PROMPT_USAGE_KEY = "x_freehold_prompt_usage"
 
 
 def new_completion_id() -> str:
@@ -35,14 +43,34 @@ def new_completion_id() -> str:
 
 
 def usage(
-    prompt_tokens: int, completion_tokens: int, *, cached_tokens: int = 0, reasoning_tokens: int = 0
+    prompt_tokens: int,
+    completion_tokens: int,
+    *,
+    cached_tokens: int = 0,
+    reasoning_tokens: int = 0,
+    cache_write_tokens: int | None = None,
+    cache_creation: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """OpenAI's usage object; ``prompt_tokens`` includes cached ones, ``completion_tokens`` reasoning ones."""
+    """OpenAI's usage object; ``prompt_tokens`` includes cached ones, ``completion_tokens`` reasoning ones.
+
+    Cache writes, which vendors that cache on request price apart (Anthropic and Bedrock: 1.25x
+    for five minutes, 2x for an hour), are set only for vendors that report them and are
+    included in ``prompt_tokens`` like the reads: ``prompt_tokens_details.cache_write_tokens``
+    (OpenAI's own field, in its SDK since 2026, and OpenRouter's) and ``cache_creation``, an
+    extension key with the writes by lifetime in Anthropic's shape (``ephemeral_5m_input_tokens``,
+    ``ephemeral_1h_input_tokens``; OpenAI's own lifetimes differ). OpenAI clients ignore keys
+    they do not know; Anthropic's door turns both back into its own fields.
+    """
+    prompt_details: dict[str, Any] = {"cached_tokens": cached_tokens, "audio_tokens": 0}
+    if cache_write_tokens is not None:
+        prompt_details["cache_write_tokens"] = cache_write_tokens
+    if cache_creation is not None:
+        prompt_details["cache_creation"] = cache_creation
     return {
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion_tokens,
         "total_tokens": prompt_tokens + completion_tokens,
-        "prompt_tokens_details": {"cached_tokens": cached_tokens, "audio_tokens": 0},
+        "prompt_tokens_details": prompt_details,
         "completion_tokens_details": {
             "reasoning_tokens": reasoning_tokens,
             "audio_tokens": 0,
@@ -50,6 +78,11 @@ def usage(
             "rejected_prediction_tokens": 0,
         },
     }
+
+
+def prompt_usage(usage_: dict[str, Any]) -> dict[str, Any]:
+    """The prompt's part of a usage object, for ``PROMPT_USAGE_KEY``."""
+    return {"prompt_tokens": usage_["prompt_tokens"], "prompt_tokens_details": usage_["prompt_tokens_details"]}
 
 
 def completion(
@@ -86,8 +119,17 @@ class ChunkWriter:
         if include_usage:
             self._base["usage"] = None
 
-    def delta(self, delta: dict[str, Any], finish_reason: str | None = None, index: int = 0) -> bytes:
+    def delta(
+        self,
+        delta: dict[str, Any],
+        finish_reason: str | None = None,
+        index: int = 0,
+        prompt: dict[str, Any] | None = None,
+    ) -> bytes:
+        """One chunk; ``prompt`` (the prompt's usage) rides under ``PROMPT_USAGE_KEY`` when usage was asked for."""
         choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+        if prompt is not None and self.include_usage:
+            return encode_event({**self._base, "choices": [choice], PROMPT_USAGE_KEY: prompt})
         return encode_event({**self._base, "choices": [choice]})
 
     def usage(self, usage_: dict[str, Any]) -> bytes:
@@ -101,23 +143,7 @@ class ChunkWriter:
         return DONE
 
 
-def reject_or_drop(request: ChatRequest, param: str, model: str, why: str) -> None:
-    """Handle a parameter the target cannot honor.
-
-    Returns (the caller then leaves the parameter out) if the alias opted in to dropping;
-    otherwise raises a 400 naming the parameter and the model.
-    """
-    if request.drop_unsupported:
-        return
-    raise InvalidRequest(
-        f"'{param}' is not supported by model '{model}': {why}. Remove it, or set "
-        "'drop_unsupported_params: true' on the alias to have the gateway drop it.",
-        param=param,
-        code="unsupported_parameter",
-    )
-
-
-def function_tools(request: ChatRequest, model: str, why: str) -> Iterator[dict[str, Any]]:
+def function_tools(request: ChatRequest, model: str, why: str, plan: Plan | None = None) -> Iterator[dict[str, Any]]:
     """The ``function`` objects of the request's function tools, for vendors that take no other kind.
 
     Any other tool is rejected (or dropped, if the alias opts in) with ``why``; a function
@@ -126,7 +152,7 @@ def function_tools(request: ChatRequest, model: str, why: str) -> Iterator[dict[
     for i, tool in enumerate(request.body.get("tools") or ()):
         function = tool.get("function") if isinstance(tool, dict) else None
         if not isinstance(tool, dict) or tool.get("type", "function") != "function" or not isinstance(function, dict):
-            reject_or_drop(request, f"tools[{i}]", model, why)
+            reject_or_drop(request, f"tools[{i}]", model, why, plan)
             continue
         if not isinstance(function.get("name"), str):
             raise InvalidRequest(f"'tools[{i}].function.name' is required.", param=f"tools[{i}].function.name")

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from freehold.config.common import DeploymentBase
+from freehold.providers import anthropic, bedrock, gemini
 from freehold.providers.anthropic import AnthropicDeployment, AnthropicProvider
 from freehold.providers.azure import AzureDeployment, AzureProvider
 from freehold.providers.base import Capabilities, ChatProvider
 from freehold.providers.bedrock import BedrockDeployment, BedrockProvider
+from freehold.providers.emulation import Handling
 from freehold.providers.gemini import GeminiDeployment, GeminiProvider
 from freehold.providers.openai_compat import OpenAICompatProvider, OpenAIDeployment
 from freehold.providers.presets import preset_providers
@@ -29,6 +31,8 @@ class ProviderType:
     config: type[DeploymentBase]
     factory: Callable[[str, Any, HttpClient], ChatProvider]
     capabilities: Capabilities
+    parameters: tuple[Handling, ...] = ()
+    """What a translating provider does with OpenAI parameters it cannot send as is (docs/providers.md)."""
 
 
 PROVIDERS: dict[str, ProviderType] = {
@@ -37,9 +41,11 @@ PROVIDERS: dict[str, ProviderType] = {
         SimulatedDeployment, lambda name, cfg, http: SimulatedProvider(name, cfg), SimulatedProvider.capabilities
     ),
     "azure": ProviderType(AzureDeployment, AzureProvider, AzureProvider.capabilities),
-    "anthropic": ProviderType(AnthropicDeployment, AnthropicProvider, AnthropicProvider.capabilities),
-    "gemini": ProviderType(GeminiDeployment, GeminiProvider, GeminiProvider.capabilities),
-    "bedrock": ProviderType(BedrockDeployment, BedrockProvider, BedrockProvider.capabilities),
+    "anthropic": ProviderType(
+        AnthropicDeployment, AnthropicProvider, AnthropicProvider.capabilities, anthropic.PARAMETERS
+    ),
+    "gemini": ProviderType(GeminiDeployment, GeminiProvider, GeminiProvider.capabilities, gemini.PARAMETERS),
+    "bedrock": ProviderType(BedrockDeployment, BedrockProvider, BedrockProvider.capabilities, bedrock.PARAMETERS),
     **preset_providers(ProviderType),
 }
 

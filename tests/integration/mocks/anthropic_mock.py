@@ -9,9 +9,10 @@ It checks what the real API checks that a translator could get wrong (``x-api-ke
 | model                | behaviour                                                                  |
 | -------------------- | -------------------------------------------------------------------------- |
 | anything else        | text; tools → ``tool_use``; tool results → text quoting them; thinking on → |
-|                      | a signed thinking block first; ``output_config.format`` → JSON text        |
+|                      | a signed thinking block first; ``output_config.format`` → JSON text; a     |
+|                      | tool whose schema has no properties gets ``{"answer": TEXT}``              |
 | ``*parallel*``       | two ``tool_use`` blocks (unless ``disable_parallel_tool_use``)              |
-| ``*cache*``          | usage with cache reads (1000) and writes (20)                              |
+| ``*cache*``          | usage with cache reads (1000) and writes (20: 15 for 5 minutes, 5 for 1 h) |
 | ``claude-stop``      | ``stop_reason: stop_sequence`` with the request's first stop sequence      |
 | ``claude-max``       | ``stop_reason: max_tokens``                                                |
 | ``claude-refusal``   | ``stop_reason: refusal``                                                   |
@@ -302,8 +303,10 @@ def input_tokens(body: dict[str, Any]) -> int:
     return 8 * len(body["messages"]) + len(json.dumps([body["messages"], body.get("system"), body.get("tools")])) // 4
 
 
-def _placeholder(schema: dict[str, Any]) -> Any:
+def _placeholder(schema: dict[str, Any], top: bool = False) -> Any:
     kind = schema.get("type")
+    if kind == "object" and top and "properties" not in schema:  # any object: the model answers in it
+        return {"answer": TEXT}
     if kind == "object":
         props = schema.get("properties") or {}
         return {k: _placeholder(props.get(k) or {}) for k in schema.get("required") or props}
@@ -338,7 +341,7 @@ def answer(body: dict[str, Any], message_id: str) -> dict[str, Any]:
             ["Paris", "Tokyo"] if "parallel" in model and not choice.get("disable_parallel_tool_use") else ["Paris"]
         )
         for n, city in enumerate(cities):
-            args = _placeholder(tool["input_schema"])
+            args = _placeholder(tool["input_schema"], top=True)
             if "city" in (tool["input_schema"].get("properties") or {}):
                 args["city"] = city
             content.append(
@@ -373,6 +376,10 @@ def answer(body: dict[str, Any], message_id: str) -> dict[str, Any]:
         "input_tokens": input_tokens(body),
         "cache_creation_input_tokens": 20 if cached else 0,
         "cache_read_input_tokens": 1000 if cached else 0,
+        "cache_creation": {
+            "ephemeral_5m_input_tokens": 15 if cached else 0,
+            "ephemeral_1h_input_tokens": 5 if cached else 0,
+        },
         "output_tokens": output,
         "service_tier": "standard",
     }

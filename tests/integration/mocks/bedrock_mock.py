@@ -12,8 +12,9 @@ Behaviour is chosen by the model id:
 
 | model id                  | behaviour                                                             |
 | ------------------------- | --------------------------------------------------------------------- |
-| anything else             | an answer: text, tool calls (tools given), reasoning (thinking asked), |
-|                           | JSON (outputConfig), "I see N image(s)." for images                   |
+| anything else             | an answer: text, tool calls (tools given; ``toolChoice.tool`` names   |
+|                           | the one called; a tool without properties gets ``{"answer": TEXT}``), |
+|                           | reasoning (thinking asked), JSON (outputConfig), "I see N image(s)."  |
 | ``*parallel*``            | two tool calls at once                                                |
 | ``error-throttle``        | 429 ``ThrottlingException`` with ``Retry-After: 3``                   |
 | ``error-quota``           | 400 ``ServiceQuotaExceededException``                                 |
@@ -142,9 +143,12 @@ def plan(model: str, body: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
     if tools and not answered_tool:
         choice = (body.get("toolConfig") or {}).get("toolChoice") or {}
         name = choice["tool"]["name"] if "tool" in choice else tools[0]["toolSpec"]["name"]
+        spec = next(t["toolSpec"] for t in tools if t["toolSpec"]["name"] == name)
         cities = ["Paris", "Tokyo"] if "parallel" in model else ["Paris"]
         for i, city in enumerate(cities):
-            blocks.append({"toolUse": {"toolUseId": f"tooluse_mock{i}", "name": name, "input": {"city": city}}})
+            # a tool whose input is any object (no properties) gets the answer itself
+            args = {"city": city} if "properties" in spec["inputSchema"]["json"] else {"answer": TEXT}
+            blocks.append({"toolUse": {"toolUseId": f"tooluse_mock{i}", "name": name, "input": args}})
         return blocks, "tool_use"
     images = sum(1 for b in last if "image" in b)
     if (body.get("outputConfig") or {}).get("textFormat"):

@@ -400,6 +400,60 @@ def test_empty_stream_still_frames_a_message() -> None:
     assert accumulate(events).usage.input_tokens == 9  # no upstream usage: the estimate stands
 
 
+CACHE_USAGE = {
+    "prompt_tokens": 1050 + 1000 + 20,
+    "completion_tokens": 7,
+    "total_tokens": 2077,
+    "prompt_tokens_details": {
+        "cached_tokens": 1000,
+        "cache_write_tokens": 20,
+        "cache_creation": {"ephemeral_5m_input_tokens": 15, "ephemeral_1h_input_tokens": 5},
+    },
+}
+ANTHROPIC_CACHE_USAGE = {
+    "input_tokens": 1050,  # Anthropic's input_tokens count neither cache reads nor writes
+    "cache_read_input_tokens": 1000,
+    "cache_creation_input_tokens": 20,
+    "cache_creation": {"ephemeral_5m_input_tokens": 15, "ephemeral_1h_input_tokens": 5},
+}
+
+
+def test_cache_reads_and_writes_reach_their_own_fields() -> None:
+    done = {**_completion({"role": "assistant", "content": "hi"}), "usage": CACHE_USAGE}
+    usage = Message.model_validate(from_canonical(done, model="m", deployment="d")).usage
+    assert usage.model_dump(include=set(ANTHROPIC_CACHE_USAGE)) == ANTHROPIC_CACHE_USAGE
+    assert usage.output_tokens == 7
+
+
+def _stream(*chunks: dict[str, Any]) -> bytes:
+    return b"".join(b"data: " + orjson.dumps(c) + b"\n\n" for c in chunks) + b"data: [DONE]\n\n"
+
+
+def _chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
+    choice = {"index": 0, "delta": delta, "finish_reason": finish}
+    return {"id": "c", "object": "chat.completion.chunk", "model": "m", "choices": [choice], **extra}
+
+
+def test_stream_message_start_reports_the_prompt_counts_the_upstream_gave_up_front() -> None:
+    prompt = {key: CACHE_USAGE[key] for key in ("prompt_tokens", "prompt_tokens_details")}
+    raw = _stream(
+        _chunk({"role": "assistant", "content": ""}, usage=None, x_freehold_prompt_usage=prompt),
+        _chunk({"content": "hi"}, usage=None),
+        _chunk({}, "stop", usage=None),
+        {"id": "c", "object": "chat.completion.chunk", "model": "m", "choices": [], "usage": CACHE_USAGE},
+    )
+    events = parse_events(translate_stream(raw, input_tokens=3))
+    start = events[0].message.usage
+    assert start.model_dump(include=set(ANTHROPIC_CACHE_USAGE)) == ANTHROPIC_CACHE_USAGE
+    final = accumulate(events).usage
+    assert final.model_dump(include=set(ANTHROPIC_CACHE_USAGE)) == ANTHROPIC_CACHE_USAGE
+    assert final.output_tokens == 7
+    # without the prompt's counts up front, message_start keeps the estimate
+    plain = parse_events(translate_stream(_stream(_chunk({"content": "hi"}), _chunk({}, "stop")), input_tokens=3))
+    assert plain[0].message.usage.input_tokens == 3 and plain[0].message.usage.cache_creation_input_tokens == 0
+    assert accumulate(plain).usage.input_tokens == 3
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 

@@ -11,15 +11,19 @@ from openai.types.chat import ChatCompletionChunk
 
 from freehold.errors import ProviderError, ProviderResponseInvalid, ProviderUnavailable
 from freehold.providers.anthropic import StreamTranslator
+from freehold.providers.emulation import Plan
+from freehold.providers.openai_format import PROMPT_USAGE_KEY
 from freehold.transport.sse import SSEDecoder, SSEEvent
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "anthropic"
 DEP = "claude/anthropic/claude-sonnet-4-5"
 
 
-def run(raw: bytes, include_usage: bool = True, piece: int = 0) -> tuple[bytes, StreamTranslator]:
+def run(
+    raw: bytes, include_usage: bool = True, piece: int = 0, plan: Plan | None = None
+) -> tuple[bytes, StreamTranslator]:
     """Feed ``raw`` in pieces of ``piece`` bytes (0: whole) and return the OpenAI bytes."""
-    translator = StreamTranslator(DEP, include_usage)
+    translator = StreamTranslator(DEP, include_usage, plan=plan)
     decoder = SSEDecoder()
     out = b""
     pieces = [raw[i : i + piece] for i in range(0, len(raw), piece)] if piece else [raw]
@@ -75,7 +79,7 @@ def test_text_stream(piece: int) -> None:
 
 def test_without_include_usage_there_is_no_usage_chunk_nor_field() -> None:
     out, translator = run((FIXTURES / "stream_text.sse").read_bytes(), include_usage=False)
-    assert b'"usage"' not in out
+    assert b'"usage"' not in out and PROMPT_USAGE_KEY.encode() not in out
     assert all(c.choices for c in chunks_of(out))
     assert translator.usage["completion_tokens"] == 15  # still known to the gateway
 
@@ -104,6 +108,14 @@ def test_tool_use_stream_with_thinking(piece: int) -> None:
     assert got["finish"] == "tool_calls"
     usage = got["usage"]
     assert usage.prompt_tokens == 472 + 20 + 1000 and usage.prompt_tokens_details.cached_tokens == 1000
+    assert usage.prompt_tokens_details.cache_write_tokens == 20
+    # the prompt's counts, known at message_start, ride on the first chunk for Anthropic's door
+    first = (chunks[0].model_extra or {})[PROMPT_USAGE_KEY]
+    assert first == {
+        "prompt_tokens": 472 + 20 + 1000,
+        "prompt_tokens_details": {"cached_tokens": 1000, "audio_tokens": 0, "cache_write_tokens": 20},
+    }
+    assert all(PROMPT_USAGE_KEY not in (c.model_extra or {}) for c in chunks[1:])
     assert usage.completion_tokens == 89 and usage.completion_tokens_details.reasoning_tokens == 30
     # no empty argument pieces are sent
     for chunk in chunks:
@@ -184,3 +196,44 @@ def test_malformed_event_after_start_and_unknown_events() -> None:
                 '{"type":"content_block_delta","index":5,"delta":{"type":"input_json_delta","partial_json":"{"}}',
             )
         )
+
+
+def json_mode_stream(*inputs: str, parallel: bool = False) -> bytes:
+    """A stream answering JSON mode: the forced tool's input in ``input_json_delta`` pieces."""
+    start = {
+        "type": "message_start",
+        "message": {
+            "id": "msg_01JsonMode", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5-20250929",
+            "content": [], "stop_reason": None, "stop_sequence": None,
+            "usage": {"input_tokens": 30, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                      "output_tokens": 1},
+        },
+    }  # fmt: skip
+    events: list[tuple[str, dict[str, Any]]] = [("message_start", start)]
+    for index in range(2 if parallel else 1):
+        block = {"type": "tool_use", "id": f"toolu_01J{index}", "name": "json_answer", "input": {}}
+        events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": block}))
+        for piece in ("", *inputs):
+            delta = {"type": "input_json_delta", "partial_json": piece}
+            events.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}))
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
+    delta = {"stop_reason": "tool_use", "stop_sequence": None}
+    events.append(("message_delta", {"type": "message_delta", "delta": delta, "usage": {"output_tokens": 12}}))
+    events.append(("message_stop", {"type": "message_stop"}))
+    return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events).encode()
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_json_mode_stream_is_content_deltas(parallel: bool) -> None:
+    raw = json_mode_stream('{"city": ', '"Paris"}', parallel=parallel)
+    out, _ = run(raw, plan=Plan(json_tool="json_answer"), piece=5)
+    chunks = chunks_of(out)
+    got = joined(chunks)
+    assert json.loads(got["content"]) == {"city": "Paris"}  # a second call to it (parallel) is left out
+    assert got["calls"] == {} and got["finish"] == "stop"
+    assert b"tool_calls" not in out
+
+
+def test_json_mode_stream_with_an_empty_input_is_an_empty_object() -> None:
+    out, _ = run(json_mode_stream(), plan=Plan(json_tool="json_answer"))
+    assert joined(chunks_of(out))["content"] == "{}"

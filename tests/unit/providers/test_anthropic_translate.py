@@ -12,7 +12,8 @@ import pytest
 from openai.types.chat import ChatCompletion
 
 from freehold.errors import InvalidRequest, ProviderResponseInvalid
-from freehold.providers.anthropic import AnthropicDeployment, from_upstream, to_upstream
+from freehold.providers.anthropic import AnthropicDeployment, from_upstream, to_upstream, translate
+from freehold.providers.emulation import JSON_TOOL_DESCRIPTION, Plan
 from freehold.schemas.chat import ChatRequest
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "anthropic"
@@ -32,6 +33,10 @@ def req(drop: bool = False, **body: Any) -> ChatRequest:
 
 def up(drop: bool = False, model: str = MODEL, version: str = "2023-06-01", **body: Any) -> dict[str, Any]:
     return to_upstream(req(drop, **body), model, version)
+
+
+def tr(drop: bool = False, model: str = MODEL, version: str = "2023-06-01", **body: Any) -> tuple[dict[str, Any], Plan]:
+    return translate(req(drop, **body), model, version)
 
 
 def rejected(param: str, **body: Any) -> InvalidRequest:
@@ -210,12 +215,20 @@ def test_sampling_stop_and_user() -> None:
     assert "stop_sequences" not in up(stop=[])
 
 
-def test_sampling_parameters_on_api_version_2026_10_21() -> None:
-    for key in ("temperature", "top_p", "top_k"):
-        with pytest.raises(InvalidRequest) as info:
-            up(version="2026-10-21", **{key: 0.5})
-        assert info.value.param == key
-        assert key not in up(drop=True, version="2026-10-21", **{key: 0.5})
+def test_sampling_parameters_on_api_version_2026_10_21_are_dropped_hints() -> None:
+    body, plan = tr(version="2026-10-21", temperature=0.5, top_p=0.9, top_k=3)
+    assert not {"temperature", "top_p", "top_k"} & set(body)
+    assert plan.dropped == ["temperature", "top_p", "top_k"]
+    assert plan.headers == {"x-freehold-dropped-params": "temperature, top_k, top_p"}
+    assert tr(temperature=0.5)[1].dropped == []  # the default version still takes them
+
+
+def test_user_and_safety_identifier_become_metadata_user_id() -> None:
+    assert tr(user="u-1") == ({**up(), "metadata": {"user_id": "u-1"}}, Plan())
+    body, plan = tr(user="u-1", safety_identifier="hash-9")
+    assert body["metadata"] == {"user_id": "hash-9"} and plan.dropped == ["user"]
+    body, plan = tr(user="u" * 257)  # over Anthropic's limit: a hint is dropped, never refused
+    assert "metadata" not in body and plan.dropped == ["user"]
 
 
 WEATHER = {"type": "function", "function": {"name": "w", "parameters": {"type": "object", "properties": {}}}}
@@ -254,10 +267,62 @@ def test_response_format() -> None:
     assert up(response_format={"type": "json_schema", "json_schema": {"name": "x", "schema": schema}})[
         "output_config"
     ] == {"format": {"type": "json_schema", "schema": schema}}
-    err = rejected("response_format", response_format={"type": "json_object"})
-    assert err.code == "unsupported_parameter" and MODEL in err.message
-    assert "output_config" not in up(drop=True, response_format={"type": "json_object"})
     rejected("response_format", response_format={"type": "json_schema", "json_schema": {"name": "x"}})
+    rejected("response_format", response_format={"type": "xml"})
+
+
+def test_json_schema_on_a_model_without_structured_outputs_is_a_contract_refused() -> None:
+    fmt = {"type": "json_schema", "json_schema": {"name": "x", "schema": {"type": "object"}}}
+    with pytest.raises(InvalidRequest) as info:
+        up(model="claude-sonnet-4-20250514", response_format=fmt)
+    assert info.value.param == "response_format" and "structured outputs" in info.value.message
+    body, plan = tr(drop=True, model="claude-sonnet-4-20250514", response_format=fmt)
+    assert "output_config" not in body and plan.dropped == ["response_format"]
+    assert "output_config" in up(model="claude-unlisted-9", response_format=fmt)  # unknown models: the upstream decides
+
+
+JSON_TOOL = {"name": "json_answer", "description": JSON_TOOL_DESCRIPTION, "input_schema": {"type": "object"}}
+JSON_MODE = {"type": "json_object"}
+
+
+def test_json_mode_is_a_forced_tool_whose_input_is_the_answer() -> None:
+    body, plan = tr(response_format=JSON_MODE)
+    assert body["tools"] == [JSON_TOOL] and body["tool_choice"] == {"type": "tool", "name": "json_answer"}
+    assert "output_config" not in body
+    assert plan == Plan(json_tool="json_answer")
+
+
+@pytest.mark.parametrize(
+    ("body", "choice", "emulated"),
+    [
+        ({}, {"type": "any"}, True),  # the model calls a client tool or answers in JSON, as with OpenAI
+        ({"tool_choice": "auto"}, {"type": "any"}, True),
+        ({"tool_choice": "none"}, {"type": "tool", "name": "json_answer"}, True),
+        ({"parallel_tool_calls": False}, {"type": "any", "disable_parallel_tool_use": True}, True),
+        ({"tool_choice": "required"}, {"type": "any"}, False),  # the answer is tool calls: nothing to shape
+        ({"tool_choice": {"type": "function", "function": {"name": "w"}}}, {"type": "tool", "name": "w"}, False),
+    ],
+)
+def test_json_mode_with_client_tools(body: dict[str, Any], choice: dict[str, Any], emulated: bool) -> None:
+    out, plan = tr(tools=[WEATHER], response_format=JSON_MODE, **body)
+    assert out["tool_choice"] == choice
+    assert [t["name"] for t in out["tools"]] == ["w", "json_answer"] if emulated else ["w"]
+    assert plan.json_tool == ("json_answer" if emulated else None)
+
+
+def test_json_mode_tool_name_never_shadows_a_client_tool() -> None:
+    taken = {"type": "function", "function": {"name": "json_answer"}}
+    body, plan = tr(tools=[taken], tool_choice="none", response_format=JSON_MODE)
+    assert [t["name"] for t in body["tools"]] == ["json_answer", "json_answer_2"]
+    assert plan.json_tool == "json_answer_2"
+
+
+def test_json_mode_with_thinking_is_refused_or_dropped() -> None:
+    err = rejected("response_format", response_format=JSON_MODE, reasoning_effort="low")
+    assert err.code == "unsupported_parameter" and "extended thinking" in err.message
+    body, plan = tr(drop=True, response_format=JSON_MODE, reasoning_effort="low")
+    assert "tools" not in body and body["thinking"]["type"] == "enabled"
+    assert plan == Plan(dropped=["response_format"])
 
 
 @pytest.mark.parametrize(
@@ -266,24 +331,44 @@ def test_response_format() -> None:
         ({"n": 2}, "n"),
         ({"logprobs": True}, "logprobs"),
         ({"top_logprobs": 2}, "top_logprobs"),
-        ({"seed": 1}, "seed"),
-        ({"presence_penalty": 0.5}, "presence_penalty"),
-        ({"frequency_penalty": 0.5}, "frequency_penalty"),
         ({"logit_bias": {"1": 2}}, "logit_bias"),
-        ({"service_tier": "flex"}, "service_tier"),
+        ({"modalities": ["text", "audio"]}, "modalities"),
         ({"vendor_knob": 1}, "vendor_knob"),
     ],
 )
-def test_unsupported_parameters_are_rejected_or_dropped(body: dict[str, Any], param: str) -> None:
+def test_contracts_are_refused_or_dropped_when_the_alias_says_so(body: dict[str, Any], param: str) -> None:
     err = rejected(param, **body)
     assert MODEL in err.message and param in err.message
-    assert param not in up(drop=True, **body)
+    out, plan = tr(drop=True, **body)
+    assert param not in out and plan.dropped == [param]
 
 
-def test_harmless_values_of_unsupported_parameters_pass() -> None:
-    body = up(n=1, logprobs=False, store=False, seed=None, service_tier="auto")
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"seed": 1}, "seed"),
+        ({"presence_penalty": 0.5}, "presence_penalty"),
+        ({"frequency_penalty": 0.5}, "frequency_penalty"),
+        ({"service_tier": "flex"}, "service_tier"),
+        ({"metadata": {"team": "search"}}, "metadata"),
+        ({"store": True}, "store"),
+        ({"prediction": {"type": "content", "content": "x"}}, "prediction"),
+        ({"prompt_cache_key": "k"}, "prompt_cache_key"),
+        ({"verbosity": "low"}, "verbosity"),
+    ],
+)
+def test_hints_are_dropped_and_named(body: dict[str, Any], param: str) -> None:
+    out, plan = tr(**body)
+    assert param not in out and "metadata" not in out
+    assert plan.headers == {"x-freehold-dropped-params": param}
+
+
+def test_values_that_ask_for_nothing_are_neither_dropped_nor_refused() -> None:
+    body, plan = tr(n=1, logprobs=False, store=False, seed=None, metadata={}, service_tier="auto")
     assert body["service_tier"] == "auto" and "n" not in body and "logprobs" not in body
+    assert plan.dropped == []
     assert up(service_tier="default")["service_tier"] == "standard_only"
+    assert up(service_tier="priority")["service_tier"] == "auto"
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -334,6 +419,11 @@ def test_tool_use_answer_with_thinking_and_cache() -> None:
     assert usage is not None and usage.prompt_tokens_details and usage.completion_tokens_details
     assert usage.prompt_tokens == 50 + 20 + 1000
     assert usage.prompt_tokens_details.cached_tokens == 1000
+    # cache writes (priced apart): OpenAI's field, and by lifetime in an extension key
+    assert usage.prompt_tokens_details.cache_write_tokens == 20
+    assert usage.prompt_tokens_details.model_extra == {
+        "cache_creation": {"ephemeral_5m_input_tokens": 20, "ephemeral_1h_input_tokens": 0}
+    }
     assert usage.completion_tokens == 140 and usage.completion_tokens_details.reasoning_tokens == 60
     # The answer, sent back as the next turn's assistant message, replays the same blocks.
     replay = up(messages=[{"role": "user", "content": "x"}, raw["choices"][0]["message"]])["messages"][1]["content"]
@@ -388,3 +478,31 @@ def test_config_defaults_and_checks(monkeypatch: pytest.MonkeyPatch) -> None:
         AnthropicDeployment.model_validate(
             {"provider": "anthropic", "model": "m", "api_key": "env:PATH", "beta": ["a,b"]}
         )
+
+
+def json_mode_answer(*blocks: dict[str, Any], stop_reason: str = "tool_use") -> dict[str, Any]:
+    message = {**fixture("message_text.json"), "content": list(blocks), "stop_reason": stop_reason}
+    at.Message.model_validate(message)
+    return message
+
+
+def tool_use(name: str, arguments: dict[str, Any], n: int = 0) -> dict[str, Any]:
+    return {"type": "tool_use", "id": f"toolu_01Json{n}", "name": name, "input": arguments}
+
+
+def test_json_mode_answer_is_the_tool_input_as_content() -> None:
+    message = json_mode_answer(tool_use("json_answer", {"city": "Paris", "temp": 21.5}))
+    out = ChatCompletion.model_validate(from_upstream(message, DEP, Plan(json_tool="json_answer")))
+    assert json.loads(out.choices[0].message.content or "") == {"city": "Paris", "temp": 21.5}
+    assert out.choices[0].message.tool_calls is None and out.choices[0].finish_reason == "stop"
+    # without the plan, the same message is a plain tool call
+    plain = ChatCompletion.model_validate(from_upstream(message, DEP))
+    assert plain.choices[0].message.tool_calls and plain.choices[0].finish_reason == "tool_calls"
+
+
+def test_json_mode_answer_next_to_a_client_tool_call() -> None:
+    message = json_mode_answer(tool_use("get_weather", {"city": "Paris"}), tool_use("json_answer", {}, 1))
+    out = ChatCompletion.model_validate(from_upstream(message, DEP, Plan(json_tool="json_answer")))
+    assert out.choices[0].message.content == "{}"
+    assert [c.function.name for c in out.choices[0].message.tool_calls or ()] == ["get_weather"]  # type: ignore[union-attr]
+    assert out.choices[0].finish_reason == "tool_calls"

@@ -16,6 +16,7 @@ from tests.integration.mocks.bedrock_mock import encode_frame, event_frame, exce
 from freehold.errors import ProviderError, ProviderRateLimited, ProviderResponseInvalid, ProviderUnavailable
 from freehold.providers.bedrock.stream import EventStreamDecoder, StreamEvent, StreamTranslator, parse_event
 from freehold.providers.bedrock.translate import from_upstream
+from freehold.providers.emulation import Plan
 from freehold.providers.openai_format import ChunkWriter
 from freehold.transport.sse import SSEDecoder
 
@@ -32,8 +33,10 @@ def decode_all(data: bytes, piece: int) -> list[StreamEvent]:
     return events
 
 
-def translate(events: list[StreamEvent], include_usage: bool = True) -> tuple[list[dict[str, Any]], bytes]:
-    translator = StreamTranslator(ChunkWriter(MODEL, include_usage), DEP)
+def translate(
+    events: list[StreamEvent], include_usage: bool = True, plan: Plan | None = None
+) -> tuple[list[dict[str, Any]], bytes]:
+    translator = StreamTranslator(ChunkWriter(MODEL, include_usage), DEP, plan=plan)
     out = b"".join(translator.feed(e) for e in events) + translator.finish()
     sse = SSEDecoder().feed(out)
     assert sse[-1].data == "[DONE]" and all(e.data != "[DONE]" for e in sse[:-1])
@@ -166,24 +169,36 @@ names = st.from_regex(r"[a-zA-Z][a-zA-Z0-9_-]{0,20}", fullmatch=True)
 inputs = st.dictionaries(st.text(max_size=8), st.one_of(st.integers(-(2**53), 2**53), st.text(max_size=12)), max_size=4)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     text=st.text(min_size=1, max_size=60),
     calls=st.lists(st.tuples(names, inputs), max_size=3),
     piece=st.integers(1, 300),
+    shaping=st.sampled_from(["none", "one_tool_call", "json_mode"]),
 )
-def test_stream_and_whole_answer_agree(text: str, calls: list[tuple[str, dict[str, Any]]], piece: int) -> None:
+def test_stream_and_whole_answer_agree(
+    text: str, calls: list[tuple[str, dict[str, Any]]], piece: int, shaping: str
+) -> None:
+    plan = Plan(one_tool_call=shaping == "one_tool_call")
     blocks: list[dict[str, Any]] = [{"text": text}]
+    if shaping == "json_mode":  # a forced tool: no text, the JSON tool called (maybe next to client tools)
+        plan.json_tool = "json_answer"
+        blocks = [{"toolUse": {"toolUseId": "tuj", "name": "json_answer", "input": {"text": text}}}]
     blocks += [{"toolUse": {"toolUseId": f"tu{i}", "name": n, "input": a}} for i, (n, a) in enumerate(calls)]
-    stop = "tool_use" if calls else "end_turn"
+    stop = "tool_use" if len(blocks) > 1 or shaping == "json_mode" else "end_turn"
     whole = from_upstream(
         {"output": {"message": {"role": "assistant", "content": blocks}}, "stopReason": stop, "usage": usage()},
         MODEL,
         DEP,
+        plan,
     )
-    chunks, _ = translate(decode_all(b"".join(stream_frames(blocks, stop)), piece))
+    chunks, _ = translate(decode_all(b"".join(stream_frames(blocks, stop)), piece), plan=plan)
     deltas = [c["choices"][0] for c in chunks if c["choices"]]
-    assert "".join(d["delta"].get("content") or "" for d in deltas) == whole["choices"][0]["message"]["content"]
+    content = "".join(d["delta"].get("content") or "" for d in deltas)
+    if shaping == "json_mode":  # the stream relays the model's own JSON text, the whole answer re-encodes it
+        assert json.loads(content) == json.loads(whole["choices"][0]["message"]["content"])
+    else:
+        assert content == whole["choices"][0]["message"]["content"]
     rebuilt: dict[int, dict[str, Any]] = {}
     for d in deltas:
         for call in d["delta"].get("tool_calls") or []:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from freehold.errors import ProviderRejected, ProviderResponseInvalid, ProviderUnavailable
+from freehold.providers.emulation import Plan
 from freehold.providers.gemini.stream import StreamTranslator
 from freehold.providers.gemini.translate import from_upstream
 from freehold.transport.sse import SSEDecoder
@@ -25,11 +26,13 @@ def split(raw: bytes, cuts: list[int]) -> list[bytes]:
     return [raw[a:b] for a, b in zip([0, *points], [*points, len(raw)], strict=True)]
 
 
-def translate(name: str, include_usage: bool = True, cuts: list[int] | None = None) -> list[bytes]:
+def translate(
+    name: str, include_usage: bool = True, cuts: list[int] | None = None, plan: Plan | None = None
+) -> list[bytes]:
     """Decode a fixture's bytes in pieces and run every event through the translator, then finish."""
     raw = (FIXTURES / name).read_bytes()
     decoder = SSEDecoder()
-    translator = StreamTranslator("gemini-2.5-flash", include_usage, DEP)
+    translator = StreamTranslator("gemini-2.5-flash", include_usage, DEP, plan)
     out: list[bytes] = []
     for piece in split(raw, cuts or []):
         for event in decoder.feed(piece):
@@ -90,6 +93,13 @@ def test_tool_calls_stream_as_whole_deltas_with_the_same_ids_as_a_whole_answer()
     whole["responseId"] = events[0]["responseId"]
     calls = ChatCompletion.model_validate(from_upstream(whole, "m", DEP)).choices[0].message.tool_calls or []
     assert [c.id for c in calls] == [d.id for d in deltas]
+
+
+def test_one_tool_call_streams_the_first_call_only() -> None:
+    parsed = chunks(translate("stream_tools.sse", plan=Plan(one_tool_call=True)))
+    deltas = [tc for c in parsed if c.choices for tc in c.choices[0].delta.tool_calls or []]
+    assert [(d.index, json.loads(d.function.arguments or "")) for d in deltas] == [(0, {"city": "Paris"})]  # type: ignore[union-attr]
+    assert [c.choices[0].finish_reason for c in parsed if c.choices][-1] == "tool_calls"
 
 
 def test_stream_ending_without_finish_reason_is_cut() -> None:

@@ -10,8 +10,16 @@ import pytest
 from openai.types.chat import ChatCompletion
 
 from freehold.errors import InvalidRequest, ProviderRejected, ProviderResponseInvalid
+from freehold.providers.emulation import Plan
 from freehold.providers.gemini.config import GeminiDeployment
-from freehold.providers.gemini.translate import finish_reason, from_upstream, to_upstream, tool_call_id, usage_from
+from freehold.providers.gemini.translate import (
+    finish_reason,
+    from_upstream,
+    to_upstream,
+    tool_call_id,
+    translate,
+    usage_from,
+)
 from freehold.schemas.chat import ChatRequest
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "gemini"
@@ -113,20 +121,52 @@ def test_reasoning_effort_on_a_model_that_does_not_think_is_rejected_or_dropped(
     ("body", "param"),
     [
         ({"logit_bias": {"50256": -100}}, "logit_bias"),
-        (
-            {"parallel_tool_calls": False, "tools": [{"type": "function", "function": {"name": "f"}}]},
-            "parallel_tool_calls",
-        ),
-        ({"prediction": {"type": "content", "content": "x"}}, "prediction"),
+        ({"web_search_options": {}}, "web_search_options"),
         ({"tools": [{"type": "custom", "custom": {"name": "g"}}]}, "tools[0]"),
     ],
 )
-def test_unsupported_parameters_are_rejected_naming_them_unless_dropped(body: dict[str, Any], param: str) -> None:
+def test_contracts_are_rejected_naming_them_unless_dropped(body: dict[str, Any], param: str) -> None:
     with pytest.raises(InvalidRequest) as info:
         to_upstream(req(**body), MODEL)
     assert info.value.param == param and info.value.code == "unsupported_parameter" and MODEL in info.value.message
-    out = to_upstream(req(drop=True, **body), MODEL)
+    out, plan = translate(req(drop=True, **body), MODEL)
     assert "logit_bias" not in json.dumps(out) and "custom" not in json.dumps(out)
+    assert plan.dropped == [param]
+
+
+def test_hints_are_dropped_and_named() -> None:
+    hints = {
+        "user": "u-1", "safety_identifier": "h", "metadata": {"team": "x"}, "store": True, "service_tier": "flex",
+        "prompt_cache_key": "k", "prediction": {"type": "content", "content": "x"}, "verbosity": "low",
+    }  # fmt: skip
+    out, plan = translate(req(**hints), MODEL)
+    assert out == to_upstream(req(), MODEL)
+    assert plan.dropped == list(hints)
+    assert plan.headers == {"x-freehold-dropped-params": ", ".join(sorted(hints))}
+    assert translate(req(store=False, metadata={}), MODEL)[1] == Plan()  # values asking for nothing
+
+
+WEATHER = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+
+
+@pytest.mark.parametrize(
+    ("choice", "config"),
+    [
+        # LangChain's with_structured_output(method="function_calling"): a forced function
+        (
+            {"type": "function", "function": {"name": "get_weather"}},
+            {"mode": "ANY", "allowedFunctionNames": ["get_weather"]},
+        ),
+        ("auto", {"mode": "AUTO"}),
+        (None, None),
+    ],
+)
+def test_parallel_tool_calls_false_is_emulated_never_refused(choice: Any, config: dict[str, Any] | None) -> None:
+    out, plan = translate(req(tools=[WEATHER], tool_choice=choice, parallel_tool_calls=False), MODEL)
+    assert out.get("toolConfig") == ({"functionCallingConfig": config} if config else None)
+    assert plan == Plan(one_tool_call=True)
+    assert translate(req(tools=[WEATHER], parallel_tool_calls=True), MODEL)[1] == Plan()
+    assert translate(req(parallel_tool_calls=False), MODEL)[1] == Plan()  # no tools: nothing to limit
 
 
 @pytest.mark.parametrize(
@@ -209,6 +249,16 @@ def test_parallel_function_calls_get_stable_ids_and_signatures() -> None:
     assert calls[0].id != calls[1].id and calls[0].id.startswith("call_")
     assert parse("response_parallel_calls.json").choices[0].message.tool_calls[0].id == calls[0].id  # type: ignore[index]
     assert calls[0].model_extra == {"extra_content": {"google": {"thought_signature": "Q2lRQjBlMkhy"}}}
+
+
+def test_one_tool_call_keeps_the_first_call_only() -> None:
+    raw = from_upstream(fixture("response_parallel_calls.json"), MODEL, DEP, Plan(one_tool_call=True))
+    choice = ChatCompletion.model_validate(raw).choices[0]
+    calls = choice.message.tool_calls or []
+    assert [json.loads(c.function.arguments) for c in calls] == [{"city": "Paris"}]  # type: ignore[union-attr]
+    assert calls[0].id == tool_call_id("Yx4oaK7fJ4ew1MkP_ZbA4Ao", 0, 0, "get_weather")  # the same id as without
+    assert calls[0].model_extra == {"extra_content": {"google": {"thought_signature": "Q2lRQjBlMkhy"}}}
+    assert choice.finish_reason == "tool_calls"
 
 
 def test_logprobs_and_several_candidates() -> None:

@@ -13,7 +13,7 @@ from freehold.context import RequestContext
 from freehold.errors import ProviderResponseInvalid
 from freehold.providers.anthropic.errors import parse_error, parse_rate_limits
 from freehold.providers.anthropic.stream import StreamTranslator
-from freehold.providers.anthropic.translate import COUNT_TOKENS_FIELDS, from_upstream, to_upstream
+from freehold.providers.anthropic.translate import COUNT_TOKENS_FIELDS, from_upstream, to_upstream, translate
 from freehold.providers.anthropic.wire import AnthropicDeployment
 from freehold.providers.base import Capabilities, Completion, StreamResponse
 from freehold.schemas.chat import ChatRequest
@@ -52,21 +52,23 @@ class AnthropicProvider:
             self._headers["anthropic-beta"] = ",".join(config.beta)
 
     async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
-        resp, raw = await self._post_whole(self._messages_url, to_upstream(request, self.model, self._version))
-        body = orjson.dumps(from_upstream(self._json_object(raw), self.name))
-        return Completion(body, _passed_headers(resp.headers), ratelimit=parse_rate_limits(resp.headers))
+        upstream, plan = translate(request, self.model, self._version)
+        resp, raw = await self._post_whole(self._messages_url, upstream)
+        body = orjson.dumps(from_upstream(self._json_object(raw), self.name, plan))
+        headers = _passed_headers(resp.headers) | plan.headers
+        return Completion(body, headers, ratelimit=parse_rate_limits(resp.headers))
 
     async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
-        body = {**to_upstream(request, self.model, self._version), "stream": True}
+        upstream, plan = translate(request, self.model, self._version)
+        body = {**upstream, "stream": True}
         resp = await self._http.post(self._messages_url, orjson.dumps(body), self._headers, self._timeout, self.name)
         if resp.status != 200:
             raw = await self._http.read_error_body(resp, self.name)
             raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         options = request.body.get("stream_options") or {}
-        translator = StreamTranslator(self.name, bool(options.get("include_usage")), self._secrets)
-        return StreamResponse(
-            self._translate(resp, translator), _passed_headers(resp.headers), ratelimit=parse_rate_limits(resp.headers)
-        )
+        translator = StreamTranslator(self.name, bool(options.get("include_usage")), self._secrets, plan)
+        headers = _passed_headers(resp.headers) | plan.headers
+        return StreamResponse(self._translate(resp, translator), headers, ratelimit=parse_rate_limits(resp.headers))
 
     async def count_tokens(self, ctx: RequestContext, request: ChatRequest) -> int:
         """Prompt tokens of ``request`` as the model counts them (``POST /v1/messages/count_tokens``)."""

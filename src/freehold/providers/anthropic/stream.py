@@ -10,6 +10,11 @@ Mapping: ``text_delta`` → ``content``; ``tool_use`` blocks → ``tool_calls`` 
 ``arguments``); ``thinking_delta`` → ``reasoning_content``; at ``signature_delta`` the whole
 thinking block, signature included, is sent once as ``thinking_blocks: [block]`` (as is each
 ``redacted_thinking`` block), so a client that appends them can replay them next turn.
+
+JSON mode (``Plan.json_tool``): the forced tool's ``input_json_delta`` pieces are sent as
+``content``, and its ``tool_use`` block never shows as a tool call. When the client asked for
+usage, the first chunk carries the prompt's usage from ``message_start`` under
+``PROMPT_USAGE_KEY``, for Anthropic's door to report in its own ``message_start``.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ import orjson
 from freehold.errors import ProviderError, ProviderResponseInvalid
 from freehold.providers.anthropic.errors import parse_error_object
 from freehold.providers.anthropic.translate import finish_reason, usage_from
-from freehold.providers.openai_format import ChunkWriter
+from freehold.providers.emulation import Plan
+from freehold.providers.openai_format import ChunkWriter, prompt_usage
 from freehold.transport.sse import SSEEvent
 
 __all__ = ["StreamTranslator"]
@@ -31,10 +37,17 @@ __all__ = ["StreamTranslator"]
 class StreamTranslator:
     """Translates one stream, event by event; keeps the state the OpenAI framing needs."""
 
-    def __init__(self, deployment: str, include_usage: bool, secrets: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, deployment: str, include_usage: bool, secrets: tuple[str, ...] = (), plan: Plan | None = None
+    ) -> None:
         self._deployment = deployment
         self._include_usage = include_usage
         self._secrets = secrets
+        self._json_tool = plan.json_tool if plan is not None else None
+        self._json_block: int | None = None  # content block index of the JSON-mode tool's input
+        self._json_sent = False  # whether any of that input has been sent as content
+        self._json_whole = False  # whether it came whole in content_block_start (no deltas then)
+        self._ignored: set[int] = set()  # content blocks not shown to the client
         self._writer: ChunkWriter | None = None
         self._usage: dict[str, Any] = {}
         self._stop_reason: str | None = None
@@ -79,11 +92,14 @@ class StreamTranslator:
             return b""
         if kind == "message_stop":
             self.finished = True
-            return (
-                writer.delta({}, finish_reason(self._stop_reason))
-                + writer.usage(usage_from(self._usage))
-                + writer.done()
-            )
+            finish = finish_reason(self._stop_reason)
+            if finish == "tool_calls" and self._json_block is not None and not self._tool_index:
+                # only the JSON-mode tool was called: that is an answer, not a tool call
+                finish = "stop"
+            return writer.delta({}, finish) + writer.usage(usage_from(self._usage)) + writer.done()
+        if kind == "content_block_stop" and data.get("index") == self._json_block and not self._json_sent:
+            self._json_sent = True
+            return writer.delta({"content": "{}"})  # the input was empty: the object is {}
         return b""  # content_block_stop, and event types added after this was written
 
     def finish(self) -> None:
@@ -104,10 +120,20 @@ class StreamTranslator:
             raise self._invalid("sent 'message_start' without a message")
         self._writer = ChunkWriter(str(message.get("model") or ""), self._include_usage)
         self._merge_usage(message.get("usage"))
-        return self._writer.delta({"role": "assistant", "content": ""})
+        prompt = prompt_usage(usage_from(self._usage)) if isinstance(message.get("usage"), dict) else None
+        return self._writer.delta({"role": "assistant", "content": ""}, prompt=prompt)
 
     def _block_start(self, writer: ChunkWriter, index: int, block: Mapping[str, Any]) -> bytes:
         kind = block.get("type")
+        if kind == "tool_use" and self._json_tool is not None and block["name"] == self._json_tool:
+            if self._json_block is not None:
+                self._ignored.add(index)  # a second call to it (parallel use): the first one is the answer
+                return b""
+            self._json_block = index
+            if block.get("input"):
+                self._json_sent = self._json_whole = True
+                return writer.delta({"content": orjson.dumps(block["input"]).decode()})
+            return b""
         if kind == "tool_use":
             position = self._tool_index[index] = len(self._tool_index)
             call = {
@@ -133,6 +159,14 @@ class StreamTranslator:
         kind = delta.get("type")
         if kind == "text_delta":
             return writer.delta({"content": delta["text"]}) if delta["text"] else b""
+        if index in self._ignored:
+            return b""
+        if kind == "input_json_delta" and index == self._json_block:
+            piece = delta["partial_json"]
+            if not piece or self._json_whole:
+                return b""
+            self._json_sent = True
+            return writer.delta({"content": piece})
         if kind == "input_json_delta":
             position = self._tool_index.get(index)
             if position is None:

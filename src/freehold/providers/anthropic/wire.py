@@ -115,6 +115,8 @@ class Usage(TypedDict, total=False):
     output_tokens: int
     cache_creation_input_tokens: int | None
     cache_read_input_tokens: int | None
+    cache_creation: dict[str, int] | None
+    """The writes by lifetime: ``{"ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"}``."""
     output_tokens_details: dict[str, int] | None
     """``{"thinking_tokens": n}`` where the API reports it."""
 

@@ -7,7 +7,8 @@ the gateway's own.
 
 - ``config``: the deployment model; credentials resolved once at load.
 - ``wire``: Converse's request/response shapes.
-- ``translate``: OpenAI ⇄ Converse, pure (``to_upstream``, ``from_upstream``).
+- ``params``: which OpenAI parameters are sent, mapped, dropped (hints), emulated or refused.
+- ``translate``: OpenAI ⇄ Converse, pure (``translate``, ``from_upstream``).
 - ``errors``: ``parse_error``, by status and error type.
 - ``stream``: event-stream decoding and the stream translator.
 - ``signing``, ``adapter``: SigV4 and the thin adapter over the shared HTTP client.
@@ -15,5 +16,6 @@ the gateway's own.
 
 from freehold.providers.bedrock.adapter import BedrockProvider
 from freehold.providers.bedrock.config import BedrockDeployment
+from freehold.providers.bedrock.params import PARAMETERS
 
-__all__ = ["BedrockDeployment", "BedrockProvider"]
+__all__ = ["PARAMETERS", "BedrockDeployment", "BedrockProvider"]

@@ -15,7 +15,7 @@ from freehold.providers.bedrock.config import BedrockDeployment
 from freehold.providers.bedrock.errors import parse_error
 from freehold.providers.bedrock.signing import Signer, model_path
 from freehold.providers.bedrock.stream import EventStreamDecoder, StreamEvent, StreamTranslator, exception_error
-from freehold.providers.bedrock.translate import from_upstream, to_upstream
+from freehold.providers.bedrock.translate import from_upstream, translate
 from freehold.providers.openai_format import ChunkWriter
 from freehold.schemas.chat import ChatRequest
 from freehold.transport.http import HttpClient, client_timeout, iter_body
@@ -55,7 +55,8 @@ class BedrockProvider:
         return await self._http.post(target, body, signed, self._timeout, self.name)
 
     async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
-        body = orjson.dumps(to_upstream(request, self.model))
+        upstream, plan = translate(request, self.model)
+        body = orjson.dumps(upstream)
         resp = await self._post(self._converse_url, body, _JSON)
         if resp.status != 200:
             raw = await self._http.read_error_body(resp, self.name)
@@ -65,11 +66,12 @@ class BedrockProvider:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError:
             data = None
-        answer = from_upstream(data, self.model, self.name)
-        return Completion(orjson.dumps(answer), _passed_headers(resp.headers))
+        answer = from_upstream(data, self.model, self.name, plan)
+        return Completion(orjson.dumps(answer), _passed_headers(resp.headers) | plan.headers)
 
     async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
-        body = orjson.dumps(to_upstream(request, self.model))
+        upstream, plan = translate(request, self.model)
+        body = orjson.dumps(upstream)
         include_usage = bool((request.body.get("stream_options") or {}).get("include_usage"))
         resp = await self._post(self._stream_url, body, _EVENTSTREAM)
         if resp.status != 200:
@@ -87,8 +89,9 @@ class BedrockProvider:
         except BaseException:
             await events.aclose()
             raise
-        translator = StreamTranslator(ChunkWriter(self.model, include_usage), self.name, self._secrets)
-        return StreamResponse(self._translate(first, events, translator), _passed_headers(resp.headers))
+        translator = StreamTranslator(ChunkWriter(self.model, include_usage), self.name, self._secrets, plan)
+        headers = _passed_headers(resp.headers) | plan.headers
+        return StreamResponse(self._translate(first, events, translator), headers)
 
     async def _events(self, chunks: AsyncIterator[bytes]) -> AsyncGenerator[StreamEvent, None]:
         decoder = EventStreamDecoder(self.name)

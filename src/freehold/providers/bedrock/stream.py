@@ -10,6 +10,9 @@ Events, in order: ``messageStart``; per content block an optional ``contentBlock
 use), ``contentBlockDelta``s (text, tool input JSON pieces, reasoning) and ``contentBlockStop``;
 ``messageStop`` (the stop reason); ``metadata`` (usage, metrics) last. A stream that ends before
 ``metadata`` was cut.
+
+The ``Plan`` shapes the answer: with ``one_tool_call`` only the first tool call is sent; with
+``json_tool`` (JSON mode) that tool's input pieces are sent as ``content``, never as a tool call.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import orjson
 from freehold.errors import ProviderError, ProviderResponseInvalid
 from freehold.providers.bedrock.errors import exception_status, parse_error
 from freehold.providers.bedrock.translate import finish_reason, openai_usage
+from freehold.providers.emulation import Plan
 from freehold.providers.openai_format import ChunkWriter
 
 __all__ = ["EventStreamDecoder", "StreamEvent", "StreamTranslator", "parse_event"]
@@ -95,14 +99,20 @@ class StreamTranslator:
     ``feed`` returns the bytes for one event (possibly none); ``finish`` checks the stream was whole.
     """
 
-    def __init__(self, writer: ChunkWriter, deployment: str, secrets: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, writer: ChunkWriter, deployment: str, secrets: tuple[str, ...] = (), plan: Plan | None = None
+    ) -> None:
         self._writer = writer
         self._deployment = deployment
         self._secrets = secrets
+        self._plan = plan or Plan()
         self._started = False
         self._stopped = False
         self.done = False
         self._tools: dict[int, int] = {}  # contentBlockIndex → OpenAI tool_calls index
+        self._json_block: int | None = None  # contentBlockIndex of the JSON-mode tool's input
+        self._json_sent = False
+        self._ignored: set[int] = set()  # blocks not shown: tool calls past the first, or a second JSON answer
 
     def _start(self) -> bytes:
         if self._started:
@@ -128,8 +138,15 @@ class StreamTranslator:
             use = (p.get("start") or {}).get("toolUse")
             if not isinstance(use, dict):
                 return self._start()
+            block = p.get("contentBlockIndex", -1)
+            if use.get("name") == self._plan.json_tool and self._json_block is None:
+                self._json_block = block
+                return self._start()
+            if use.get("name") == self._plan.json_tool or (self._plan.one_tool_call and self._tools):
+                self._ignored.add(block)
+                return self._start()
             index = len(self._tools)
-            self._tools[p.get("contentBlockIndex", -1)] = index
+            self._tools[block] = index
             head = {
                 "index": index,
                 "id": use.get("toolUseId"),
@@ -141,7 +158,14 @@ class StreamTranslator:
             return self._start() + self._delta(p)
         if name == "messageStop":
             self._stopped = True
-            return self._start() + self._writer.delta({}, finish_reason(p.get("stopReason")))
+            finish = finish_reason(p.get("stopReason"))
+            if finish == "tool_calls" and self._json_block is not None and not self._tools:
+                finish = "stop"  # only the JSON-mode tool was called: that is an answer
+            out = b""
+            if self._json_block is not None and not self._json_sent:
+                out = self._writer.delta({"content": "{}"})  # its input was empty
+                self._json_sent = True
+            return self._start() + out + self._writer.delta({}, finish)
         if name == "metadata":
             if not self._stopped:
                 raise self._cut("sent its usage before 'messageStop'")
@@ -153,6 +177,13 @@ class StreamTranslator:
         delta = p.get("delta") or {}
         if isinstance(delta.get("text"), str):
             return self._writer.delta({"content": delta["text"]}) if delta["text"] else b""
+        block = p.get("contentBlockIndex", -1)
+        if block in self._ignored:
+            return b""
+        if isinstance(delta.get("toolUse"), dict) and block == self._json_block:
+            piece = delta["toolUse"].get("input") or ""
+            self._json_sent = self._json_sent or bool(piece)
+            return self._writer.delta({"content": piece}) if piece else b""
         if isinstance(delta.get("toolUse"), dict):
             index = self._tools.get(p.get("contentBlockIndex", -1))
             if index is None:

@@ -5,12 +5,18 @@ Choices made where the two formats do not line up:
 - ``system``/``developer`` messages, wherever they stand, become the top-level ``system`` blocks.
 - ``tool`` messages become ``toolResult`` blocks of a user turn; consecutive turns of one role are
   merged (Converse wants user and assistant to alternate; parallel tool results share one turn).
-- Images must be ``data:`` URLs (Converse takes inline bytes or S3 locations, never http URLs).
+- Images must be ``data:`` URLs (Converse takes inline bytes or S3 locations, never http URLs);
+  PDFs sent as ``file`` parts (base64 data URLs) become ``document`` blocks.
 - ``tool_choice: "none"`` sends no ``toolConfig`` (so no tool can be called). Converse needs a
   ``toolConfig`` whenever the conversation holds tool calls, so there it is a 400 (or, if the alias
   drops unsupported parameters, ``auto``).
 - ``response_format: json_schema`` maps to Converse's native ``outputConfig.textFormat``;
-  ``json_object`` has no native equivalent and is rejected (or dropped).
+  ``json_object`` has no native equivalent: for Claude it is a forced tool whose input object
+  becomes ``content`` (as on Anthropic's own API, ``anthropic.translate._json_mode`` says why),
+  for other models it is refused (or dropped).
+- ``parallel_tool_calls: false`` cannot be sent: the answer keeps its first tool call only.
+- Hints Converse has no field for are dropped and named (``params``); ``metadata`` becomes
+  ``requestMetadata``, ``top_k`` Claude's ``additionalModelRequestFields.top_k``.
 - ``reasoning_effort`` becomes Anthropic's ``thinking`` budget for Claude models; others reject it.
 """
 
@@ -24,6 +30,7 @@ import orjson
 from freehold.catalog import max_output_tokens
 from freehold.echo import clip
 from freehold.errors import InvalidRequest, ProviderResponseInvalid
+from freehold.providers.bedrock.params import request_metadata, screen
 from freehold.providers.bedrock.wire import (
     ContentBlock,
     ConverseRequest,
@@ -33,10 +40,19 @@ from freehold.providers.bedrock.wire import (
     Tool,
     ToolChoice,
 )
+from freehold.providers.emulation import JSON_TOOL_DESCRIPTION, Plan, json_tool_name
 from freehold.providers.openai_format import REASONING_BUDGETS, completion, function_tools, reject_or_drop, usage
 from freehold.schemas.chat import ChatRequest
 
-__all__ = ["catalog_name", "finish_reason", "from_upstream", "is_anthropic", "openai_usage", "to_upstream"]
+__all__ = [
+    "catalog_name",
+    "finish_reason",
+    "from_upstream",
+    "is_anthropic",
+    "openai_usage",
+    "to_upstream",
+    "translate",
+]
 
 FINISH_REASONS = {
     "end_turn": "stop",
@@ -55,31 +71,7 @@ _IMAGE_FORMATS: dict[str, ImageFormat] = {
     "image/webp": "webp",
 }
 _DATA_URL = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+);base64,(?P<data>.*)$", re.DOTALL)
-# Handled below; harmless to leave out (end-user id, stored-completion metadata, default tier).
-_HANDLED = frozenset(
-    {
-        "model",
-        "messages",
-        "stream",
-        "stream_options",
-        "max_tokens",
-        "max_completion_tokens",
-        "temperature",
-        "top_p",
-        "stop",
-        "tools",
-        "tool_choice",
-        "parallel_tool_calls",
-        "response_format",
-        "reasoning_effort",
-        "n",
-        "user",
-        "metadata",
-        "logprobs",
-        "store",
-        "service_tier",
-    }
-)
+_TTL_KEYS = {"5m": "ephemeral_5m_input_tokens", "1h": "ephemeral_1h_input_tokens"}
 _REGION_PREFIXES = ("us.", "eu.", "apac.", "jp.", "au.", "ca.", "global.", "us-gov.")
 
 
@@ -111,7 +103,7 @@ def _text_of(content: Any, param: str) -> str:
     return "".join(parts)
 
 
-def _image(part: dict[str, Any], param: str, request: ChatRequest, model: str) -> ContentBlock | None:
+def _image(part: dict[str, Any], param: str, request: ChatRequest, model: str, plan: Plan) -> ContentBlock | None:
     image = part.get("image_url")
     url = image.get("url") if isinstance(image, dict) else image
     if not isinstance(url, str):
@@ -119,18 +111,37 @@ def _image(part: dict[str, Any], param: str, request: ChatRequest, model: str) -
     match = _DATA_URL.match(url)
     if match is None:
         why = "Bedrock takes images as inline bytes only; send a base64 data: URL"
-        reject_or_drop(request, f"{param}.image_url", model, why)
+        reject_or_drop(request, f"{param}.image_url", model, why, plan)
         return None
     fmt = _IMAGE_FORMATS.get(match["mime"].lower())
     if fmt is None:
         why = f"image type {match['mime']} is not png, jpeg, gif or webp"
-        reject_or_drop(request, f"{param}.image_url", model, why)
+        reject_or_drop(request, f"{param}.image_url", model, why, plan)
         return None
     # REST-JSON carries blobs as base64 strings, so the data URL's payload is already the wire form.
     return {"image": {"format": fmt, "source": {"bytes": match["data"]}}}
 
 
-def _user_blocks(content: Any, param: str, request: ChatRequest, model: str) -> list[ContentBlock]:
+def _document(part: dict[str, Any], param: str) -> ContentBlock:
+    """A PDF sent as a ``file`` part (a base64 data URL) as Converse's ``document`` block.
+
+    Its name is neutral and unique in the request (``document-3-1``: message 3, part 1): AWS warns
+    the model may read a document's name as instructions, and a client's file name may hold
+    characters the name does not allow.
+    """
+    file = part.get("file")
+    data = file.get("file_data") if isinstance(file, dict) else None
+    match = _DATA_URL.match(data) if isinstance(data, str) else None
+    if match is None or match["mime"].lower() != "application/pdf":
+        raise InvalidRequest(
+            f"'{param}.file.file_data' must be a base64 data URL of a PDF (uploaded file ids are not supported).",
+            param=f"{param}.file",
+        )
+    name = "document-" + "-".join(re.findall(r"\d+", param))
+    return {"document": {"format": "pdf", "name": name, "source": {"bytes": match["data"]}}}
+
+
+def _user_blocks(content: Any, param: str, request: ChatRequest, model: str, plan: Plan) -> list[ContentBlock]:
     if content is None or isinstance(content, str):
         return [{"text": content}] if content else []
     blocks: list[ContentBlock] = []
@@ -141,11 +152,14 @@ def _user_blocks(content: Any, param: str, request: ChatRequest, model: str) -> 
             if part.get("text"):
                 blocks.append({"text": str(part["text"])})
         elif kind == "image_url":
-            image = _image(part, where, request, model)
+            image = _image(part, where, request, model, plan)
             if image is not None:
                 blocks.append(image)
+        elif kind == "file":
+            blocks.append(_document(part, where))
         else:
-            reject_or_drop(request, where, model, f"content parts of type {clip(kind)} are not translated for Bedrock")
+            why = f"content parts of type {clip(kind)} are not translated for Bedrock"
+            reject_or_drop(request, where, model, why, plan)
     return blocks
 
 
@@ -163,7 +177,7 @@ def _tool_use(call: Any, param: str) -> ContentBlock:
     return {"toolUse": {"toolUseId": str(call["id"]), "name": function["name"], "input": args}}
 
 
-def _turns(request: ChatRequest, model: str) -> tuple[list[dict[str, str]], list[Message]]:
+def _turns(request: ChatRequest, model: str, plan: Plan) -> tuple[list[dict[str, str]], list[Message]]:
     system: list[dict[str, str]] = []
     turns: list[Message] = []
     for i, msg in enumerate(request.body["messages"]):
@@ -178,7 +192,7 @@ def _turns(request: ChatRequest, model: str) -> tuple[list[dict[str, str]], list
             continue
         if role == "user":
             turn_role = "user"
-            blocks = _user_blocks(content, f"{param}.content", request, model)
+            blocks = _user_blocks(content, f"{param}.content", request, model, plan)
         elif role == "assistant":
             turn_role = "assistant"
             text = _text_of(content, f"{param}.content")
@@ -202,27 +216,37 @@ def _turns(request: ChatRequest, model: str) -> tuple[list[dict[str, str]], list
     return system, turns
 
 
-def _tools(request: ChatRequest, model: str, turns: list[Message]) -> dict[str, Any] | None:
+def _tools(
+    request: ChatRequest, model: str, turns: list[Message], plan: Plan, json_mode: bool
+) -> dict[str, Any] | None:
     body = request.body
     tools: list[Tool] = []
-    for function in function_tools(request, model, "only function tools are translated for Bedrock"):
+    for function in function_tools(request, model, "only function tools are translated for Bedrock", plan):
         params = function.get("parameters") or {"type": "object", "properties": {}}
         spec: dict[str, Any] = {"name": function["name"], "inputSchema": {"json": params}}
         if function.get("description"):
             spec["description"] = function["description"]
         tools.append({"toolSpec": spec})  # type: ignore[typeddict-item]
-    if body.get("parallel_tool_calls") is False:
-        reject_or_drop(request, "parallel_tool_calls", model, "Converse cannot forbid parallel tool calls")
+    plan.one_tool_call = bool(tools) and body.get("parallel_tool_calls") is False
+    choice = body.get("tool_choice")
+    if json_mode and (choice in (None, "auto", "none")):
+        # As on Anthropic's API: the JSON tool is forced, or (client tools offered, auto) any tool must be called.
+        json_tool = json_tool_name({t["toolSpec"]["name"] for t in tools})
+        offered = bool(tools) and choice != "none"
+        schema = {"json": {"type": "object"}}
+        json_spec = {"name": json_tool, "description": JSON_TOOL_DESCRIPTION, "inputSchema": schema}
+        tools.append({"toolSpec": json_spec})  # type: ignore[typeddict-item]
+        plan.json_tool = json_tool
+        return {"tools": tools, "toolChoice": {"any": {}} if offered else {"tool": {"name": json_tool}}}
     if not tools:
         return None
-    choice = body.get("tool_choice")
     bedrock_choice: ToolChoice | None = None
     if choice == "none":
         holds_tools = any("toolUse" in b or "toolResult" in b for t in turns for b in t["content"])
         if not holds_tools:
             return None
         why = "Converse needs the tools defined while the conversation holds tool calls, and cannot forbid calling them"
-        reject_or_drop(request, "tool_choice", model, why)
+        reject_or_drop(request, "tool_choice", model, why, plan)
     elif choice == "auto":
         bedrock_choice = {"auto": {}}
     elif choice == "required":
@@ -240,29 +264,21 @@ def _tools(request: ChatRequest, model: str, turns: list[Message]) -> dict[str, 
     return config
 
 
-def _check_unsupported(request: ChatRequest, model: str) -> None:
-    body = request.body
-    for key, value in body.items():
-        if value is None or key in _HANDLED:
-            continue
-        reject_or_drop(request, key, model, "Bedrock's Converse API has no such parameter")
-    if body.get("logprobs"):
-        reject_or_drop(request, "logprobs", model, "Bedrock's Converse API returns no log probabilities")
-    if body.get("store"):
-        reject_or_drop(request, "store", model, "the gateway does not store completions")
-    if (body.get("n") or 1) > 1:
-        reject_or_drop(request, "n", model, "Converse returns one choice per request")
-
-
 def to_upstream(request: ChatRequest, model: str) -> ConverseRequest:
-    """The Converse body for ``request`` (the model id goes in the URL path, not the body).
+    """The Converse body for ``request`` (``translate`` without its ``Plan``)."""
+    return translate(request, model)[0]
+
+
+def translate(request: ChatRequest, model: str) -> tuple[ConverseRequest, Plan]:
+    """The Converse body for ``request`` (the model id goes in the URL path, not the body), and its ``Plan``.
 
     Raises:
-        InvalidRequest: a malformed message, or a parameter Bedrock cannot honor (unless the alias drops it).
+        InvalidRequest: a malformed message, or a contract Bedrock cannot keep (unless the alias drops it).
     """
     body = request.body
-    _check_unsupported(request, model)
-    system, turns = _turns(request, model)
+    plan = Plan()
+    screen(request, model, plan)
+    system, turns = _turns(request, model, plan)
     out: ConverseRequest = {"messages": turns}
     if system:
         out["system"] = system
@@ -277,7 +293,21 @@ def to_upstream(request: ChatRequest, model: str) -> ConverseRequest:
     stop = body.get("stop")
     if stop:
         inference["stopSequences"] = [stop] if isinstance(stop, str) else list(stop)
-    tool_config = _tools(request, model, turns)
+    extra: dict[str, Any] = {}
+    if body.get("top_k") is not None:
+        if is_anthropic(model):
+            extra["top_k"] = body["top_k"]  # Claude's own field, passed through as Bedrock documents
+        else:
+            plan.drop("top_k")
+    metadata = body.get("metadata")
+    if metadata:
+        mapped = request_metadata(metadata)
+        if mapped is None:
+            plan.drop("metadata")
+        else:
+            out["requestMetadata"] = mapped
+    thinks = body.get("reasoning_effort") not in (None, "none") and is_anthropic(model)
+    tool_config = _tools(request, model, turns, plan, _json_mode(request, model, plan, thinks))
     if tool_config is not None:
         out["toolConfig"] = tool_config  # type: ignore[typeddict-item]
     fmt = body.get("response_format")
@@ -290,21 +320,36 @@ def to_upstream(request: ChatRequest, model: str) -> ConverseRequest:
             if spec.get(key):
                 schema[key] = spec[key]
         out["outputConfig"] = {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": schema}}}
-    elif isinstance(fmt, dict) and fmt.get("type") == "json_object":
-        reject_or_drop(request, "response_format", model, "Converse has JSON schemas, not free JSON mode")
     effort = body.get("reasoning_effort")
     if effort is not None and effort != "none":
         if not is_anthropic(model):
             why = "reasoning budgets are translated for Claude models only"
-            reject_or_drop(request, "reasoning_effort", model, why)
+            reject_or_drop(request, "reasoning_effort", model, why, plan)
         else:
-            _thinking(out, inference, effort, model)
+            _thinking(extra, inference, effort, model)
+    if extra:
+        out["additionalModelRequestFields"] = extra
     if inference:
         out["inferenceConfig"] = inference
-    return out
+    return out, plan
 
 
-def _thinking(out: ConverseRequest, inference: InferenceConfig, effort: Any, model: str) -> None:
+def _json_mode(request: ChatRequest, model: str, plan: Plan, thinks: bool) -> bool:
+    """Whether JSON mode is asked for and can be emulated: a forced tool, for Claude without thinking."""
+    fmt = request.body.get("response_format")
+    if not isinstance(fmt, dict) or fmt.get("type") != "json_object":
+        return False
+    if not is_anthropic(model):
+        why = "Converse has JSON schemas, not free JSON mode (it is emulated for Claude models only)"
+    elif thinks:
+        why = "JSON mode is emulated by forcing a tool call, which Claude does not allow with thinking"
+    else:
+        return True
+    reject_or_drop(request, "response_format", model, why, plan)
+    return False
+
+
+def _thinking(extra: dict[str, Any], inference: InferenceConfig, effort: Any, model: str) -> None:
     budget = REASONING_BUDGETS.get(effort) if isinstance(effort, str) else None
     if budget is None:
         raise InvalidRequest(
@@ -319,7 +364,7 @@ def _thinking(out: ConverseRequest, inference: InferenceConfig, effort: Any, mod
             param="max_tokens",
         )
     inference["maxTokens"] = max_tokens
-    out["additionalModelRequestFields"] = {"thinking": {"type": "enabled", "budget_tokens": budget}}
+    extra["thinking"] = {"type": "enabled", "budget_tokens": budget}
 
 
 # --- response -----------------------------------------------------------------------------
@@ -334,20 +379,40 @@ def openai_usage(raw: Any) -> dict[str, Any]:
     """OpenAI usage from Converse's ``TokenUsage``.
 
     Converse counts cache reads and writes apart from ``inputTokens``; OpenAI's ``prompt_tokens``
-    includes them, with the reads also shown as ``cached_tokens``.
+    includes them, with the reads also shown as ``cached_tokens`` and the writes as
+    ``cache_write_tokens`` (by lifetime in ``cache_creation``, from ``cacheDetails``).
     """
     u = raw if isinstance(raw, dict) else {}
     cached = int(u.get("cacheReadInputTokens") or 0)
-    prompt = int(u.get("inputTokens") or 0) + cached + int(u.get("cacheWriteInputTokens") or 0)
-    return usage(prompt, int(u.get("outputTokens") or 0), cached_tokens=cached)
+    written = int(u.get("cacheWriteInputTokens") or 0)
+    prompt = int(u.get("inputTokens") or 0) + cached + written
+    by_ttl: dict[str, int] | None = None
+    details = u.get("cacheDetails")
+    if isinstance(details, list) and details:
+        by_ttl = {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0}
+        for detail in details:
+            ttl = detail.get("ttl") if isinstance(detail, dict) else None
+            key = _TTL_KEYS.get(ttl) if isinstance(ttl, str) else None
+            if key is not None:
+                by_ttl[key] += int(detail.get("inputTokens") or 0)
+    reports_cache = "cacheReadInputTokens" in u or "cacheWriteInputTokens" in u
+    return usage(
+        prompt,
+        int(u.get("outputTokens") or 0),
+        cached_tokens=cached,
+        cache_write_tokens=written if reports_cache else None,
+        cache_creation=by_ttl,
+    )
 
 
-def from_upstream(raw: Any, model: str, deployment: str) -> dict[str, Any]:
-    """A ``chat.completion`` object from a ``ConverseResponse``.
+def from_upstream(raw: Any, model: str, deployment: str, plan: Plan | None = None) -> dict[str, Any]:
+    """A ``chat.completion`` object from a ``ConverseResponse``, shaped as ``plan`` says.
 
     Raises:
         ProviderResponseInvalid: the body is not a Converse response.
     """
+    plan = plan or Plan()
+    answer: str | None = None  # JSON mode: the forced tool's input
     try:
         message = raw["output"]["message"]
         blocks = message["content"]
@@ -360,6 +425,11 @@ def from_upstream(raw: Any, model: str, deployment: str) -> dict[str, Any]:
             elif "toolUse" in block:
                 use = block["toolUse"]
                 arguments = orjson.dumps(use.get("input") if use.get("input") is not None else {}).decode()
+                if use["name"] == plan.json_tool:
+                    answer = arguments if answer is None else answer
+                    continue
+                if plan.one_tool_call and calls:
+                    continue
                 function = {"name": use["name"], "arguments": arguments}
                 calls.append({"id": use["toolUseId"], "type": "function", "function": function})
             elif "reasoningContent" in block:
@@ -375,7 +445,7 @@ def from_upstream(raw: Any, model: str, deployment: str) -> dict[str, Any]:
         ) from None
     out: dict[str, Any] = {
         "role": "assistant",
-        "content": "".join(texts) if texts or not calls else None,
+        "content": answer if answer is not None else "".join(texts) if texts or not calls else None,
         "refusal": None,
         "annotations": [],
     }
@@ -383,5 +453,8 @@ def from_upstream(raw: Any, model: str, deployment: str) -> dict[str, Any]:
         out["reasoning_content"] = "".join(reasoning)
     if calls:
         out["tool_calls"] = calls
-    choice = {"index": 0, "message": out, "logprobs": None, "finish_reason": finish_reason(stop_reason)}
+    finish = finish_reason(stop_reason)
+    if finish == "tool_calls" and answer is not None and not calls:  # only the JSON-mode tool was called
+        finish = "stop"
+    choice = {"index": 0, "message": out, "logprobs": None, "finish_reason": finish}
     return completion(model, [choice], usage_)

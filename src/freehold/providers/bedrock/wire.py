@@ -47,6 +47,13 @@ class ImageBlock(TypedDict):
     source: ImageSource
 
 
+class DocumentBlock(TypedDict):
+    format: Literal["pdf", "csv", "doc", "docx", "xls", "xlsx", "html", "txt", "md"]
+    name: str
+    """Letters, digits, single spaces, hyphens, parentheses and square brackets; 1 to 200 characters."""
+    source: ImageSource
+
+
 class ToolUseBlock(TypedDict):
     toolUseId: str
     name: str
@@ -74,6 +81,7 @@ class ContentBlock(TypedDict, total=False):
 
     text: str
     image: ImageBlock
+    document: DocumentBlock
     toolUse: ToolUseBlock
     toolResult: ToolResultBlock
     reasoningContent: ReasoningContent
@@ -123,6 +131,8 @@ class ConverseRequest(TypedDict, total=False):
     toolConfig: ToolConfig
     additionalModelRequestFields: dict[str, Any]
     outputConfig: dict[str, Any]
+    requestMetadata: dict[str, str]
+    """Tags for filtering invocation logs (at most 16 pairs)."""
 
 
 class TokenUsage(TypedDict):

@@ -16,7 +16,7 @@ from freehold.providers.gemini.config import GeminiDeployment
 from freehold.providers.gemini.embed import embed_request, embed_response
 from freehold.providers.gemini.errors import parse_error
 from freehold.providers.gemini.stream import StreamTranslator
-from freehold.providers.gemini.translate import from_upstream, to_upstream
+from freehold.providers.gemini.translate import from_upstream, translate
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
 from freehold.transport.http import HttpClient, client_timeout, iter_body
 from freehold.transport.sse import SSEEvent, iter_events
@@ -42,19 +42,20 @@ class GeminiProvider:
         self._secrets = (key.get_secret_value(),)
 
     async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
-        body = orjson.dumps(to_upstream(request, self.model, self._safety))
-        data = await self._post_json(self._base + ":generateContent", body)
-        return Completion(orjson.dumps(from_upstream(data, self.model, self.name)))
+        upstream, plan = translate(request, self.model, self._safety)
+        data = await self._post_json(self._base + ":generateContent", orjson.dumps(upstream))
+        return Completion(orjson.dumps(from_upstream(data, self.model, self.name, plan)), plan.headers)
 
     async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
-        body = orjson.dumps(to_upstream(request, self.model, self._safety))
+        upstream, plan = translate(request, self.model, self._safety)
+        body = orjson.dumps(upstream)
         url = self._base + ":streamGenerateContent?alt=sse"
         resp = await self._http.post(url, body, self._headers, self._timeout, self.name)
         if resp.status != 200:
             raw = await self._http.read_error_body(resp, self.name)
             raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
         include_usage = bool((request.body.get("stream_options") or {}).get("include_usage"))
-        translator = StreamTranslator(self.model, include_usage, self.name)
+        translator = StreamTranslator(self.model, include_usage, self.name, plan)
         chunks = iter_body(resp, self.name)
         events = iter_events(chunks, self.name, self._http.max_body_bytes)
         try:
@@ -65,7 +66,7 @@ class GeminiProvider:
         except BaseException:
             await _close(events, chunks)
             raise
-        return StreamResponse(self._relay(head, first is None, events, chunks, translator))
+        return StreamResponse(self._relay(head, first is None, events, chunks, translator), plan.headers)
 
     async def _relay(
         self,

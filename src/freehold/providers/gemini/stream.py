@@ -3,6 +3,8 @@
 Each Gemini event is a whole ``GenerateContentResponse`` holding the next piece of each
 candidate; there is no ``[DONE]``: a candidate ends with its ``finishReason``, and the stream
 simply closes. A stream that closes before every candidate it started has finished was cut.
+With ``Plan.one_tool_call`` (``parallel_tool_calls: false``) only a candidate's first function
+call is sent.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from freehold.errors import ProviderResponseInvalid
+from freehold.providers.emulation import Plan
 from freehold.providers.gemini.errors import error_from_status
 from freehold.providers.gemini.translate import blocked_error, finish_reason, logprobs_from, split_parts, usage_from
 from freehold.providers.openai_format import ChunkWriter
@@ -36,8 +39,9 @@ class StreamTranslator:
     ``error`` event, a blocked prompt, or an end before every started candidate finished.
     """
 
-    def __init__(self, model: str, include_usage: bool, deployment: str) -> None:
+    def __init__(self, model: str, include_usage: bool, deployment: str, plan: Plan | None = None) -> None:
         self._model = model
+        self._one_call = plan is not None and plan.one_tool_call
         self._include_usage = include_usage
         self._writer: _Writer | None = None  # made on the first event, to carry its modelVersion
         self._deployment = deployment
@@ -75,6 +79,8 @@ class StreamTranslator:
             out.append(writer.delta({"role": "assistant", "content": ""}, index=index))
         parts = (candidate.get("content") or {}).get("parts") or []
         text, thoughts, calls = split_parts(parts, self._response_id or "", index, self._calls[index])
+        if self._one_call:
+            calls = calls[: max(0, 1 - self._calls[index])]
         if thoughts:
             out.append(writer.delta({"reasoning_content": thoughts}, index=index))
         if text:

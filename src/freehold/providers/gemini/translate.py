@@ -1,8 +1,9 @@
 """OpenAI Chat Completions ⇄ Gemini ``generateContent``: pure functions, no I/O.
 
-``to_upstream`` turns a canonical request into a ``GenerateContentRequest``; ``from_upstream``
-turns a ``GenerateContentResponse`` into a ``chat.completion``. The stream translator in
-``stream.py`` shares the part, finish-reason and usage helpers defined here.
+``translate`` turns a canonical request into a ``GenerateContentRequest`` and its ``Plan``
+(hints dropped, ``parallel_tool_calls: false`` emulated); ``from_upstream`` turns a
+``GenerateContentResponse`` into a ``chat.completion`` shaped as the plan says. The stream
+translator in ``stream.py`` shares the part, finish-reason and usage helpers defined here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import orjson
 from freehold.catalog import lookup
 from freehold.echo import clip
 from freehold.errors import InvalidRequest, ProviderRejected, ProviderResponseInvalid
+from freehold.providers.emulation import Plan
+from freehold.providers.gemini.params import screen
 from freehold.providers.gemini.wire import Content, GenerateContentRequest, GenerationConfig, Part
 from freehold.providers.openai_format import REASONING_BUDGETS, completion, function_tools, reject_or_drop, usage
 from freehold.schemas.chat import ChatRequest
@@ -29,18 +32,10 @@ __all__ = [
     "split_parts",
     "to_upstream",
     "tool_call_id",
+    "translate",
     "usage_from",
 ]
 
-# Fields read here, or harmless to leave out (bookkeeping the Gemini API has no use for).
-_TRANSLATED = frozenset(
-    {
-        "model", "messages", "stream", "stream_options", "n", "max_tokens", "max_completion_tokens", "temperature",
-        "top_p", "top_k", "seed", "presence_penalty", "frequency_penalty", "stop", "logprobs", "top_logprobs",
-        "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort",
-    }
-)  # fmt: skip
-_IGNORED = frozenset({"user", "metadata", "store", "service_tier", "safety_identifier", "prompt_cache_key"})
 _CONTENT_FILTER = frozenset(
     {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT"}
 )
@@ -54,33 +49,43 @@ _URL_MIME_FALLBACK = "image/jpeg"  # fileData needs a MIME type; an OpenAI image
 def to_upstream(
     request: ChatRequest, model: str, safety_settings: Sequence[Mapping[str, Any]] = ()
 ) -> GenerateContentRequest:
-    """The ``GenerateContentRequest`` for a canonical chat request.
+    """The ``GenerateContentRequest`` for a canonical chat request (``translate`` without its ``Plan``)."""
+    return translate(request, model, safety_settings)[0]
+
+
+def translate(
+    request: ChatRequest, model: str, safety_settings: Sequence[Mapping[str, Any]] = ()
+) -> tuple[GenerateContentRequest, Plan]:
+    """The ``GenerateContentRequest`` for a canonical chat request, and what the answer must do.
+
+    ``parallel_tool_calls: false`` has no Gemini field, and it only limits the answer to one
+    call: when ``tool_choice`` forces one function it is passed through as that, and in every
+    case the answer keeps only its first function call (``Plan.one_tool_call``). Never a 400:
+    that is what LangChain's ``with_structured_output`` sends.
 
     Raises:
         InvalidRequest: a message or parameter cannot be expressed for Gemini (400 naming it).
     """
     body = request.body
-    for key in body:
-        if key not in _TRANSLATED and key not in _IGNORED:
-            reject_or_drop(request, key, model, "the Gemini API has no equivalent")
+    plan = Plan()
+    screen(request, model, plan)
     system, contents = _contents(body["messages"])
     out: GenerateContentRequest = {"contents": contents}
     if system:
         out["systemInstruction"] = {"parts": system}
-    tools = _tools(request, model)
+    tools = _tools(request, model, plan)
     if tools:
         out["tools"] = [{"functionDeclarations": tools}]
         tool_config = _tool_config(body.get("tool_choice"))
         if tool_config:
             out["toolConfig"] = {"functionCallingConfig": tool_config}
-        if body.get("parallel_tool_calls") is False:
-            reject_or_drop(request, "parallel_tool_calls", model, "Gemini cannot be held to one function call a turn")
+        plan.one_tool_call = body.get("parallel_tool_calls") is False
     if safety_settings:
         out["safetySettings"] = [dict(s) for s in safety_settings]
-    config = _generation_config(request, model)
+    config = _generation_config(request, model, plan)
     if config:
         out["generationConfig"] = config
-    return out
+    return out, plan
 
 
 def _contents(messages: list[dict[str, Any]]) -> tuple[list[Part], list[Content]]:
@@ -212,9 +217,9 @@ def _function_response(message: Mapping[str, Any], call_names: Mapping[str, str]
     return {"functionResponse": {"name": name, "response": response}}
 
 
-def _tools(request: ChatRequest, model: str) -> list[dict[str, Any]]:
+def _tools(request: ChatRequest, model: str, plan: Plan) -> list[dict[str, Any]]:
     declarations = []
-    for function in function_tools(request, model, "Gemini takes function tools only"):
+    for function in function_tools(request, model, "Gemini takes function tools only", plan):
         declaration: dict[str, Any] = {"name": function["name"]}
         if function.get("description"):
             declaration["description"] = function["description"]
@@ -238,7 +243,7 @@ def _tool_config(choice: object) -> dict[str, Any] | None:
     )
 
 
-def _generation_config(request: ChatRequest, model: str) -> GenerationConfig:
+def _generation_config(request: ChatRequest, model: str, plan: Plan) -> GenerationConfig:
     body = request.body
     config: GenerationConfig = {}
     stop = body.get("stop")
@@ -282,7 +287,7 @@ def _generation_config(request: ChatRequest, model: str) -> GenerationConfig:
     if effort is not None:
         info = lookup(model)
         if info is not None and not info.reasoning:
-            reject_or_drop(request, "reasoning_effort", model, "the model does not think")
+            reject_or_drop(request, "reasoning_effort", model, "the model does not think", plan)
         elif effort == "none":
             config["thinkingConfig"] = {"thinkingBudget": 0}
         elif effort in REASONING_BUDGETS:
@@ -387,8 +392,10 @@ def blocked_error(data: Mapping[str, Any], deployment: str) -> ProviderRejected 
     )
 
 
-def from_upstream(data: Mapping[str, Any], model: str, deployment: str) -> dict[str, Any]:
-    """The ``chat.completion`` for a whole ``GenerateContentResponse``.
+def from_upstream(
+    data: Mapping[str, Any], model: str, deployment: str, plan: Plan | None = None
+) -> dict[str, Any]:
+    """The ``chat.completion`` for a whole ``GenerateContentResponse``, shaped as ``plan`` says.
 
     Raises:
         ProviderRejected: the prompt was blocked.
@@ -404,6 +411,8 @@ def from_upstream(data: Mapping[str, Any], model: str, deployment: str) -> dict[
     for position, candidate in enumerate(candidates):
         index = int(candidate.get("index", position))
         text, thoughts, calls = split_parts((candidate.get("content") or {}).get("parts") or [], response_id, index)
+        if plan is not None and plan.one_tool_call:
+            calls = calls[:1]
         message: dict[str, Any] = {"role": "assistant", "content": text or None, "refusal": None}
         if thoughts:
             message["reasoning_content"] = thoughts
