@@ -33,6 +33,7 @@ def start(name: str, src: str | None, port: int, out: Path, env_extra: dict[str,
     subs |= {n.upper(): ports[1] for n, (ports, _) in bench.SLOW.items()}
     (run / "freehold.yaml").write_text(bench.render(bench.FREEHOLD_YAML, subs))
     env = dict(os.environ, **bench.FREEHOLD_ENV, **env_extra)
+    env["FREEHOLD_STATE_DIR"] = str(run / "state")  # the gateway's own embedded database
     if src:
         env["PYTHONPATH"] = src
     argv = ["taskset", "-c", bench.GW_CPU, *shlex.split(bench.render(bench.TARGETS["freehold"]["cmd"], subs))]

@@ -77,7 +77,7 @@ aliases:
     deployments: [{provider: openai, model: gpt-4o-mini, api_base: "http://127.0.0.1:@SLOW20@/v1"}]
 """
 
-FREEHOLD_ENV = {"FREEHOLD_LOG_LEVEL": "warning", "FREEHOLD_MASTER_KEY": API_KEY}
+FREEHOLD_ENV = {"FREEHOLD_LOG_LEVEL": "warning", "FREEHOLD_MASTER_KEY": API_KEY, "FREEHOLD_STATE_DIR": "@RUN@/state"}
 TARGETS: dict[str, dict[str, Any]] = {
     "direct": {"label": "(a) direct: load -> mock"},
     "freehold": {

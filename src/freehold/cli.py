@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from freehold import __version__
+from freehold.commands import db
+from freehold.commands.db import prepare_database, shown
 from freehold.config.load import load_config
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.errors import ConfigError
@@ -21,6 +23,7 @@ from freehold.settings import Settings, resolve_settings
 __all__ = ["app", "main"]
 
 app = typer.Typer(help="Freehold: a self-hosted LLM gateway.", no_args_is_help=True, add_completion=False)
+app.add_typer(db.app, name="db")
 # Wide enough for the alias table when output is piped (Rich assumes 80 columns then).
 err = Console(stderr=True, width=None if os.isatty(2) else 160)
 out = Console(width=None if os.isatty(1) else 160)
@@ -90,6 +93,14 @@ def serve(
     cfg, settings = _load(config, flags)
     logging.config.dictConfig(log_config(settings.log_level))  # uvicorn applies it again, per worker
     err.print(_table(cfg))
+    try:
+        database = prepare_database(settings)
+    except ConfigError as exc:
+        for line in exc.problems:
+            err.print("  [red]✗[/] ", end="")
+            err.print(line, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    err.print(f"Database: {shown(database)}", highlight=False)
     if settings.master_key is None:
         err.print(
             "[yellow]FREEHOLD_MASTER_KEY is not set: the gateway accepts requests without a key. "

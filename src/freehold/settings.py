@@ -15,7 +15,7 @@ from freehold.config.model import ServerSection
 from freehold.errors import ConfigError
 from freehold.transport.limits import DEFAULT_MAX_UPSTREAM_BODY_BYTES
 
-__all__ = ["SETTINGS", "Setting", "Settings", "resolve_settings"]
+__all__ = ["SETTINGS", "Setting", "Settings", "default_state_dir", "resolve_settings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,20 @@ def _redis_url(text: str) -> str | None:
     return text
 
 
+def _database_url(text: str) -> str | None:
+    if not text.strip():
+        return None  # unset: the SQLite file in the state directory
+    if not text.startswith(("sqlite", "postgresql://", "postgres://", "postgresql+asyncpg://")):
+        raise ValueError("must be a sqlite:///path/freehold.db or postgresql://user@host:5432/db URL")
+    return text
+
+
+def default_state_dir() -> str:
+    """``$XDG_STATE_HOME/freehold``, else ``~/.local/state/freehold``: where the embedded database lives."""
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return os.path.join(base, "freehold")
+
+
 def _auto_bool(text: str) -> bool | None:
     if text.strip().lower() == "auto":
         return None
@@ -108,6 +122,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Redis shared by the replicas (circuit breakers), e.g. redis://127.0.0.1:6379/0; unset: in-process state.",
     ),
     Setting("redis_prefix", "freehold:", str, "Prefix of every Redis key, so that several gateways share one Redis."),
+    Setting(
+        "database_url",
+        None,
+        _database_url,
+        "Keys, teams and the usage ledger: sqlite:///path/freehold.db or postgresql://user@host:5432/db; "
+        "unset: freehold.db in the state directory.",
+    ),
+    Setting(
+        "state_dir",
+        None,
+        str,
+        "Where the embedded database lives; unset: $XDG_STATE_HOME/freehold or ~/.local/state/freehold.",
+    ),
     Setting(
         "responses_store_bytes",
         256 * 1024 * 1024,
@@ -169,6 +196,9 @@ class Settings:
     redis_url: str | None = field(default=None, repr=False)
     """May carry a password, so it is kept out of ``repr``."""
     redis_prefix: str = "freehold:"
+    database_url: str | None = field(default=None, repr=False)
+    """May carry a password, so it is kept out of ``repr``; see ``database()`` for the URL in use."""
+    state_dir: str | None = None
     responses_store_bytes: int = 256 * 1024 * 1024
     metrics: bool = True
     metrics_auth: bool | None = None
@@ -180,6 +210,12 @@ class Settings:
     drain_seconds: float = 20.0
     master_key: str | None = field(default=None, repr=False)
     """From ``FREEHOLD_MASTER_KEY`` only, never from a flag or file (flags show in ``ps``)."""
+
+    def database(self) -> str:
+        """The database URL in use: the setting, else the SQLite file in the state directory."""
+        if self.database_url:
+            return self.database_url
+        return "sqlite:///" + os.path.join(self.state_dir or default_state_dir(), "freehold.db")
 
     @property
     def metrics_key(self) -> str | None:

@@ -70,6 +70,7 @@ def start_gateway(
     port = free_port()
     log_path = tmp / "gateway.log"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("FREEHOLD_")}
+    full_env["FREEHOLD_STATE_DIR"] = str(tmp / "state")  # each gateway its own embedded database
     full_env.update(env or {})
     with log_path.open("wb") as log:  # the child keeps its own descriptor
         proc = subprocess.Popen(

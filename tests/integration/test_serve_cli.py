@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import openai
+import pytest
 import yaml
 
 from tests.integration.conftest import start_gateway, stop_gateway
@@ -72,3 +73,20 @@ def test_serve_refuses_a_bad_config_naming_the_key(tmp_path: Path) -> None:
         result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+def test_serve_creates_its_embedded_database_and_refuses_an_out_of_date_one(tmp_path: Path) -> None:
+    """First start: the SQLite file is created in the state directory and named at start-up; a
+    schema from another version is refused with the command that fixes it."""
+    import sqlite3
+
+    config = {"aliases": {"sim": {"deployments": [{"provider": "simulated", "model": "s"}]}}}
+    gw = start_gateway(config, tmp_path)
+    stop_gateway(gw.process)
+    database = tmp_path / "state" / "freehold.db"
+    assert database.exists() and f"Database: sqlite:///{database}" in gw.log()
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0000'")
+    with pytest.raises(RuntimeError) as info:
+        start_gateway(config, tmp_path)
+    assert "run `freehold db upgrade`" in str(info.value)

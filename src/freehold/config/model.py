@@ -70,6 +70,8 @@ class ServerSection(StrictModel):
     access_log: bool | None = None
     redis_url: str | None = Field(None, pattern=r"^(redis|rediss|unix)://")
     redis_prefix: str | None = None
+    database_url: str | None = Field(None, pattern=r"^(sqlite|postgresql|postgres)(\+\w+)?://")
+    state_dir: str | None = None
     responses_store_bytes: int | None = Field(None, ge=1024)
     metrics: bool | None = None
     metrics_auth: bool | None = None

@@ -1,0 +1,1 @@
+"""Sub-commands of ``freehold`` beyond ``serve`` and ``check``, one module per group."""

@@ -1,0 +1,138 @@
+"""The SQL schema, in SQLAlchemy Core: one definition for SQLite and PostgreSQL.
+
+Migrations (``stores/migrations/versions``) create and change it; this module is what the code
+reads and writes through, and the test that the migrations build exactly these tables keeps the
+two in step.
+
+Money is ``Numeric`` (exact decimals, never floats). Times are UTC. Identifiers are text
+(``team_…``, ``key_…``): they appear in URLs and logs, and never reveal a key.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+)
+
+__all__ = ["MONEY", "alert_state", "instances", "keys", "ledger", "metadata", "revision", "teams"]
+
+metadata = MetaData()
+
+MONEY = Numeric(20, 10)
+"""US dollars: ten decimal places hold a single token's price at any vendor's rate."""
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("budget_usd", MONEY),
+    Column("budget_period", String(10)),
+    Column("rpm", Integer),
+    Column("tpm", Integer),
+    Column("metadata", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+keys = Table(
+    "keys",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("team_id", String(40), ForeignKey("teams.id", ondelete="RESTRICT")),
+    # SHA-256 of the key's secret part, hex: the key itself is never stored.
+    Column("secret_hash", String(64), nullable=False),
+    Column("hint", String(20), nullable=False),  # The key's last characters, to tell keys apart in listings.
+    Column("role", String(10), nullable=False),
+    Column("aliases", JSON),  # The aliases the key may use; NULL: every alias.
+    Column("rpm", Integer),
+    Column("tpm", Integer),
+    Column("budget_usd", MONEY),
+    Column("budget_period", String(10)),
+    Column("priority", Integer, nullable=False),
+    # ``lower`` (shrink max_tokens to what the budget covers) or ``refuse``.
+    Column("over_budget", String(10), nullable=False),
+    # ``refuse`` (fail closed: 503) or ``serve`` (unmetered) when the counter store is unreachable.
+    Column("when_counters_down", String(10), nullable=False),
+    Column("metadata", JSON, nullable=False),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_keys_team_id", "team_id"),
+)
+
+revision = Table(
+    "revision",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Incremented by every change to keys or teams: replicas poll it to refresh their caches.
+    Column("value", BigInteger, nullable=False),
+)
+
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("request_id", String(80), nullable=False, unique=True),
+    # The gateway process that wrote it: a pending row of a process gone is reconciled by another.
+    Column("instance", String(40), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    # ``pending`` until the request ends; then its HTTP status, ``stream_error``, ``499``, or
+    # ``interrupted`` for a request whose gateway died while it ran.
+    Column("status", String(20), nullable=False),
+    Column("key_id", String(40)),
+    Column("team_id", String(40)),
+    Column("door", String(20), nullable=False),
+    Column("alias", String(200), nullable=False),
+    Column("deployment", String(200)),
+    Column("attempts", Integer, nullable=False),
+    Column("input_tokens", Integer),
+    Column("output_tokens", Integer),
+    Column("cached_input_tokens", Integer),
+    Column("cache_write_tokens", Integer),
+    Column("usage_estimated", Boolean, nullable=False),
+    Column("cost_usd", MONEY),  # NULL when the cost cannot be known (never recorded as 0).
+    # The worst case held against budgets while it ran; budgets count it for a row of unknown cost.
+    Column("reserved_usd", MONEY),
+    Column("latency_ms", Integer),
+    Index("ix_ledger_started_at", "started_at"),
+    Index("ix_ledger_key_started", "key_id", "started_at"),
+    Index("ix_ledger_team_started", "team_id", "started_at"),
+    Index("ix_ledger_alias_started", "alias", "started_at"),
+    Index("ix_ledger_deployment_started", "deployment", "started_at"),
+    Index("ix_ledger_status_instance", "status", "instance"),
+)
+
+instances = Table(
+    "instances",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    # Heartbeat: an instance not seen for a while is gone, and its pending ledger rows are reconciled.
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+alert_state = Table(
+    "alert_state",
+    metadata,
+    Column("scope", String(10), primary_key=True),  # ``key`` or ``team``.
+    Column("scope_id", String(40), primary_key=True),
+    Column("period_start", DateTime(timezone=True), primary_key=True),
+    # Percent of the budget; a row means the alert was sent (once per threshold per period).
+    Column("threshold", Integer, primary_key=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)
