@@ -20,6 +20,7 @@ from freehold.ids import new_id
 
 if TYPE_CHECKING:
     from freehold.providers.base import ChatProvider
+    from freehold.usage import UsageRecord
 
 __all__ = ["ANONYMOUS", "Decision", "Door", "Operation", "Principal", "RequestContext"]
 
@@ -90,6 +91,15 @@ class RequestContext:
     """Extra response headers stages add (None until the first)."""
     deployments: Callable[[ChatProvider], bool] | None = None
     """A stage's restriction of the deployments that may serve this request (None: any)."""
+    deployment: str = ""
+    """The deployment that answered ('' until one did)."""
+    attempts: int = 0
+    """Upstream attempts the request took (0: it never reached a provider)."""
+    usage: UsageRecord | None = None
+    """What the answer cost in tokens, once known: set by the gateway for a whole answer, and at the
+    end of a stream, when the alias has stages that read it (``Stage.done``)."""
+    state: dict[str, Any] | None = None
+    """Where a stage keeps what it needs across its hooks for this request (its own key: its name)."""
 
     def decide(self, stage: str, action: str, detail: str = "") -> None:
         """Record a stage's decision."""
@@ -107,6 +117,15 @@ class RequestContext:
         """Narrow the deployments that may serve this request; restrictions combine (all must allow)."""
         previous = self.deployments
         self.deployments = allowed if previous is None else (lambda p: previous(p) and allowed(p))
+
+    def stage_state(self, stage: str) -> dict[str, Any]:
+        """The per-request scratch space of ``stage`` (created on first use)."""
+        if self.state is None:
+            self.state = {}
+        found = self.state.get(stage)
+        if found is None:
+            found = self.state[stage] = {}
+        return found
 
     def time_left(self, now: float | None = None) -> float | None:
         """Seconds until the deadline (None when there is none yet)."""

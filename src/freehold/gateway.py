@@ -28,7 +28,7 @@ from freehold.routing.resilience import Answer, Engine
 from freehold.routing.router import Router
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
 from freehold.streaming import AnswerStream
-from freehold.usage import UsageBook, estimate_prompt_tokens
+from freehold.usage import StreamMeter, UsageBook, estimate_prompt_tokens, whole_usage
 
 __all__ = ["Answer", "Gateway", "estimate_tokens"]
 
@@ -93,23 +93,46 @@ class Gateway:
         tokens = estimate_tokens(request) if self._quotas else 0
         if request.stream:
             answer = await self._engine.run(ctx, alias, lambda p: p.chat_stream(ctx, request), tokens=tokens)
+            ctx.deployment, ctx.attempts = answer.deployment, answer.attempts
             result = answer.result
             assert isinstance(result, StreamResponse)
-            meter = self._book.stream(ctx.alias, answer.deployment, request.body) if self._book is not None else None
+            meter = self._meter(ctx, answer.deployment, request.body, bool(stages.done))
             answer.result = AnswerStream(ctx, answer.deployment, result, meter, stages.stream)
             return answer
         answer = await self._engine.run(ctx, alias, lambda p: p.chat(ctx, request), tokens=tokens)
-        self._account(ctx.alias, answer, request.body)
+        ctx.deployment, ctx.attempts = answer.deployment, answer.attempts
+        self._account(ctx, answer, request.body, bool(stages.done))
         for stage in stages.after:
             await stage.after(ctx, answer)
         return answer
 
-    def _account(self, alias: str, answer: Answer, request: dict[str, Any]) -> None:
-        """Hand a whole answer to the usage book (the upstream's numbers, else estimates)."""
+    def _meter(self, ctx: RequestContext, deployment: str, request: dict[str, Any], now: bool) -> StreamMeter | None:
+        """A stream's meter; with ``now``, its usage is worked out as it ends, onto ``ctx.usage``."""
         if self._book is not None:
-            result = answer.result
-            assert isinstance(result, Completion)
-            self._book.whole(alias, answer.deployment, result.usage, result.body, request)
+            return self._book.stream(ctx.alias, deployment, request, ctx if now else None)
+        if now:
+            return StreamMeter(None, ctx.alias, deployment, request, ctx)
+        return None
+
+    def _account(self, ctx: RequestContext, answer: Answer, request: dict[str, Any], now: bool) -> None:
+        """Hand a whole answer to the usage book (the upstream's numbers, else estimates).
+
+        With ``now`` (stages read usage as the request ends) the record is worked out at once,
+        onto ``ctx.usage``, instead of later in the book's batch.
+        """
+        result = answer.result
+        assert isinstance(result, Completion)
+        if now:
+            ctx.usage = whole_usage(ctx.alias, answer.deployment, result.usage, result.body, request)
+            if self._book is not None:
+                self._book.add_record(ctx.usage)
+        elif self._book is not None:
+            self._book.whole(ctx.alias, answer.deployment, result.usage, result.body, request)
+
+    def done(self, ctx: RequestContext, status: int | str) -> None:
+        """The request has ended: the alias's ``done`` stages account for it."""
+        for stage in self._pipeline.stages(ctx.alias).done:
+            stage.done(ctx, status)
 
     async def embeddings(self, ctx: RequestContext, request: EmbeddingsRequest) -> Answer:
         stages = await self._before(ctx, request)
@@ -123,8 +146,9 @@ class Gateway:
                 f"The model '{request.model}' has no deployment that serves embeddings.", param="model"
             )
         answer = await self._engine.run(ctx, request.model, call, usable=_embeds)
+        ctx.deployment, ctx.attempts = answer.deployment, answer.attempts
         # Embeddings answers report their usage; one without it is recorded as an estimate of 0.
-        self._account(ctx.alias, answer, {})
+        self._account(ctx, answer, {}, bool(stages.done))
         for stage in stages.after:
             await stage.after(ctx, answer)
         return answer

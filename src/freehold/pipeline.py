@@ -17,6 +17,11 @@ The contract (docs/architecture.md draws it):
   ``client_gone`` — and returns the chunks still held back (sent before the door's final frame
   when the client is still there).
 - ``models(ctx, aliases)`` filters the aliases ``/v1/models`` lists to the principal asking.
+- ``done(ctx, status)`` runs once per request, in reverse order, after its response has been sent
+  or its client has left, however it ended (``status`` as the request metrics count it: the HTTP
+  status, ``stream_error`` or 499). By then ``ctx.deployment``, ``ctx.attempts`` and, when an
+  answer came, ``ctx.usage`` say what happened: the place for accounting. It must not block:
+  work that waits (a database, a remote counter) is queued for the stage's own writer.
 
 A stage overrides only the hooks it needs (the base class's are no-ops) and the pipeline calls
 only the overridden ones, so a stage that only looks at requests costs streams nothing. Stages
@@ -70,8 +75,11 @@ class Stage:
         """The aliases ``ctx.principal`` may see, out of ``aliases``."""
         return aliases
 
+    def done(self, ctx: RequestContext, status: int | str) -> None:
+        """The request has ended (``ctx.usage`` holds its tokens when an answer came)."""
 
-HOOKS = ("before", "after", "on_chunk", "on_end", "models")
+
+HOOKS = ("before", "after", "on_chunk", "on_end", "models", "done")
 
 
 def _overrides(stage: Stage, hook: str) -> bool:
@@ -87,6 +95,9 @@ class Stages:
     """In reverse order: the stage nearest the provider sees the answer first."""
     stream: tuple[Stage, ...] = ()
     """Stages with ``on_chunk`` or ``on_end``, in reverse order."""
+    done: tuple[Stage, ...] = ()
+    """Stages with ``done``, in reverse order; their presence makes the gateway work out each
+    answer's usage as it ends (``ctx.usage``) rather than later in a batch."""
 
     @classmethod
     def of(cls, stages: Sequence[Stage]) -> Stages:
@@ -95,10 +106,11 @@ class Stages:
             before=tuple(s for s in stages if _overrides(s, "before")),
             after=tuple(s for s in backwards if _overrides(s, "after")),
             stream=tuple(s for s in backwards if _overrides(s, "on_chunk") or _overrides(s, "on_end")),
+            done=tuple(s for s in backwards if _overrides(s, "done")),
         )
 
     def __bool__(self) -> bool:
-        return bool(self.before or self.after or self.stream)
+        return bool(self.before or self.after or self.stream or self.done)
 
 
 _NONE = Stages()

@@ -19,9 +19,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import orjson
+
+if TYPE_CHECKING:
+    from freehold.context import RequestContext
 
 __all__ = [
     "Ending",
@@ -33,6 +36,7 @@ __all__ = [
     "estimate_prompt_tokens",
     "usage_numbers",
     "usage_of_body",
+    "whole_usage",
 ]
 
 log = logging.getLogger("freehold.usage")
@@ -155,7 +159,7 @@ class UsageBook:
         self._sink = sink
         self._batch = batch
         self._interval = interval
-        self._pending: list[StreamMeter | _WholeAnswer] = []
+        self._pending: list[StreamMeter | _WholeAnswer | _Recorded] = []
         self._timer: asyncio.TimerHandle | asyncio.Handle | None = None
         self._soon = False
 
@@ -165,11 +169,20 @@ class UsageBook:
         """A whole answer: its parsed ``usage`` object if the adapter had one, else its ``body``."""
         self.add(_WholeAnswer(alias, deployment, usage, body, request))
 
-    def stream(self, alias: str, deployment: str, request: dict[str, Any]) -> StreamMeter:
-        """A meter for a stream that is about to be relayed; it adds itself here when finished."""
-        return StreamMeter(self, alias, deployment, request)
+    def stream(
+        self, alias: str, deployment: str, request: dict[str, Any], ctx: RequestContext | None = None
+    ) -> StreamMeter:
+        """A meter for a stream that is about to be relayed; it adds itself here when finished.
 
-    def add(self, answer: StreamMeter | _WholeAnswer) -> None:
+        With ``ctx``, its usage is worked out as it ends and set on ``ctx.usage`` (see ``StreamMeter``).
+        """
+        return StreamMeter(self, alias, deployment, request, ctx)
+
+    def add_record(self, record: UsageRecord) -> None:
+        """A usage already worked out (as the request ended): recorded with the next batch."""
+        self.add(_Recorded(record))
+
+    def add(self, answer: StreamMeter | _WholeAnswer | _Recorded) -> None:
         pending = self._pending
         pending.append(answer)
         if self._soon or (self._timer is not None and len(pending) < self._batch):
@@ -200,6 +213,23 @@ class UsageBook:
                 log.exception("usage of an answer from %s (alias %s) not recorded", answer.deployment, answer.alias)
 
 
+def whole_usage(
+    alias: str, deployment: str, reported: dict[str, Any] | None, body: bytes, request: dict[str, Any]
+) -> UsageRecord:
+    """A whole answer's usage: the upstream's numbers (``reported``, else from ``body``), else estimates."""
+    return _WholeAnswer(alias, deployment, reported, body, request).usage()
+
+
+class _Recorded:
+    __slots__ = ("alias", "deployment", "record")
+
+    def __init__(self, record: UsageRecord) -> None:
+        self.record, self.alias, self.deployment = record, record.alias, record.deployment
+
+    def usage(self) -> UsageRecord:
+        return self.record
+
+
 class _WholeAnswer:
     __slots__ = ("alias", "body", "deployment", "reported", "request")
 
@@ -219,14 +249,24 @@ class _WholeAnswer:
 class StreamMeter:
     """Measures a canonical stream as it is relayed; its usage is worked out once it has ended."""
 
-    __slots__ = ("_book", "_recent", "_reports", "_request", "alias", "deployment", "ending", "fed", "size")
+    __slots__ = ("_book", "_ctx", "_recent", "_reports", "_request", "alias", "deployment", "ending", "fed", "size")
 
-    def __init__(self, book: UsageBook | None, alias: str, deployment: str, request: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        book: UsageBook | None,
+        alias: str,
+        deployment: str,
+        request: dict[str, Any],
+        ctx: RequestContext | None = None,
+    ) -> None:
         """``request`` is the canonical request body, read only if the prompt must be estimated.
 
         Without a ``book`` (usage not recorded) it only keeps the last chunks, for ``saw_done``.
+        With ``ctx``, the usage is worked out as the stream ends and set on ``ctx.usage`` (stages
+        that account for each request read it then); otherwise later, in the book's batch.
         """
         self._book = book
+        self._ctx = ctx
         self.alias = alias
         self.deployment = deployment
         self._request = request
@@ -248,7 +288,15 @@ class StreamMeter:
         """The stream has ended (once; later calls do nothing): hand it to the book."""
         if self.ending is None:
             self.ending = ending
-            if self._book is not None:
+            if self._ctx is not None:
+                try:
+                    record = self._ctx.usage = self.usage()
+                except Exception:  # accounting must not break the stream it measures
+                    log.exception("usage of a stream from %s (alias %s) not worked out", self.deployment, self.alias)
+                    return
+                if self._book is not None:
+                    self._book.add_record(record)
+            elif self._book is not None:
                 self._book.add(self)
 
     def saw_done(self) -> bool:

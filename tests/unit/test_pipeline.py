@@ -274,3 +274,38 @@ async def test_without_stream_stages_the_bytes_pass_untouched() -> None:
     answer = await gw.chat(RequestContext("internal", "chat"), request(stream=True))
     assert isinstance(answer.result, AnswerStream)
     assert [piece async for piece in answer.result.chunks()] == raw
+
+
+class Accountant(Stage):
+    """Writes down what ``done`` sees: the status, who answered, and the usage."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int | str, str, int, int | None]] = []
+
+    def done(self, ctx: RequestContext, status: int | str) -> None:
+        usage = ctx.usage
+        self.seen.append((status, ctx.deployment, ctx.attempts, usage.completion_tokens if usage else None))
+
+
+async def test_done_stages_get_the_usage_of_whole_answers_and_of_streams_as_they_end() -> None:
+    accountant = Accountant()
+    body = orjson.dumps(
+        {"choices": [{"index": 0, "message": {"content": "hi"}}], "usage": {"prompt_tokens": 3, "completion_tokens": 2}}
+    )
+
+    class Reporting(Provider):
+        async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
+            return Completion(body)
+
+    gw = gateway({"a": Reporting("p", [chunk("a"), chunk("b", "stop"), DONE])}, [(accountant, None)])
+    ctx = RequestContext("internal", "chat")
+    await gw.chat(ctx, request())
+    gw.done(ctx, 200)
+    ctx = RequestContext("internal", "chat")
+    answer = await gw.chat(ctx, request(stream=True))
+    assert isinstance(answer.result, AnswerStream)
+    assert ctx.usage is None  # not before the stream has ended
+    _ = [piece async for piece in answer.result.chunks()]
+    gw.done(ctx, 200)
+    assert accountant.seen[0] == (200, "p", 1, 2)  # the upstream's numbers
+    assert accountant.seen[1][:3] == (200, "p", 1) and accountant.seen[1][3] is not None  # estimated

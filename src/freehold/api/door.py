@@ -237,6 +237,10 @@ class DoorEndpoint(ABC):
                 await json_response(send, reply.status, reply.body, reply.headers)
                 status = reply.status
         api.metrics.done(ctx, status)
+        try:
+            api.gateway.done(ctx, status)
+        except Exception:
+            log.exception("request %s: unexpected error accounting for it", ctx.request_id)
 
     async def _error(
         self, send: Send, ctx: RequestContext, exc: FreeholdError, watch: DisconnectWatch | None
