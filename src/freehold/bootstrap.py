@@ -6,6 +6,8 @@ import gc
 import time
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from freehold.api.app_context import ApiContext
 from freehold.api.auth import MasterKeyAuthenticator
 from freehold.config.model import GatewayConfig, deployment_name
@@ -23,6 +25,7 @@ from freehold.routing.quota import QuotaTracker
 from freehold.routing.resilience import Engine
 from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.settings import Settings
+from freehold.stores.database import create_engine
 from freehold.stores.responses import MemoryResponseStore, ResponseStore
 from freehold.transport.http import HttpClient
 from freehold.usage import UsageBook
@@ -48,6 +51,9 @@ class Runtime:
     """The resilience engine's decisions as metrics and log lines."""
     usage: UsageBook | None = None
     """Answers' usage, recorded in batches; flushed at shutdown."""
+    database: AsyncEngine | None = None
+    """The SQL database (keys, teams, the ledger): SQLite by default, PostgreSQL for replicas.
+    Its schema is checked before the server starts (``commands.db.prepare_database``)."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -74,6 +80,8 @@ class Runtime:
             self.metrics.close()
         if isinstance(self.breakers, RedisBreakers):
             await self.breakers.close()
+        if self.database is not None:
+            await self.database.dispose()
 
     def readiness(self) -> dict[str, bool]:
         checks = {"upstream_client": self.http.ready, "aliases": bool(self.gateway.aliases)}
@@ -140,6 +148,7 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         metrics=metrics,
         observer=observer,
         usage=book,
+        database=create_engine(settings.database()),
     )
 
 

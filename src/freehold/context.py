@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from freehold.ids import new_id
 
 if TYPE_CHECKING:
+    from freehold.governance.model import Key, Team
     from freehold.providers.base import ChatProvider
     from freehold.usage import UsageRecord
 
@@ -34,15 +35,19 @@ class Principal:
     """Who is asking, as the authenticator found it.
 
     Attributes:
-        id: a stable identifier for logs and accounting (``anonymous``, ``master``; a key's id later).
+        id: a stable identifier for logs and accounting (``anonymous``, ``master``, a key's id).
         kind: how it was established.
         name: a human-readable name, if any.
-        metadata: what the principal carries for stages (team, limits, ...), filled by governance.
+        key: the virtual key, for ``kind == "key"`` (its limits, budget, aliases, priority).
+        team: the key's team, if it has one.
+        metadata: anything else a stage wants to carry.
     """
 
     id: str
     kind: Literal["anonymous", "master", "key"]
     name: str = ""
+    key: Key | None = None
+    team: Team | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
