@@ -13,7 +13,8 @@ FreeholdError
 │   ├── MethodNotAllowed       405
 │   ├── RequestTimeout         408  the request's head did not arrive within header_timeout
 │   ├── HeadersTooLarge        431  the request's head is larger than max_header_bytes
-│   └── RateLimited            429  no deployment has capacity within the deadline (queue full / timed out)
+│   ├── RateLimited            429  no deployment has capacity within the deadline, or a key's rpm/tpm is spent
+│   └── BudgetExceeded         429  insufficient_quota: a key's or team's budget cannot cover the request
 ├── ProviderError              upstream failed; .deployment .upstream_status .retry_after
 │   ├── ProviderTimeout        504
 │   ├── ProviderConnectError   502
@@ -31,6 +32,7 @@ FreeholdError
 ├── CircuitOpen                503  every deployment that could serve is cooling off after failures
 ├── DeadlineExceeded           504  the request's deadline passed before any deployment answered
 ├── ShuttingDown               503  the gateway is draining; in-flight work ended at the drain deadline
+├── MeteringUnavailable        503  limits and budgets cannot be checked (the counter store is down): fail closed
 ├── TooManyConnections         503  the process already holds max_connections connections
 └── ConfigError                start-up and `freehold check` only
 ```
@@ -50,11 +52,13 @@ __all__ = [
     "AliasNotFound",
     "AllCandidatesFailed",
     "AuthenticationFailed",
+    "BudgetExceeded",
     "CircuitOpen",
     "ConfigError",
     "FreeholdError",
     "HeadersTooLarge",
     "InvalidRequest",
+    "MeteringUnavailable",
     "MethodNotAllowed",
     "NotFound",
     "PayloadTooLarge",
@@ -207,6 +211,29 @@ class RateLimited(RequestRejected):
     status = 429
     error_type = "rate_limit_error"
     code = "rate_limit_exceeded"  # to the client it is a rate limit like any other: wait Retry-After
+
+
+class BudgetExceeded(RequestRejected):
+    """A key's or team's budget cannot cover the request (or the rest of a stream).
+
+    OpenAI's shape for an account out of credit, so that SDKs and clients treat it as such:
+    waiting for a rate limit will not help; the budget's next period, or a larger budget, will.
+    """
+
+    status = 429
+    error_type = "insufficient_quota"
+    code = "budget_exceeded"
+
+
+class MeteringUnavailable(FreeholdError):
+    """The counters that enforce rate limits and budgets cannot be reached.
+
+    Refused rather than served unmetered (fail closed), unless the key says ``serve``.
+    """
+
+    status = 503
+    error_type = "server_error"
+    code = "metering_unavailable"
 
 
 class CircuitOpen(FreeholdError):

@@ -9,6 +9,7 @@ from freehold.errors import (
     AliasNotFound,
     AllCandidatesFailed,
     AuthenticationFailed,
+    BudgetExceeded,
     CircuitOpen,
     ConfigError,
     ContextWindowExceeded,
@@ -16,6 +17,7 @@ from freehold.errors import (
     FreeholdError,
     HeadersTooLarge,
     InvalidRequest,
+    MeteringUnavailable,
     MethodNotAllowed,
     ModelUnavailable,
     NotFound,
@@ -50,6 +52,7 @@ REJECTIONS = [
     (AliasNotFound, 404, "invalid_request_error", "model_not_found"),
     (MethodNotAllowed, 405, "invalid_request_error", "method_not_allowed"),
     (RateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
+    (BudgetExceeded, 429, "insufficient_quota", "budget_exceeded"),
     (RequestTimeout, 408, "invalid_request_error", "request_timeout"),
     (HeadersTooLarge, 431, "invalid_request_error", "request_headers_too_large"),
 ]
@@ -74,6 +77,7 @@ PROVIDER_ERRORS = [
 GATEWAY_ERRORS = [
     (CircuitOpen, 503, "server_error", "circuit_open"),
     (ShuttingDown, 503, "server_error", "gateway_shutting_down"),
+    (MeteringUnavailable, 503, "server_error", "metering_unavailable"),
     (TooManyConnections, 503, "server_error", "too_many_connections"),
 ]
 

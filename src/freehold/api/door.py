@@ -284,6 +284,9 @@ async def relay(
     except ProviderError as exc:
         failure = forget_traceback(exc)
         log.warning("request %s: stream from %s failed: %s", ctx.request_id, exc.deployment, exc.message)
+    except FreeholdError as exc:  # a stage ended the stream on purpose (e.g. its budget is spent)
+        failure = forget_traceback(exc)
+        log.warning("request %s: stream ended: %s", ctx.request_id, exc.message)
     except asyncio.CancelledError:
         if watch.disconnected:
             asyncio.current_task().uncancel()  # type: ignore[union-attr]

@@ -1,0 +1,265 @@
+"""Hard spending caps per key and team that hold under concurrency and across replicas.
+
+A pipeline stage. Before dispatch it *reserves* the request's worst-case cost from every budget
+that applies (the key's and its team's, for the current period) — atomically, in the counters
+(``stores/counters.py``), so that concurrent requests, on one replica or many, can never hold
+more than is left. After the request it *settles*: the reservation becomes the real cost, or
+stays whole when the cost cannot be known. So spend never passes a budget by more than what an
+upstream charges beyond what it was asked for.
+
+The worst case is the prompt counted on the safe side (a token per UTF-8 byte, plus a margin per
+message and per image: no tokenizer yields more) at the highest input price among the
+deployments the alias may reach (fallbacks included), plus the request's maximum output at the
+highest output price. When the budget left cannot cover the requested maximum output:
+
+- by default (``over_budget: lower``) ``max_tokens`` is lowered to what it can cover, and the
+  ``x-freehold-budget-max-tokens`` response header says so;
+- with ``over_budget: refuse`` the request is refused (429 ``budget_exceeded``).
+
+A request without a maximum gets one: the model's output limit, but never more than a quarter
+of what is left, so that under a burst one request cannot hold the whole remainder while the
+others are refused. A request that cannot be covered even with one output token is refused,
+naming the budget and what remains. A stream is also watched: should it reach its reservation
+(an upstream that ignores ``max_tokens``), it is ended with a clear error event.
+
+When the counters cannot be reached the request is refused (503, fail closed) unless the key
+says ``when_counters_down: serve``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+
+from freehold.context import RequestContext
+from freehold.errors import BudgetExceeded, MeteringUnavailable, PermissionDenied
+from freehold.governance.model import Key, Team, period_start
+from freehold.pipeline import Stage
+from freehold.schemas.chat import ChatRequest
+from freehold.stores.counters import BudgetHold, CounterMissing, Counters, CountersUnavailable, to_nanos, to_usd
+from freehold.usage import Ending, UsageRecord
+
+__all__ = ["Budgets", "Costs", "SpendReader", "prompt_tokens_at_most"]
+
+log = logging.getLogger("freehold.governance")
+
+PER_MESSAGE = 16
+"""Tokens of a message's own framing (role, separators), counted generously."""
+PER_IMAGE = 1600
+"""Tokens an image may cost (the largest vendor figure for a high-detail tile set)."""
+SHARE = Decimal("0.25")
+"""The most of what is left that a request without a maximum of its own may hold."""
+DEFAULT_MAX_OUTPUT = 4096
+
+
+class Costs(Protocol):
+    """Prices as budgets need them (built from the price catalog and the deployments' ``price:``)."""
+
+    def rates(self, alias: str) -> tuple[Decimal, Decimal] | None:
+        """The highest (input, output) price per token among the deployments ``alias`` may reach; None if unpriced."""
+        ...
+
+    def max_output(self, alias: str) -> int | None:
+        """The smallest output limit among the alias's models, if the catalog knows one."""
+        ...
+
+    def cost(self, usage: UsageRecord) -> Decimal | None:
+        """What an answer cost, from its reported usage; None when that cannot be known."""
+        ...
+
+
+class SpendReader(Protocol):
+    """What the ledger says a key or team has spent since a time (known costs plus worst cases of unknown ones)."""
+
+    async def spend(self, scope: Literal["key", "team"], scope_id: str, since: datetime) -> Decimal: ...
+
+
+@dataclass(slots=True)
+class _Held:
+    holds: tuple[BudgetHold, ...]
+    reserved: int
+    max_output: int | None
+    """Output tokens the reservation covers (streams are watched against it); None: no limit."""
+    output: int = 0
+    """Output events seen in the stream so far (about a token each)."""
+
+
+def prompt_tokens_at_most(body: dict[str, Any]) -> int:
+    """The most tokens a prompt can be: a token per UTF-8 byte of its text, plus framing and images."""
+    total = 0
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for message in messages:
+            total += PER_MESSAGE
+            if not isinstance(message, dict):
+                continue
+            content = message.get("content")
+            if isinstance(content, str):
+                total += len(content.encode())
+            elif isinstance(content, list):
+                for part in content:
+                    if isinstance(part, dict):
+                        kind = part.get("type")
+                        if kind in ("image_url", "input_audio", "file"):
+                            total += PER_IMAGE
+                        text = part.get("text")
+                        if isinstance(text, str):
+                            total += len(text.encode())
+            for call in message.get("tool_calls") or ():
+                total += len(str(call).encode())
+    inputs = body.get("input")
+    if isinstance(inputs, str):
+        total += len(inputs.encode())
+    elif isinstance(inputs, list):
+        total += sum(len(x.encode()) if isinstance(x, str) else len(x) if isinstance(x, list) else 1 for x in inputs)
+    for tool in body.get("tools") or ():
+        total += len(str(tool).encode())
+    return total
+
+
+class Budgets(Stage):
+    """Reserve before dispatch, settle after; see the module docstring."""
+
+    name = "budgets"
+
+    def __init__(self, counters: Counters, costs: Costs, spend: SpendReader) -> None:
+        self._counters = counters
+        self._costs = costs
+        self._spend = spend
+        self._settling: set[asyncio.Task[None]] = set()
+
+    async def before(self, ctx: RequestContext, request: Any) -> None:
+        key = ctx.principal.key
+        if key is None or ctx.operation not in ("chat", "embeddings"):
+            return
+        holds = _holds(key, ctx.principal.team, datetime.now(UTC))
+        if not holds:
+            return
+        rates = self._costs.rates(request.model)
+        if rates is None:
+            raise PermissionDenied(
+                f"The model '{request.model}' has no price on this gateway, so a budgeted key cannot use it; "
+                "the operator can set 'price:' on its deployments."
+            )
+        in_price, out_price = rates
+        input_cost = to_nanos(prompt_tokens_at_most(request.body) * in_price)
+        if not isinstance(request, ChatRequest):
+            grant = await self._reserve(ctx, key, holds, input_cost, input_cost)
+            ctx.stage_state(self.name)["held"] = _Held(holds, grant, None)
+            return
+        body = request.body
+        field = "max_completion_tokens" if body.get("max_completion_tokens") is not None else "max_tokens"
+        asked = body.get(field)
+        asked = asked if isinstance(asked, int) and not isinstance(asked, bool) else None
+        per_token = to_nanos(out_price) or 1
+        limit = asked or self._costs.max_output(request.model) or DEFAULT_MAX_OUTPUT
+        want = input_cost + limit * per_token
+        minimum = input_cost + per_token
+        grant = await self._reserve(ctx, key, holds, want, minimum, share=asked is None)
+        covered = (grant - input_cost) // per_token
+        if asked is not None and covered < asked:
+            if key.over_budget == "refuse":
+                await self._counters.settle(holds, grant, 0)
+                left = to_usd(grant)
+                raise BudgetExceeded(
+                    f"This key's budget cannot cover the request's max_tokens ({asked}): ${left:.6f} is left, "
+                    f"enough for {covered} output tokens.",
+                )
+            ctx.add_header("x-freehold-budget-max-tokens", str(covered))
+            ctx.decide(self.name, "lowered max_tokens", f"{asked} → {covered}")
+        if asked is None or covered < asked:
+            body[field] = covered  # the upstream stops there: the reservation covers it
+        ctx.stage_state(self.name)["held"] = _Held(holds, grant, covered)
+
+    async def _reserve(
+        self, ctx: RequestContext, key: Key, holds: tuple[BudgetHold, ...], want: int, minimum: int, share: bool = False
+    ) -> int:
+        counters = self._counters
+        fraction = float(SHARE) if share else 1.0
+        try:
+            try:
+                grant = await counters.reserve(holds, want, minimum, fraction)
+            except CounterMissing as missing:
+                await self._start(missing.holds)
+                grant = await counters.reserve(holds, want, minimum, fraction)
+        except CountersUnavailable as exc:
+            if key.when_counters_down == "serve":
+                log.warning("request %s: budget not enforced (counters unreachable: %s)", ctx.request_id, exc)
+                ctx.decide(self.name, "unmetered", "counters unreachable")
+                return want
+            raise MeteringUnavailable(
+                "This gateway cannot check budgets right now (its counter store is unreachable), so it refuses "
+                "rather than serve unmetered; retry shortly.",
+                retry_after=1,
+            ) from None
+        if not grant.ok:
+            scope = "team" if grant.tightest.startswith("budget:team:") else "key"
+            raise BudgetExceeded(
+                f"The {scope}'s budget is spent for this period: ${to_usd(grant.remaining):.6f} is left, "
+                f"less than this request needs at the least (${to_usd(minimum):.6f})."
+            )
+        return grant.granted
+
+    async def _start(self, holds: Sequence[BudgetHold]) -> None:
+        for hold in holds:
+            _, scope, scope_id, _period, since = hold.counter.split(":", 4)
+            spent = await self._spend.spend(scope, scope_id, datetime.fromisoformat(since))  # type: ignore[arg-type]
+            await self._counters.start(hold, to_nanos(spent))
+
+    def on_chunk(self, ctx: RequestContext, chunk: dict[str, Any]) -> list[dict[str, Any]]:
+        held: _Held | None = (ctx.state or {}).get(self.name, {}).get("held")
+        if held is None or held.max_output is None:
+            return [chunk]
+        for choice in chunk.get("choices") or ():
+            delta = choice.get("delta") or {}
+            if delta.get("content") or delta.get("tool_calls") or delta.get("reasoning_content"):
+                held.output += 1
+        if held.output > held.max_output + 16:  # a margin for events that carry less than a token
+            raise BudgetExceeded(
+                "The answer reached the budget reserved for it (the upstream did not stop at max_tokens); "
+                "the stream was ended so that the budget holds."
+            )
+        return [chunk]
+
+    def on_end(self, ctx: RequestContext, ending: Ending) -> list[dict[str, Any]]:
+        return []
+
+    def done(self, ctx: RequestContext, status: int | str) -> None:
+        held: _Held | None = (ctx.state or {}).get(self.name, {}).get("held")
+        if held is None:
+            return
+        spent = 0
+        if ctx.attempts:
+            usage = ctx.usage
+            cost = self._costs.cost(usage) if usage is not None and not usage.estimated else None
+            spent = to_nanos(cost) if cost is not None else held.reserved  # unknown: its worst case
+        task = asyncio.ensure_future(self._settle(ctx.request_id, held, spent))
+        self._settling.add(task)
+        task.add_done_callback(self._settling.discard)
+
+    async def _settle(self, request_id: str, held: _Held, spent: int) -> None:
+        try:
+            await self._counters.settle(held.holds, held.reserved, spent)
+        except Exception:
+            log.exception("request %s: budget reservation not settled", request_id)
+
+    async def drain(self) -> None:
+        """Wait for pending settlements (shutdown, tests)."""
+        while self._settling:
+            await asyncio.gather(*list(self._settling), return_exceptions=True)
+
+
+def _holds(key: Key, team: Team | None, now: datetime) -> tuple[BudgetHold, ...]:
+    holds = []
+    for scope, record in (("key", key), ("team", team)):
+        budget = record.budget if record is not None else None
+        if record is None or budget is None:
+            continue
+        since = period_start(budget.period, now).isoformat()
+        holds.append(BudgetHold(f"budget:{scope}:{record.id}:{budget.period}:{since}", to_nanos(budget.usd)))
+    return tuple(holds)
