@@ -19,13 +19,13 @@ from freehold.observability.usage import UsageMetrics
 from freehold.pipeline import Pipeline, load_stage
 from freehold.providers.base import ChatProvider, Lifecycle
 from freehold.providers.registry import build_provider
-from freehold.routing.breaker import Breakers, MemoryBreakers
-from freehold.routing.breaker_redis import RedisBreakers
-from freehold.routing.quota import QuotaTracker
 from freehold.routing.resilience import Engine
 from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.settings import Settings
+from freehold.stores.breakers import Breakers, MemoryBreakers
+from freehold.stores.breakers_redis import RedisBreakers
 from freehold.stores.database import create_engine
+from freehold.stores.quota import QuotaTracker
 from freehold.stores.responses import MemoryResponseStore, ResponseStore
 from freehold.transport.http import HttpClient
 from freehold.usage import UsageBook

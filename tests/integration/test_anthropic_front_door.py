@@ -24,12 +24,12 @@ from freehold.config.routing import BreakerPolicy, RoutingDefaults
 from freehold.context import RequestContext
 from freehold.gateway import Gateway as CoreGateway
 from freehold.providers.base import Capabilities, Completion, StreamResponse
-from freehold.routing.breaker import MemoryBreakers
 from freehold.routing.events import NullObserver
-from freehold.routing.quota import QuotaTracker
 from freehold.routing.resilience import Engine
 from freehold.routing.router import Candidate, Router
 from freehold.schemas.chat import ChatRequest
+from freehold.stores.breakers import MemoryBreakers
+from freehold.stores.quota import QuotaTracker
 from freehold.transport.sse import SSEDecoder
 from tests.integration.conftest import MASTER_KEY, Gateway, start_gateway, stop_gateway
 from tests.integration.mock_openai import EXPECTED_KEY, MockOpenAI

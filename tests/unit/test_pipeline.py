@@ -15,12 +15,12 @@ from freehold.errors import ConfigError, InvalidRequest, ProviderUnavailable
 from freehold.gateway import Gateway
 from freehold.pipeline import Pipeline, Stage, Stages, load_stage
 from freehold.providers.base import Capabilities, Completion, StreamResponse
-from freehold.routing.breaker import MemoryBreakers
 from freehold.routing.events import NullObserver
-from freehold.routing.quota import QuotaTracker
 from freehold.routing.resilience import Engine
 from freehold.routing.router import Candidate, Router
 from freehold.schemas.chat import ChatRequest
+from freehold.stores.breakers import MemoryBreakers
+from freehold.stores.quota import QuotaTracker
 from freehold.streaming import AnswerStream
 from freehold.transport.sse import DONE, encode_event
 

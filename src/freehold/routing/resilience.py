@@ -49,14 +49,14 @@ from freehold.errors import (
     forget_traceback,
 )
 from freehold.providers.base import ChatProvider, Completion, StreamResponse
-from freehold.routing.breaker import Breakers
 from freehold.routing.budget import RetryBudget
 from freehold.routing.deadline import DeadlineTimers
 from freehold.routing.events import Outcome, ResilienceObserver
 from freehold.routing.queue import AdmissionQueue
-from freehold.routing.quota import QuotaTracker
 from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.routing.strategies import DeploymentStats, order
+from freehold.stores.breakers import Breakers
+from freehold.stores.quota import QuotaTracker
 
 if TYPE_CHECKING:
     from freehold.streaming import AnswerStream

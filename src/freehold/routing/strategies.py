@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from freehold.config.routing import Strategy
-from freehold.routing.quota import QuotaTracker
 from freehold.routing.router import Candidate
+from freehold.stores.quota import QuotaTracker
 
 __all__ = ["DeploymentStats", "order", "weighted_order"]
 

@@ -45,10 +45,10 @@ from freehold.errors import (
     RateLimited,
 )
 from freehold.providers.base import Capabilities, Completion, RateLimitHint, StreamResponse
-from freehold.routing.breaker import MemoryBreakers
-from freehold.routing.quota import QuotaTracker
 from freehold.routing.resilience import Answer, Engine
 from freehold.routing.router import AliasPolicy, Candidate, Router
+from freehold.stores.breakers import MemoryBreakers
+from freehold.stores.quota import QuotaTracker
 
 # --- fakes ------------------------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 
 from freehold.providers.base import Capabilities
-from freehold.routing.quota import QuotaTracker
 from freehold.routing.router import Candidate
 from freehold.routing.strategies import EWMA_ALPHA, DeploymentStats, order
+from freehold.stores.quota import QuotaTracker
 
 
 @dataclass

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from freehold.providers.base import RateLimitHint
-from freehold.routing.quota import WINDOW, QuotaTracker
+from freehold.stores.quota import WINDOW, QuotaTracker
 
 
 class Clock:

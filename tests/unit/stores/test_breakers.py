@@ -21,15 +21,15 @@ from redis.asyncio import Redis
 from freehold.bootstrap import build
 from freehold.config.load import parse_config
 from freehold.config.routing import BreakerPolicy
-from freehold.routing.breaker import Breakers, MemoryBreakers
-from freehold.routing.breaker_redis import RedisBreakers
 from freehold.settings import resolve_settings
+from freehold.stores.breakers import Breakers, MemoryBreakers
+from freehold.stores.breakers_redis import RedisBreakers
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 COOLDOWN = 0.25
 AFTER_COOLDOWN = COOLDOWN + 0.1
 POLICY = BreakerPolicy(failure_threshold=3, cooldown=COOLDOWN, half_open_probes=1)
-LOGGER = "freehold.routing.breaker"
+LOGGER = "freehold.stores.breakers"
 
 Factory = Callable[..., Breakers]
 

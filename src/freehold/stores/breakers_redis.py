@@ -35,11 +35,11 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from freehold.config.routing import BreakerPolicy
-from freehold.routing.breaker import State
+from freehold.stores.breakers import State
 
 __all__ = ["RedisBreakers"]
 
-log = logging.getLogger("freehold.routing.breaker")
+log = logging.getLogger("freehold.stores.breakers")
 
 _STATES: dict[str, State] = {"closed": "closed", "open": "open", "half_open": "half_open"}
 
