@@ -30,12 +30,11 @@ import logging
 import time
 
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from freehold.config.routing import BreakerPolicy
 from freehold.stores.breakers import State
+from freehold.stores.redis_client import redis_client
 
 __all__ = ["RedisBreakers"]
 
@@ -186,13 +185,7 @@ class RedisBreakers:
         ``timeout`` bounds each connect and each command, so a Redis that hangs costs a request
         at most about twice that (one retry on a fresh connection) before the breakers fail open.
         """
-        client = Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 1),
-        )
-        return cls(policy, client, prefix, recheck=recheck, settle=settle)
+        return cls(policy, redis_client(url, timeout=timeout), prefix, recheck=recheck, settle=settle)
 
     @property
     def healthy(self) -> bool:
@@ -217,7 +210,7 @@ class RedisBreakers:
                 await self._watcher
             self._watcher = None
         if self._owns_client:
-            await self._client.aclose()
+            await self._client.aclose(close_connection_pool=True)
 
     def settled(self, deployment: str) -> bool:
         """True within ``settle`` seconds of Redis saying the circuit is healthy (see the module doc)."""

@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any, Final, Literal, Protocol
 
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from freehold.stores.redis_client import redis_client
 
 __all__ = [
     "NANO",
@@ -317,15 +319,7 @@ class RedisCounters:
         A burst of requests waits for a connection (up to ``timeout``) rather than failing, as
         the default pool does past its size.
         """
-        pool = BlockingConnectionPool.from_url(
-            url,
-            max_connections=connections,
-            timeout=timeout,
-            socket_connect_timeout=timeout,
-            socket_timeout=timeout,
-            decode_responses=True,
-        )
-        return cls(Redis(connection_pool=pool), prefix)
+        return cls(redis_client(url, timeout=timeout, connections=connections, decode=True), prefix)
 
     def _key(self, counter: str) -> str:
         return f"{self._prefix}{counter}"
