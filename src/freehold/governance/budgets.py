@@ -38,6 +38,7 @@ from typing import Any, Literal, Protocol
 
 from freehold.context import RequestContext
 from freehold.errors import BudgetExceeded, MeteringUnavailable, PermissionDenied
+from freehold.governance.alerts import Alerts
 from freehold.governance.model import Key, Team, period_start
 from freehold.pipeline import Stage
 from freehold.schemas.chat import ChatRequest
@@ -127,10 +128,11 @@ class Budgets(Stage):
 
     name = "budgets"
 
-    def __init__(self, counters: Counters, costs: Costs, spend: SpendReader) -> None:
+    def __init__(self, counters: Counters, costs: Costs, spend: SpendReader, alerts: Alerts | None = None) -> None:
         self._counters = counters
         self._costs = costs
         self._spend = spend
+        self._alerts = alerts
         self._settling: set[asyncio.Task[None]] = set()
 
     async def before(self, ctx: RequestContext, request: Any) -> None:
@@ -238,15 +240,32 @@ class Budgets(Stage):
             usage = ctx.usage
             cost = self._costs.cost(usage) if usage is not None and not usage.estimated else None
             spent = to_nanos(cost) if cost is not None else held.reserved  # unknown: its worst case
-        task = asyncio.ensure_future(self._settle(ctx.request_id, held, spent))
+        task = asyncio.ensure_future(self._settle(ctx, held, spent))
         self._settling.add(task)
         task.add_done_callback(self._settling.discard)
 
-    async def _settle(self, request_id: str, held: _Held, spent: int) -> None:
+    async def _settle(self, ctx: RequestContext, held: _Held, spent: int) -> None:
         try:
             await self._counters.settle(held.holds, held.reserved, spent)
+            if self._alerts is not None and spent:
+                await self._alert(ctx, held)
         except Exception:
-            log.exception("request %s: budget reservation not settled", request_id)
+            log.exception("request %s: budget reservation not settled", ctx.request_id)
+
+    async def _alert(self, ctx: RequestContext, held: _Held) -> None:
+        """Tell the alerts what the budgets this request drew on have spent, now."""
+        assert self._alerts is not None
+        principal = ctx.principal
+        for hold in held.holds:
+            used = await self._counters.usage(hold)
+            if used is None:
+                continue
+            _, scope, scope_id, period, since = hold.counter.split(":", 4)
+            record = principal.key if scope == "key" else principal.team
+            await self._alerts.check(
+                scope, scope_id, record.name if record else "", period, datetime.fromisoformat(since),
+                to_usd(used[0]), to_usd(hold.budget),
+            )
 
     async def drain(self) -> None:
         """Wait for pending settlements (shutdown, tests)."""
