@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from freehold.config.common import DeploymentBase, StrictModel
+from freehold.config.common import BaseUrl, DeploymentBase, StrictModel
 from freehold.config.routing import RetryPolicy, RoutingDefaults, Strategy
 from freehold.pipeline import load_stage
 from freehold.providers.registry import PROVIDERS
@@ -58,6 +58,28 @@ class StageSpec(StrictModel):
         return self
 
 
+class AlertsSection(StrictModel):
+    """Budget alerts: to the log always, and to ``webhook`` when set."""
+
+    thresholds: tuple[int, ...] = (50, 80, 100)
+    """Percent of a budget at which to alert, once per threshold per period."""
+    webhook: BaseUrl | None = None
+    """URL that receives a JSON POST per alert (e.g. a Slack or PagerDuty relay)."""
+
+    @field_validator("thresholds")
+    @classmethod
+    def _percent(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 1 <= t <= 1000 for t in value):
+            raise ValueError("thresholds are percentages of a budget, from 1 to 1000")
+        return tuple(sorted(set(value)))
+
+
+class GovernanceSection(StrictModel):
+    """Keys, budgets and limits: what the gateway file says about them (keys themselves live in the database)."""
+
+    alerts: AlertsSection = AlertsSection()
+
+
 class ServerSection(StrictModel):
     """Process settings that may live in the file; flags and ``FREEHOLD_*`` variables override them."""
 
@@ -87,6 +109,7 @@ class GatewayConfig(StrictModel):
 
     server: ServerSection = ServerSection()
     routing: RoutingDefaults = RoutingDefaults()
+    governance: GovernanceSection = GovernanceSection()
     stages: tuple[StageSpec, ...] = ()
     """The request pipeline's stages, in order (none by default)."""
     aliases: dict[Annotated[str, Field(pattern=_NAME, max_length=200)], Alias] = Field(min_length=1)
