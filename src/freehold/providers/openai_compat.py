@@ -8,9 +8,6 @@ relayed byte for byte: this is the gateway's fast path.
 
 from __future__ import annotations
 
-import email.utils
-import re
-import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, Literal
 
@@ -33,6 +30,7 @@ from freehold.errors import (
     QuotaExhausted,
 )
 from freehold.providers.base import Capabilities, Completion, RateLimitHint, StreamResponse
+from freehold.providers.http_errors import error_object, parse_count, parse_duration, parse_retry_after
 from freehold.providers.params import ParamRules, rules_for
 from freehold.redact import redact
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
@@ -78,82 +76,6 @@ class OpenAIDeployment(DeploymentBase):
 def to_upstream(body: Mapping[str, Any], model: str) -> bytes:
     """The client's body with the alias replaced by the deployment's model; nothing else changes."""
     return orjson.dumps({**body, "model": model})
-
-
-def parse_retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait, from ``retry-after-ms`` (OpenAI), ``retry-after`` seconds or HTTP date."""
-    ms = headers.get("retry-after-ms")
-    if ms:
-        try:
-            return max(float(ms) / 1000.0, 0.0)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        return max(when.timestamp() - time.time(), 0.0)
-
-
-# Go's duration string as OpenAI's reset headers use it ("1s", "6m0s", "20ms", "23h47m36.648s"):
-# each unit at most once, largest first. ``m(?!s)`` keeps "20ms" from reading as 20 minutes.
-_NUM = r"(\d+(?:\.\d+)?)"
-_GO_DURATION = re.compile(
-    rf"(?:{_NUM}h)?(?:{_NUM}m(?!s))?(?:{_NUM}s)?(?:{_NUM}ms)?(?:{_NUM}(?:us|µs))?(?:{_NUM}ns)?", re.ASCII
-)
-_SECONDS = re.compile(_NUM, re.ASCII)
-_UNIT_SECONDS = (3600.0, 60.0, 1.0, 1e-3, 1e-6, 1e-9)
-
-
-def parse_duration(value: str | None) -> float | None:
-    """Seconds from an ``x-ratelimit-reset-*`` value; None when absent or unreadable.
-
-    OpenAI (and Groq, and others copying it) send Go's duration format; Azure has been seen
-    sending bare seconds (``"55"``), which are accepted too. Never raises: a garbled header must
-    not turn an answer into an error. The usual shapes (``"0s"``, ``"6ms"``) skip the regex:
-    this runs on every answer.
-    """
-    if not value:
-        return None
-    if value.isascii():  # str.isdigit() alone would take other scripts' digits
-        if value[-1] == "s":
-            head = value[:-1]
-            if head.isdigit():  # "0s"
-                return float(head)
-            whole, dot, fraction = head.partition(".")
-            if dot and whole.isdigit() and fraction.isdigit():  # "19.68s"
-                return float(head)
-            if head[-1:] == "m" and head[:-1].isdigit():  # "6ms"
-                return int(head[:-1]) / 1000.0
-        elif value.isdigit():  # Azure's bare seconds
-            return float(value)
-    return _go_duration(value)
-
-
-def _go_duration(value: str) -> float | None:
-    match = _GO_DURATION.fullmatch(value)
-    if match is None:
-        return float(value) if _SECONDS.fullmatch(value) else None
-    if not match.lastindex:  # the empty match
-        return None
-    total = 0.0
-    for number, unit in zip(match.groups(), _UNIT_SECONDS, strict=True):
-        if number:
-            total += float(number) * unit
-    return total
-
-
-def parse_count(value: str | None) -> int | None:
-    """A non-negative integer header; Azure's ``-1`` ("not reported") and garbage read as None."""
-    if value is not None and value.isascii() and value.isdigit():
-        return int(value)
-    return None
 
 
 def parse_rate_limits(headers: Mapping[str, str]) -> RateLimitHint | None:
@@ -205,10 +127,10 @@ def reset_wait(hint: RateLimitHint | None, limit: str | None = None) -> float | 
 
 def error_fields(raw: bytes) -> dict[str, Any]:
     """The error object of an OpenAI-style body, tolerating vLLM's flat and FastAPI's ``detail`` shapes."""
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return {"message": raw[:200].decode("utf-8", "replace").strip()}
+    return error_object(raw, _openai_error)
+
+
+def _openai_error(data: Any) -> dict[str, Any] | None:
     if isinstance(data, dict):
         err = data.get("error")
         if isinstance(err, dict):
@@ -219,7 +141,7 @@ def error_fields(raw: bytes) -> dict[str, Any]:
             return data
         if "detail" in data:
             return {"message": str(data["detail"])}
-    return {"message": str(data)[:200]}
+    return None
 
 
 def parse_error(

@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from freehold.errors import (
     ContextWindowExceeded,
     ModelUnavailable,
@@ -31,7 +29,7 @@ from freehold.errors import (
     QuotaExhausted,
 )
 from freehold.providers.base import RateLimitHint
-from freehold.providers.openai_compat import parse_count, parse_retry_after
+from freehold.providers.http_errors import error_object, parse_count, parse_retry_after
 from freehold.redact import redact
 
 __all__ = ["parse_error", "parse_error_object", "parse_rate_limits", "retry_after"]
@@ -144,25 +142,21 @@ def retry_after(headers: Mapping[str, str], rate_limited: bool, now: float | Non
     return min(every) if every else None
 
 
-def _error_object(raw: bytes) -> dict[str, Any]:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return {"message": raw[:200].decode("utf-8", "replace").strip()}
+def _error_object(data: Any) -> dict[str, Any] | None:
     if isinstance(data, dict):
         err = data.get("error")
         if isinstance(err, dict):
             return err
         if isinstance(data.get("message"), str):
             return data
-    return {"message": str(data)[:200]}
+    return None
 
 
 def parse_error(
     status: int, raw: bytes, headers: Mapping[str, str], deployment: str, secrets: tuple[str, ...] = ()
 ) -> ProviderError:
     """Classify an error response from the Messages API; its rate-limit headers ride along as ``ratelimit``."""
-    err = parse_error_object(_error_object(raw), status, headers, deployment, secrets)
+    err = parse_error_object(error_object(raw, _error_object), status, headers, deployment, secrets)
     err.ratelimit = parse_rate_limits(headers)
     return err
 

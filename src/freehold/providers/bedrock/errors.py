@@ -16,8 +16,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
-
 from freehold.errors import (
     ContextWindowExceeded,
     ModelUnavailable,
@@ -29,7 +27,7 @@ from freehold.errors import (
     ProviderUnavailable,
     QuotaExhausted,
 )
-from freehold.providers.openai_compat import parse_retry_after
+from freehold.providers.http_errors import error_object, parse_retry_after
 from freehold.redact import redact
 
 __all__ = ["error_type", "exception_status", "parse_error"]
@@ -87,12 +85,8 @@ def exception_status(name: str) -> int:
     return _EXCEPTION_STATUS.get(name[:1].upper() + name[1:], 500)
 
 
-def _fields(raw: bytes) -> dict[str, Any]:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return {"message": raw[:200].decode("utf-8", "replace").strip()}
-    return data if isinstance(data, dict) else {"message": str(data)[:200]}
+def _fields(data: Any) -> dict[str, Any] | None:
+    return data if isinstance(data, dict) else None
 
 
 def parse_error(
@@ -104,7 +98,7 @@ def parse_error(
     kind: str | None = None,
 ) -> ProviderError:
     """Classify a Bedrock error response (or a stream exception, with ``kind`` its type) into the tree."""
-    fields = _fields(raw)
+    fields = error_object(raw, _fields)
     kind = kind[:1].upper() + kind[1:] if kind else error_type(headers, fields)
     text = fields.get("message") or fields.get("Message")
     message = redact(str(text) if text else f"HTTP {status}", secrets)

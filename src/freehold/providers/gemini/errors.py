@@ -14,8 +14,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
-
 from freehold.errors import (
     ContextWindowExceeded,
     ModelUnavailable,
@@ -26,7 +24,7 @@ from freehold.errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
-from freehold.providers.openai_compat import parse_retry_after
+from freehold.providers.http_errors import error_object, parse_retry_after
 from freehold.redact import redact
 
 __all__ = ["error_from_status", "parse_duration", "parse_error", "rpc_status"]
@@ -52,16 +50,16 @@ def parse_duration(value: object) -> float | None:
 
 def rpc_status(raw: bytes) -> dict[str, Any]:
     """The ``error`` object of a body; a non-JSON body (a proxy's HTML page) becomes its first 200 characters."""
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return {"message": raw[:200].decode("utf-8", "replace").strip()}
+    return error_object(raw, _status_object)
+
+
+def _status_object(data: Any) -> dict[str, Any] | None:
     if isinstance(data, list) and data and isinstance(data[0], dict):
         data = data[0]  # some Google front ends wrap the status in a one-element array
     if isinstance(data, dict) and isinstance(data.get("error"), dict):
         error: dict[str, Any] = data["error"]
         return error
-    return {"message": str(data)[:200]}
+    return None
 
 
 def _details(error: Mapping[str, Any], kind: str) -> list[dict[str, Any]]:
