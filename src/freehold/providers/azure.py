@@ -32,7 +32,7 @@ from freehold.providers.base import RateLimitHint
 from freehold.providers.openai_compat import OpenAICompatProvider, classify_error, error_fields, parse_duration
 from freehold.providers.openai_compat import parse_rate_limits as openai_rate_limits
 from freehold.redact import redact
-from freehold.transport.http import HttpClient
+from freehold.transport.seam import Transport
 
 __all__ = [
     "DEFAULT_API_VERSION",
@@ -201,13 +201,13 @@ class AzureProvider(OpenAICompatProvider):
     _parse_error = staticmethod(parse_error)
     _parse_rate_limits = staticmethod(parse_rate_limits)
 
-    def __init__(self, name: str, config: AzureDeployment, http: HttpClient) -> None:
+    def __init__(self, name: str, config: AzureDeployment, transport: Transport) -> None:
         chat_url, embeddings_url = endpoint_urls(config)
         headers, secrets = auth_headers(config)
         self._setup(
             name,
             config.model,
-            http,
+            transport,
             config.timeout,
             chat_url=chat_url,
             embeddings_url=embeddings_url,

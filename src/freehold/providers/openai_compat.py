@@ -8,7 +8,7 @@ relayed byte for byte: this is the gateway's fast path.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from typing import Any, Literal
 
 import orjson
@@ -34,7 +34,8 @@ from freehold.providers.http_errors import error_object, parse_count, parse_dura
 from freehold.providers.params import ParamRules, rules_for
 from freehold.redact import redact
 from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
-from freehold.transport.http import HttpClient, client_timeout, iter_body
+from freehold.transport.http import client_timeout
+from freehold.transport.seam import JsonReply, Transport, Upstream
 
 __all__ = [
     "OpenAICompatProvider",
@@ -213,7 +214,7 @@ def _passed_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 class OpenAICompatProvider:
-    """Adapter for one OpenAI-compatible deployment, sending through the shared client.
+    """Adapter for one OpenAI-compatible deployment, sending through the shared transport.
 
     Vendors that differ only in URLs and auth headers (Azure) subclass it: their ``__init__``
     computes both and calls ``_setup``, and they may swap ``_parse_error`` and ``_parse_rate_limits``.
@@ -223,7 +224,7 @@ class OpenAICompatProvider:
     _parse_error = staticmethod(parse_error)
     _parse_rate_limits = staticmethod(parse_rate_limits)
 
-    def __init__(self, name: str, config: OpenAIDeployment, http: HttpClient) -> None:
+    def __init__(self, name: str, config: OpenAIDeployment, transport: Transport) -> None:
         headers = {"Content-Type": "application/json", **config.headers}
         key: SecretStr | None = config.api_key  # type: ignore[assignment]  # resolved by the validator
         secrets: tuple[str, ...] = ()
@@ -233,7 +234,7 @@ class OpenAICompatProvider:
         self._setup(
             name,
             config.model,
-            http,
+            transport,
             config.timeout,
             chat_url=config.api_base + "/chat/completions",
             embeddings_url=config.api_base + "/embeddings",
@@ -245,7 +246,7 @@ class OpenAICompatProvider:
         self,
         name: str,
         model: str,
-        http: HttpClient,
+        transport: Transport,
         timeout: Timeout,
         *,
         chat_url: str,
@@ -255,65 +256,41 @@ class OpenAICompatProvider:
     ) -> None:
         self.name = name
         self.model = model
-        self._http = http
+        self._transport = transport
         self._chat_url = chat_url
         self._embeddings_url = embeddings_url
-        self._timeout = client_timeout(timeout)
         self._headers = headers
-        self._secrets = secrets
+        self._upstream = Upstream(name, client_timeout(timeout), self._parse_error, secrets)
         # Catalog lookup once per deployment; None (no quirks) keeps the per-request cost to one test.
         self._params: ParamRules | None = rules_for(model)
 
     async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
         params = self._params
         body = to_upstream(request.body if params is None else params.apply(request), self.model)
-        return await self._post_whole(self._chat_url, body)
+        return self._completion(await self._transport.post_json(self._chat_url, body, self._headers, self._upstream))
 
     async def embed(self, ctx: RequestContext, request: EmbeddingsRequest) -> Completion:
-        return await self._post_whole(self._embeddings_url, to_upstream(request.body, self.model))
+        body = to_upstream(request.body, self.model)
+        return self._completion(
+            await self._transport.post_json(self._embeddings_url, body, self._headers, self._upstream)
+        )
 
     async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
         params = self._params
         body = to_upstream(request.body if params is None else params.apply(request), self.model)
-        resp = await self._http.post(self._chat_url, body, self._headers, self._timeout, self.name)
-        if resp.status != 200:
-            raw = await self._http.read_error_body(resp, self.name)
-            raise self._parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
-        headers = resp.headers
-        if not headers.get("content-type", "text/event-stream").startswith("text/event-stream"):
-            await self._http.read_error_body(resp, self.name)  # e.g. a proxy's JSON or HTML page with a 200
-            raise ProviderResponseInvalid(
-                f"Upstream deployment '{self.name}' answered a stream request with "
-                f"'{headers.get('content-type')}' instead of an event stream.",
-                deployment=self.name,
-            )
+        stream = await self._transport.open_stream(self._chat_url, body, self._headers, self._upstream)
+        headers = stream.headers
         return StreamResponse(
-            self._relay(iter_body(resp, self.name)),
-            _passed_headers(headers),
-            ratelimit=self._parse_rate_limits(headers),
+            self._relay(stream.chunks), _passed_headers(headers), ratelimit=self._parse_rate_limits(headers)
         )
 
-    async def _post_whole(self, url: str, body: bytes) -> Completion:
-        resp = await self._http.post(url, body, self._headers, self._timeout, self.name)
-        if resp.status != 200:
-            raw = await self._http.read_error_body(resp, self.name)
-            raise self._parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
-        raw = await self._http.read_body(resp, self.name)
-        try:
-            parsed = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            raise ProviderResponseInvalid(
-                f"Upstream deployment '{self.name}' answered 200 with a body that is not a JSON object.",
-                deployment=self.name,
-            )
-        headers = resp.headers
-        return Completion(
-            raw, _passed_headers(headers), ratelimit=self._parse_rate_limits(headers), usage=parsed.get("usage")
-        )
+    def _completion(self, reply: JsonReply) -> Completion:
+        """The answer relayed as received: its bytes, with the ``usage`` the check already parsed."""
+        headers = reply.headers
+        usage = reply.obj.get("usage")
+        return Completion(reply.raw, _passed_headers(headers), ratelimit=self._parse_rate_limits(headers), usage=usage)
 
-    async def _relay(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    async def _relay(self, chunks: AsyncGenerator[bytes, None]) -> AsyncIterator[bytes]:
         """Pass chunks through; a stream that ends without ``[DONE]`` was cut and is an error."""
         tail = b""
         try:
@@ -321,7 +298,7 @@ class OpenAICompatProvider:
                 yield chunk
                 tail = chunk[-16:] if len(chunk) >= 16 else (tail + chunk)[-16:]
         finally:
-            await chunks.aclose()  # type: ignore[attr-defined]
+            await chunks.aclose()
         if b"[DONE]" not in tail:
             raise ProviderResponseInvalid(
                 f"Upstream deployment '{self.name}' ended the stream before 'data: [DONE]'.", deployment=self.name

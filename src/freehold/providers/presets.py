@@ -20,12 +20,12 @@ from freehold.config.common import BaseUrl, DeploymentBase
 from freehold.config.secrets import SecretRef
 from freehold.providers.base import Capabilities, ChatProvider
 from freehold.providers.openai_compat import OpenAICompatProvider, OpenAIDeployment
-from freehold.transport.http import HttpClient
+from freehold.transport.seam import Transport
 
 __all__ = ["PRESETS", "Preset", "preset_config", "preset_providers"]
 
 T = TypeVar("T")
-Factory = Callable[[str, Any, HttpClient], ChatProvider]
+Factory = Callable[[str, Any, Transport], ChatProvider]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +92,8 @@ def preset_capabilities(preset: Preset) -> Capabilities:
 def _factory(preset: Preset) -> Factory:
     capabilities = preset_capabilities(preset)
 
-    def build(name: str, config: OpenAIDeployment, http: HttpClient) -> ChatProvider:
-        provider = OpenAICompatProvider(name, config, http)
+    def build(name: str, config: OpenAIDeployment, transport: Transport) -> ChatProvider:
+        provider = OpenAICompatProvider(name, config, transport)
         provider.capabilities = capabilities
         return provider
 

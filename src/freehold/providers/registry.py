@@ -21,7 +21,7 @@ from freehold.providers.gemini import GeminiDeployment, GeminiProvider
 from freehold.providers.openai_compat import OpenAICompatProvider, OpenAIDeployment
 from freehold.providers.presets import preset_providers
 from freehold.providers.simulated import SimulatedDeployment, SimulatedProvider
-from freehold.transport.http import HttpClient
+from freehold.transport.seam import Transport
 
 __all__ = ["PROVIDERS", "ProviderType", "build_provider"]
 
@@ -29,7 +29,7 @@ __all__ = ["PROVIDERS", "ProviderType", "build_provider"]
 @dataclass(frozen=True, slots=True)
 class ProviderType:
     config: type[DeploymentBase]
-    factory: Callable[[str, Any, HttpClient], ChatProvider]
+    factory: Callable[[str, Any, Transport], ChatProvider]
     capabilities: Capabilities
     parameters: tuple[Handling, ...] = ()
     """What a translating provider does with OpenAI parameters it cannot send as is (docs/providers.md)."""
@@ -38,7 +38,7 @@ class ProviderType:
 PROVIDERS: dict[str, ProviderType] = {
     "openai": ProviderType(OpenAIDeployment, OpenAICompatProvider, OpenAICompatProvider.capabilities),
     "simulated": ProviderType(
-        SimulatedDeployment, lambda name, cfg, http: SimulatedProvider(name, cfg), SimulatedProvider.capabilities
+        SimulatedDeployment, lambda name, cfg, transport: SimulatedProvider(name, cfg), SimulatedProvider.capabilities
     ),
     "azure": ProviderType(AzureDeployment, AzureProvider, AzureProvider.capabilities),
     "anthropic": ProviderType(
@@ -50,7 +50,7 @@ PROVIDERS: dict[str, ProviderType] = {
 }
 
 
-def build_provider(name: str, config: DeploymentBase, http: HttpClient) -> ChatProvider:
+def build_provider(name: str, config: DeploymentBase, transport: Transport) -> ChatProvider:
     """The adapter for one deployment."""
     provider_type = PROVIDERS[config.provider]
-    return provider_type.factory(name, config, http)
+    return provider_type.factory(name, config, transport)

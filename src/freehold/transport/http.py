@@ -15,7 +15,7 @@ Size limits count decoded bytes, so a small compressed body cannot inflate past 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from types import TracebackType
 
 import aiohttp
@@ -33,8 +33,9 @@ from freehold.errors import (
     ProviderTimeout,
 )
 from freehold.transport.limits import DEFAULT_MAX_UPSTREAM_BODY_BYTES, ERROR_BODY_PREFIX_BYTES, too_large
+from freehold.transport.seam import Seam
 
-__all__ = ["DECODED_ENCODINGS", "HttpClient", "client_timeout", "iter_body", "map_transport_error"]
+__all__ = ["DECODED_ENCODINGS", "HttpClient", "client_timeout", "map_transport_error"]
 
 DECODED_ENCODINGS = frozenset(
     {"identity", "gzip", "deflate"} | ({"br"} if HAS_BROTLI else set()) | ({"zstd"} if HAS_ZSTD else set())
@@ -107,8 +108,8 @@ def _check_encoding(resp: aiohttp.ClientResponse, deployment: str) -> None:
         )
 
 
-class HttpClient:
-    """One ``aiohttp.ClientSession`` per process, opened in the app's lifespan.
+class HttpClient(Seam):
+    """One ``aiohttp.ClientSession`` per process, opened in the app's lifespan; the ``Transport`` adapters send through.
 
     Connections are pooled per host without a global cap: the gateway's concurrency is bounded
     by the server's connection limits and, later, by admission control, not by the pool.
@@ -257,25 +258,24 @@ class HttpClient:
         body = pieces[0] if len(pieces) == 1 else b"".join(pieces)
         return body[:ERROR_BODY_PREFIX_BYTES]
 
+    async def iter_body(self, resp: aiohttp.ClientResponse, deployment: str) -> AsyncGenerator[bytes, None]:
+        """Yield the body as it arrives, in whatever pieces the socket gives (no re-framing).
 
-async def iter_body(resp: aiohttp.ClientResponse, deployment: str) -> AsyncIterator[bytes]:
-    """Yield the body as it arrives, in whatever pieces the socket gives (no re-framing).
+        Not capped: pieces are relayed as they come, and the deployment's ``total`` timeout bounds
+        the stream. Decoders that buffer (``transport.sse.SSEDecoder``) apply the limit themselves.
 
-    Not capped: pieces are relayed as they come, and the deployment's ``total`` timeout bounds
-    the stream. Decoders that buffer (``transport.sse.SSEDecoder``) apply the limit themselves.
-
-    Closing the generator early (client went away) closes the upstream connection rather than
-    returning it to the pool, which is what cancels the upstream generation.
-    """
-    finished = False
-    try:
-        async for chunk in resp.content.iter_any():
-            yield chunk
-        finished = True
-    except (TimeoutError, aiohttp.ClientError) as exc:
-        raise map_transport_error(exc, deployment) from exc
-    finally:
-        if finished:
-            resp.release()
-        else:
-            resp.close()
+        Closing the generator early (client went away) closes the upstream connection rather than
+        returning it to the pool, which is what cancels the upstream generation.
+        """
+        finished = False
+        try:
+            async for chunk in resp.content.iter_any():
+                yield chunk
+            finished = True
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise map_transport_error(exc, deployment) from exc
+        finally:
+            if finished:
+                resp.release()
+            else:
+                resp.close()

@@ -8,7 +8,7 @@ a BOM) and takes bytes in whatever pieces the socket gives, holding a bounded am
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,12 +142,19 @@ class SSEDecoder:
 
 
 async def iter_events(
-    chunks: AsyncIterator[bytes], deployment: str, max_bytes: int = DEFAULT_MAX_UPSTREAM_BODY_BYTES
-) -> AsyncIterator[SSEEvent]:
-    """Decode a byte stream into events (see ``SSEDecoder`` for ``max_bytes``)."""
+    chunks: AsyncGenerator[bytes, None], deployment: str, max_bytes: int = DEFAULT_MAX_UPSTREAM_BODY_BYTES
+) -> AsyncGenerator[SSEEvent, None]:
+    """Decode a byte stream into events (see ``SSEDecoder`` for ``max_bytes``).
+
+    It owns ``chunks``: closing the events closes the bytes too, which drops an upstream
+    connection the reader left early.
+    """
     decoder = SSEDecoder(deployment, max_bytes)
-    async for chunk in chunks:
-        for event in decoder.feed(chunk):
-            yield event
+    try:
+        async for chunk in chunks:
+            for event in decoder.feed(chunk):
+                yield event
+    finally:
+        await chunks.aclose()
     for event in decoder.flush():
         yield event

@@ -1,20 +1,18 @@
 """The adapters hand the rate-limit hint on: ``Completion.ratelimit`` and ``StreamResponse.ratelimit``
 on success, ``ProviderError.ratelimit`` (and a derived ``retry_after``) on failure.
 
-The shared HTTP client is replaced by a stub answering one canned response, so this checks the
-plumbing only; the parsing is tested on recorded headers in the sibling ``test_ratelimit_*`` files.
+The transport is the in-memory fake answering one canned response, so this checks the plumbing
+only; the parsing is tested on recorded headers in the sibling ``test_ratelimit_*`` files.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from multidict import CIMultiDict, CIMultiDictProxy
 
 from freehold.context import RequestContext
 from freehold.errors import ProviderError, ProviderRateLimited
@@ -23,6 +21,7 @@ from freehold.providers.azure import AzureDeployment, AzureProvider
 from freehold.providers.base import Completion, RateLimitHint, StreamResponse
 from freehold.providers.openai_compat import OpenAICompatProvider, OpenAIDeployment
 from freehold.schemas.chat import ChatRequest, parse_chat, parse_embeddings
+from freehold.transport.fake import FakeReply, FakeTransport
 
 CTX = RequestContext("internal", "chat")
 
@@ -36,42 +35,9 @@ def fixture(vendor: str, name: str) -> dict[str, Any]:
     return spec
 
 
-class StubResponse:
-    """What ``HttpClient.post`` returns, as far as the adapters use it."""
-
-    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        self.status = status
-        self.headers = CIMultiDictProxy(CIMultiDict(headers))
-        self._body = body
-        self.content = self
-
-    async def read(self) -> bytes:
-        return self._body
-
-    async def iter_any(self) -> AsyncIterator[bytes]:
-        yield self._body
-
-    def release(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
-
-class StubHttp:
-    max_body_bytes = 1024 * 1024
-
-    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        self.response = StubResponse(status, headers, body)
-
-    async def post(self, *args: object) -> StubResponse:
-        return self.response
-
-    async def read_body(self, resp: StubResponse, deployment: str) -> bytes:
-        return resp._body
-
-    async def read_error_body(self, resp: StubResponse, deployment: str) -> bytes:
-        return resp._body
+def reply(status: int, headers: dict[str, str], body: bytes) -> FakeTransport:
+    """A transport answering once with ``body``; a 200 is a stream when its ``content-type`` says so."""
+    return FakeTransport(FakeReply(status, headers, (body,)))
 
 
 def chat_request(stream: bool = False) -> ChatRequest:
@@ -83,12 +49,12 @@ async def drain(resp: StreamResponse) -> bytes:
     return b"".join([chunk async for chunk in resp.events])
 
 
-def openai(http: StubHttp) -> OpenAICompatProvider:
+def openai(transport: FakeTransport) -> OpenAICompatProvider:
     config = OpenAIDeployment(provider="openai", model="local-model", api_base="http://127.0.0.1:9/v1")
-    return OpenAICompatProvider("dep", config, http)  # type: ignore[arg-type]
+    return OpenAICompatProvider("dep", config, transport)
 
 
-def azure(http: StubHttp, monkeypatch: pytest.MonkeyPatch) -> AzureProvider:
+def azure(transport: FakeTransport, monkeypatch: pytest.MonkeyPatch) -> AzureProvider:
     monkeypatch.setenv("AZ_KEY", "az-key-123")
     config = AzureDeployment.model_validate(
         {
@@ -98,15 +64,15 @@ def azure(http: StubHttp, monkeypatch: pytest.MonkeyPatch) -> AzureProvider:
             "api_key": "env:AZ_KEY",
         }
     )
-    return AzureProvider("az", config, http)  # type: ignore[arg-type]
+    return AzureProvider("az", config, transport)
 
 
-def anthropic(http: StubHttp, monkeypatch: pytest.MonkeyPatch) -> AnthropicProvider:
+def anthropic(transport: FakeTransport, monkeypatch: pytest.MonkeyPatch) -> AnthropicProvider:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
     config = AnthropicDeployment.model_validate(
         {"provider": "anthropic", "model": "claude-sonnet-4-5", "api_base": "http://127.0.0.1:9"}
     )
-    return AnthropicProvider("claude", config, http)  # type: ignore[arg-type]
+    return AnthropicProvider("claude", config, transport)
 
 
 # --- openai (and every preset) ---------------------------------------------------------------
@@ -114,7 +80,7 @@ def anthropic(http: StubHttp, monkeypatch: pytest.MonkeyPatch) -> AnthropicProvi
 
 async def test_openai_completion_carries_the_hint() -> None:
     spec = fixture("openai", "ratelimit_chat_200.json")
-    answer = await openai(StubHttp(200, spec["headers"], CHAT)).chat(CTX, chat_request())
+    answer = await openai(reply(200, spec["headers"], CHAT)).chat(CTX, chat_request())
     assert isinstance(answer, Completion) and answer.body == CHAT
     assert answer.ratelimit == RateLimitHint(**spec["hint"])
 
@@ -123,28 +89,28 @@ async def test_openai_stream_carries_the_hint() -> None:
     spec = fixture("openai", "ratelimit_groq_200.json")
     headers = {k: v for k, v in spec["headers"].items() if k.lower() != "content-type"}
     headers["content-type"] = "text/event-stream; charset=utf-8"  # the recorded headers are a JSON answer's
-    resp = await openai(StubHttp(200, headers, OPENAI_STREAM)).chat_stream(CTX, chat_request(stream=True))
+    resp = await openai(reply(200, headers, OPENAI_STREAM)).chat_stream(CTX, chat_request(stream=True))
     assert resp.ratelimit == RateLimitHint(**spec["hint"])
     assert await drain(resp) == OPENAI_STREAM
 
 
 async def test_openai_embeddings_carry_the_hint() -> None:
     headers = {"x-ratelimit-remaining-requests": "2999", "x-ratelimit-remaining-tokens": "999990"}
-    provider = openai(StubHttp(200, headers, b'{"object": "list", "data": []}'))
+    provider = openai(reply(200, headers, b'{"object": "list", "data": []}'))
     answer = await provider.embed(CTX, parse_embeddings(orjson.dumps({"model": "e", "input": "x"})))
     assert answer.ratelimit == RateLimitHint(remaining_requests=2999, remaining_tokens=999990)
 
 
 async def test_openai_without_headers_has_no_hint() -> None:
     spec = fixture("openai", "ratelimit_vllm_200.json")
-    answer = await openai(StubHttp(200, spec["headers"], CHAT)).chat(CTX, chat_request())
+    answer = await openai(reply(200, spec["headers"], CHAT)).chat(CTX, chat_request())
     assert answer.ratelimit is None
 
 
 @pytest.mark.parametrize("stream", [False, True])
 async def test_openai_429_carries_the_hint_and_its_wait(stream: bool) -> None:
     spec = fixture("openai", "ratelimit_429_requests.json")
-    provider = openai(StubHttp(429, spec["headers"], orjson.dumps(spec["body"])))
+    provider = openai(reply(429, spec["headers"], orjson.dumps(spec["body"])))
     with pytest.raises(ProviderRateLimited) as caught:
         await (provider.chat_stream(CTX, chat_request(True)) if stream else provider.chat(CTX, chat_request()))
     assert caught.value.retry_after == pytest.approx(19.68)
@@ -156,19 +122,19 @@ async def test_openai_429_carries_the_hint_and_its_wait(stream: bool) -> None:
 
 async def test_azure_completion_carries_the_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = fixture("azure", "ratelimit_chat_200.json")
-    answer = await azure(StubHttp(200, spec["headers"], CHAT), monkeypatch).chat(CTX, chat_request())
+    answer = await azure(reply(200, spec["headers"], CHAT), monkeypatch).chat(CTX, chat_request())
     assert answer.ratelimit == RateLimitHint(**spec["hint"])
 
 
 async def test_azure_uses_its_own_reading_on_errors_and_streams(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = fixture("azure", "ratelimit_429_reset_tokens.json")
-    provider = azure(StubHttp(429, spec["headers"], orjson.dumps(spec["body"])), monkeypatch)
+    provider = azure(reply(429, spec["headers"], orjson.dumps(spec["body"])), monkeypatch)
     with pytest.raises(ProviderRateLimited) as caught:
         await provider.chat_stream(CTX, chat_request(True))
     assert caught.value.retry_after == 55.0  # from x-rate-limit-reset-tokens, which OpenAI's reading ignores
     assert caught.value.ratelimit == RateLimitHint(remaining_requests=59, reset_tokens=55.0)
     stream_headers = {"x-ratelimit-remaining-tokens": "0", "x-rate-limit-reset-tokens": "9"}
-    resp = await azure(StubHttp(200, stream_headers, OPENAI_STREAM), monkeypatch).chat_stream(CTX, chat_request(True))
+    resp = await azure(reply(200, stream_headers, OPENAI_STREAM), monkeypatch).chat_stream(CTX, chat_request(True))
     assert resp.ratelimit == RateLimitHint(remaining_tokens=0, reset_tokens=9.0)
     await drain(resp)
 
@@ -184,7 +150,7 @@ async def test_anthropic_completion_carries_the_hint(monkeypatch: pytest.MonkeyP
         "anthropic-ratelimit-output-tokens-remaining": "7000",
     }
     body = (FIXTURES / "anthropic" / "message_text.json").read_bytes()
-    answer = await anthropic(StubHttp(200, headers, body), monkeypatch).chat(CTX, chat_request())
+    answer = await anthropic(reply(200, headers, body), monkeypatch).chat(CTX, chat_request())
     assert answer.ratelimit == RateLimitHint(remaining_requests=49, remaining_tokens=7000)
     assert orjson.loads(answer.body)["object"] == "chat.completion"
 
@@ -192,14 +158,14 @@ async def test_anthropic_completion_carries_the_hint(monkeypatch: pytest.MonkeyP
 async def test_anthropic_stream_carries_the_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     headers = {"anthropic-ratelimit-requests-remaining": "48", "anthropic-ratelimit-tokens-remaining": "1000"}
     body = (FIXTURES / "anthropic" / "stream_text.sse").read_bytes()
-    resp = await anthropic(StubHttp(200, headers, body), monkeypatch).chat_stream(CTX, chat_request(True))
+    resp = await anthropic(reply(200, headers, body), monkeypatch).chat_stream(CTX, chat_request(True))
     assert resp.ratelimit == RateLimitHint(remaining_requests=48, remaining_tokens=1000)
     assert (await drain(resp)).endswith(b"data: [DONE]\n\n")
 
 
 async def test_anthropic_error_carries_the_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = fixture("anthropic", "ratelimit_429.json")
-    provider = anthropic(StubHttp(429, spec["headers"], orjson.dumps(spec["body"])), monkeypatch)
+    provider = anthropic(reply(429, spec["headers"], orjson.dumps(spec["body"])), monkeypatch)
     with pytest.raises(ProviderError) as caught:
         await provider.chat(CTX, chat_request())
     assert isinstance(caught.value, ProviderRateLimited)

@@ -1,11 +1,10 @@
-"""The adapter: translated requests sent through the shared HTTP client, answers translated back."""
+"""The adapter: translated requests sent through the shared transport, answers translated back."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
-import aiohttp
 import orjson
 from pydantic import SecretStr
 
@@ -17,7 +16,8 @@ from freehold.providers.anthropic.translate import COUNT_TOKENS_FIELDS, from_ups
 from freehold.providers.anthropic.wire import AnthropicDeployment
 from freehold.providers.base import Capabilities, Completion, StreamResponse
 from freehold.schemas.chat import ChatRequest
-from freehold.transport.http import HttpClient, client_timeout, iter_body
+from freehold.transport.http import client_timeout
+from freehold.transport.seam import JsonReply, Transport, Upstream
 from freehold.transport.sse import iter_events
 
 __all__ = ["AnthropicProvider"]
@@ -33,16 +33,16 @@ class AnthropicProvider:
 
     capabilities = Capabilities(vision=True, json_schema=True, reasoning=True, token_count=True)
 
-    def __init__(self, name: str, config: AnthropicDeployment, http: HttpClient) -> None:
+    def __init__(self, name: str, config: AnthropicDeployment, transport: Transport) -> None:
         self.name = name
         self.model = config.model
         self._version = config.anthropic_version
-        self._http = http
+        self._transport = transport
         self._messages_url = config.api_base + "/v1/messages"
         self._count_url = config.api_base + "/v1/messages/count_tokens"
-        self._timeout = client_timeout(config.timeout)
         key: SecretStr = config.api_key  # type: ignore[assignment]  # resolved by the validator
         self._secrets = (key.get_secret_value(),)
+        self._upstream = Upstream(name, client_timeout(config.timeout), parse_error, self._secrets)
         self._headers = {
             "content-type": "application/json",
             "x-api-key": key.get_secret_value(),
@@ -53,57 +53,40 @@ class AnthropicProvider:
 
     async def chat(self, ctx: RequestContext, request: ChatRequest) -> Completion:
         upstream, plan = translate(request, self.model, self._version)
-        resp, raw = await self._post_whole(self._messages_url, upstream)
-        body = orjson.dumps(from_upstream(self._json_object(raw), self.name, plan))
-        headers = _passed_headers(resp.headers) | plan.headers
-        return Completion(body, headers, ratelimit=parse_rate_limits(resp.headers))
+        reply = await self._post(self._messages_url, upstream)
+        body = orjson.dumps(from_upstream(reply.obj, self.name, plan))
+        headers = _passed_headers(reply.headers) | plan.headers
+        return Completion(body, headers, ratelimit=parse_rate_limits(reply.headers))
 
     async def chat_stream(self, ctx: RequestContext, request: ChatRequest) -> StreamResponse:
         upstream, plan = translate(request, self.model, self._version)
-        body = {**upstream, "stream": True}
-        resp = await self._http.post(self._messages_url, orjson.dumps(body), self._headers, self._timeout, self.name)
-        if resp.status != 200:
-            raw = await self._http.read_error_body(resp, self.name)
-            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
+        body = orjson.dumps({**upstream, "stream": True})
+        stream = await self._transport.open_stream(self._messages_url, body, self._headers, self._upstream)
         options = request.body.get("stream_options") or {}
         translator = StreamTranslator(self.name, bool(options.get("include_usage")), self._secrets, plan)
-        headers = _passed_headers(resp.headers) | plan.headers
-        return StreamResponse(self._translate(resp, translator), headers, ratelimit=parse_rate_limits(resp.headers))
+        headers = _passed_headers(stream.headers) | plan.headers
+        return StreamResponse(
+            self._translate(stream.chunks, translator), headers, ratelimit=parse_rate_limits(stream.headers)
+        )
 
     async def count_tokens(self, ctx: RequestContext, request: ChatRequest) -> int:
         """Prompt tokens of ``request`` as the model counts them (``POST /v1/messages/count_tokens``)."""
         body = {k: v for k, v in to_upstream(request, self.model, self._version).items() if k in COUNT_TOKENS_FIELDS}
-        _, raw = await self._post_whole(self._count_url, body)
-        count = self._json_object(raw).get("input_tokens")
+        count = (await self._post(self._count_url, body)).obj.get("input_tokens")
         if not isinstance(count, int) or isinstance(count, bool):
             raise ProviderResponseInvalid(
                 f"Upstream deployment '{self.name}' answered count_tokens without 'input_tokens'.", deployment=self.name
             )
         return count
 
-    async def _post_whole(self, url: str, body: dict[str, Any]) -> tuple[aiohttp.ClientResponse, bytes]:
-        resp = await self._http.post(url, orjson.dumps(body), self._headers, self._timeout, self.name)
-        if resp.status != 200:
-            raw = await self._http.read_error_body(resp, self.name)
-            raise parse_error(resp.status, raw, resp.headers, self.name, self._secrets)
-        return resp, await self._http.read_body(resp, self.name)
+    async def _post(self, url: str, body: dict[str, Any]) -> JsonReply:
+        return await self._transport.post_json(url, orjson.dumps(body), self._headers, self._upstream)
 
-    def _json_object(self, raw: bytes) -> dict[str, Any]:
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            data = None
-        if not isinstance(data, dict):
-            raise ProviderResponseInvalid(
-                f"Upstream deployment '{self.name}' answered 200 with a body that is not a JSON object.",
-                deployment=self.name,
-            )
-        return data
-
-    async def _translate(self, resp: aiohttp.ClientResponse, translator: StreamTranslator) -> AsyncIterator[bytes]:
+    async def _translate(
+        self, chunks: AsyncGenerator[bytes, None], translator: StreamTranslator
+    ) -> AsyncIterator[bytes]:
         """Decode the vendor's SSE and yield OpenAI's; relayed event by event, never buffered."""
-        chunks = iter_body(resp, self.name)
-        events = iter_events(chunks, self.name, self._http.max_body_bytes)
+        events = iter_events(chunks, self.name, self._transport.max_body_bytes)
         try:
             async for event in events:
                 out = translator.parse_event(event)
@@ -112,6 +95,5 @@ class AnthropicProvider:
                 if translator.finished:
                     break
         finally:
-            await events.aclose()  # type: ignore[attr-defined]
-            await chunks.aclose()  # type: ignore[attr-defined]
+            await events.aclose()
         translator.finish()
