@@ -51,11 +51,13 @@ Make = Callable[..., Built]
 """``make(provider_type, *setups)``: the ``make`` fixture."""
 
 
-def chat(stream: bool = False, with_tools: bool = False, **extra: Any) -> ChatRequest:
-    """A client's request; streams ask for usage, so the last chunk carries it."""
+def chat(stream: bool = False, with_tools: bool = False, usage: bool = True, **extra: Any) -> ChatRequest:
+    """A client's request; streams ask for usage unless told not to, so the last chunk carries it."""
     body: dict[str, Any] = {"model": "alias", "messages": MESSAGES, **extra}
     if stream:
-        body |= {"stream": True, "stream_options": {"include_usage": True}}
+        body["stream"] = True
+        if usage:
+            body["stream_options"] = {"include_usage": True}
     if with_tools:
         body["tools"] = [WEATHER]
     return parse_chat(orjson.dumps(body))
@@ -114,6 +116,7 @@ def join(chunks: list[ChatCompletionChunk]) -> Joined:
                 usage = chunk.usage
             continue
         assert finish is None, "nothing but usage follows the finish_reason"
+        assert chunk.usage is None, "only the last chunk, without choices, carries usage"
         choice = chunk.choices[0]
         text += choice.delta.content or ""
         for call in choice.delta.tool_calls or ():

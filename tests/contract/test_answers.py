@@ -47,7 +47,10 @@ async def test_whole_text_answer(make: Make, provider_type: str) -> None:
     if vendor.request_id is not None:
         assert answer.headers["x-freehold-upstream-request-id"] == vendor.request_id
     if vendor.wire:
-        assert len(built.fake.requests) == 1 and isinstance(built.fake.last.json(), dict)
+        assert len(built.fake.requests) == 1 and not vendor.streams(built.fake.last)
+    if vendor.relays:  # the client's body, only the model rewritten; the answer's bytes as received
+        assert built.fake.last.json() == {**chat().body, "model": vendor.config["model"]}
+        assert answer.body == vendor.answers["text"][0]
 
 
 @pytest.mark.parametrize(("provider_type", "split"), splits(STREAMING))
@@ -58,10 +61,19 @@ async def test_stream_equals_the_whole_answer(make: Make, provider_type: str, sp
     resp = await built.provider.chat_stream(CTX, chat(stream=True))
     if vendor.request_id is not None:
         assert resp.headers["x-freehold-upstream-request-id"] == vendor.request_id
+    if vendor.wire:
+        assert vendor.streams(built.fake.last)
     got = join(await chunks_of(resp))
     assert got.text == completion.choices[0].message.content
     assert got.finish == "stop" and got.calls == []
     assert built.fake.open == 0, "the upstream stream was let go"
+
+
+@pytest.mark.parametrize("provider_type", [t for t in STREAMING if not vendor_for(t).relays])
+async def test_a_stream_carries_usage_only_when_asked(make: Make, provider_type: str) -> None:
+    built = make(provider_type, vendor_for(provider_type).streamed("text"))
+    raw = b"".join([c async for c in (await built.provider.chat_stream(CTX, chat(stream=True, usage=False))).chunks()])
+    assert b'"usage"' not in raw and raw.endswith(b"data: [DONE]\n\n")
 
 
 @pytest.mark.parametrize("provider_type", TOOLS)
@@ -100,12 +112,14 @@ async def test_usage_whole_and_streamed(make: Make, provider_type: str, which: s
         assert answer.usage == json.loads(answer.body)["usage"]
     if expected.usage is not None:
         assert (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) == expected.usage
+    details = usage.prompt_tokens_details
     if expected.cached is not None:
-        assert usage.prompt_tokens_details is not None and usage.prompt_tokens_details.cached_tokens == expected.cached
+        assert details is not None and details.cached_tokens == expected.cached
+    if expected.cache_written is not None:
+        assert details is not None and (details.model_extra or {})["cache_creation_tokens"] == expected.cache_written
     got = join(await chunks_of(await built.provider.chat_stream(CTX, chat(stream=True, with_tools=tools))))
     if expected.streamed_usage:
-        assert got.usage is not None
-        assert (got.usage.prompt_tokens, got.usage.completion_tokens) == (usage.prompt_tokens, usage.completion_tokens)
+        assert got.usage is not None and got.usage.model_dump() == usage.model_dump()
 
 
 @pytest.mark.parametrize("provider_type", STREAMING)

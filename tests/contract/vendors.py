@@ -13,7 +13,7 @@ A new provider type must add its set here: ``test_every_provider_type_has_a_fixt
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from freehold.errors import (
 )
 from freehold.providers.base import RateLimitHint
 from freehold.providers.presets import PRESETS
-from freehold.transport.fake import FakeReply
+from freehold.transport.fake import FakeReply, FakeRequest
 from freehold.transport.seam import EVENT_STREAM
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -61,6 +61,8 @@ class Expected:
     usage: tuple[int, int, int] | None = None
     """prompt, completion and total tokens."""
     cached: int | None = None
+    cache_written: int | None = None
+    """``prompt_tokens_details.cache_creation_tokens``, for vendors that price cache writes apart."""
     calls: tuple[tuple[str, dict[str, Any]], ...] | None = None
     """(name, arguments) of each tool call, in order."""
     streamed_usage: bool = True
@@ -107,8 +109,14 @@ class Vendor:
     stream_type: str = EVENT_STREAM
     stream_error: bytes | None = None
     """A stream that ends in the vendor's own error event after some output."""
+    streams: Callable[[FakeRequest], bool] = lambda sent: sent.json().get("stream") is True
+    """Whether a request the adapter sent asks the vendor for a stream."""
+    relays: bool = False
+    """A pass-through: the client's body is forwarded with the model rewritten, answers relayed as received."""
     embeddings: Embeddings | None = None
     count_tokens: Setup | None = None
+    counted_fields: frozenset[str] = frozenset()
+    """What a token-counting request sends (for the request of ``test_token_count``)."""
     simulated: bool = False
 
     @property
@@ -191,6 +199,7 @@ OPENAI = Vendor(
     },
     wait=_openai_429["retry_after"],
     hint=RateLimitHint(**_openai_429["hint"]),
+    relays=True,
     embeddings=Embeddings(_body("openai/embeddings.json", 200), ("first", "second"), 4),
 )
 
@@ -214,6 +223,7 @@ AZURE = Vendor(
     },
     wait=5.5,  # retry-after-ms wins over the whole seconds of retry-after
     hint=RateLimitHint(remaining_requests=0, remaining_tokens=0),
+    relays=True,
     embeddings=Embeddings(_body("azure/embeddings_response.json", 200), ("first",), 4),
 )
 
@@ -232,6 +242,7 @@ ANTHROPIC = Vendor(
     tools=Expected(
         usage=(1070, 140, 1210),
         cached=1000,
+        cache_written=20,
         calls=(("get_weather", {"city": "Paris", "unit": "celsius"}), WEATHER_TOKYO),
     ),
     errors={
@@ -246,6 +257,7 @@ ANTHROPIC = Vendor(
     hint=RateLimitHint(remaining_requests=0, remaining_tokens=29000, reset_requests=0.0, reset_tokens=0.0),
     stream_error=read("anthropic/stream_error.sse"),
     count_tokens=Setup((FakeReply.json({"input_tokens": 42}),)),
+    counted_fields=frozenset({"model", "messages", "system", "tools", "tool_choice", "thinking"}),
 )
 
 GEMINI = Vendor(
@@ -267,6 +279,7 @@ GEMINI = Vendor(
     },
     wait=36.0,  # from the body's RetryInfo: Gemini sends no Retry-After
     hint=None,
+    streams=lambda sent: sent.url.endswith(":streamGenerateContent?alt=sse"),
     stream_error=read("gemini/stream_error.sse"),
     embeddings=Embeddings(_body("gemini/embed_batch.response.json", 200), ("first", "second"), 3, packs_base64=True),
 )
@@ -299,6 +312,9 @@ BEDROCK = Vendor(
     },
     wait=3.0,
     hint=None,
+    streams=lambda sent: (
+        sent.url.endswith("/converse-stream") and sent.headers["Accept"] == "application/vnd.amazon.eventstream"
+    ),
     stream_error=read("bedrock/converse_stream_exception.bin"),
 )
 
