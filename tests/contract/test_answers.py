@@ -116,7 +116,7 @@ async def test_usage_whole_and_streamed(make: Make, provider_type: str, which: s
     if expected.cached is not None:
         assert details is not None and details.cached_tokens == expected.cached
     if expected.cache_written is not None:
-        assert details is not None and (details.model_extra or {})["cache_creation_tokens"] == expected.cache_written
+        assert details is not None and details.model_dump()["cache_write_tokens"] == expected.cache_written
     got = join(await chunks_of(await built.provider.chat_stream(CTX, chat(stream=True, with_tools=tools))))
     if expected.streamed_usage:
         assert got.usage is not None and got.usage.model_dump() == usage.model_dump()

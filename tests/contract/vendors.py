@@ -62,7 +62,7 @@ class Expected:
     """prompt, completion and total tokens."""
     cached: int | None = None
     cache_written: int | None = None
-    """``prompt_tokens_details.cache_creation_tokens``, for vendors that price cache writes apart."""
+    """``prompt_tokens_details.cache_write_tokens``, for vendors that report cache writes (priced apart)."""
     calls: tuple[tuple[str, dict[str, Any]], ...] | None = None
     """(name, arguments) of each tool call, in order."""
     streamed_usage: bool = True
@@ -301,8 +301,8 @@ BEDROCK = Vendor(
     request_id="5f0d1c2e-contract",
     stream_type="application/vnd.amazon.eventstream",
     # Prompt tokens include the cache's reads (4) and writes (2).
-    text=Expected("Hello from Bedrock.", (17, 7, 24), 4),
-    tools=Expected(usage=(17, 7, 24), cached=4, calls=(WEATHER_PARIS, WEATHER_TOKYO)),
+    text=Expected("Hello from Bedrock.", (17, 7, 24), 4, cache_written=2),
+    tools=Expected(usage=(17, 7, 24), cached=4, cache_written=2, calls=(WEATHER_PARIS, WEATHER_TOKYO)),
     errors={
         "auth": _error(_bedrock_errors["unrecognized_client"]),
         "rate_limit": _error(_bedrock_errors["throttling"]),
