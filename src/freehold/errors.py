@@ -11,6 +11,7 @@ FreeholdError
 │   ├── NotFound               404  unknown route
 │   │   └── AliasNotFound      404  unknown model alias
 │   ├── MethodNotAllowed       405
+│   ├── Conflict               409  the change clashes with stored state (a team name taken, a team with keys)
 │   ├── RequestTimeout         408  the request's head did not arrive within header_timeout
 │   ├── HeadersTooLarge        431  the request's head is larger than max_header_bytes
 │   ├── RateLimited            429  no deployment has capacity within the deadline, or a key's rpm/tpm is spent
@@ -55,6 +56,7 @@ __all__ = [
     "BudgetExceeded",
     "CircuitOpen",
     "ConfigError",
+    "Conflict",
     "FreeholdError",
     "HeadersTooLarge",
     "InvalidRequest",
@@ -189,6 +191,13 @@ class AliasNotFound(NotFound):
 class MethodNotAllowed(RequestRejected):
     status = 405
     code = "method_not_allowed"
+
+
+class Conflict(RequestRejected):
+    """The change clashes with what is stored: a name already taken, a team that still has keys."""
+
+    status = 409
+    code = "conflict"
 
 
 class RequestTimeout(RequestRejected):

@@ -85,10 +85,14 @@ class RequestHead:
         else:
             self.request_id = new_id("req_")
 
-    def priority_value(self) -> int:
-        """``x-freehold-priority``: an integer, higher first, default 0, clamped to ±1000."""
+    def priority_value(self, ceiling: int | None = None) -> int:
+        """``x-freehold-priority``: an integer, higher first, default 0, clamped to ±1000.
+
+        With ``ceiling`` (a virtual key's priority) the default is the ceiling, and the header may
+        lower it but never raise it: a client does not promote itself above what its key grants.
+        """
         if self.priority is None:
-            return 0
+            return 0 if ceiling is None else ceiling
         try:
             value = int(self.priority)
         except ValueError:
@@ -96,7 +100,8 @@ class RequestHead:
                 "Header 'x-freehold-priority' must be an integer (higher is served first when the gateway queues).",
                 param="x-freehold-priority",
             ) from None
-        return max(-1000, min(1000, value))
+        value = max(-1000, min(1000, value))
+        return value if ceiling is None else min(value, ceiling)
 
     def presented_keys(self, *, x_api_key: bool) -> list[bytes]:
         """The keys the request carries: ``Authorization: Bearer``, and ``x-api-key`` where the door takes it.

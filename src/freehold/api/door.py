@@ -203,8 +203,8 @@ class DoorEndpoint(ABC):
         watch: DisconnectWatch | None = None
         status: int | str
         try:
-            ctx.principal = await api.auth.authenticate(head, x_api_key=self.x_api_key)
-            ctx.priority = head.priority_value()
+            principal = ctx.principal = await api.auth.authenticate(head, x_api_key=self.x_api_key)
+            ctx.priority = head.priority_value(None if principal.key is None else principal.key.priority)
             raw = b""
             if self.reads_body:
                 head.check_json()
