@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from freehold.api.admin_routes import ADMIN_PATHS
 from freehold.api.anthropic_routes import CountTokensEndpoint, MessagesEndpoint
 from freehold.api.asgi import RequestHead
 from freehold.api.health_routes import HealthEndpoint
@@ -29,7 +30,8 @@ log = logging.getLogger("freehold.app")
 
 _SERVED = (
     "POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, POST /v1/messages/count_tokens, "
-    "POST /v1/responses, GET|DELETE /v1/responses/{id}, GET /v1/models, GET /health/live, GET /health/ready"
+    "POST /v1/responses, GET|DELETE /v1/responses/{id}, GET /v1/models, GET /health/live, GET /health/ready, "
+    + ADMIN_PATHS
 )
 
 
@@ -85,6 +87,8 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/health/ready", HealthEndpoint(runtime.readiness), methods=["GET"]),
         Route("/metrics", MetricsEndpoint(runtime.metrics, ctx.metrics_key), methods=["GET"]),
     ]
+    if runtime.admin is not None:
+        routes += runtime.admin.routes()
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_exception})
     # No redirect from "/path/" to "/path": Starlette builds its target from the client's Host
     # header, which makes the gateway an open redirector; a 404 naming the served paths is clearer.

@@ -8,10 +8,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from freehold.api.admin_routes import AdminApi
 from freehold.api.app_context import ApiContext
-from freehold.api.auth import MasterKeyAuthenticator
+from freehold.api.auth import VirtualKeyAuthenticator
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.gateway import Gateway
+from freehold.governance.access import KeyAccess
+from freehold.governance.admin import KeyAdmin
+from freehold.governance.keys import KeyCache
+from freehold.governance.spend import spend_reader
 from freehold.observability.metrics import Metrics
 from freehold.observability.observer import MetricsObserver
 from freehold.observability.requests import NullRequestMetrics, RequestMetrics
@@ -24,7 +29,8 @@ from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.settings import Settings
 from freehold.stores.breakers import Breakers, MemoryBreakers
 from freehold.stores.breakers_redis import RedisBreakers
-from freehold.stores.database import create_engine
+from freehold.stores.database import create_engine, ensure_schema
+from freehold.stores.keys_sql import SqlKeyStore
 from freehold.stores.quota import QuotaTracker
 from freehold.stores.responses import MemoryResponseStore, ResponseStore
 from freehold.transport.http import HttpClient
@@ -54,6 +60,11 @@ class Runtime:
     database: AsyncEngine | None = None
     """The SQL database (keys, teams, the ledger): SQLite by default, PostgreSQL for replicas.
     Its schema is checked before the server starts (``commands.db.prepare_database``)."""
+    database_url: str = ""
+    keys: KeyCache | None = None
+    """Every virtual key and team, in memory; loaded at start, then kept in step with the database."""
+    admin: AdminApi | None = None
+    """The ``/admin/`` routes."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -62,6 +73,11 @@ class Runtime:
         for provider in self.providers:
             if isinstance(provider, Lifecycle):
                 await provider.start()
+        if self.keys is not None:
+            assert self.database is not None
+            # An empty database gets its schema (``serve`` did it already; other launchers may not have).
+            await ensure_schema(self.database, self.database_url)
+            await self.keys.start()  # before serving: a key must never pass for want of its record
         # Everything built so far lives as long as the process: move it out of the collector's
         # sight, so that the frequent young-generation collections the request path triggers do
         # not keep re-scanning config, catalogs and SDK modules (measured in bench/RESULTS.md).
@@ -80,6 +96,8 @@ class Runtime:
             self.metrics.close()
         if isinstance(self.breakers, RedisBreakers):
             await self.breakers.close()
+        if self.keys is not None:
+            await self.keys.close()
         if self.database is not None:
             await self.database.dispose()
 
@@ -125,13 +143,18 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     if metrics is not None:
         book = UsageBook(UsageMetrics(metrics))
         metrics.before_scrape.append(book.flush)  # a scrape shows every answer that has ended
-    pipeline = Pipeline([(load_stage(spec.use, spec.options), spec.aliases) for spec in config.stages], config.aliases)
+    database_url = settings.database()
+    database = create_engine(database_url)
+    keys = KeyCache(SqlKeyStore(database))
+    auth = VirtualKeyAuthenticator(settings.master_key.encode() if settings.master_key else None, keys)
+    stages = [(load_stage(spec.use, spec.options), spec.aliases) for spec in config.stages]
+    pipeline = Pipeline([(KeyAccess(), None), *stages], config.aliases)  # allow-lists first: a refusal costs nothing
     gateway = Gateway(
         router, engine, pipeline=pipeline, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book
     )
     api = ApiContext(
         gateway=gateway,
-        auth=MasterKeyAuthenticator(settings.master_key.encode() if settings.master_key else None),
+        auth=auth,
         max_body_bytes=settings.max_body_bytes,
         max_upstream_body_bytes=settings.max_upstream_body_bytes,
         started=int(time.time()),
@@ -148,7 +171,12 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         metrics=metrics,
         observer=observer,
         usage=book,
-        database=create_engine(settings.database()),
+        database=database,
+        database_url=database_url,
+        keys=keys,
+        admin=AdminApi(
+            KeyAdmin(keys.store, spend_reader(database), aliases=list(config.aliases), changed=keys.refresh), auth
+        ),
     )
 
 

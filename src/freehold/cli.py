@@ -1,4 +1,4 @@
-"""The ``freehold`` command: ``serve`` and ``check``."""
+"""The ``freehold`` command: ``serve`` and ``check``; ``db``, ``keys`` and ``teams`` live in ``commands/``."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from freehold import __version__
-from freehold.commands import db
+from freehold.commands import db, keys, teams
 from freehold.commands.db import prepare_database, shown
+from freehold.commands.governance import count_keys
 from freehold.config.load import load_config
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.errors import ConfigError
@@ -24,6 +25,8 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(help="Freehold: a self-hosted LLM gateway.", no_args_is_help=True, add_completion=False)
 app.add_typer(db.app, name="db")
+app.add_typer(keys.app, name="keys")
+app.add_typer(teams.app, name="teams")
 # Wide enough for the alias table when output is piped (Rich assumes 80 columns then).
 err = Console(stderr=True, width=None if os.isatty(2) else 160)
 out = Console(width=None if os.isatty(1) else 160)
@@ -101,13 +104,17 @@ def serve(
             err.print(line, highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     err.print(f"Database: {shown(database)}", highlight=False)
-    if settings.master_key is None:
+    virtual = count_keys(database)
+    if settings.master_key is None and not virtual:
         err.print(
-            "[yellow]FREEHOLD_MASTER_KEY is not set: the gateway accepts requests without a key. "
-            "Set it before exposing the gateway beyond this machine.[/]"
+            "[yellow]FREEHOLD_MASTER_KEY is not set and no virtual key exists: the gateway accepts requests without "
+            "a key until one is created. Set it before exposing the gateway beyond this machine.[/]"
         )
     else:
-        err.print("[green]Requests must carry 'Authorization: Bearer $FREEHOLD_MASTER_KEY'.[/]")
+        keys_held = "FREEHOLD_MASTER_KEY" if settings.master_key else ""
+        if virtual:
+            keys_held += f"{' or ' if keys_held else ''}one of the {virtual} virtual key(s) in the database"
+        err.print(f"[green]Requests must carry a key: {keys_held}.[/]", highlight=False)
     err.print(
         f"Freehold {__version__} serving on http://{settings.host}:{settings.port}/v1 with {settings.workers} worker(s)"
     )

@@ -13,7 +13,7 @@ from freehold.errors import ConfigError
 from freehold.settings import Settings, resolve_settings
 from freehold.stores.database import create_engine, ensure_schema, head, schema_state, upgrade
 
-__all__ = ["app", "prepare_database", "shown"]
+__all__ = ["DatabaseOption", "app", "prepare_database", "settings_or_exit", "shown"]
 
 app = typer.Typer(help="The database of keys, teams and the usage ledger.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -30,7 +30,8 @@ def shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _settings(database_url: str | None) -> Settings:
+def settings_or_exit(database_url: str | None) -> Settings:
+    """The process settings with ``--database-url`` over the environment; bad ones are printed, exit 2."""
     try:
         return resolve_settings({"database_url": database_url})
     except ConfigError as exc:
@@ -42,7 +43,7 @@ def _settings(database_url: str | None) -> Settings:
 @app.command("upgrade")
 def upgrade_command(database_url: DatabaseOption = None) -> None:
     """Bring the database's schema to this version of Freehold (creates it if empty)."""
-    url = _settings(database_url).database()
+    url = settings_or_exit(database_url).database()
     asyncio.run(upgrade(url))
     out.print(f"[green]✓[/] {shown(url)} is at revision {head(url)}")
 
@@ -50,7 +51,7 @@ def upgrade_command(database_url: DatabaseOption = None) -> None:
 @app.command("current")
 def current_command(database_url: DatabaseOption = None) -> None:
     """Show the database's schema revision and the one this version of Freehold needs."""
-    url = _settings(database_url).database()
+    url = settings_or_exit(database_url).database()
 
     async def read() -> str | None:
         engine = create_engine(url)

@@ -118,7 +118,7 @@ class KeyCache:
     """Every key and team in memory, kept in step with the store (see the module docstring)."""
 
     def __init__(self, store: KeyStore, *, interval: float = REFRESH_SECONDS) -> None:
-        self._store = store
+        self.store = store
         self._interval = interval
         self._known: dict[bytes, Known] = {}
         self.keys: dict[str, Key] = {}
@@ -151,20 +151,20 @@ class KeyCache:
             principal = Principal(key.id, "key", name=key.name, key=key, team=team)
             expires = key.expires_at.timestamp() if key.expires_at is not None else None
             known[key.id[4:].encode()] = Known(key, principal, bytes.fromhex(key.secret_hash), expires)
-        had_keys = self.any_keys
+        first, had_keys = self.revision < 0, self.any_keys
         self._known, self.teams = known, teams
         self.keys = {key.id: key for key in snapshot.keys}
         self.any_keys = bool(snapshot.keys)
         self.revision = snapshot.revision
-        if self.any_keys and not had_keys:
-            log.warning("virtual keys exist (%d): every request must now carry a key", len(snapshot.keys))
+        if self.any_keys and not had_keys and not first:
+            log.warning("the first virtual key was created: from now on every request must carry a key")
         log.debug("keys: revision %d, %d key(s), %d team(s)", snapshot.revision, len(known), len(teams))
 
     async def refresh(self, *, force: bool = False) -> None:
         """Reload if the store's revision moved (or always, with ``force``)."""
         async with self._lock:
-            if force or await self._store.revision() != self.revision:
-                self.load(await self._store.snapshot())
+            if force or await self.store.revision() != self.revision:
+                self.load(await self.store.snapshot())
 
     async def start(self) -> None:
         """Load everything (a failure here stops the start), then keep polling in the background."""
