@@ -13,6 +13,7 @@ import secrets
 import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -433,9 +434,11 @@ async def test_bootstrap_builds_in_process_breakers_without_redis() -> None:
     assert "redis" not in runtime.readiness()
 
 
-async def test_bootstrap_builds_redis_breakers_and_reports_them_in_readiness() -> None:
+async def test_bootstrap_builds_redis_breakers_and_reports_them_in_readiness(tmp_path: Path) -> None:
     port = free_port()
-    settings = resolve_settings(environ={"FREEHOLD_REDIS_URL": f"redis://127.0.0.1:{port}/0"})
+    # The runtime's start opens its database (keys): a file of the test's own, not the user's state directory.
+    environ = {"FREEHOLD_REDIS_URL": f"redis://127.0.0.1:{port}/0", "FREEHOLD_STATE_DIR": str(tmp_path)}
+    settings = resolve_settings(environ=environ)
     runtime = build(parse_config(CONFIG), settings)
     assert isinstance(runtime.breakers, RedisBreakers)
     await runtime.start()
@@ -447,9 +450,10 @@ async def test_bootstrap_builds_redis_breakers_and_reports_them_in_readiness() -
 
 
 @pytest.mark.redis
-async def test_bootstrap_redis_breakers_are_ready_against_a_live_redis(prefix: str) -> None:
+async def test_bootstrap_redis_breakers_are_ready_against_a_live_redis(prefix: str, tmp_path: Path) -> None:
     require_redis()
-    settings = resolve_settings(environ={"FREEHOLD_REDIS_URL": REDIS_URL, "FREEHOLD_REDIS_PREFIX": prefix})
+    environ = {"FREEHOLD_REDIS_URL": REDIS_URL, "FREEHOLD_REDIS_PREFIX": prefix, "FREEHOLD_STATE_DIR": str(tmp_path)}
+    settings = resolve_settings(environ=environ)
     runtime = build(parse_config(CONFIG), settings)
     await runtime.start()
     try:
