@@ -59,6 +59,8 @@ _SEP: Final = len(KEY_PREFIX) + _ID_HEX
 _LENGTH: Final = _SEP + 1 + _SECRET_CHARS
 _PREFIX_BYTES: Final = KEY_PREFIX.encode()
 _POLL_TIMEOUT: Final = 5.0
+_SLICE: Final = 1000
+"""Keys built between two turns of the event loop in a reload."""
 
 
 def new_key_id() -> str:
@@ -142,11 +144,16 @@ class KeyCache:
             return None
         return known
 
-    def load(self, snapshot: Snapshot) -> None:
-        """Replace the cached state with ``snapshot`` (one assignment per map: readers never see a half)."""
+    async def load(self, snapshot: Snapshot) -> None:
+        """Replace the cached state with ``snapshot`` (one assignment per map: readers never see a half).
+
+        Built in slices, so that requests are served in between.
+        """
         teams = {team.id: team for team in snapshot.teams}
         known: dict[bytes, Known] = {}
-        for key in snapshot.keys:
+        for count, key in enumerate(snapshot.keys, 1):
+            if count % _SLICE == 0:
+                await asyncio.sleep(0)
             team = teams.get(key.team_id) if key.team_id is not None else None
             principal = Principal(key.id, "key", name=key.name, key=key, team=team)
             expires = key.expires_at.timestamp() if key.expires_at is not None else None
@@ -164,7 +171,7 @@ class KeyCache:
         """Reload if the store's revision moved (or always, with ``force``)."""
         async with self._lock:
             if force or await self.store.revision() != self.revision:
-                self.load(await self.store.snapshot())
+                await self.load(await self.store.snapshot())
 
     async def start(self) -> None:
         """Load everything (a failure here stops the start), then keep polling in the background."""

@@ -17,7 +17,7 @@ zone: times are written in UTC and read back as UTC.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -44,6 +44,9 @@ from freehold.stores.keys import (
 )
 
 __all__ = ["SqlKeyStore"]
+
+_SLICE = 250
+"""Rows converted between two turns of the event loop when a whole snapshot is read."""
 
 _teams = schema.teams
 _keys = schema.keys
@@ -285,10 +288,19 @@ class SqlKeyStore:
             return int((await conn.execute(select(_revision.c.value).where(_revision.c.id == 1))).scalar_one())
 
     async def snapshot(self) -> Snapshot:
+        """Everything, read in slices: the event loop serves requests between them (10,000 keys are ~150 ms of work)."""
         async with self._engine.connect() as conn:
             value = (await conn.execute(select(_revision.c.value).where(_revision.c.id == 1))).scalar_one()
-            teams: Sequence[Team] = await self._all_teams(conn)
-            keys: Sequence[Key] = await self._all_keys(conn)
+            teams: list[Team] = []
+            async for rows in (await conn.stream(select(_teams).order_by(_teams.c.created_at, _teams.c.id))).partitions(
+                _SLICE
+            ):
+                teams.extend(self._team(row) for row in rows)
+            keys: list[Key] = []
+            async for rows in (await conn.stream(select(_keys).order_by(_keys.c.created_at, _keys.c.id))).partitions(
+                _SLICE
+            ):
+                keys.extend(self._key(row) for row in rows)
         return Snapshot(int(value), tuple(teams), tuple(keys))
 
     async def close(self) -> None:
