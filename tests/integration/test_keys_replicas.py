@@ -107,3 +107,7 @@ def test_the_first_key_made_by_the_cli_closes_an_open_gateway(tmp_path: Path) ->
         assert "the first virtual key was created" in gw.log()
     finally:
         stop_gateway(gw.process)
+    (tmp_path / "again").mkdir()
+    again = start_gateway(CONFIG, tmp_path / "again", env={"FREEHOLD_DATABASE_URL": url})
+    stop_gateway(again.process)
+    assert "Requests must carry a key: one of the 1 virtual key(s) in the database." in again.log()

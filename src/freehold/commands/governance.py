@@ -19,11 +19,13 @@ import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import func, select
 
 from freehold.commands.db import DatabaseOption, settings_or_exit
 from freehold.errors import ConfigError, FreeholdError
 from freehold.governance.admin import KeyAdmin
 from freehold.governance.spend import spend_reader
+from freehold.stores import schema
 from freehold.stores.database import create_engine, ensure_schema
 from freehold.stores.keys_sql import SqlKeyStore
 
@@ -33,6 +35,8 @@ __all__ = [
     "JsonOption",
     "MetadataOption",
     "PeriodOption",
+    "RpmOption",
+    "TpmOption",
     "budget_body",
     "clear_fields",
     "count_keys",
@@ -52,6 +56,8 @@ out = Console(width=None if os.isatty(1) else 160)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (the admin API's shapes) instead of a table.")]
 BudgetOption = Annotated[str | None, typer.Option(help='Budget in US dollars, e.g. "10.00".')]
 PeriodOption = Annotated[str | None, typer.Option(help="Budget period: daily, weekly, monthly (default) or total.")]
+RpmOption = Annotated[int | None, typer.Option(help="Requests per minute (a team's: shared by its keys).")]
+TpmOption = Annotated[int | None, typer.Option(help="Tokens per minute (a team's: shared by its keys).")]
 MetadataOption = Annotated[str | None, typer.Option(help='Metadata as a JSON object, e.g. \'{"owner": "ops"}\'.')]
 
 T = TypeVar("T")
@@ -87,7 +93,8 @@ def count_keys(url: str) -> int:
     async def count() -> int:
         engine = create_engine(url)
         try:
-            return len((await SqlKeyStore(engine).snapshot()).keys)
+            async with engine.connect() as conn:
+                return int((await conn.execute(select(func.count()).select_from(schema.keys))).scalar_one())
         finally:
             await engine.dispose()
 

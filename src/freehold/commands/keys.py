@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import orjson
@@ -13,6 +14,8 @@ from freehold.commands.governance import (
     JsonOption,
     MetadataOption,
     PeriodOption,
+    RpmOption,
+    TpmOption,
     budget_body,
     clear_fields,
     emit,
@@ -34,8 +37,6 @@ TeamOption = Annotated[str | None, typer.Option("--team", help="The key's team (
 AliasOption = Annotated[
     list[str] | None, typer.Option("--alias", help="An alias the key may use (repeat it); none given: every alias.")
 ]
-RpmOption = Annotated[int | None, typer.Option(help="Requests per minute.")]
-TpmOption = Annotated[int | None, typer.Option(help="Tokens per minute.")]
 PriorityOption = Annotated[
     int | None, typer.Option(help="Queue priority, -1000..1000 (the x-freehold-priority header may only lower it).")
 ]
@@ -61,9 +62,24 @@ _CLEARABLE = {
 _LIST_COLUMNS = ["id", "name", "status", "team", "role", "aliases", "rpm", "tpm", "budget", "expires_at", "hint"]
 
 
-def _body(**fields: Any) -> bytes:
-    """The request body of the flags given (None: not given)."""
-    return orjson.dumps({name: value for name, value in fields.items() if value is not None})
+async def _body(admin: KeyAdmin, flags: Mapping[str, Any]) -> bytes:
+    """The request body of the options given to ``create`` or ``update`` (None: not given)."""
+    fields = {
+        "name": flags["name"],
+        "team_id": await _team_id(admin, flags["team"]),
+        "aliases": flags["alias"] or None,
+        "rpm": flags["rpm"],
+        "tpm": flags["tpm"],
+        "budget": budget_body(flags["budget"], flags["period"]),
+        "expires_at": _expiry(flags["expires_at"], flags["expires_in"]),
+        "priority": flags["priority"],
+        "role": flags["role"],
+        "over_budget": flags["over_budget"],
+        "when_counters_down": flags["when_counters_down"],
+        "metadata": metadata_body(flags["metadata"]),
+    }
+    body = {name: value for name, value in fields.items() if value is not None}
+    return orjson.dumps(body | clear_fields(flags.get("clear") or (), _CLEARABLE))
 
 
 async def _team_id(admin: KeyAdmin, ref: str | None) -> str | None:
@@ -105,24 +121,10 @@ def create(
     database_url: DatabaseOption = None,
 ) -> None:
     """Create a key; the key itself is printed once."""
-    expires = _expiry(expires_at, expires_in)
+    flags = locals()  # the command's options, by name
 
     async def work(admin: KeyAdmin) -> dict[str, Any]:
-        body = _body(
-            name=name,
-            team_id=await _team_id(admin, team),
-            aliases=alias or None,
-            rpm=rpm,
-            tpm=tpm,
-            budget=budget_body(budget, period),
-            expires_at=expires,
-            priority=priority,
-            role=role,
-            over_budget=over_budget,
-            when_counters_down=when_counters_down,
-            metadata=metadata_body(metadata),
-        )
-        key, secret = await admin.create_key(parse(KeyCreate, body))
+        key, secret = await admin.create_key(parse(KeyCreate, await _body(admin, flags)))
         return key_json(key, secret=secret)
 
     _show_new(run(database_url, work), as_json, "New key")
@@ -180,25 +182,10 @@ def update(
     database_url: DatabaseOption = None,
 ) -> None:
     """Change a key's settings (only the ones given); --clear removes one."""
-    expires = _expiry(expires_at, expires_in)
+    flags = locals()  # the command's options, by name
 
     async def work(admin: KeyAdmin) -> dict[str, Any]:
-        fields = {
-            "name": name,
-            "team_id": await _team_id(admin, team),
-            "aliases": alias or None,
-            "rpm": rpm,
-            "tpm": tpm,
-            "budget": budget_body(budget, period),
-            "expires_at": expires,
-            "priority": priority,
-            "role": role,
-            "over_budget": over_budget,
-            "when_counters_down": when_counters_down,
-            "metadata": metadata_body(metadata),
-        }
-        body = {k: v for k, v in fields.items() if v is not None} | clear_fields(clear or (), _CLEARABLE)
-        return key_json(await admin.update_key(key_id, parse(KeyUpdate, orjson.dumps(body))))
+        return key_json(await admin.update_key(key_id, parse(KeyUpdate, await _body(admin, flags))))
 
     record = run(database_url, work)
     emit(as_json, record, lambda: fields_table(record, f"Key {key_id}"))

@@ -13,6 +13,8 @@ from freehold.commands.governance import (
     JsonOption,
     MetadataOption,
     PeriodOption,
+    RpmOption,
+    TpmOption,
     budget_body,
     clear_fields,
     emit,
@@ -29,8 +31,6 @@ __all__ = ["app"]
 app = typer.Typer(help="Teams: keys grouped under a shared budget and limits.", no_args_is_help=True)
 
 TeamArgument = Annotated[str, typer.Argument(help="The team's id (team_…) or name.")]
-RpmOption = Annotated[int | None, typer.Option(help="Requests per minute, for the whole team.")]
-TpmOption = Annotated[int | None, typer.Option(help="Tokens per minute, for the whole team.")]
 ClearOption = Annotated[
     list[str] | None, typer.Option("--clear", help="Clear a field (repeat it): rpm, tpm, budget.")
 ]
