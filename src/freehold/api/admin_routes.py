@@ -34,16 +34,8 @@ from freehold.api.asgi import (
 from freehold.api.auth import VirtualKeyAuthenticator
 from freehold.context import Principal
 from freehold.errors import AuthenticationFailed, FreeholdError, PermissionDenied
-from freehold.governance.admin import (
-    KeyAdmin,
-    KeyCreate,
-    KeyUpdate,
-    TeamCreate,
-    TeamUpdate,
-    key_json,
-    parse,
-    team_json,
-)
+from freehold.governance.admin import KeyAdmin
+from freehold.governance.admin_models import KeyCreate, KeyUpdate, TeamCreate, TeamUpdate, key_json, parse, team_json
 
 __all__ = ["ADMIN_PATHS", "AdminApi"]
 

@@ -27,7 +27,8 @@ from freehold.commands.governance import (
     rows_table,
     run,
 )
-from freehold.governance.admin import KeyAdmin, KeyCreate, KeyUpdate, key_json, parse
+from freehold.governance.admin import KeyAdmin
+from freehold.governance.admin_models import KeyCreate, KeyUpdate, key_json, parse
 
 __all__ = ["app"]
 

@@ -24,7 +24,8 @@ from freehold.commands.governance import (
     rows_table,
     run,
 )
-from freehold.governance.admin import KeyAdmin, TeamCreate, TeamUpdate, parse, team_json
+from freehold.governance.admin import KeyAdmin
+from freehold.governance.admin_models import TeamCreate, TeamUpdate, parse, team_json
 
 __all__ = ["app"]
 
