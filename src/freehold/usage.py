@@ -69,6 +69,10 @@ class UsageRecord:
         estimated: true when either number is the gateway's estimate, not the upstream's report.
         ending: how the answer ended: ``complete``, ``upstream_cut`` (the upstream failed after
             the first byte) or ``client_gone`` (the client left mid-stream).
+        cached_input_tokens: of ``prompt_tokens``, those read from the vendor's prompt cache
+            (OpenAI ``prompt_tokens_details.cached_tokens``, Anthropic ``cache_read_input_tokens``).
+        cache_write_tokens: of ``prompt_tokens``, those written to the prompt cache (Anthropic
+            ``cache_creation_input_tokens``), priced apart by vendors that charge for it.
     """
 
     alias: str
@@ -77,6 +81,8 @@ class UsageRecord:
     completion_tokens: int
     estimated: bool
     ending: Ending = "complete"
+    cached_input_tokens: int = 0
+    cache_write_tokens: int = 0
 
 
 class UsageSink(Protocol):
