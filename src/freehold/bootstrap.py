@@ -15,7 +15,11 @@ from freehold.config.model import GatewayConfig, deployment_name
 from freehold.gateway import Gateway
 from freehold.governance.access import KeyAccess
 from freehold.governance.admin import KeyAdmin
+from freehold.governance.alerts import Alerts
+from freehold.governance.budgets import Budgets
 from freehold.governance.keys import KeyCache
+from freehold.governance.limits import RateLimits
+from freehold.governance.pricing import PriceBook
 from freehold.governance.spend import spend_reader
 from freehold.observability.metrics import Metrics
 from freehold.observability.observer import MetricsObserver
@@ -29,6 +33,7 @@ from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.settings import Settings
 from freehold.stores.breakers import Breakers, MemoryBreakers
 from freehold.stores.breakers_redis import RedisBreakers
+from freehold.stores.counters import Counters, MemoryCounters, RedisCounters
 from freehold.stores.database import create_engine, ensure_schema
 from freehold.stores.keys_sql import SqlKeyStore
 from freehold.stores.quota import QuotaTracker
@@ -65,6 +70,10 @@ class Runtime:
     """Every virtual key and team, in memory; loaded at start, then kept in step with the database."""
     admin: AdminApi | None = None
     """The ``/admin/`` routes."""
+    counters: Counters | None = None
+    """Rate-limit and budget counters: in-process, or in Redis (shared by replicas) when ``redis_url`` is set."""
+    budgets: Budgets | None = None
+    alerts: Alerts | None = None
 
     async def start(self) -> None:
         await self.http.start()
@@ -88,6 +97,12 @@ class Runtime:
     async def close(self) -> None:
         if self.usage is not None:
             self.usage.flush()
+        if self.budgets is not None:
+            await self.budgets.drain()  # settlements of the last requests, before the counters go
+        if self.alerts is not None:
+            await self.alerts.close()
+        if self.counters is not None:
+            await self.counters.close()
         for provider in self.providers:
             if isinstance(provider, Lifecycle):
                 await provider.close()
@@ -147,8 +162,18 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     database = create_engine(database_url)
     keys = KeyCache(SqlKeyStore(database))
     auth = VirtualKeyAuthenticator(settings.master_key.encode() if settings.master_key else None, keys)
+    counters: Counters = (
+        RedisCounters.from_url(settings.redis_url, settings.redis_prefix) if settings.redis_url else MemoryCounters()
+    )
+    alerts_config = config.governance.alerts
+    alerts = Alerts(database, alerts_config.thresholds, alerts_config.webhook)
+    prices = PriceBook(config)
+    budgets = Budgets(counters, prices, spend_reader(database), alerts)
     stages = [(load_stage(spec.use, spec.options), spec.aliases) for spec in config.stages]
-    pipeline = Pipeline([(KeyAccess(), None), *stages], config.aliases)  # allow-lists first: a refusal costs nothing
+    # Order: allow-lists first and rate limits next (a refusal there costs nothing); the
+    # operator's stages (which may rewrite the request); budgets last before dispatch, so that
+    # the reservation covers the request as it will be sent.
+    pipeline = Pipeline([(KeyAccess(), None), (RateLimits(counters), None), *stages, (budgets, None)], config.aliases)
     gateway = Gateway(
         router, engine, pipeline=pipeline, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book
     )
@@ -177,6 +202,9 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         admin=AdminApi(
             KeyAdmin(keys.store, spend_reader(database), aliases=list(config.aliases), changed=keys.refresh), auth
         ),
+        counters=counters,
+        budgets=budgets,
+        alerts=alerts,
     )
 
 

@@ -97,7 +97,10 @@ class Gateway:
             result = answer.result
             assert isinstance(result, StreamResponse)
             meter = self._meter(ctx, answer.deployment, request.body, bool(stages.done))
-            answer.result = AnswerStream(ctx, answer.deployment, result, meter, stages.stream)
+            streaming = stages.stream
+            if streaming:
+                streaming = tuple(stage for stage in streaming if stage.streams(ctx))
+            answer.result = AnswerStream(ctx, answer.deployment, result, meter, streaming)
             return answer
         answer = await self._engine.run(ctx, alias, lambda p: p.chat(ctx, request), tokens=tokens)
         ctx.deployment, ctx.attempts = answer.deployment, answer.attempts

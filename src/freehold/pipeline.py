@@ -71,6 +71,14 @@ class Stage:
         """At the end of a stream, however it ended: the chunks still held back."""
         return []
 
+    def streams(self, ctx: RequestContext) -> bool:
+        """Whether this request's stream needs ``on_chunk``/``on_end`` (asked once, as the stream starts).
+
+        A stage that watches only some requests' streams (budgets: those it reserved for) says
+        no for the others, so that their bytes keep the fast path, unparsed.
+        """
+        return True
+
     async def models(self, ctx: RequestContext, aliases: list[str]) -> list[str]:
         """The aliases ``ctx.principal`` may see, out of ``aliases``."""
         return aliases
@@ -79,7 +87,7 @@ class Stage:
         """The request has ended (``ctx.usage`` holds its tokens when an answer came)."""
 
 
-HOOKS = ("before", "after", "on_chunk", "on_end", "models", "done")
+HOOKS = ("before", "after", "on_chunk", "on_end", "streams", "models", "done")
 
 
 def _overrides(stage: Stage, hook: str) -> bool:

@@ -88,4 +88,3 @@ async def test_token_count_errors_are_the_vendors(make: Make, provider_type: str
     built = make(provider_type, vendor.errors["rate_limit"])
     with pytest.raises(ProviderRateLimited):
         await built.provider.count_tokens(CTX, chat())
-

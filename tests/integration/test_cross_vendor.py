@@ -36,10 +36,17 @@ WEATHER_CHAT = {
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
     },
 }
-WEATHER_RESPONSES = {"type": "function", "name": "get_weather", "description": "Current weather in a city",
-                     "parameters": WEATHER_CHAT["function"]["parameters"]}  # type: ignore[index]
-WEATHER_ANTHROPIC = {"name": "get_weather", "description": "Current weather in a city",
-                     "input_schema": WEATHER_CHAT["function"]["parameters"]}  # type: ignore[index]
+WEATHER_RESPONSES = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Current weather in a city",
+    "parameters": WEATHER_CHAT["function"]["parameters"],
+}  # type: ignore[index]
+WEATHER_ANTHROPIC = {
+    "name": "get_weather",
+    "description": "Current weather in a city",
+    "input_schema": WEATHER_CHAT["function"]["parameters"],
+}  # type: ignore[index]
 
 
 @pytest.fixture(scope="module")
@@ -52,26 +59,56 @@ def gw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         "bedrock": MockBedrock().start(),
     }
     deployments = {
-        "openai": {"provider": "openai", "model": "gpt-4o-mini", "api_base": mocks["openai"].base_url,
-                   "api_key": "env:K_OPENAI"},
-        "anthropic": {"provider": "anthropic", "model": "claude-sonnet-4-5", "api_base": mocks["anthropic"].base_url,
-                      "api_key": "env:K_ANTHROPIC"},
-        "gemini": {"provider": "gemini", "model": "gemini-2.5-flash", "api_base": mocks["gemini"].api_base,
-                   "api_key": "env:K_GEMINI"},
-        "azure": {"provider": "azure", "model": "gpt-4o-mini", "api_base": mocks["azure"].endpoint,
-                  "api_key": "env:K_AZURE"},
-        "bedrock": {"provider": "bedrock", "model": "anthropic.claude-sonnet-4-5-20250929-v1:0", "region": "us-east-1",
-                    "api_base": mocks["bedrock"].base_url, "aws_access_key_id": "env:K_AK",
-                    "aws_secret_access_key": "env:K_SK", "aws_session_token": "env:K_ST"},
+        "openai": {
+            "provider": "openai",
+            "model": "gpt-4o-mini",
+            "api_base": mocks["openai"].base_url,
+            "api_key": "env:K_OPENAI",
+        },
+        "anthropic": {
+            "provider": "anthropic",
+            "model": "claude-sonnet-4-5",
+            "api_base": mocks["anthropic"].base_url,
+            "api_key": "env:K_ANTHROPIC",
+        },
+        "gemini": {
+            "provider": "gemini",
+            "model": "gemini-2.5-flash",
+            "api_base": mocks["gemini"].api_base,
+            "api_key": "env:K_GEMINI",
+        },
+        "azure": {
+            "provider": "azure",
+            "model": "gpt-4o-mini",
+            "api_base": mocks["azure"].endpoint,
+            "api_key": "env:K_AZURE",
+        },
+        "bedrock": {
+            "provider": "bedrock",
+            "model": "anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "region": "us-east-1",
+            "api_base": mocks["bedrock"].base_url,
+            "aws_access_key_id": "env:K_AK",
+            "aws_secret_access_key": "env:K_SK",
+            "aws_session_token": "env:K_ST",
+        },
         "simulated": {"provider": "simulated", "model": "sim", "ttft_ms": 0, "tokens_per_second": 5000},
     }
     # Vendors that report prompt caching (the mocks' "cache" models; Bedrock's mock always does).
     deployments["anthropic-cache"] = {**deployments["anthropic"], "model": "claude-cache"}
     deployments["gemini-cache"] = {**deployments["gemini"], "model": "gemini-2.5-flash-cached"}
     config = {"aliases": {v: {"deployments": [d]} for v, d in deployments.items()}}
-    env = {"K_OPENAI": OPENAI_KEY, "K_ANTHROPIC": ANTHROPIC_KEY, "K_GEMINI": GEMINI_KEY, "K_AZURE": AZURE_KEY,
-           "K_AK": ACCESS_KEY, "K_SK": SECRET_KEY, "K_ST": SESSION_TOKEN, "FREEHOLD_MASTER_KEY": MASTER_KEY,
-           "AWS_EC2_METADATA_DISABLED": "true"}
+    env = {
+        "K_OPENAI": OPENAI_KEY,
+        "K_ANTHROPIC": ANTHROPIC_KEY,
+        "K_GEMINI": GEMINI_KEY,
+        "K_AZURE": AZURE_KEY,
+        "K_AK": ACCESS_KEY,
+        "K_SK": SECRET_KEY,
+        "K_ST": SESSION_TOKEN,
+        "FREEHOLD_MASTER_KEY": MASTER_KEY,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
     gateway = start_gateway(config, tmp_path_factory.mktemp("cross"), env=env)
     yield gateway
     stop_gateway(gateway.process)
@@ -105,10 +142,15 @@ USER = "What's the weather in Paris? Use the tool."
 def test_chat_text_stream_and_whole_agree(oai: openai.OpenAI, vendor: str) -> None:
     messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hello."}]
     whole = oai.chat.completions.create(model=vendor, messages=messages, max_tokens=200)  # type: ignore[arg-type]
-    chunks = list(oai.chat.completions.create(
-        model=vendor, messages=messages, max_tokens=200, stream=True,  # type: ignore[arg-type]
-        stream_options={"include_usage": True},
-    ))
+    chunks = list(
+        oai.chat.completions.create(
+            model=vendor,
+            messages=messages,
+            max_tokens=200,
+            stream=True,  # type: ignore[arg-type]
+            stream_options={"include_usage": True},
+        )
+    )
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert whole.choices[0].message.content and text == whole.choices[0].message.content
     assert chunks[-1].usage is not None and whole.usage is not None
@@ -119,25 +161,41 @@ def test_chat_text_stream_and_whole_agree(oai: openai.OpenAI, vendor: str) -> No
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_chat_tool_round_trip(oai: openai.OpenAI, vendor: str) -> None:
     messages: list[Any] = [{"role": "user", "content": USER}]
-    first = oai.chat.completions.create(model=vendor, messages=messages, tools=[WEATHER_CHAT],  # type: ignore[list-item]
-                                        tool_choice="required", max_tokens=200)
+    first = oai.chat.completions.create(
+        model=vendor,
+        messages=messages,
+        tools=[WEATHER_CHAT],  # type: ignore[list-item]
+        tool_choice="required",
+        max_tokens=200,
+    )
     calls = first.choices[0].message.tool_calls
     assert first.choices[0].finish_reason == "tool_calls" and calls
     assert calls[0].function.name == "get_weather"  # type: ignore[union-attr]
     assert isinstance(json.loads(calls[0].function.arguments), dict)  # type: ignore[union-attr]
-    messages += [first.choices[0].message.model_dump(exclude_none=True),
-                 {"role": "tool", "tool_call_id": calls[0].id, "content": '{"temp_c": 21}'}]
-    second = oai.chat.completions.create(model=vendor, messages=messages, tools=[WEATHER_CHAT],  # type: ignore[list-item]
-                                         max_tokens=200)
+    messages += [
+        first.choices[0].message.model_dump(exclude_none=True),
+        {"role": "tool", "tool_call_id": calls[0].id, "content": '{"temp_c": 21}'},
+    ]
+    second = oai.chat.completions.create(
+        model=vendor,
+        messages=messages,
+        tools=[WEATHER_CHAT],  # type: ignore[list-item]
+        max_tokens=200,
+    )
     assert second.choices[0].finish_reason in ("stop", "tool_calls")
     assert second.choices[0].message.content or second.choices[0].message.tool_calls
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_chat_streamed_tool_call_arguments_assemble(oai: openai.OpenAI, vendor: str) -> None:
-    stream = oai.chat.completions.create(model=vendor, messages=[{"role": "user", "content": USER}],
-                                         tools=[WEATHER_CHAT], tool_choice="required", stream=True,  # type: ignore[list-item]
-                                         max_tokens=200)
+    stream = oai.chat.completions.create(
+        model=vendor,
+        messages=[{"role": "user", "content": USER}],
+        tools=[WEATHER_CHAT],
+        tool_choice="required",
+        stream=True,  # type: ignore[list-item]
+        max_tokens=200,
+    )
     names, args = "", ""
     for chunk in stream:
         for choice in chunk.choices:
@@ -156,8 +214,9 @@ def test_chat_streamed_tool_call_arguments_assemble(oai: openai.OpenAI, vendor: 
 def test_responses_text_stream_and_whole_agree(oai: openai.OpenAI, vendor: str) -> None:
     whole = oai.responses.create(model=vendor, instructions="Be brief.", input="Say hello.", max_output_tokens=200)
     assert whole.status == "completed" and whole.output_text
-    with oai.responses.stream(model=vendor, instructions="Be brief.", input="Say hello.",
-                              max_output_tokens=200) as stream:
+    with oai.responses.stream(
+        model=vendor, instructions="Be brief.", input="Say hello.", max_output_tokens=200
+    ) as stream:
         final = stream.get_final_response()
     assert final.output_text == whole.output_text
     assert final.usage is not None and whole.usage is not None
@@ -167,12 +226,19 @@ def test_responses_text_stream_and_whole_agree(oai: openai.OpenAI, vendor: str) 
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_responses_function_tool_round_trip(oai: openai.OpenAI, vendor: str) -> None:
-    first = oai.responses.create(model=vendor, input=USER, tools=[WEATHER_RESPONSES],  # type: ignore[list-item]
-                                 tool_choice="required", max_output_tokens=200)
+    first = oai.responses.create(
+        model=vendor,
+        input=USER,
+        tools=[WEATHER_RESPONSES],  # type: ignore[list-item]
+        tool_choice="required",
+        max_output_tokens=200,
+    )
     calls = [item for item in first.output if item.type == "function_call"]
     assert calls and calls[0].name == "get_weather"
     second = oai.responses.create(
-        model=vendor, previous_response_id=first.id, tools=[WEATHER_RESPONSES],  # type: ignore[list-item]
+        model=vendor,
+        previous_response_id=first.id,
+        tools=[WEATHER_RESPONSES],  # type: ignore[list-item]
         input=[{"type": "function_call_output", "call_id": calls[0].call_id, "output": '{"temp_c": 21}'}],
         max_output_tokens=200,
     )
@@ -184,8 +250,12 @@ def test_responses_function_tool_round_trip(oai: openai.OpenAI, vendor: str) -> 
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_messages_text_stream_and_whole_agree(ant: anthropic.Anthropic, vendor: str) -> None:
-    kwargs: dict[str, Any] = {"model": vendor, "max_tokens": 200, "system": "Be brief.",
-                              "messages": [{"role": "user", "content": "Say hello."}]}
+    kwargs: dict[str, Any] = {
+        "model": vendor,
+        "max_tokens": 200,
+        "system": "Be brief.",
+        "messages": [{"role": "user", "content": "Say hello."}],
+    }
     whole = ant.messages.create(**kwargs)
     with ant.messages.stream(**kwargs) as stream:
         final = stream.get_final_message()
@@ -198,15 +268,20 @@ def test_messages_text_stream_and_whole_agree(ant: anthropic.Anthropic, vendor: 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_messages_tool_round_trip(ant: anthropic.Anthropic, vendor: str) -> None:
     messages: list[Any] = [{"role": "user", "content": USER}]
-    first = ant.messages.create(model=vendor, max_tokens=200, messages=messages, tools=[WEATHER_ANTHROPIC],  # type: ignore[list-item]
-                                tool_choice={"type": "any"})
+    first = ant.messages.create(
+        model=vendor,
+        max_tokens=200,
+        messages=messages,
+        tools=[WEATHER_ANTHROPIC],  # type: ignore[list-item]
+        tool_choice={"type": "any"},
+    )
     uses = [b for b in first.content if b.type == "tool_use"]
     assert first.stop_reason == "tool_use" and uses and uses[0].name == "get_weather"
-    messages += [{"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in first.content]},
-                 {"role": "user", "content": [{"type": "tool_result", "tool_use_id": uses[0].id,
-                                               "content": '{"temp_c": 21}'}]}]
-    with ant.messages.stream(model=vendor, max_tokens=200, messages=messages,
-                             tools=[WEATHER_ANTHROPIC]) as stream:  # type: ignore[list-item]
+    messages += [
+        {"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in first.content]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": uses[0].id, "content": '{"temp_c": 21}'}]},
+    ]
+    with ant.messages.stream(model=vendor, max_tokens=200, messages=messages, tools=[WEATHER_ANTHROPIC]) as stream:  # type: ignore[list-item]
         final = stream.get_final_message()
     assert final.stop_reason in ("end_turn", "tool_use") and final.content
 

@@ -233,9 +233,7 @@ def test_a_mid_stream_failure_ends_every_door_s_stream_with_its_error_and_is_cou
     resp, chat = raw_stream(gw, "/v1/chat/completions", {"model": model, "stream": True, "messages": HI})
     assert resp.status_code == 200 and chat.rstrip().split("\n")[-1].startswith('data: {"error"')
     assert "data: [DONE]" not in chat.split("\n")
-    _, messages = raw_stream(
-        gw, "/v1/messages", {"model": model, "stream": True, "max_tokens": 50, "messages": HI}
-    )
+    _, messages = raw_stream(gw, "/v1/messages", {"model": model, "stream": True, "max_tokens": 50, "messages": HI})
     assert "event: error" in messages and "message_stop" not in messages
     _, responses = raw_stream(gw, "/v1/responses", {"model": model, "stream": True, "input": "hi"})
     assert "event: error" in responses and "event: response.failed" in responses

@@ -542,5 +542,3 @@ def test_overloaded_deployment_falls_back(client: openai.OpenAI) -> None:
 
 
 # --- token counting (the TokenCounter protocol, at the adapter) --------------------------------
-
-

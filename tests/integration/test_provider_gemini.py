@@ -411,5 +411,3 @@ def test_upstream_errors(
 def test_safety_stop_is_content_filter(client: openai.OpenAI) -> None:
     completion = client.chat.completions.create(model="safety-stop", messages=MESSAGES)
     assert (completion.choices[0].message.content, completion.choices[0].finish_reason) == ("Hello", "content_filter")
-
-

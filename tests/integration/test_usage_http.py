@@ -98,9 +98,11 @@ def test_a_stream_without_usage_is_estimated_one_token_per_content_event(
     gateway: Gateway, client: openai.OpenAI
 ) -> None:
     before = scrape(gateway)
-    text = "".join(c.choices[0].delta.content or "" for c in client.chat.completions.create(
-        model="gpt", messages=MESSAGES, stream=True
-    ) if c.choices)
+    text = "".join(
+        c.choices[0].delta.content or ""
+        for c in client.chat.completions.create(model="gpt", messages=MESSAGES, stream=True)
+        if c.choices
+    )
     assert text == "Hello from the mock upstream."
     after = scrape_when(gateway, lambda a: tokens(before, a, "mock-gpt", "prompt", "estimated", "gpt") > 0)
     assert tokens(before, after, "mock-gpt", "completion", "estimated", "gpt") == 5

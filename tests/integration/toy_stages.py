@@ -77,8 +77,10 @@ class Hold(Stage):
 
     def on_chunk(self, ctx: RequestContext, chunk: dict[str, Any]) -> list[dict[str, Any]]:
         choices = chunk.get("choices") or []
-        if choices and isinstance((choices[0].get("delta") or {}).get("content"), str) and not choices[0].get(
-            "finish_reason"
+        if (
+            choices
+            and isinstance((choices[0].get("delta") or {}).get("content"), str)
+            and not choices[0].get("finish_reason")
         ):
             self.held.setdefault(ctx.request_id, []).append(chunk)
             return []

@@ -206,9 +206,7 @@ def main() -> int:
         gw = start_gateway(config(mock, down), Path(tmp), env=env)
         started = time.monotonic()
         try:
-            samples, outcomes = asyncio.run(
-                drive(gw.url, gw.process.pid, args.requests, args.concurrency, args.seed)
-            )
+            samples, outcomes = asyncio.run(drive(gw.url, gw.process.pid, args.requests, args.concurrency, args.seed))
         finally:
             stop_gateway(gw.process)
             mock.requests.clear()

@@ -242,9 +242,7 @@ class DoorEndpoint(ABC):
         except Exception:
             log.exception("request %s: unexpected error accounting for it", ctx.request_id)
 
-    async def _error(
-        self, send: Send, ctx: RequestContext, exc: FreeholdError, watch: DisconnectWatch | None
-    ) -> int:
+    async def _error(self, send: Send, ctx: RequestContext, exc: FreeholdError, watch: DisconnectWatch | None) -> int:
         if watch is not None:
             watch.stop()
         await error_response(send, exc, ctx.request_id, self.render_error, ctx.headers)

@@ -14,6 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from freehold.config.common import Price
+
 __all__ = ["ModelInfo", "load_catalog", "lookup", "max_output_tokens"]
 
 
@@ -37,6 +39,8 @@ class ModelInfo(BaseModel):
     fixed_temperature: bool = False
     """Rejects ``temperature``/``top_p`` other than the default (OpenAI o-series, gpt-5)."""
     embeddings: bool = False
+    price: Price | None = None
+    """List price in USD per million tokens; None when the catalog does not know it."""
 
 
 @cache

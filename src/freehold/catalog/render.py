@@ -96,14 +96,27 @@ def _parameter_tables() -> list[str]:
 
 
 def _catalog_table() -> list[str]:
-    cols = ["vendor", "context_window", "max_output_tokens", "tools", "vision", "json_schema", "reasoning",
-            "fixed_temperature", "embeddings"]
-    lines = ["| model | " + " | ".join(cols) + " |", "| --- |" + " --- |" * len(cols)]
+    cols = [
+        "vendor",
+        "context_window",
+        "max_output_tokens",
+        "tools",
+        "vision",
+        "json_schema",
+        "reasoning",
+        "fixed_temperature",
+        "embeddings",
+    ]
+    prices = ["input $/1M", "output $/1M", "cached input $/1M", "cache write $/1M"]
+    lines = ["| model | " + " | ".join(cols + prices) + " |", "| --- |" + " --- |" * (len(cols) + len(prices))]
     for name, info in load_catalog().items():
         cells = []
         for col in cols:
             value = getattr(info, col)
             cells.append(_MARK[value] if isinstance(value, bool) else f"{value:,}" if isinstance(value, int) else value)
+        price = info.price
+        figures = (price.input, price.output, price.cached_input, price.cache_write) if price else (None,) * 4
+        cells.extend("–" if figure is None else f"{figure}" for figure in figures)
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     return lines
 

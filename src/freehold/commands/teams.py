@@ -32,9 +32,7 @@ __all__ = ["app"]
 app = typer.Typer(help="Teams: keys grouped under a shared budget and limits.", no_args_is_help=True)
 
 TeamArgument = Annotated[str, typer.Argument(help="The team's id (team_…) or name.")]
-ClearOption = Annotated[
-    list[str] | None, typer.Option("--clear", help="Clear a field (repeat it): rpm, tpm, budget.")
-]
+ClearOption = Annotated[list[str] | None, typer.Option("--clear", help="Clear a field (repeat it): rpm, tpm, budget.")]
 _CLEARABLE = {"rpm": "rpm", "tpm": "tpm", "budget": "budget"}
 
 

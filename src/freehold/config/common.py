@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from yarl import URL
 
-__all__ = ["BaseUrl", "DeploymentBase", "Headers", "OneLine", "StrictModel", "Timeout", "one_line"]
+__all__ = ["BaseUrl", "DeploymentBase", "Headers", "OneLine", "Price", "StrictModel", "Timeout", "one_line"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -106,6 +107,24 @@ class Timeout(StrictModel):
         return self
 
 
+class Price(StrictModel):
+    """What a model costs, in US dollars per million tokens (decimals: money is never a float).
+
+    ``cached_input`` (prompt tokens read from the vendor's prompt cache) and ``cache_write``
+    (tokens written to it) default to ``input``: charging a cached token as a fresh one errs on
+    the side a budget can live with.
+    """
+
+    input: Decimal = Field(ge=0, max_digits=14, decimal_places=6)
+    """Per million prompt tokens."""
+    output: Decimal = Field(ge=0, max_digits=14, decimal_places=6)
+    """Per million answer tokens (reasoning tokens included)."""
+    cached_input: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=6)
+    """Per million prompt tokens served from the vendor's prompt cache."""
+    cache_write: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=6)
+    """Per million prompt tokens written to the vendor's prompt cache."""
+
+
 class DeploymentBase(StrictModel):
     """Fields every deployment has, whatever its provider."""
 
@@ -122,3 +141,6 @@ class DeploymentBase(StrictModel):
     """Requests per minute this deployment may receive (its quota); the balancer keeps under it."""
     tpm: int | None = Field(None, ge=1)
     """Tokens per minute (prompt estimate + max output) this deployment may receive."""
+    price: Price | None = None
+    """USD per million tokens, e.g. ``{input: 0.15, output: 0.60, cached_input: 0.075}``; overrides
+    the model catalog's price (set it for models the catalog does not price, e.g. self-hosted ones)."""

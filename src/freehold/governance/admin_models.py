@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from freehold.echo import clip
 from freehold.errors import InvalidRequest
-from freehold.governance.model import Budget, Key, OverBudget, Period, Role, Team, WhenCountersDown
+from freehold.governance.model import Budget, Key, OverBudget, Period, Role, Team, WhenCountersDown, usd_text
 
 __all__ = [
     "BudgetIn",
@@ -175,12 +175,6 @@ def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
 
 
 # Rendering.
-
-
-def usd_text(value: Decimal) -> str:
-    """Dollars as the API writes them: at least two decimal places, no exponent, no trailing zeros beyond."""
-    whole, _, cents = format(value.normalize(), "f").partition(".")
-    return f"{whole}.{cents.ljust(2, '0')}"
 
 
 def when_text(value: datetime | None) -> str | None:

@@ -22,6 +22,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from freehold.governance.model import usd_text
 from freehold.stores.schema import alert_state
 
 __all__ = ["Alert", "Alerts"]
@@ -49,7 +50,7 @@ class Alert:
             "period": self.period,
             "period_start": self.period_start.isoformat(),
             "threshold_percent": self.threshold,
-            "budget_usd": str(self.budget_usd),
+            "budget_usd": usd_text(self.budget_usd),
             "spent_usd": str(self.spent_usd.quantize(Decimal("0.000001"))),
         }
 

@@ -213,6 +213,10 @@ class Budgets(Stage):
             spent = await self._spend.spend(scope, scope_id, datetime.fromisoformat(since))  # type: ignore[arg-type]
             await self._counters.start(hold, to_nanos(spent))
 
+    def streams(self, ctx: RequestContext) -> bool:
+        held: _Held | None = (ctx.state or {}).get(self.name, {}).get("held")
+        return held is not None and held.max_output is not None
+
     def on_chunk(self, ctx: RequestContext, chunk: dict[str, Any]) -> list[dict[str, Any]]:
         held: _Held | None = (ctx.state or {}).get(self.name, {}).get("held")
         if held is None or held.max_output is None:
@@ -263,8 +267,13 @@ class Budgets(Stage):
             _, scope, scope_id, period, since = hold.counter.split(":", 4)
             record = principal.key if scope == "key" else principal.team
             await self._alerts.check(
-                scope, scope_id, record.name if record else "", period, datetime.fromisoformat(since),
-                to_usd(used[0]), to_usd(hold.budget),
+                scope,
+                scope_id,
+                record.name if record else "",
+                period,
+                datetime.fromisoformat(since),
+                to_usd(used[0]),
+                to_usd(hold.budget),
             )
 
     async def drain(self) -> None:

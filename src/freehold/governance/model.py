@@ -11,7 +11,18 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-__all__ = ["PERIODS", "Budget", "Key", "OverBudget", "Period", "Role", "Team", "WhenCountersDown", "period_start"]
+__all__ = [
+    "PERIODS",
+    "Budget",
+    "Key",
+    "OverBudget",
+    "Period",
+    "Role",
+    "Team",
+    "WhenCountersDown",
+    "period_start",
+    "usd_text",
+]
 
 Period = Literal["daily", "weekly", "monthly", "total"]
 PERIODS: tuple[Period, ...] = ("daily", "weekly", "monthly", "total")
@@ -89,3 +100,9 @@ def period_start(period: Period, now: datetime) -> datetime:
     if period == "monthly":
         return day.replace(day=1)
     return _EPOCH
+
+
+def usd_text(value: Decimal) -> str:
+    """Dollars as the API writes them: at least two decimal places, no exponent, no trailing zeros beyond."""
+    whole, _, cents = format(value.normalize(), "f").partition(".")
+    return f"{whole}.{cents.ljust(2, '0')}"

@@ -20,6 +20,7 @@ __all__ = ["NO_ALIAS", "NullRequestMetrics", "RequestMetrics", "RequestRecorder"
 NO_ALIAS: Final = "(none)"
 """The alias label of requests without a served alias; no alias can be named so (they start alphanumeric)."""
 
+
 class RequestRecorder(Protocol):
     """What the door framework calls as each request ends."""
 

@@ -245,7 +245,7 @@ def _check_parts(path: str, parts: list[Any]) -> None:
         where = f"{path}[{j}]"
         if not isinstance(part, dict):
             raise InvalidRequest(
-                f"'{where}' must be a content part object such as {{\"type\": \"text\", \"text\": \"...\"}}, "
+                f'\'{where}\' must be a content part object such as {{"type": "text", "text": "..."}}, '
                 f"got {_json_type(part)}.",
                 param=where,
             )

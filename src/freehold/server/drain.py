@@ -61,9 +61,7 @@ class Drain:
             log.info("shutting down: %d request(s) in flight get %gs to finish (drain_seconds)", running, seconds)
         self._timer = loop.call_later(seconds, self._expire, loop, tasks, connections)
 
-    def _expire(
-        self, loop: asyncio.AbstractEventLoop, tasks: Set[asyncio.Task[None]], connections: Set[Any]
-    ) -> None:
+    def _expire(self, loop: asyncio.AbstractEventLoop, tasks: Set[asyncio.Task[None]], connections: Set[Any]) -> None:
         self.expired = True
         running = [task for task in tasks if not task.done()]
         if running:

@@ -334,8 +334,7 @@ class RedisCounters:
         out = list(await self._call(self._limit, [self._key(c.counter) for c in checks], args))
         admitted = all(float(out[2 * i + 1]) == 0 for i in range(len(checks)))
         return [
-            _result(c, float(out[2 * i]), now, 0.0 if admitted else float(out[2 * i + 1]))
-            for i, c in enumerate(checks)
+            _result(c, float(out[2 * i]), now, 0.0 if admitted else float(out[2 * i + 1])) for i, c in enumerate(checks)
         ]
 
     async def reserve(self, holds: Sequence[BudgetHold], want: int, minimum: int, share: float = 1.0) -> Grant:

@@ -129,10 +129,14 @@ async def ensure_schema(engine: AsyncEngine, url: str) -> None:
     shown = make_url(url).render_as_string(hide_password=True)
     if current is None:
         raise SchemaOutOfDate(
-            [f"database {shown}: it holds tables but no Freehold schema version; point FREEHOLD_DATABASE_URL "
-             "at an empty database or one that Freehold created"]
+            [
+                f"database {shown}: it holds tables but no Freehold schema version; point FREEHOLD_DATABASE_URL "
+                "at an empty database or one that Freehold created"
+            ]
         )
     raise SchemaOutOfDate(
-        [f"database {shown}: its schema is at revision {current}, this gateway needs {wanted}; "
-         f"run `freehold db upgrade` (with the same FREEHOLD_DATABASE_URL), then start again"]
+        [
+            f"database {shown}: its schema is at revision {current}, this gateway needs {wanted}; "
+            f"run `freehold db upgrade` (with the same FREEHOLD_DATABASE_URL), then start again"
+        ]
     )

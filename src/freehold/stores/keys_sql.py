@@ -202,9 +202,7 @@ class SqlKeyStore:
             if await self._one_team(conn, team_id) is None:
                 raise no_team(team_id)
             active = (
-                await conn.execute(
-                    select(func.count()).where(_keys.c.team_id == team_id, _keys.c.revoked_at.is_(None))
-                )
+                await conn.execute(select(func.count()).where(_keys.c.team_id == team_id, _keys.c.revoked_at.is_(None)))
             ).scalar_one()
             if active:
                 raise team_has_keys(team_id, active)

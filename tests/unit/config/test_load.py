@@ -442,8 +442,16 @@ def test_tabs_in_header_values_are_allowed() -> None:
     [
         (openai(api_base="https://api.openai.com/v1\n"), "api_base"),
         (openai(model="gpt\r\n4"), "model"),
-        ({"provider": "azure", "model": "m", "api_base": "https://x.openai.azure.com", "api_key": "env:FH_TEST_KEY",
-          "deployment": "d\n"}, "deployment"),
+        (
+            {
+                "provider": "azure",
+                "model": "m",
+                "api_base": "https://x.openai.azure.com",
+                "api_key": "env:FH_TEST_KEY",
+                "deployment": "d\n",
+            },
+            "deployment",
+        ),
         ({"provider": "gemini", "model": "g", "api_key": "env:FH_TEST_KEY", "api_base": "https://a\n.b"}, "api_base"),
     ],
 )

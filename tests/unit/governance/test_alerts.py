@@ -39,7 +39,10 @@ async def test_each_threshold_alerts_once_per_period_whatever_the_replicas(
         await two.close()
         await engine.dispose()
     assert [(p["threshold_percent"], p["period_start"][:7]) for p in aiohttp_received] == [
-        (50, "2026-12"), (80, "2026-12"), (100, "2026-12"), (50, "2027-01")
+        (50, "2026-12"),
+        (80, "2026-12"),
+        (100, "2026-12"),
+        (50, "2027-01"),
     ]
     assert aiohttp_received[0]["spent_usd"] == "8.500000" and aiohttp_received[0]["name"] == "ci"
     assert caplog.text.count("budget alert: key key_a (ci)") == 4

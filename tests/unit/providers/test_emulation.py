@@ -59,7 +59,9 @@ SAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("parallel_tool_calls", "false"): {"parallel_tool_calls": False, "tools": [WEATHER]},
     ("tool_choice", "none, with tool calls in the conversation"): {
-        "tool_choice": "none", "tools": [WEATHER], "messages": CALLED
+        "tool_choice": "none",
+        "tools": [WEATHER],
+        "messages": CALLED,
     },
 }
 ROWS = [(name, row) for name, entry in PROVIDERS.items() for row in entry.parameters]

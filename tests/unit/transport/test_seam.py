@@ -162,7 +162,7 @@ async def test_a_whole_answer_over_the_limit_is_refused(serve: Serve) -> None:
 
 
 async def test_a_whole_answer_cut_short_is_invalid(serve: Serve) -> None:
-    transport = await serve(FakeReply(200, {}, (b"{\"partial\": ",), cut=True))
+    transport = await serve(FakeReply(200, {}, (b'{"partial": ',), cut=True))
     with pytest.raises(ProviderResponseInvalid) as info:
         await transport.post_json("/chat", b"{}", {}, UP)
     assert "cut the response short" in info.value.message

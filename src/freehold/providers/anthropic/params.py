@@ -63,7 +63,6 @@ PARAMETERS: tuple[Handling, ...] = (
 )
 
 
-
 def screen(request: ChatRequest, model: str, plan: Plan) -> None:
     """Drop the hints the Messages API has no field for; refuse the contracts it cannot keep."""
     emulation.screen(

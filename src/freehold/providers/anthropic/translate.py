@@ -113,8 +113,7 @@ def _tool_choice(choice: object) -> dict[str, Any] | None:
     if isinstance(choice, dict) and isinstance(choice.get("function"), dict) and choice["function"].get("name"):
         return {"type": "tool", "name": choice["function"]["name"]}
     raise InvalidRequest(
-        "'tool_choice' must be 'auto', 'none', 'required' or {\"type\": \"function\", \"function\": "
-        '{"name": ...}}.',
+        "'tool_choice' must be 'auto', 'none', 'required' or {\"type\": \"function\", \"function\": {\"name\": ...}}.",
         param="tool_choice",
     )
 

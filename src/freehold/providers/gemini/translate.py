@@ -392,9 +392,7 @@ def blocked_error(data: Mapping[str, Any], deployment: str) -> ProviderRejected 
     )
 
 
-def from_upstream(
-    data: Mapping[str, Any], model: str, deployment: str, plan: Plan | None = None
-) -> dict[str, Any]:
+def from_upstream(data: Mapping[str, Any], model: str, deployment: str, plan: Plan | None = None) -> dict[str, Any]:
     """The ``chat.completion`` for a whole ``GenerateContentResponse``, shaped as ``plan`` says.
 
     Raises:
