@@ -9,15 +9,22 @@ on CPU 1 (on different ports, only one under load at a time); each round sends t
 load (closed loop, ``--conns`` connections, non-streaming and streaming) to A and to B in an
 order that alternates per round, and reads each gateway's CPU time from ``/proc``. The figure
 is CPU microseconds per request (lower is better) and its paired difference B − A per round.
+
+``--virtual-key-b`` sends B's load with a virtual key that has a budget and rate limits (made
+through B's admin API once it is up), to price governance against the master-key path:
+
+    .venv/bin/python bench/ab.py --base-src src --src src --virtual-key-b
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import statistics
 import sys
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -43,10 +50,30 @@ def start(name: str, src: str | None, port: int, out: Path, env_extra: dict[str,
     return proc
 
 
-def measure(proc: bench.Proc, port: int, body: Path, conns: int, duration: float) -> float | None:
+def virtual_key(port: int) -> str:
+    """A key with a budget and rate limits that the benchmark's load never reaches: every check runs."""
+    body = {
+        "name": "bench",
+        "budget": {"usd": "1000000", "period": "monthly"},
+        "rpm": 100_000_000,
+        "tpm": 1_000_000_000_000,
+    }
+    request = urllib.request.Request(
+        f"http://{bench.HOST}:{port}/admin/keys",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {bench.API_KEY}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        key: str = json.load(response)["key"]
+    return key
+
+
+def measure(
+    proc: bench.Proc, port: int, body: Path, conns: int, duration: float, api_key: str = bench.API_KEY
+) -> float | None:
     proc.settle()
     c0 = proc.cpu_ticks()
-    r = bench.run_wrk(port, body, conns, duration)
+    r = bench.run_wrk(port, body, conns, duration, api_key)
     if not r.get("ok") or r.get("errors"):
         bench.log("  wrk failed or saw errors:", r)
         return None
@@ -59,6 +86,7 @@ def main() -> None:
     ap.add_argument("--src", help="source tree B (default: this checkout's installed package)")
     ap.add_argument("--env-a", action="append", default=[], help="extra KEY=VALUE for gateway A only")
     ap.add_argument("--env-b", action="append", default=[], help="extra KEY=VALUE for gateway B only")
+    ap.add_argument("--virtual-key-b", action="store_true", help="B's load uses a virtual key with budget and limits")
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--conns", type=int, default=16)
     ap.add_argument("--duration", type=float, default=5.0)
@@ -77,15 +105,16 @@ def main() -> None:
         m = bench.Proc("mock", argv, out / "mock.log")
         bench.wait_ready(bench.FAST[1], [(modes["sse"], True)], 15, m)
         procs = {"A": start("A", a.base_src, PORTS["A"], out, env_a), "B": start("B", a.src, PORTS["B"], out, env_b)}
+        keys = {"A": bench.API_KEY, "B": virtual_key(PORTS["B"]) if a.virtual_key_b else bench.API_KEY}
         for name in procs:  # warm-up, not recorded
             for body in modes.values():
-                bench.run_wrk(PORTS[name], body, a.conns, 2)
+                bench.run_wrk(PORTS[name], body, a.conns, 2, keys[name])
         for rnd in range(a.rounds):
             order = ("A", "B") if rnd % 2 == 0 else ("B", "A")
             for mode, body in modes.items():
                 row = {}
                 for name in order:
-                    us = measure(procs[name], PORTS[name], body, a.conns, a.duration)
+                    us = measure(procs[name], PORTS[name], body, a.conns, a.duration, keys[name])
                     if us is not None:
                         results[mode][name].append(us)
                         row[name] = us
@@ -93,7 +122,8 @@ def main() -> None:
                 bench.log(f"round {rnd + 1} {mode}: {shown}")
     finally:
         bench.stop_all()
-    print(f"\nCPU us/request at c={a.conns} (A = {a.base_src} {env_a or ''}, B = {a.src or 'installed'} {env_b or ''})")
+    b = f"{a.src or 'installed'} {env_b or ''}" + (" with a virtual key (budget + limits)" if a.virtual_key_b else "")
+    print(f"\nCPU us/request at c={a.conns} (A = {a.base_src} {env_a or ''}, B = {b})")
     print("| mode | A median | B median | B - A per round | median diff |")
     print("|---|---|---|---|---|")
     for mode, r in results.items():

@@ -259,8 +259,8 @@ def wait_ready(port: int, bodies: list[tuple[Path, bool]], timeout: float, proc:
     raise RuntimeError(f"nothing ready on port {port} after {timeout}s")
 
 
-def run_wrk(port: int, body: Path, conns: int, duration: float) -> dict[str, Any]:
-    env = dict(os.environ, WRK_BODY_FILE=str(body), WRK_API_KEY=API_KEY)
+def run_wrk(port: int, body: Path, conns: int, duration: float, api_key: str = API_KEY) -> dict[str, Any]:
+    env = dict(os.environ, WRK_BODY_FILE=str(body), WRK_API_KEY=api_key)
     argv = ["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{conns}", f"-d{max(1, round(duration))}s", "--timeout", "10s"]
     argv += ["-s", str(HERE / "wrk_post.lua"), f"http://{HOST}:{port}{PATH}"]
     out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=duration + 60)

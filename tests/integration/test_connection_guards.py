@@ -123,7 +123,8 @@ def test_connections_beyond_the_limit_get_503_and_silent_ones_are_closed(guarded
         assert all(is_open(s) for s in held) and time.monotonic() - opened < 0.9
         for sock in held:
             wait_closed(sock, LATE)
-            assert time.monotonic() - opened >= 1.0
+            # not before the timeout (less the event loop's millisecond timer granularity: once 0.9998 s)
+            assert time.monotonic() - opened >= 0.95
         assert chat(guarded).status_code == 200
     finally:
         for sock in socks:

@@ -10,7 +10,10 @@ upstream charges beyond what it was asked for.
 The worst case is the prompt counted on the safe side (a token per UTF-8 byte, plus a margin per
 message and per image: no tokenizer yields more) at the highest input price among the
 deployments the alias may reach (fallbacks included), plus the request's maximum output at the
-highest output price. When the budget left cannot cover the requested maximum output:
+highest output price. When what is left cannot cover it only because other requests in flight
+hold reservations (a burst), the request waits for them to settle (up to ``WAIT`` seconds): their
+answers usually cost less than their worst case, and that money comes back. When the budget's
+unspent part really cannot cover the requested maximum output:
 
 - by default (``over_budget: lower``) ``max_tokens`` is lowered to what it can cover, and the
   ``x-freehold-budget-max-tokens`` response header says so;
@@ -42,7 +45,15 @@ from freehold.governance.alerts import Alerts
 from freehold.governance.model import Key, Team, period_start
 from freehold.pipeline import Stage
 from freehold.schemas.chat import ChatRequest
-from freehold.stores.counters import BudgetHold, CounterMissing, Counters, CountersUnavailable, to_nanos, to_usd
+from freehold.stores.counters import (
+    BudgetHold,
+    CounterMissing,
+    Counters,
+    CountersUnavailable,
+    Grant,
+    to_nanos,
+    to_usd,
+)
 from freehold.usage import Ending, UsageRecord
 
 __all__ = ["Budgets", "Costs", "SpendReader", "prompt_tokens_at_most"]
@@ -56,6 +67,8 @@ PER_IMAGE = 1600
 SHARE = Decimal("0.25")
 """The most of what is left that a request without a maximum of its own may hold."""
 DEFAULT_MAX_OUTPUT = 4096
+WAIT = 10.0
+"""Seconds a request may wait for other requests' reservations to settle before it is refused or lowered."""
 
 
 class Costs(Protocol):
@@ -181,14 +194,29 @@ class Budgets(Stage):
     async def _reserve(
         self, ctx: RequestContext, key: Key, holds: tuple[BudgetHold, ...], want: int, minimum: int, share: bool = False
     ) -> int:
-        counters = self._counters
+        """Reserve ``want`` (or less, down to ``minimum``); wait while only others' reservations stand in the way.
+
+        Under a burst, most of a budget can be *held* by requests in flight whose answers will
+        cost less than their worst case. A request that finds too little left then is not refused
+        (or cut short) for money that is about to come back: while the budget's unspent part could
+        cover it, it waits for those reservations to settle, polling, up to ``WAIT`` seconds (or the
+        request's deadline). Only a budget that is really spent refuses or lowers ``max_tokens``.
+        """
         fraction = float(SHARE) if share else 1.0
+        first = minimum if share else want  # a share is always "enough"; an explicit max waits to be met whole
+        loop = asyncio.get_running_loop()
+        left = ctx.time_left()
+        until = loop.time() + (WAIT if left is None else min(WAIT, max(0.0, left)))
+        pause = 0.01
         try:
-            try:
-                grant = await counters.reserve(holds, want, minimum, fraction)
-            except CounterMissing as missing:
-                await self._start(missing.holds)
-                grant = await counters.reserve(holds, want, minimum, fraction)
+            while True:
+                grant = await self._counters_reserve(holds, want, first, fraction)
+                if grant.ok or loop.time() >= until or not await self._settling_may_cover(holds, first):
+                    break
+                await asyncio.sleep(pause)
+                pause = min(0.1, pause * 1.5)
+            if not grant.ok and first > minimum:
+                grant = await self._counters_reserve(holds, want, minimum, fraction)  # the budget is really short
         except CountersUnavailable as exc:
             if key.when_counters_down == "serve":
                 log.warning("request %s: budget not enforced (counters unreachable: %s)", ctx.request_id, exc)
@@ -206,6 +234,26 @@ class Budgets(Stage):
                 f"less than this request needs at the least (${to_usd(minimum):.6f})."
             )
         return grant.granted
+
+    async def _counters_reserve(self, holds: tuple[BudgetHold, ...], want: int, minimum: int, fraction: float) -> Grant:
+        try:
+            return await self._counters.reserve(holds, want, minimum, fraction)
+        except CounterMissing as missing:
+            await self._start(missing.holds)
+            return await self._counters.reserve(holds, want, minimum, fraction)
+
+    async def _settling_may_cover(self, holds: tuple[BudgetHold, ...], need: int) -> bool:
+        """Whether every budget's unspent part covers ``need`` while some of it is only reserved."""
+        held = False
+        for hold in holds:
+            used = await self._counters.usage(hold)
+            if used is None:
+                return False
+            spent, reserved = used
+            if hold.budget - spent < need:
+                return False
+            held = held or reserved > 0
+        return held
 
     async def _start(self, holds: Sequence[BudgetHold]) -> None:
         for hold in holds:
