@@ -68,6 +68,8 @@ SHARE = Decimal("0.25")
 """The most of what is left that a request without a maximum of its own may hold."""
 DEFAULT_MAX_OUTPUT = 4096
 WAIT = 10.0
+SETTLE_RETRIES: tuple[float | None, ...] = (1, 2, 4, 8, 16, 32, None)
+"""Pauses between attempts to settle while the counters are unreachable (None: give up, logged)."""
 """Seconds a request may wait for other requests' reservations to settle before it is refused or lowered."""
 
 
@@ -165,7 +167,8 @@ class Budgets(Stage):
         input_cost = to_nanos(prompt_tokens_at_most(request.body) * in_price)
         if not isinstance(request, ChatRequest):
             grant = await self._reserve(ctx, key, holds, input_cost, input_cost)
-            ctx.stage_state(self.name)["held"] = _Held(holds, grant, None)
+            if grant is not None:
+                ctx.stage_state(self.name)["held"] = _Held(holds, grant, None)
             return
         body = request.body
         field = "max_completion_tokens" if body.get("max_completion_tokens") is not None else "max_tokens"
@@ -176,6 +179,8 @@ class Budgets(Stage):
         want = input_cost + limit * per_token
         minimum = input_cost + per_token
         grant = await self._reserve(ctx, key, holds, want, minimum, share=asked is None)
+        if grant is None:
+            return  # unmetered (counters unreachable, and the key says serve)
         covered = (grant - input_cost) // per_token
         if asked is not None and covered < asked:
             if key.over_budget == "refuse":
@@ -193,7 +198,7 @@ class Budgets(Stage):
 
     async def _reserve(
         self, ctx: RequestContext, key: Key, holds: tuple[BudgetHold, ...], want: int, minimum: int, share: bool = False
-    ) -> int:
+    ) -> int | None:
         """Reserve ``want`` (or less, down to ``minimum``); wait while only others' reservations stand in the way.
 
         Under a burst, most of a budget can be *held* by requests in flight whose answers will
@@ -221,7 +226,7 @@ class Budgets(Stage):
             if key.when_counters_down == "serve":
                 log.warning("request %s: budget not enforced (counters unreachable: %s)", ctx.request_id, exc)
                 ctx.decide(self.name, "unmetered", "counters unreachable")
-                return want
+                return None
             raise MeteringUnavailable(
                 "This gateway cannot check budgets right now (its counter store is unreachable), so it refuses "
                 "rather than serve unmetered; retry shortly.",
@@ -297,12 +302,33 @@ class Budgets(Stage):
         task.add_done_callback(self._settling.discard)
 
     async def _settle(self, ctx: RequestContext, held: _Held, spent: int) -> None:
-        try:
-            await self._counters.settle(held.holds, held.reserved, spent)
-            if self._alerts is not None and spent:
+        """Settle, retrying while the counters are unreachable (about a minute in all).
+
+        Until it is settled the whole reservation stays counted, so an outage errs on the side of
+        the cap; should the counters have lost their state meanwhile, they start again from the
+        ledger, which has the real cost.
+        """
+        for pause in SETTLE_RETRIES:
+            try:
+                await self._counters.settle(held.holds, held.reserved, spent)
+                break
+            except CountersUnavailable as exc:
+                if pause is None:
+                    log.warning(
+                        "request %s: budget reservation not settled (counters unreachable: %s)", ctx.request_id, exc
+                    )
+                    return
+                await asyncio.sleep(pause)
+            except Exception:
+                log.exception("request %s: budget reservation not settled", ctx.request_id)
+                return
+        if self._alerts is not None and spent:
+            try:
                 await self._alert(ctx, held)
-        except Exception:
-            log.exception("request %s: budget reservation not settled", ctx.request_id)
+            except CountersUnavailable:
+                pass  # the next settlement alerts: thresholds are checked against the running total
+            except Exception:
+                log.exception("request %s: budget alerts not checked", ctx.request_id)
 
     async def _alert(self, ctx: RequestContext, held: _Held) -> None:
         """Tell the alerts what the budgets this request drew on have spent, now."""
@@ -324,10 +350,21 @@ class Budgets(Stage):
                 to_usd(hold.budget),
             )
 
-    async def drain(self) -> None:
-        """Wait for pending settlements (shutdown, tests)."""
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Wait for pending settlements (shutdown, tests); those still retrying after ``timeout`` are dropped.
+
+        A dropped settlement leaves its reservation counted (the cap's safe side), and is logged.
+        """
+        loop = asyncio.get_running_loop()
+        until = loop.time() + timeout
         while self._settling:
-            await asyncio.gather(*list(self._settling), return_exceptions=True)
+            left = until - loop.time()
+            if left <= 0:
+                log.warning("%d budget settlements dropped at shutdown (counters unreachable)", len(self._settling))
+                for task in list(self._settling):
+                    task.cancel()
+                return
+            await asyncio.wait(list(self._settling), timeout=left)
 
 
 def _holds(key: Key, team: Team | None, now: datetime) -> tuple[BudgetHold, ...]:
