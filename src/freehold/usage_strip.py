@@ -10,11 +10,12 @@ that did not ask must get the stream it would have got without that: OpenAI (and
 
 ``UsageStrip`` works on the bytes, for streams relayed without parsing (no stream stages): events
 can arrive split across reads or several in one read, so it holds back an incomplete event until
-its end arrives (the client could not have used half an event anyway). The common case costs two
-``bytes.replace`` per read: in valid JSON an unescaped ``"`` cannot occur inside a string, so the
-byte sequence ``,"usage":null`` can only be an object member, and a canonical chunk has no
-nested object with a ``usage`` member. Only an event that still names a usage after that (the
-usage-only chunk, a prompt usage, an unusual layout) is parsed — about once per stream.
+its end arrives (the client could not have used half an event anyway). The common read (whole
+events, compact JSON) costs one ``bytes.replace`` and one search. That is correct because in
+valid JSON an unescaped ``"`` cannot occur inside a string, so the byte sequence
+``,"usage":null`` can only be an object member, and a canonical chunk has no nested object with a
+``usage`` member. Only an event that still names a usage after that (the usage-only chunk, a
+prompt usage, an unusual layout) is parsed — about once per stream. bench/RESULTS.md has the cost.
 ``strip_chunk`` does the same to a parsed chunk, for streams that go through stream stages.
 """
 
@@ -29,7 +30,8 @@ from freehold.transport.sse import encode_event
 
 __all__ = ["UsageStrip", "strip_chunk"]
 
-_NULLS: Final = (b',"usage":null', b', "usage": null')  # compact (OpenAI, orjson), then Python's json.dumps
+_NULL: Final = b',"usage":null'  # compact JSON: OpenAI's, orjson's (the ChunkWriter's), pydantic's
+_NULL_SPACED: Final = b', "usage": null'  # Python's json.dumps
 _NAMES_USAGE: Final = b'usage"'  # in "usage" and in PROMPT_USAGE_KEY; escaped text has \" instead
 _DATA: Final = b"data:"
 _ENDS: Final = ((b"\n\n", 2), (b"\n\r\n", 3), (b"\r\r", 2))  # blank lines: LF, CRLF, CR-only streams
@@ -53,6 +55,8 @@ def strip_chunk(chunk: dict[str, Any]) -> bool:
 
 def _boundary(data: bytes) -> int:
     """Where the last whole event of ``data`` ends, after its blank line (0 if none has ended)."""
+    if data.endswith(b"\n\n"):  # the common read: whole events ended by LF (no search)
+        return len(data)
     last = 0
     for end, size in _ENDS:
         at = data.rfind(end)
@@ -89,10 +93,11 @@ class UsageStrip:
 
 
 def _strip(events: bytes) -> bytes:
+    """Whole events, stripped: OpenAI's compact ``usage: null`` in one pass, the rest event by event."""
+    events = events.replace(_NULL, b"")  # no match (no usage asked, or another layout): no copy
     if _NAMES_USAGE not in events:
-        return events
-    for null in _NULLS:
-        events = events.replace(null, b"")
+        return events  # the common read: two passes over its bytes
+    events = events.replace(_NULL_SPACED, b"")
     if _NAMES_USAGE not in events:
         return events
     return b"".join(_strip_event(event) for event in _split(events))
