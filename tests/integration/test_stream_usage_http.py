@@ -214,3 +214,24 @@ def test_the_anthropic_door_records_a_stream_as_its_whole_answer(
     assert (streamed_["cached_input_tokens"], streamed_["cache_write_tokens"]) == (cached, written)
     # Anthropic's input_tokens leaves out the cache's reads and writes; the record's prompt counts them.
     assert streamed_["prompt_tokens"] == final.usage.input_tokens + cached + written
+
+
+@pytest.mark.parametrize("alias", ["oai", "claude", "gem"])
+def test_the_responses_door_records_a_stream_as_its_whole_answer(
+    alias: str, gw: Gateway, oai_client: openai.OpenAI, records_path: Path
+) -> None:
+    rid_whole, rid_stream = new_id(), new_id()
+    response = oai_client.responses.create(
+        model=alias, input="Say hello.", store=False, extra_headers={"x-request-id": rid_whole}
+    )
+    with oai_client.responses.stream(
+        model=alias, input="Say hello.", store=False, extra_headers={"x-request-id": rid_stream}
+    ) as stream:
+        final = stream.get_final_response()
+    assert final.output_text == response.output_text
+    assert final.usage is not None and response.usage is not None
+    assert final.usage.input_tokens == response.usage.input_tokens
+    unstreamed, streamed_ = record(records_path, rid_whole), record(records_path, rid_stream)
+    assert numbers(streamed_) == numbers(unstreamed) and not streamed_["estimated"]
+    assert streamed_["prompt_tokens"] == final.usage.input_tokens
+    assert streamed_["cached_input_tokens"] == final.usage.input_tokens_details.cached_tokens == CACHE[alias][0]
