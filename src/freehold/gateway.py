@@ -4,7 +4,9 @@ Every operation of every door comes through here with its ``RequestContext``: ch
 Responses and Anthropic doors), embeddings, token counting and the models list. For each, the
 alias's stages (``pipeline.py``) run before dispatch and on the answer; a stream comes back as
 an ``AnswerStream``, the one consumer of the upstream's bytes, which meters usage and runs the
-stream stages. An alias without stages pays nothing for them.
+stream stages. An alias without stages pays nothing for them. An alias whose stages account
+for requests (``done``: budgets, the ledger) is metered: its streams ask the upstream for their
+usage, so that they cost exactly what the same answer unstreamed costs.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
 from freehold.streaming import AnswerStream
 from freehold.usage import StreamMeter, UsageBook, estimate_prompt_tokens, whole_usage
 
-__all__ = ["Answer", "Gateway", "estimate_tokens"]
+__all__ = ["Answer", "Gateway", "ask_stream_usage", "estimate_tokens"]
 
 log = logging.getLogger("freehold.gateway")
 
@@ -40,6 +42,27 @@ def estimate_tokens(request: ChatRequest) -> int:
     body = request.body
     limit = body.get("max_completion_tokens") or body.get("max_tokens") or 0
     return estimate_prompt_tokens(body) + (limit if isinstance(limit, int) else 0)
+
+
+def ask_stream_usage(body: dict[str, Any]) -> bool:
+    """Have a metered stream's upstream report its usage; True when the client had not asked for it.
+
+    A streamed answer must cost what the same answer unstreamed costs, and only the upstream's
+    report says that: without it the meter estimates, and an estimate is recorded as an unknown
+    cost. OpenAI-compatible upstreams read ``stream_options.include_usage``; the translating
+    adapters read it too, to send the usage their vendor's stream always carries (Anthropic's
+    ``message_start``/``message_delta``, Gemini's ``usageMetadata``, Bedrock's ``metadata``).
+    The client's other stream options are kept. When this returns True, ``AnswerStream`` takes
+    the usage back out of the client's stream (``usage_strip.py``).
+    """
+    options = body.get("stream_options")
+    if isinstance(options, dict):
+        if options.get("include_usage") is True:
+            return False
+        body["stream_options"] = {**options, "include_usage": True}
+    else:
+        body["stream_options"] = {"include_usage": True}
+    return True
 
 
 def _embeds(provider: ChatProvider) -> bool:
@@ -92,6 +115,7 @@ class Gateway:
         request.drop_unsupported = self._router.policy(alias).drop_unsupported_params
         tokens = estimate_tokens(request) if self._quotas else 0
         if request.stream:
+            strip = bool(stages.done) and ask_stream_usage(request.body)
             answer = await self._engine.run(ctx, alias, lambda p: p.chat_stream(ctx, request), tokens=tokens)
             ctx.deployment, ctx.attempts = answer.deployment, answer.attempts
             result = answer.result
@@ -100,7 +124,7 @@ class Gateway:
             streaming = stages.stream
             if streaming:
                 streaming = tuple(stage for stage in streaming if stage.streams(ctx))
-            answer.result = AnswerStream(ctx, answer.deployment, result, meter, streaming)
+            answer.result = AnswerStream(ctx, answer.deployment, result, meter, streaming, strip)
             return answer
         answer = await self._engine.run(ctx, alias, lambda p: p.chat(ctx, request), tokens=tokens)
         ctx.deployment, ctx.attempts = answer.deployment, answer.attempts

@@ -104,8 +104,9 @@ class Stages:
     stream: tuple[Stage, ...] = ()
     """Stages with ``on_chunk`` or ``on_end``, in reverse order."""
     done: tuple[Stage, ...] = ()
-    """Stages with ``done``, in reverse order; their presence makes the gateway work out each
-    answer's usage as it ends (``ctx.usage``) rather than later in a batch."""
+    """Stages with ``done``, in reverse order; their presence makes the alias metered: the gateway
+    works out each answer's usage as it ends (``ctx.usage``) rather than later in a batch, and
+    asks a stream's upstream for its usage so that it is the vendor's, not an estimate."""
 
     @classmethod
     def of(cls, stages: Sequence[Stage]) -> Stages:

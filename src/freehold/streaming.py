@@ -7,6 +7,12 @@ what comes out; none of them reads the provider's stream itself.
 
 Without stream stages the bytes pass as the socket gave them (no parsing: the fast path). With
 them, each event is parsed once and each chunk a stage passes on is encoded once.
+
+A metered stream (the alias has ``done`` stages) whose client did not ask for usage was asked
+for it by the gateway (``Gateway.chat``): the meter reads the upstream's report, then the usage
+the client did not ask for is taken out (``usage_strip.py``) — from the bytes when the alias has
+no stream stages, from each parsed chunk before the stages see it when it has. Every door gets
+the stream its client asked for, and stages see what the client will.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from freehold.pipeline import Stage
 from freehold.providers.base import RateLimitHint, StreamResponse
 from freehold.transport.sse import DONE, SSEDecoder, encode_event
 from freehold.usage import Ending, StreamMeter
+from freehold.usage_strip import UsageStrip, strip_chunk
 
 __all__ = ["AnswerStream"]
 
@@ -34,7 +41,7 @@ class AnswerStream:
         ending: how it ended, once it has (``complete``, ``upstream_cut``, ``client_gone``).
     """
 
-    __slots__ = ("_ctx", "_deployment", "_meter", "_response", "_stages", "ending", "headers")
+    __slots__ = ("_ctx", "_deployment", "_meter", "_response", "_stages", "_strip", "ending", "headers")
 
     def __init__(
         self,
@@ -43,12 +50,15 @@ class AnswerStream:
         response: StreamResponse,
         meter: StreamMeter | None,
         stages: tuple[Stage, ...] = (),
+        strip_usage: bool = False,
     ) -> None:
+        """``strip_usage``: the gateway asked for the usage the client did not; take it out once metered."""
         self._ctx = ctx
         self._deployment = deployment
         self._response = response
         self._meter = meter
         self._stages = stages
+        self._strip = strip_usage
         self.headers = response.headers
         self.ending: Ending | None = None
 
@@ -64,6 +74,8 @@ class AnswerStream:
         """
         if self._stages:
             return self._transformed()
+        if self._strip:
+            return self._stripped(self._metered())
         return self._metered()
 
     def cut(self) -> ProviderResponseInvalid:
@@ -108,12 +120,30 @@ class AnswerStream:
             self._end(ending)
             await response.events.aclose()  # type: ignore[attr-defined]
 
+    @staticmethod
+    async def _stripped(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        """``chunks`` (metered already) without the usage the client did not ask for.
+
+        A separate layer, so that the path without it is not one test per chunk slower.
+        """
+        strip = UsageStrip()
+        try:
+            async for chunk in chunks:
+                out = strip.feed(chunk)
+                if out:
+                    yield out
+            out = strip.end()
+            if out:
+                yield out
+        finally:
+            await chunks.aclose()  # type: ignore[attr-defined]  # closing this closes the upstream
+
     async def _transformed(self) -> AsyncIterator[bytes]:
         """With stream stages: each event parsed once, through the stages, encoded once."""
         response = self._response
         meter = self._meter
         ending: Ending = "client_gone"  # the consumer stopped early, unless one of the below
-        transform = _Transform(self._ctx, self._deployment, self._stages)
+        transform = _Transform(self._ctx, self._deployment, self._stages, self._strip)
         try:
             first = response.first
             if first is not None:
@@ -147,12 +177,13 @@ class AnswerStream:
 class _Transform:
     """Canonical SSE bytes → chunks → the stream stages → SSE bytes."""
 
-    __slots__ = ("_ctx", "_decoder", "_deployment", "_ended", "_stages", "done")
+    __slots__ = ("_ctx", "_decoder", "_deployment", "_ended", "_stages", "_strip", "done")
 
-    def __init__(self, ctx: RequestContext, deployment: str, stages: tuple[Stage, ...]) -> None:
+    def __init__(self, ctx: RequestContext, deployment: str, stages: tuple[Stage, ...], strip: bool = False) -> None:
         self._ctx = ctx
         self._deployment = deployment
         self._stages = stages
+        self._strip = strip
         self._decoder = SSEDecoder()
         self._ended = False
         self.done = False
@@ -178,6 +209,8 @@ class _Transform:
                     f"Upstream deployment '{self._deployment}' sent a stream event that is not a JSON object.",
                     deployment=self._deployment,
                 )
+            if self._strip and not strip_chunk(chunk):
+                continue  # the usage-only chunk the client did not ask for
             chunks: list[dict[str, Any]] = [chunk]
             for stage in self._stages:
                 chunks = [passed for c in chunks for passed in stage.on_chunk(self._ctx, c)]

@@ -3,10 +3,18 @@
 Every answer the gateway relays ends in one ``UsageRecord`` handed to a ``UsageSink`` (today the
 Prometheus counters of ``observability/usage.py``; the durable ledger of the governance work
 implements the same protocol), by a ``UsageBook`` that does that work in batches. Where the
-upstream reported usage, the record carries its numbers (``estimated`` false). Where it could
-not — a stream cut by the upstream or left by the client before its final usage event, or a
-stream whose client did not ask for usage — the record is still written, with estimates:
-vendors bill for the tokens generated before a cut.
+upstream reported usage, the record carries its numbers (``estimated`` false), prompt-cache
+reads and writes included, since vendors price those apart. Where it did not — a stream cut by
+the upstream or left by the client before its final usage event, or an unmetered stream whose
+client did not ask for usage — the record is still written, with estimates: vendors bill for the
+tokens generated before a cut. An estimate is never a price: whoever prices a record with
+``estimated`` set records its cost as unknown (and a budget charges its worst case).
+
+Metered requests (the alias has ``done`` stages: budgets, the ledger) must cost what the vendor
+bills, streamed or not: for their streams the gateway asks the upstream for its usage
+(``gateway.ask_stream_usage``) and takes it back out of a client's stream that did not ask
+(``usage_strip.py``), so a streamed answer's record has the same numbers as the same answer
+unstreamed. Unmetered streams keep the cheaper estimate for the metrics.
 
 The stream path matters for speed: ``StreamMeter.feed`` runs once per relayed chunk and only
 adds its length and keeps the last four chunks (no scan of the bytes: that cost ~1 ns per byte,
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Ending",
+    "Numbers",
     "StreamMeter",
     "UsageBook",
     "UsageRecord",
@@ -91,17 +100,34 @@ class UsageSink(Protocol):
     def record(self, usage: UsageRecord) -> None: ...
 
 
-def usage_numbers(usage: object) -> tuple[int, int] | None:
-    """``(prompt_tokens, completion_tokens)`` of an OpenAI usage object, or None if it is not one."""
+Numbers = tuple[int, int, int, int]
+"""Prompt, completion, cached-input and cache-write tokens: ``UsageRecord``'s counts, in its order."""
+
+
+def usage_numbers(usage: object) -> Numbers | None:
+    """The counts of a canonical (OpenAI) usage object, or None if it is not one.
+
+    Every adapter's usage is in this shape, with ``prompt_tokens`` counting all input tokens,
+    cache reads and writes included (Anthropic and Bedrock report those apart from their input
+    tokens; the adapters add them up; Gemini's ``promptTokenCount`` already includes its cached
+    content). ``prompt_tokens_details`` says how many of them were read from the prompt cache
+    (``cached_tokens``: OpenAI's own, Anthropic's ``cache_read_input_tokens``, Gemini's
+    ``cachedContentTokenCount``) or written to it (``cache_write_tokens``: Anthropic's
+    ``cache_creation_input_tokens``, Bedrock's ``cacheWriteInputTokens``); 0 when not reported.
+    """
     if not isinstance(usage, dict):
         return None
     prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens", 0)
     if not isinstance(prompt, int) or not isinstance(completion, int):
         return None
-    return prompt, completion
+    details = usage.get("prompt_tokens_details")
+    if not isinstance(details, dict):
+        return prompt, completion, 0, 0
+    cached, written = details.get("cached_tokens"), details.get("cache_write_tokens")
+    return prompt, completion, cached if isinstance(cached, int) else 0, written if isinstance(written, int) else 0
 
 
-def usage_of_body(body: bytes) -> tuple[int, int] | None:
+def usage_of_body(body: bytes) -> Numbers | None:
     """The usage of a whole canonical answer (chat completion or embeddings list), if it has one."""
     try:
         parsed = orjson.loads(body)
@@ -247,13 +273,18 @@ class _WholeAnswer:
     def usage(self) -> UsageRecord:
         numbers = usage_numbers(self.reported) if self.reported is not None else usage_of_body(self.body)
         if numbers is not None:
-            return UsageRecord(self.alias, self.deployment, numbers[0], numbers[1], estimated=False)
+            prompt, completion, cached, written = numbers
+            return UsageRecord(self.alias, self.deployment, prompt, completion, False, "complete", cached, written)
         prompt = estimate_prompt_tokens(self.request)
         return UsageRecord(self.alias, self.deployment, prompt, estimate_answer_tokens(self.body), estimated=True)
 
 
 class StreamMeter:
-    """Measures a canonical stream as it is relayed; its usage is worked out once it has ended."""
+    """Measures a canonical stream as it is relayed; its usage is worked out once it has ended.
+
+    It is fed the upstream's canonical bytes, before any usage the client did not ask for is
+    taken out of them, so a metered stream's usage event is always there to be read.
+    """
 
     __slots__ = ("_book", "_ctx", "_recent", "_reports", "_request", "alias", "deployment", "ending", "fed", "size")
 
@@ -277,7 +308,8 @@ class StreamMeter:
         self.deployment = deployment
         self._request = request
         options = request.get("stream_options")
-        # Upstreams (and the adapters' translations) send a usage event only when asked to.
+        # Upstreams (and the adapters' translations) send a usage event only when asked to: by the
+        # client, or by the gateway for a metered stream (``gateway.ask_stream_usage``).
         self._reports = isinstance(options, dict) and options.get("include_usage") is True
         self.size = 0
         self.fed = 0
@@ -324,7 +356,8 @@ class StreamMeter:
             ending = "complete"  # the consumer stopped once it had everything (e.g. a translator)
         reported = _usage_in_tail(tail) if self._reports else None
         if reported is not None:
-            return UsageRecord(self.alias, self.deployment, reported[0], reported[1], False, ending)
+            prompt, completion, cached, written = reported
+            return UsageRecord(self.alias, self.deployment, prompt, completion, False, ending, cached, written)
         prompt = estimate_prompt_tokens(self._request)
         events = round(self.size / (_last_event_size(tail) or _TYPICAL_EVENT))
         completion = max(0, events - (_NON_TOKEN_EVENTS_WHOLE if whole else _NON_TOKEN_EVENTS_CUT))
@@ -343,7 +376,7 @@ def _last_event_size(tail: bytes) -> int:
     return end - start if start >= 0 else 0
 
 
-def _usage_in_tail(tail: bytes) -> tuple[int, int] | None:
+def _usage_in_tail(tail: bytes) -> Numbers | None:
     """The usage object of the last SSE event in ``tail`` that carries one (compact JSON or not)."""
     at = tail.rfind(_USAGE_KEY, max(0, len(tail) - _TAIL))
     if at < 0:

@@ -17,6 +17,10 @@ Behaviour is chosen by the requested model name (the way tensorzero's dummy prov
 | ``slow-stream``   | one event every 100 ms for 20 s; records when the client went away          |
 | ``slow-start``    | silent for 10 s before answering; records when the client went away          |
 | ``cut-stream``    | three events, then the connection is closed without ``[DONE]``              |
+| ``split-stream``  | compact JSON as OpenAI sends it; each event written in two pieces cut inside |
+|                   | its ``"usage"`` key (with include_usage), the usage event's rest with ``[DONE]`` |
+| ``burst-stream``  | compact JSON; the whole stream in one write (usage and ``[DONE]`` together)  |
+| ``*cached*``      | usage reports 4 ``prompt_tokens_details.cached_tokens``                      |
 
 Formats follow the API reference: errors ``{"error": {"message", "type", "param", "code"}}``;
 rate-limit headers ``x-ratelimit-{limit,remaining,reset}-{requests,tokens}``; streams are
@@ -215,7 +219,7 @@ class MockOpenAI(LoopbackServer):
             "prompt_tokens": 9,
             "completion_tokens": 6,
             "total_tokens": 15,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "prompt_tokens_details": {"cached_tokens": 4 if "cached" in model else 0, "audio_tokens": 0},
             "completion_tokens_details": {
                 "reasoning_tokens": 0,
                 "audio_tokens": 0,
@@ -280,12 +284,16 @@ class MockOpenAI(LoopbackServer):
             "model": model + "-2024-07-18",
             "system_fingerprint": "fp_mock",
         }
-        if include_usage:
-            base["usage"] = None
+        compact = model in ("split-stream", "burst-stream")
+
+        def dumps(obj: dict[str, Any]) -> bytes:
+            return (json.dumps(obj, separators=(",", ":")) if compact else json.dumps(obj)).encode()
 
         def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
             chunk = {**base, "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}
-            return b"data: " + json.dumps(chunk).encode() + b"\n\n"
+            if include_usage:
+                chunk["usage"] = None  # last, as OpenAI orders it
+            return b"data: " + dumps(chunk) + b"\n\n"
 
         tools = body.get("tools")
         if tools:
@@ -317,8 +325,27 @@ class MockOpenAI(LoopbackServer):
             events += [event({"content": w if i == 0 else " " + w}) for i, w in enumerate(words)]
             events.append(event({}, "stop"))
         if include_usage:
-            events.append(b"data: " + json.dumps({**base, "choices": [], "usage": usage}).encode() + b"\n\n")
+            events.append(b"data: " + dumps({**base, "choices": [], "usage": usage}) + b"\n\n")
         events.append(b"data: [DONE]\n\n")
+
+        if model == "split-stream":
+            pieces: list[bytes] = []
+            for chunk in events[:-2] if include_usage else events[:-1]:
+                at = chunk.find(b'"usage"') + 4 if include_usage else len(chunk) // 2
+                pieces += [chunk[:at], chunk[at:]]
+            if include_usage:
+                usage_event = events[-2]
+                at = usage_event.find(b'"usage"') + 4
+                pieces += [usage_event[:at], usage_event[at:] + events[-1]]
+            else:
+                pieces.append(events[-1])
+            for piece in pieces:
+                await resp.write(piece)
+                await asyncio.sleep(0.01)  # each piece its own read at the gateway
+            await resp.write_eof()
+            return resp
+        if model == "burst-stream":
+            events = [b"".join(events)]
 
         if model == "cut-stream":
             for chunk in events[:3]:

@@ -2,12 +2,13 @@
 
 Each exercises one part of the contract (``freehold.pipeline``): rewriting the request and
 routing it elsewhere, refusing it, seeing the whole answer, transforming a stream chunk by
-chunk (holding chunks back and releasing them at the end), filtering the models list, and
-failing in the middle of a stream.
+chunk (holding chunks back and releasing them at the end), filtering the models list, failing
+in the middle of a stream, and accounting for each request as it ends (``done``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import orjson
@@ -129,3 +130,20 @@ def _last_text(body: dict[str, Any]) -> str:
     if isinstance(content, list):
         return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
     return ""
+
+
+class Meter(Stage):
+    """Writes each request's ``ctx.usage`` as a JSON line to ``path`` as the request ends.
+
+    Its ``done`` hook makes the aliases it applies to metered, as budgets and the ledger do; the
+    server runs in another process, so the tests read what it saw from the file.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def done(self, ctx: RequestContext, status: int | str) -> None:
+        usage = None if ctx.usage is None else dataclasses.asdict(ctx.usage)
+        line = {"request_id": ctx.request_id, "door": ctx.door, "status": status, "usage": usage}
+        with open(self.path, "ab") as out:  # a test's stage: a blocking write is fine here
+            out.write(orjson.dumps(line) + b"\n")

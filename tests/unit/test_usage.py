@@ -98,7 +98,7 @@ def test_a_broken_usage_event_falls_back_to_the_estimate() -> None:
 
 def test_whole_answers() -> None:
     body = orjson.dumps({"choices": [{"message": {"content": "y" * 20}}], "usage": {"prompt_tokens": 5}})
-    assert usage_of_body(body) == (5, 0)  # embeddings report no completion tokens
+    assert usage_of_body(body) == (5, 0, 0, 0)  # embeddings report no completion tokens
     assert usage_of_body(b"not json") is None
     assert usage_numbers({"prompt_tokens": "5"}) is None
     assert estimate_answer_tokens(body) == 5
@@ -190,3 +190,39 @@ def test_estimates_are_total_over_any_json() -> None:
     odd: list[Any] = [5, None, {"content": 7}, {"content": [1, {"text": ["x"]}, {"text": "abcd"}]}]
     assert estimate_prompt_tokens({"messages": odd}) == 1 + 4 * len(odd)
     assert estimate_prompt_tokens({"messages": "not a list"}) == 0
+
+
+CACHED_USAGE = {
+    "prompt_tokens": 1030,
+    "completion_tokens": 7,
+    "total_tokens": 1037,
+    "prompt_tokens_details": {"cached_tokens": 1000, "audio_tokens": 0, "cache_write_tokens": 20},
+}
+
+
+def test_cache_reads_and_writes_reach_the_record_of_a_whole_answer() -> None:
+    body = orjson.dumps({"choices": [], "usage": CACHED_USAGE})
+    sink = Sink()
+    UsageBook(sink, batch=1).whole("alias", "dep", None, body, REQUEST)
+    UsageBook(sink, batch=1).whole("alias", "dep", CACHED_USAGE, b"", REQUEST)  # the adapter's parsed usage
+    for r in sink.records:
+        assert (r.prompt_tokens, r.cached_input_tokens, r.cache_write_tokens, r.estimated) == (1030, 1000, 20, False)
+
+
+def test_cache_reads_and_writes_reach_the_record_of_a_stream() -> None:
+    usage = event({"choices": [], "usage": CACHED_USAGE})
+    r = run([ROLE, content("a"), FINISH, usage, DONE])
+    assert (r.prompt_tokens, r.completion_tokens, r.cached_input_tokens, r.cache_write_tokens) == (1030, 7, 1000, 20)
+
+
+@pytest.mark.parametrize(
+    ("usage", "numbers"),
+    [
+        ({"prompt_tokens": 9, "completion_tokens": 2}, (9, 2, 0, 0)),  # no details: no cache
+        ({"prompt_tokens": 9, "completion_tokens": 2, "prompt_tokens_details": None}, (9, 2, 0, 0)),
+        ({"prompt_tokens": 9, "completion_tokens": 2, "prompt_tokens_details": {"cached_tokens": 4}}, (9, 2, 4, 0)),
+        ({"prompt_tokens": 9, "prompt_tokens_details": {"cached_tokens": "4", "cache_write_tokens": 3}}, (9, 0, 0, 3)),
+    ],
+)
+def test_usage_numbers_read_the_cache_counts_when_reported(usage: dict[str, Any], numbers: tuple[int, ...]) -> None:
+    assert usage_numbers(usage) == numbers

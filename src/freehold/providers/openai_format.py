@@ -103,8 +103,9 @@ def completion(
 class ChunkWriter:
     """Encodes ``chat.completion.chunk`` events for one stream, sharing id, model and timestamp.
 
-    With ``include_usage`` (the client's ``stream_options.include_usage``) every chunk carries
-    ``"usage": null`` and ``usage()`` emits the final ``choices: []`` chunk, as OpenAI does.
+    With ``include_usage`` (the request's ``stream_options.include_usage``: the client's, or the
+    gateway's for a metered stream, which strips what the client did not ask for) every chunk
+    carries ``"usage": null`` and ``usage()`` emits the final ``choices: []`` chunk, as OpenAI does.
     """
 
     def __init__(self, model: str, include_usage: bool, completion_id: str | None = None) -> None:
