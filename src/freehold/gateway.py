@@ -115,7 +115,7 @@ class Gateway:
         request.drop_unsupported = self._router.policy(alias).drop_unsupported_params
         tokens = estimate_tokens(request) if self._quotas else 0
         if request.stream:
-            strip = bool(stages.done) and ask_stream_usage(request.body)
+            strip = any(stage.meters(ctx) for stage in stages.done) and ask_stream_usage(request.body)
             answer = await self._engine.run(ctx, alias, lambda p: p.chat_stream(ctx, request), tokens=tokens)
             ctx.deployment, ctx.attempts = answer.deployment, answer.attempts
             result = answer.result

@@ -79,6 +79,14 @@ class Stage:
         """
         return True
 
+    def meters(self, ctx: RequestContext) -> bool:
+        """Whether this stage's ``done`` needs the upstream's own token counts for this request.
+
+        When a ``done`` stage says yes, a stream asks its upstream for usage (and strips it from a
+        client that did not ask). Budgets say yes only for the requests they reserved for.
+        """
+        return True
+
     async def models(self, ctx: RequestContext, aliases: list[str]) -> list[str]:
         """The aliases ``ctx.principal`` may see, out of ``aliases``."""
         return aliases
@@ -87,7 +95,7 @@ class Stage:
         """The request has ended (``ctx.usage`` holds its tokens when an answer came)."""
 
 
-HOOKS = ("before", "after", "on_chunk", "on_end", "streams", "models", "done")
+HOOKS = ("before", "after", "on_chunk", "on_end", "streams", "meters", "models", "done")
 
 
 def _overrides(stage: Stage, hook: str) -> bool:

@@ -270,6 +270,9 @@ class Budgets(Stage):
         held: _Held | None = (ctx.state or {}).get(self.name, {}).get("held")
         return held is not None and held.max_output is not None
 
+    def meters(self, ctx: RequestContext) -> bool:
+        return (ctx.state or {}).get(self.name, {}).get("held") is not None
+
     def on_chunk(self, ctx: RequestContext, chunk: dict[str, Any]) -> list[dict[str, Any]]:
         held: _Held | None = (ctx.state or {}).get(self.name, {}).get("held")
         if held is None or held.max_output is None:
