@@ -16,6 +16,7 @@ from freehold.gateway import Gateway
 from freehold.governance.access import KeyAccess
 from freehold.governance.admin import KeyAdmin
 from freehold.governance.keys import KeyCache
+from freehold.governance.ledger import LedgerStage, LedgerWriter
 from freehold.governance.spend import spend_reader
 from freehold.observability.metrics import Metrics
 from freehold.observability.observer import MetricsObserver
@@ -31,10 +32,11 @@ from freehold.stores.breakers import Breakers, MemoryBreakers
 from freehold.stores.breakers_redis import RedisBreakers
 from freehold.stores.database import create_engine, ensure_schema
 from freehold.stores.keys_sql import SqlKeyStore
+from freehold.stores.ledger_sql import SqlLedger
 from freehold.stores.quota import QuotaTracker
 from freehold.stores.responses import MemoryResponseStore, ResponseStore
 from freehold.transport.http import HttpClient
-from freehold.usage import UsageBook
+from freehold.usage import UsageBook, UsageRecord
 
 __all__ = ["Runtime", "build"]
 
@@ -65,6 +67,8 @@ class Runtime:
     """Every virtual key and team, in memory; loaded at start, then kept in step with the database."""
     admin: AdminApi | None = None
     """The ``/admin/`` routes."""
+    ledger: LedgerWriter | None = None
+    """The usage ledger's writer (``FREEHOLD_LEDGER``): started after the keys, closed before the database."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -78,6 +82,8 @@ class Runtime:
             # An empty database gets its schema (``serve`` did it already; other launchers may not have).
             await ensure_schema(self.database, self.database_url)
             await self.keys.start()  # before serving: a key must never pass for want of its record
+        if self.ledger is not None:
+            await self.ledger.start()  # reconciles what a gateway killed earlier left pending
         # Everything built so far lives as long as the process: move it out of the collector's
         # sight, so that the frequent young-generation collections the request path triggers do
         # not keep re-scanning config, catalogs and SDK modules (measured in bench/RESULTS.md).
@@ -96,6 +102,8 @@ class Runtime:
             self.metrics.close()
         if isinstance(self.breakers, RedisBreakers):
             await self.breakers.close()
+        if self.ledger is not None:
+            await self.ledger.close()  # the completions still queued, while the database is open
         if self.keys is not None:
             await self.keys.close()
         if self.database is not None:
@@ -148,7 +156,11 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     keys = KeyCache(SqlKeyStore(database))
     auth = VirtualKeyAuthenticator(settings.master_key.encode() if settings.master_key else None, keys)
     stages = [(load_stage(spec.use, spec.options), spec.aliases) for spec in config.stages]
-    pipeline = Pipeline([(KeyAccess(), None), *stages], config.aliases)  # allow-lists first: a refusal costs nothing
+    ledger = LedgerWriter(SqlLedger(database), silence=settings.ledger_silence) if settings.ledger else None
+    # Allow-lists first: a refusal costs nothing. The ledger's stage last: it journals only the
+    # requests every other stage let through, with the reservation budgets made for them.
+    last = [(LedgerStage(ledger, _unpriced), None)] if ledger is not None else []
+    pipeline = Pipeline([(KeyAccess(), None), *stages, *last], config.aliases)
     gateway = Gateway(
         router, engine, pipeline=pipeline, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book
     )
@@ -177,7 +189,13 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         admin=AdminApi(
             KeyAdmin(keys.store, spend_reader(database), aliases=list(config.aliases), changed=keys.refresh), auth
         ),
+        ledger=ledger,
     )
+
+
+def _unpriced(usage: UsageRecord) -> None:
+    """The cost of an answer until the price book is wired: unknown (the ledger records NULL, never $0)."""
+    return None
 
 
 def _policies(config: GatewayConfig) -> dict[str, AliasPolicy]:
