@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from freehold.api.admin_routes import AdminApi
 from freehold.api.app_context import ApiContext
 from freehold.api.auth import VirtualKeyAuthenticator
+from freehold.api.usage_routes import UsageReport
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.gateway import Gateway
 from freehold.governance.access import KeyAccess
@@ -187,7 +188,9 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         database_url=database_url,
         keys=keys,
         admin=AdminApi(
-            KeyAdmin(keys.store, spend_reader(database), aliases=list(config.aliases), changed=keys.refresh), auth
+            KeyAdmin(keys.store, spend_reader(database), aliases=list(config.aliases), changed=keys.refresh),
+            auth,
+            UsageReport(SqlLedger(database)),
         ),
         ledger=ledger,
     )
