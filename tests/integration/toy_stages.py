@@ -8,6 +8,8 @@ failing in the middle of a stream.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -15,6 +17,7 @@ import orjson
 from freehold.context import RequestContext
 from freehold.errors import PermissionDenied
 from freehold.pipeline import Stage
+from freehold.stores.counters import to_nanos
 from freehold.usage import Ending
 
 ENDINGS: list[str] = []
@@ -127,3 +130,15 @@ def _last_text(body: dict[str, Any]) -> str:
     if isinstance(content, list):
         return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
     return ""
+
+
+class Reserve(Stage):
+    """Stands in for the budgets stage: holds ``usd`` for every chat request, where the ledger reads it."""
+
+    name = "budgets"
+
+    def __init__(self, usd: str) -> None:
+        self.nanos = to_nanos(Decimal(usd))
+
+    async def before(self, ctx: RequestContext, request: Any) -> None:
+        ctx.stage_state(self.name)["held"] = SimpleNamespace(reserved=self.nanos)
