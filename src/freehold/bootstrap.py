@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from freehold.api.admin_routes import AdminApi
 from freehold.api.app_context import ApiContext
 from freehold.api.auth import VirtualKeyAuthenticator
+from freehold.api.usage_routes import UsageReport
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.gateway import Gateway
 from freehold.governance.access import KeyAccess
@@ -18,6 +19,7 @@ from freehold.governance.admin import KeyAdmin
 from freehold.governance.alerts import Alerts
 from freehold.governance.budgets import Budgets
 from freehold.governance.keys import KeyCache
+from freehold.governance.ledger import LedgerStage, LedgerWriter
 from freehold.governance.limits import RateLimits
 from freehold.governance.pricing import PriceBook
 from freehold.governance.spend import spend_reader
@@ -36,6 +38,7 @@ from freehold.stores.breakers_redis import RedisBreakers
 from freehold.stores.counters import Counters, MemoryCounters, RedisCounters
 from freehold.stores.database import create_engine, ensure_schema
 from freehold.stores.keys_sql import SqlKeyStore
+from freehold.stores.ledger_sql import SqlLedger
 from freehold.stores.quota import QuotaTracker
 from freehold.stores.responses import MemoryResponseStore, ResponseStore
 from freehold.transport.http import HttpClient
@@ -74,6 +77,8 @@ class Runtime:
     """Rate-limit and budget counters: in-process, or in Redis (shared by replicas) when ``redis_url`` is set."""
     budgets: Budgets | None = None
     alerts: Alerts | None = None
+    ledger: LedgerWriter | None = None
+    """The usage ledger's writer (``FREEHOLD_LEDGER``): started after the keys, closed before the database."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -87,6 +92,8 @@ class Runtime:
             # An empty database gets its schema (``serve`` did it already; other launchers may not have).
             await ensure_schema(self.database, self.database_url)
             await self.keys.start()  # before serving: a key must never pass for want of its record
+        if self.ledger is not None:
+            await self.ledger.start()  # reconciles what a gateway killed earlier left pending
         # Everything built so far lives as long as the process: move it out of the collector's
         # sight, so that the frequent young-generation collections the request path triggers do
         # not keep re-scanning config, catalogs and SDK modules (measured in bench/RESULTS.md).
@@ -111,6 +118,8 @@ class Runtime:
             self.metrics.close()
         if isinstance(self.breakers, RedisBreakers):
             await self.breakers.close()
+        if self.ledger is not None:
+            await self.ledger.close()  # the completions still queued, while the database is open
         if self.keys is not None:
             await self.keys.close()
         if self.database is not None:
@@ -170,10 +179,15 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     prices = PriceBook(config)
     budgets = Budgets(counters, prices, spend_reader(database), alerts)
     stages = [(load_stage(spec.use, spec.options), spec.aliases) for spec in config.stages]
+    ledger = LedgerWriter(SqlLedger(database), silence=settings.ledger_silence) if settings.ledger else None
     # Order: allow-lists first and rate limits next (a refusal there costs nothing); the
     # operator's stages (which may rewrite the request); budgets last before dispatch, so that
-    # the reservation covers the request as it will be sent.
-    pipeline = Pipeline([(KeyAccess(), None), (RateLimits(counters), None), *stages, (budgets, None)], config.aliases)
+    # the reservation covers the request as it will be sent; the ledger's stage after them: it
+    # journals only the requests every other stage let through, with the reservation budgets made.
+    last = [(LedgerStage(ledger, prices.cost), None)] if ledger is not None else []
+    pipeline = Pipeline(
+        [(KeyAccess(), None), (RateLimits(counters), None), *stages, (budgets, None), *last], config.aliases
+    )
     gateway = Gateway(
         router, engine, pipeline=pipeline, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book
     )
@@ -200,11 +214,14 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         database_url=database_url,
         keys=keys,
         admin=AdminApi(
-            KeyAdmin(keys.store, spend_reader(database), aliases=list(config.aliases), changed=keys.refresh), auth
+            KeyAdmin(keys.store, spend_reader(database), aliases=list(config.aliases), changed=keys.refresh),
+            auth,
+            UsageReport(SqlLedger(database)),
         ),
         counters=counters,
         budgets=budgets,
         alerts=alerts,
+        ledger=ledger,
     )
 
 

@@ -34,6 +34,7 @@ FreeholdError
 ├── DeadlineExceeded           504  the request's deadline passed before any deployment answered
 ├── ShuttingDown               503  the gateway is draining; in-flight work ended at the drain deadline
 ├── MeteringUnavailable        503  limits and budgets cannot be checked (the counter store is down): fail closed
+├── LedgerUnavailable          503  the usage ledger cannot record the request (its database is down): fail closed
 ├── TooManyConnections         503  the process already holds max_connections connections
 └── ConfigError                start-up and `freehold check` only
 ```
@@ -60,6 +61,7 @@ __all__ = [
     "FreeholdError",
     "HeadersTooLarge",
     "InvalidRequest",
+    "LedgerUnavailable",
     "MeteringUnavailable",
     "MethodNotAllowed",
     "NotFound",
@@ -243,6 +245,18 @@ class MeteringUnavailable(FreeholdError):
     status = 503
     error_type = "server_error"
     code = "metering_unavailable"
+
+
+class LedgerUnavailable(FreeholdError):
+    """The usage ledger cannot journal the request before it is sent (its database is unreachable).
+
+    Refused rather than served unrecorded (fail closed): a request that reached a provider
+    without a ledger row would be spend no budget and no report could ever see.
+    """
+
+    status = 503
+    error_type = "server_error"
+    code = "ledger_unavailable"
 
 
 class CircuitOpen(FreeholdError):

@@ -130,6 +130,20 @@ SETTINGS: tuple[Setting, ...] = (
         "unset: freehold.db in the state directory.",
     ),
     Setting(
+        "ledger",
+        True,
+        _bool,
+        "Record every request that reaches a provider in the usage ledger (the database); a request is refused "
+        "(503) rather than served unrecorded when the database cannot be reached. false: no ledger, no spend.",
+    ),
+    Setting(
+        "ledger_silence",
+        30.0,
+        _seconds_in(5, 86400),
+        "Seconds without a heartbeat after which a gateway counts as gone: its requests still pending in the "
+        "ledger are recorded as interrupted, at their budget reservation.",
+    ),
+    Setting(
         "state_dir",
         None,
         str,
@@ -198,6 +212,8 @@ class Settings:
     redis_prefix: str = "freehold:"
     database_url: str | None = field(default=None, repr=False)
     """May carry a password, so it is kept out of ``repr``; see ``database()`` for the URL in use."""
+    ledger: bool = True
+    ledger_silence: float = 30.0
     state_dir: str | None = None
     responses_store_bytes: int = 256 * 1024 * 1024
     metrics: bool = True

@@ -18,6 +18,7 @@ from freehold.errors import (
     FreeholdError,
     HeadersTooLarge,
     InvalidRequest,
+    LedgerUnavailable,
     MeteringUnavailable,
     MethodNotAllowed,
     ModelUnavailable,
@@ -80,6 +81,7 @@ GATEWAY_ERRORS = [
     (CircuitOpen, 503, "server_error", "circuit_open"),
     (ShuttingDown, 503, "server_error", "gateway_shutting_down"),
     (MeteringUnavailable, 503, "server_error", "metering_unavailable"),
+    (LedgerUnavailable, 503, "server_error", "ledger_unavailable"),
     (TooManyConnections, 503, "server_error", "too_many_connections"),
 ]
 

@@ -32,6 +32,7 @@ from freehold.api.asgi import (
     read_body,
 )
 from freehold.api.auth import VirtualKeyAuthenticator
+from freehold.api.usage_routes import UsageReport
 from freehold.context import Principal
 from freehold.errors import AuthenticationFailed, FreeholdError, PermissionDenied
 from freehold.governance.admin import KeyAdmin
@@ -43,7 +44,7 @@ log = logging.getLogger("freehold.admin")
 
 MAX_ADMIN_BODY = 1024 * 1024
 ADMIN_PATHS = "GET|POST /admin/teams, GET|PATCH|DELETE /admin/teams/{id}, GET|POST /admin/keys, " + (
-    "GET|PATCH|DELETE /admin/keys/{id}, POST /admin/keys/{id}/rotate"
+    "GET|PATCH|DELETE /admin/keys/{id}, POST /admin/keys/{id}/rotate, GET /admin/usage"
 )
 
 Params = dict[str, str]
@@ -82,9 +83,10 @@ class _Endpoint:
 
 
 class AdminApi:
-    def __init__(self, ops: KeyAdmin, auth: VirtualKeyAuthenticator) -> None:
+    def __init__(self, ops: KeyAdmin, auth: VirtualKeyAuthenticator, usage: UsageReport | None = None) -> None:
         self.ops = ops
         self._auth = auth
+        self._usage = usage
 
     def authorize(self, head: RequestHead) -> Principal:
         """The master key or an admin key; 401 without a key, 403 for a user key."""
@@ -112,6 +114,7 @@ class AdminApi:
             route("/admin/keys", {"GET": self.list_keys, "POST": self.create_key}),
             route("/admin/keys/{key_id}", {"GET": self.show_key, "PATCH": self.update_key, "DELETE": self.revoke_key}),
             route("/admin/keys/{key_id}/rotate", {"POST": self.rotate_key}),
+            *([route("/admin/usage", {"GET": self._usage.get})] if self._usage is not None else []),
         ]
 
     # Teams.

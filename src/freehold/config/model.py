@@ -93,6 +93,8 @@ class ServerSection(StrictModel):
     redis_url: str | None = Field(None, pattern=r"^(redis|rediss|unix)://")
     redis_prefix: str | None = None
     database_url: str | None = Field(None, pattern=r"^(sqlite|postgresql|postgres)(\+\w+)?://")
+    ledger: bool | None = None
+    ledger_silence: float | None = Field(None, ge=5, le=86400)
     state_dir: str | None = None
     responses_store_bytes: int | None = Field(None, ge=1024)
     metrics: bool | None = None

@@ -83,10 +83,13 @@ class Answer:
 class _Attempts:
     """Bookkeeping of one request across its attempts."""
 
-    __slots__ = ("count", "errors", "requested", "saturated", "skipped", "unavailable")
+    __slots__ = ("count", "ctx", "errors", "requested", "saturated", "skipped", "unavailable")
 
-    def __init__(self, requested: str) -> None:
+    def __init__(self, requested: str, ctx: RequestContext) -> None:
         self.requested = requested
+        self.ctx = ctx
+        """Told of every attempt as it starts (``attempts``, ``deployment``), so that a request that
+        fails, or is cancelled, after reaching a provider is still known to have reached one (the ledger)."""
         """The alias the client asked for (an answer names its alias only when another answered)."""
         self.count = 0
         self.errors: list[ProviderError] = []
@@ -173,7 +176,7 @@ class Engine:
         if deadline is None:
             deadline = ctx.deadline = self._clock() + policy.deadline
         priority = ctx.priority
-        attempts = _Attempts(alias)
+        attempts = _Attempts(alias, ctx)
         if direct is not None:
             name = direct.name
             if self._quota.wait_time(name, tokens) > 0:
@@ -373,6 +376,8 @@ class Engine:
             if n == 1:
                 self._budgets[alias].request()
             attempts.count += 1
+            ctx = attempts.ctx
+            ctx.attempts, ctx.deployment = attempts.count, name
             self._quota.acquire(name, tokens)
             result, err = await self._attempt(alias, provider, call, stats, started, left, attempts)
             if result is not None:
