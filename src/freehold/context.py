@@ -100,6 +100,9 @@ class RequestContext:
     """The deployment that answered ('' until one did)."""
     attempts: int = 0
     """Upstream attempts the request took (0: it never reached a provider)."""
+    unbilled_attempts: int = 0
+    """Of ``attempts``, those the upstream cannot have charged for (it answered with an error, or
+    never received the request): a request whose every attempt was such costs nothing."""
     usage: UsageRecord | None = None
     """What the answer cost in tokens, once known: set by the gateway for a whole answer, and at the
     end of a stream, when the alias has stages that read it (``Stage.done``)."""

@@ -333,6 +333,14 @@ class ProviderError(FreeholdError):
         if error_type is not None:
             self.error_type = error_type
 
+    @property
+    def unbilled(self) -> bool:
+        """The upstream cannot have charged for this attempt: it answered with an error, or never got it.
+
+        A timeout, a cut, or a 200 the gateway could not read may have been charged: unknown.
+        """
+        return (self.upstream_status or 0) >= 400 or isinstance(self, ProviderConnectError | ProviderRequestUnsendable)
+
 
 class ProviderTimeout(ProviderError):
     opens_circuit = True

@@ -31,6 +31,16 @@ CONFIG = {
         **{name: {"deployments": [{**SIM, "name": f"{name}-dep", "price": PRICE}]} for name in ("smart", "cheap")},
         # Cut after two tokens, before its usage event: the tokens are estimated, the cost unknown.
         "cut": {"deployments": [{**SIM, "name": "cut-dep", "faults": [{"kind": "stream_cut", "every": 1}]}]},
+        "broken": {
+            "deployments": [
+                {**SIM, "name": "broken-dep", "price": PRICE, "faults": [{"kind": "server_error", "every": 1}]}
+            ]
+        },
+        "silent": {
+            "deployments": [
+                {**SIM, "name": "silent-dep", "price": PRICE, "timeout": 1, "faults": [{"kind": "timeout", "every": 1}]}
+            ]
+        },
     },
 }
 HI = [{"role": "user", "content": "Hello there."}]
@@ -112,6 +122,27 @@ def test_a_stream_cut_before_its_usage_is_recorded_with_an_unknown_cost_never_ze
     row = usage_rows(admin, "key", 1, key["id"])
     assert (row["requests"], row["unknown_cost_requests"], row["cost_usd"]) == (1, 1, "0.00")
     assert row["output_tokens"] >= 1  # the tokens sent before the cut, estimated: vendors bill them
+
+
+def test_an_upstream_error_costs_nothing_and_a_timeout_counts_at_its_reservation(
+    gw: Gateway, admin: httpx.Client
+) -> None:
+    key = new_key(admin, budget={"usd": "5", "period": "daily"})
+    client = openai.OpenAI(base_url=gw.base_url, api_key=key["key"], max_retries=0, timeout=10)
+    with pytest.raises(openai.InternalServerError):
+        client.chat.completions.create(model="broken", messages=HI, max_tokens=100)  # type: ignore[arg-type]
+    row = usage_rows(admin, "key", 1, key["id"])
+    # The vendor answered 500: it charges nothing, so the ledger knows the cost (0) and the budget got it all back.
+    assert (row["requests"], row["unknown_cost_requests"], row["cost_usd"]) == (1, 0, "0.00")
+    assert admin.get(f"/admin/keys/{key['id']}").json()["spend_usd"] == "0.00"
+
+    with pytest.raises(openai.APIStatusError) as timed_out:
+        client.chat.completions.create(model="silent", messages=HI, max_tokens=100)  # type: ignore[arg-type]
+    assert timed_out.value.status_code == 504
+    row = usage_rows(admin, "key", 2, key["id"])
+    assert (row["requests"], row["unknown_cost_requests"]) == (2, 1)  # it may have been charged: unknown
+    # Unknown, so the budget keeps the worst case it reserved: 100 output tokens at $15/M and the prompt.
+    assert Decimal(admin.get(f"/admin/keys/{key['id']}").json()["spend_usd"]) >= Decimal(100 * 15) / 1_000_000
 
 
 def test_a_refused_request_leaves_no_usage(gw: Gateway, admin: httpx.Client) -> None:

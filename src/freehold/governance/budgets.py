@@ -43,6 +43,7 @@ from freehold.context import RequestContext
 from freehold.errors import BudgetExceeded, MeteringUnavailable, PermissionDenied
 from freehold.governance.alerts import Alerts
 from freehold.governance.model import Key, Team, period_start
+from freehold.governance.pricing import request_cost
 from freehold.pipeline import Stage
 from freehold.schemas.chat import ChatRequest
 from freehold.stores.counters import (
@@ -297,8 +298,7 @@ class Budgets(Stage):
             return
         spent = 0
         if ctx.attempts:
-            usage = ctx.usage
-            cost = self._costs.cost(usage) if usage is not None and not usage.estimated else None
+            cost = request_cost(self._costs.cost, ctx)
             spent = to_nanos(cost) if cost is not None else held.reserved  # unknown: its worst case
         task = asyncio.ensure_future(self._settle(ctx, held, spent))
         self._settling.add(task)

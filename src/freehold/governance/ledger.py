@@ -39,6 +39,7 @@ from typing import Any
 
 from freehold.context import RequestContext
 from freehold.errors import LedgerUnavailable
+from freehold.governance.pricing import request_cost
 from freehold.ids import new_id
 from freehold.pipeline import Stage
 from freehold.stores.counters import to_usd
@@ -267,11 +268,10 @@ class LedgerStage(Stage):
             return
         usage = ctx.usage
         cost = None
-        if usage is not None and not usage.estimated:
-            try:
-                cost = self._cost(usage)
-            except Exception:
-                log.exception("request %s: its cost could not be worked out; recorded as unknown", ctx.request_id)
+        try:
+            cost = request_cost(self._cost, ctx)
+        except Exception:
+            log.exception("request %s: its cost could not be worked out; recorded as unknown", ctx.request_id)
         self._writer.complete(
             Completion(
                 request_id=rid,

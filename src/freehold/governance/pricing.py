@@ -16,16 +16,19 @@ tests give it one to exercise budgets).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from freehold.catalog import lookup
 from freehold.config.common import DeploymentBase, Price
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.usage import UsageRecord
 
-__all__ = ["PriceBook", "deployment_price"]
+if TYPE_CHECKING:
+    from freehold.context import RequestContext
+
+__all__ = ["PriceBook", "cost_of", "deployment_price", "request_cost"]
 
 MILLION: Final = Decimal(1_000_000)
 FREE: Final = Price(input=Decimal(0), output=Decimal(0))
@@ -128,3 +131,19 @@ def _reachable(config: GatewayConfig, alias: str) -> list[str]:
         ]
         seen.extend(t for t in dict.fromkeys(targets) if t is not None and t not in seen and t in config.aliases)
     return seen
+
+
+def request_cost(cost: Callable[[UsageRecord], Decimal | None], ctx: RequestContext) -> Decimal | None:
+    """What a request that reached a provider cost: the one rule budgets and the ledger share.
+
+    With an answer, its cost (None when its usage was estimated or its deployment unpriced).
+    Without one: nothing, when every attempt was refused by the upstream with an error or never
+    reached it (vendors do not charge those); unknown (None) otherwise — a timeout, a client that
+    left mid-call, an answer that could not be read may all have been charged.
+    """
+    usage = ctx.usage
+    if usage is not None:
+        return cost(usage)
+    if ctx.attempts and ctx.unbilled_attempts >= ctx.attempts:
+        return Decimal(0)
+    return None

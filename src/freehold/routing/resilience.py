@@ -395,6 +395,8 @@ class Engine:
             assert err is not None
             elapsed = self._clock() - started
             attempts.errors.append(err)
+            if err.unbilled:
+                ctx.unbilled_attempts += 1
             # Failures that say the deployment is unwell open its circuit; a rate limit only says
             # "not now", which the quota tracker already honors.
             counts = err.opens_circuit
