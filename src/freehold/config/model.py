@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from pydantic import Field, field_validator, model_validator
 
 from freehold.config.common import BaseUrl, DeploymentBase, StrictModel
+from freehold.config.privacy import PrivacySection
 from freehold.config.routing import RetryPolicy, RoutingDefaults, Strategy
 from freehold.pipeline import load_stage
 from freehold.providers.registry import PROVIDERS
@@ -112,6 +113,7 @@ class GatewayConfig(StrictModel):
     server: ServerSection = ServerSection()
     routing: RoutingDefaults = RoutingDefaults()
     governance: GovernanceSection = GovernanceSection()
+    privacy: PrivacySection = PrivacySection()
     stages: tuple[StageSpec, ...] = ()
     """The request pipeline's stages, in order (none by default)."""
     aliases: dict[Annotated[str, Field(pattern=_NAME, max_length=200)], Alias] = Field(min_length=1)

@@ -1,0 +1,1 @@
+"""Data that stays home: detection of personal data and secrets, policies, pseudonymization, audit."""
