@@ -1,6 +1,6 @@
 """A metered stream costs exactly what the same answer unstreamed costs, on every door and upstream.
 
-Every alias but ``oai-free`` has the toy ``Meter`` stage, whose ``done`` hook makes it metered
+The ledger is off here; every alias but ``oai-free`` has the toy ``Meter`` stage, whose ``done`` hook makes it metered
 (as budgets and the ledger do) and writes each request's ``ctx.usage`` to a file this module
 reads. Over the real server, the official SDKs ask the same question streamed and whole of an
 OpenAI-compatible, an Anthropic and a Gemini upstream (each a loopback mock in its own wire
@@ -82,6 +82,7 @@ def gw(
         "ANTHROPIC_API_KEY": ANTHROPIC_KEY,
         "GEMINI_API_KEY": GEMINI_KEY,
         "FREEHOLD_MASTER_KEY": MASTER_KEY,
+        "FREEHOLD_LEDGER": "off",  # the ledger meters every alias; off, only the Meter stage does
     }
     g = start_gateway(config, tmp_path_factory.mktemp("stream-usage"), env=env)
     yield g

@@ -94,20 +94,20 @@ def test_a_stream_with_include_usage_counts_the_reported_usage(gateway: Gateway,
     assert partial(before, after, "gpt", "mock-gpt", "upstream_cut") == 0
 
 
-def test_a_stream_without_usage_is_estimated_one_token_per_content_event(
+def test_a_stream_whose_client_did_not_ask_for_usage_is_still_counted_from_the_upstreams_report(
     gateway: Gateway, client: openai.OpenAI
 ) -> None:
+    """The ledger meters every request, so the gateway asks the upstream for usage and strips it
+    from the client's stream: the counters get the upstream's numbers, not an estimate."""
     before = scrape(gateway)
-    text = "".join(
-        c.choices[0].delta.content or ""
-        for c in client.chat.completions.create(model="gpt", messages=MESSAGES, stream=True)
-        if c.choices
-    )
+    chunks = list(client.chat.completions.create(model="gpt", messages=MESSAGES, stream=True))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text == "Hello from the mock upstream."
-    after = scrape_when(gateway, lambda a: tokens(before, a, "mock-gpt", "prompt", "estimated", "gpt") > 0)
-    assert tokens(before, after, "mock-gpt", "completion", "estimated", "gpt") == 5
-    assert tokens(before, after, "mock-gpt", "prompt", "estimated", "gpt") == PROMPT_ESTIMATE
-    assert tokens(before, after, "mock-gpt", "completion", "reported", "gpt") == 0
+    assert all(c.usage is None and c.choices for c in chunks)  # no usage chunk reaches this client
+    after = scrape_when(gateway, lambda a: tokens(before, a, "mock-gpt", "prompt", "reported", "gpt") > 0)
+    assert tokens(before, after, "mock-gpt", "prompt", "reported", "gpt") == 9
+    assert tokens(before, after, "mock-gpt", "completion", "reported", "gpt") == 6
+    assert tokens(before, after, "mock-gpt", "completion", "estimated", "gpt") == 0
 
 
 def test_a_stream_cut_by_the_upstream_is_still_accounted(gateway: Gateway, client: openai.OpenAI) -> None:
