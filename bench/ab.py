@@ -56,7 +56,7 @@ def virtual_key(port: int) -> str:
         "name": "bench",
         "budget": {"usd": "1000000", "period": "monthly"},
         "rpm": 100_000_000,
-        "tpm": 1_000_000_000_000,
+        "tpm": 1_000_000_000,
     }
     request = urllib.request.Request(
         f"http://{bench.HOST}:{port}/admin/keys",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from freehold.providers.base import ChatProvider
     from freehold.usage import UsageRecord
 
-__all__ = ["ANONYMOUS", "Decision", "Door", "Operation", "Principal", "RequestContext"]
+__all__ = ["ANONYMOUS", "Decision", "Door", "Operation", "Principal", "RequestContext", "StreamCap"]
 
 Door = Literal["chat_completions", "embeddings", "responses", "messages", "count_tokens", "models", "internal"]
 """The front door a request came in by; ``internal`` for work the gateway starts itself (tests, scripts)."""
@@ -62,6 +62,20 @@ class Decision:
     stage: str
     action: str
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StreamCap:
+    """The most SSE events an answer's stream may carry before the gateway ends it.
+
+    Counted on the bytes (``data:`` lines), so a capped stream keeps the unparsed fast path.
+    Budgets set one from the output tokens their reservation covers: an upstream that ignores
+    ``max_tokens`` cannot spend past it.
+    """
+
+    events: int
+    error: Callable[[], Exception]
+    """The error the stream is ended with (the door renders it as its own error event)."""
 
 
 @dataclass(slots=True, eq=False)
@@ -106,6 +120,8 @@ class RequestContext:
     usage: UsageRecord | None = None
     """What the answer cost in tokens, once known: set by the gateway for a whole answer, and at the
     end of a stream, when the alias has stages that read it (``Stage.done``)."""
+    stream_cap: StreamCap | None = None
+    """A stage's cap on the answer stream's events (None: none)."""
     state: dict[str, Any] | None = None
     """Where a stage keeps what it needs across its hooks for this request (its own key: its name)."""
 

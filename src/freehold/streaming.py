@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from freehold.context import RequestContext
+from freehold.context import RequestContext, StreamCap
 from freehold.errors import ProviderError, ProviderResponseInvalid
 from freehold.pipeline import Stage
 from freehold.providers.base import RateLimitHint, StreamResponse
@@ -73,10 +73,13 @@ class AnswerStream:
         ends the stream with its own error event. Stages see the end in every case.
         """
         if self._stages:
-            return self._transformed()
-        if self._strip:
-            return self._stripped(self._metered())
-        return self._metered()
+            out = self._transformed()
+        elif self._strip:
+            out = self._stripped(self._metered())
+        else:
+            out = self._metered()
+        cap = self._ctx.stream_cap
+        return out if cap is None else self._capped(out, cap)
 
     def cut(self) -> ProviderResponseInvalid:
         """The error of a stream that ended without ``data: [DONE]``."""
@@ -119,6 +122,23 @@ class AnswerStream:
         finally:
             self._end(ending)
             await response.events.aclose()  # type: ignore[attr-defined]
+
+    async def _capped(self, chunks: AsyncIterator[bytes], cap: StreamCap) -> AsyncIterator[bytes]:
+        """``chunks`` until they carry more than ``cap.events`` events; then ``cap.error()`` ends them.
+
+        Events are counted on the bytes (``data:`` lines), so a capped stream stays unparsed.
+        """
+        events = 0
+        limit = cap.events
+        try:
+            async for chunk in chunks:
+                events += chunk.count(b"data:")
+                if events > limit:
+                    self._end("upstream_cut")  # ended by the gateway for the upstream's excess, not by the client
+                    raise cap.error()
+                yield chunk
+        finally:
+            await chunks.aclose()  # type: ignore[attr-defined]  # closing this closes the upstream
 
     @staticmethod
     async def _stripped(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:

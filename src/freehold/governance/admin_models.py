@@ -44,7 +44,7 @@ def _dollars(value: object) -> object:
     return amount
 
 
-Usd = Annotated[Decimal, BeforeValidator(_dollars), Field(ge=0, max_digits=15, decimal_places=10)]
+Usd = Annotated[Decimal, BeforeValidator(_dollars), Field(ge=0, max_digits=20, decimal_places=10)]  # as MONEY stores it
 """Up to 15 significant digits and 10 decimal places: what both databases store exactly."""
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 AliasName = Annotated[str, StringConstraints(min_length=1, max_length=200)]

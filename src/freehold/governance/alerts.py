@@ -66,6 +66,11 @@ class Alerts:
         self._session: aiohttp.ClientSession | None = None
         self._sending: set[asyncio.Task[None]] = set()
 
+    @property
+    def thresholds(self) -> tuple[int, ...]:
+        """The thresholds, in percent, ascending."""
+        return self._thresholds
+
     def crossed(self, spent: Decimal, budget: Decimal) -> list[int]:
         """The thresholds (percent) that ``spent`` has reached."""
         if budget <= 0:

@@ -33,16 +33,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-from freehold.context import RequestContext
+from freehold.context import RequestContext, StreamCap
 from freehold.errors import BudgetExceeded, MeteringUnavailable, PermissionDenied
 from freehold.governance.alerts import Alerts
-from freehold.governance.model import Key, Team, period_start
+from freehold.governance.model import Budget, Key, Team, period_end, period_start
 from freehold.governance.pricing import request_cost
 from freehold.pipeline import Stage
 from freehold.schemas.chat import ChatRequest
@@ -55,7 +56,7 @@ from freehold.stores.counters import (
     to_nanos,
     to_usd,
 )
-from freehold.usage import Ending, UsageRecord
+from freehold.usage import UsageRecord
 
 __all__ = ["Budgets", "Costs", "SpendReader", "prompt_tokens_at_most"]
 
@@ -69,6 +70,8 @@ SHARE = Decimal("0.25")
 """The most of what is left that a request without a maximum of its own may hold."""
 DEFAULT_MAX_OUTPUT = 4096
 WAIT = 10.0
+STREAM_MARGIN = 16
+"""Events a capped stream may carry beyond its covered output tokens: role, finish, usage, [DONE]."""
 SETTLE_RETRIES: tuple[float | None, ...] = (1, 2, 4, 8, 16, 32, None)
 """Pauses between attempts to settle while the counters are unreachable (None: give up, logged)."""
 """Seconds a request may wait for other requests' reservations to settle before it is refused or lowered."""
@@ -150,12 +153,17 @@ class Budgets(Stage):
         self._spend = spend
         self._alerts = alerts
         self._settling: set[asyncio.Task[None]] = set()
+        self._queued: list[tuple[RequestContext, _Held, int]] = []
+        self._settler: asyncio.Future[None] | None = None
+        self._hold_cache: dict[tuple[str, Budget], tuple[BudgetHold, float]] = {}
+        self._next_alert: dict[str, int] = {}
+        """Per budget counter: the spend (nano-dollars) at which its next alert threshold is reached."""
 
     async def before(self, ctx: RequestContext, request: Any) -> None:
         key = ctx.principal.key
         if key is None or ctx.operation not in ("chat", "embeddings"):
             return
-        holds = _holds(key, ctx.principal.team, datetime.now(UTC))
+        holds = self._holds(key, ctx.principal.team)
         if not holds:
             return
         rates = self._costs.rates(request.model)
@@ -196,6 +204,10 @@ class Budgets(Stage):
         if asked is None or covered < asked:
             body[field] = covered  # the upstream stops there: the reservation covers it
         ctx.stage_state(self.name)["held"] = _Held(holds, grant, covered)
+        if request.stream:
+            # An upstream that ignores max_tokens is ended where the reservation ends (about a
+            # token per event, with a margin for events that carry none), on the bytes.
+            ctx.stream_cap = StreamCap(covered + STREAM_MARGIN, _stream_over_budget)
 
     async def _reserve(
         self, ctx: RequestContext, key: Key, holds: tuple[BudgetHold, ...], want: int, minimum: int, share: bool = False
@@ -267,30 +279,8 @@ class Budgets(Stage):
             spent = await self._spend.spend(scope, scope_id, datetime.fromisoformat(since))  # type: ignore[arg-type]
             await self._counters.start(hold, to_nanos(spent))
 
-    def streams(self, ctx: RequestContext) -> bool:
-        held: _Held | None = (ctx.state or {}).get(self.name, {}).get("held")
-        return held is not None and held.max_output is not None
-
     def meters(self, ctx: RequestContext) -> bool:
         return (ctx.state or {}).get(self.name, {}).get("held") is not None
-
-    def on_chunk(self, ctx: RequestContext, chunk: dict[str, Any]) -> list[dict[str, Any]]:
-        held: _Held | None = (ctx.state or {}).get(self.name, {}).get("held")
-        if held is None or held.max_output is None:
-            return [chunk]
-        for choice in chunk.get("choices") or ():
-            delta = choice.get("delta") or {}
-            if delta.get("content") or delta.get("tool_calls") or delta.get("reasoning_content"):
-                held.output += 1
-        if held.output > held.max_output + 16:  # a margin for events that carry less than a token
-            raise BudgetExceeded(
-                "The answer reached the budget reserved for it (the upstream did not stop at max_tokens); "
-                "the stream was ended so that the budget holds."
-            )
-        return [chunk]
-
-    def on_end(self, ctx: RequestContext, ending: Ending) -> list[dict[str, Any]]:
-        return []
 
     def done(self, ctx: RequestContext, status: int | str) -> None:
         held: _Held | None = (ctx.state or {}).get(self.name, {}).get("held")
@@ -300,9 +290,21 @@ class Budgets(Stage):
         if ctx.attempts:
             cost = request_cost(self._costs.cost, ctx)
             spent = to_nanos(cost) if cost is not None else held.reserved  # unknown: its worst case
-        task = asyncio.ensure_future(self._settle(ctx, held, spent))
-        self._settling.add(task)
-        task.add_done_callback(self._settling.discard)
+        self._queued.append((ctx, held, spent))
+        if self._settler is None:
+            # One task settles the queue in turn: a task per request cost ~10 µs of the request's CPU.
+            self._settler = asyncio.ensure_future(self._settle_queued())
+            self._settling.add(self._settler)
+            self._settler.add_done_callback(self._settling.discard)
+
+    async def _settle_queued(self) -> None:
+        try:
+            while self._queued:
+                queued, self._queued = self._queued, []
+                for ctx, held, spent in queued:
+                    await self._settle(ctx, held, spent)
+        finally:
+            self._settler = None
 
     async def _settle(self, ctx: RequestContext, held: _Held, spent: int) -> None:
         """Settle, retrying while the counters are unreachable (about a minute in all).
@@ -311,9 +313,10 @@ class Budgets(Stage):
         the cap; should the counters have lost their state meanwhile, they start again from the
         ledger, which has the real cost.
         """
+        after: list[int] | None = None
         for pause in SETTLE_RETRIES:
             try:
-                await self._counters.settle(held.holds, held.reserved, spent)
+                after = await self._counters.settle(held.holds, held.reserved, spent)
                 break
             except CountersUnavailable as exc:
                 if pause is None:
@@ -325,33 +328,58 @@ class Budgets(Stage):
             except Exception:
                 log.exception("request %s: budget reservation not settled", ctx.request_id)
                 return
-        if self._alerts is not None and spent:
+        if self._alerts is not None and spent and after is not None:
             try:
-                await self._alert(ctx, held)
-            except CountersUnavailable:
-                pass  # the next settlement alerts: thresholds are checked against the running total
+                await self._alert(ctx, held, after)
             except Exception:
                 log.exception("request %s: budget alerts not checked", ctx.request_id)
 
-    async def _alert(self, ctx: RequestContext, held: _Held) -> None:
-        """Tell the alerts what the budgets this request drew on have spent, now."""
-        assert self._alerts is not None
+    async def _alert(self, ctx: RequestContext, held: _Held, after: list[int]) -> None:
+        """Tell the alerts what the budgets this request drew on have spent, when a threshold may be crossed.
+
+        The next threshold of each counter is kept in nano-dollars, so that the usual settlement
+        (no threshold crossed) costs one integer comparison.
+        """
+        alerts = self._alerts
+        assert alerts is not None
         principal = ctx.principal
-        for hold in held.holds:
-            used = await self._counters.usage(hold)
-            if used is None:
+        for hold, spent in zip(held.holds, after, strict=True):
+            if spent < self._next_alert.get(hold.counter, 0):
                 continue
             _, scope, scope_id, period, since = hold.counter.split(":", 4)
             record = principal.key if scope == "key" else principal.team
-            await self._alerts.check(
+            await alerts.check(
                 scope,
                 scope_id,
                 record.name if record else "",
                 period,
                 datetime.fromisoformat(since),
-                to_usd(used[0]),
+                to_usd(spent),
                 to_usd(hold.budget),
             )
+            above = [t * hold.budget // 100 for t in alerts.thresholds if t * hold.budget // 100 > spent]
+            if len(self._next_alert) > 100_000:
+                self._next_alert.clear()
+            self._next_alert[hold.counter] = min(above) if above else 2**62
+
+    def _holds(self, key: Key, team: Team | None) -> tuple[BudgetHold, ...]:
+        """The budget counters a request of ``key`` draws on; cached until their period ends.
+
+        Building a counter's name (the period's start, as text) every request cost ~4 µs.
+        """
+        now = time.time()
+        holds = []
+        for scope, record in (("key", key), ("team", team)):
+            budget = record.budget if record is not None else None
+            if record is None or budget is None:
+                continue
+            cached = self._hold_cache.get((record.id, budget))
+            if cached is None or now >= cached[1]:
+                if len(self._hold_cache) > 100_000:
+                    self._hold_cache.clear()  # keys and budgets come and go: never an unbounded map
+                cached = self._hold_cache[(record.id, budget)] = _hold(scope, record, budget, datetime.now(UTC))
+            holds.append(cached[0])
+        return tuple(holds)
 
     async def drain(self, timeout: float = 5.0) -> None:
         """Wait for pending settlements (shutdown, tests); those still retrying after ``timeout`` are dropped.
@@ -370,12 +398,16 @@ class Budgets(Stage):
             await asyncio.wait(list(self._settling), timeout=left)
 
 
-def _holds(key: Key, team: Team | None, now: datetime) -> tuple[BudgetHold, ...]:
-    holds = []
-    for scope, record in (("key", key), ("team", team)):
-        budget = record.budget if record is not None else None
-        if record is None or budget is None:
-            continue
-        since = period_start(budget.period, now).isoformat()
-        holds.append(BudgetHold(f"budget:{scope}:{record.id}:{budget.period}:{since}", to_nanos(budget.usd)))
-    return tuple(holds)
+def _stream_over_budget() -> BudgetExceeded:
+    return BudgetExceeded(
+        "The answer reached the budget reserved for it (the upstream did not stop at max_tokens); "
+        "the stream was ended so that the budget holds."
+    )
+
+
+def _hold(scope: str, record: Key | Team, budget: Budget, now: datetime) -> tuple[BudgetHold, float]:
+    """The counter of ``record``'s budget for the period containing ``now``, and when that period ends (epoch)."""
+    since = period_start(budget.period, now)
+    ends = period_end(budget.period, since)
+    hold = BudgetHold(f"budget:{scope}:{record.id}:{budget.period}:{since.isoformat()}", to_nanos(budget.usd))
+    return hold, ends.timestamp() if ends is not None else float("inf")

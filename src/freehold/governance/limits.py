@@ -13,6 +13,7 @@ output the request allows (``gateway.estimate_tokens``).
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -58,11 +59,11 @@ class RateLimits(Stage):
             if record is None:
                 continue
             if record.rpm:
-                checks.append(LimitCheck(f"rl:{scope}:{record.id}:rpm", record.rpm, 1, "requests"))
+                checks.append(LimitCheck(_counter(scope, record.id, "rpm"), record.rpm, 1, "requests"))
             if record.tpm:
                 if tokens is None:
                     tokens = _tokens(request)
-                checks.append(LimitCheck(f"rl:{scope}:{record.id}:tpm", record.tpm, tokens, "tokens"))
+                checks.append(LimitCheck(_counter(scope, record.id, "tpm"), record.tpm, tokens, "tokens"))
         if not checks:
             return
         try:
@@ -92,6 +93,12 @@ class RateLimits(Stage):
             )
 
 
+@functools.lru_cache(maxsize=65536)
+def _counter(scope: str, record_id: str, kind: str) -> str:
+    """A limit's counter name, built once per key (not per request)."""
+    return f"rl:{scope}:{record_id}:{kind}"
+
+
 def _tokens(request: Any) -> int:
     if isinstance(request, ChatRequest):
         return estimate_tokens(request)
@@ -100,13 +107,26 @@ def _tokens(request: Any) -> int:
     return sum(len(t) // 4 + 1 if isinstance(t, str) else len(t) if isinstance(t, list) else 1 for t in texts)
 
 
+_NAMES = {
+    kind: (
+        f"x-ratelimit-limit-{kind}".encode(),
+        f"x-ratelimit-remaining-{kind}".encode(),
+        f"x-ratelimit-reset-{kind}".encode(),
+    )
+    for kind in ("requests", "tokens")
+}
+
+
 def _headers(ctx: RequestContext, results: list[LimitResult]) -> None:
-    """OpenAI's headers, from the tightest limit of each kind."""
-    for kind in ("requests", "tokens"):
+    """OpenAI's headers, from the tightest limit of each kind (names encoded once, not per request)."""
+    headers = ctx.headers
+    if headers is None:
+        headers = ctx.headers = []
+    for kind, (limit, remaining, reset) in _NAMES.items():
         mine = [r for r in results if r.check.kind == kind]
         if not mine:
             continue
-        tightest = min(mine, key=lambda r: (r.remaining / r.check.limit, -r.reset))
-        ctx.add_header(f"x-ratelimit-limit-{kind}", str(tightest.check.limit))
-        ctx.add_header(f"x-ratelimit-remaining-{kind}", str(tightest.remaining))
-        ctx.add_header(f"x-ratelimit-reset-{kind}", go_duration(tightest.reset))
+        tightest = mine[0] if len(mine) == 1 else min(mine, key=lambda r: (r.remaining / r.check.limit, -r.reset))
+        headers.append((limit, str(tightest.check.limit).encode()))
+        headers.append((remaining, str(tightest.remaining).encode()))
+        headers.append((reset, go_duration(tightest.reset).encode()))

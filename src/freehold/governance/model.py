@@ -20,6 +20,7 @@ __all__ = [
     "Role",
     "Team",
     "WhenCountersDown",
+    "period_end",
     "period_start",
     "usd_text",
 ]
@@ -100,6 +101,19 @@ def period_start(period: Period, now: datetime) -> datetime:
     if period == "monthly":
         return day.replace(day=1)
     return _EPOCH
+
+
+def period_end(period: Period, start: datetime) -> datetime | None:
+    """When the period that began at ``start`` ends (None: ``total`` never does)."""
+    if period == "daily":
+        return start + timedelta(days=1)
+    if period == "weekly":
+        return start + timedelta(days=7)
+    if period == "monthly":
+        return (
+            start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+        )
+    return None
 
 
 def usd_text(value: Decimal) -> str:

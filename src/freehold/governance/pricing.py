@@ -141,9 +141,16 @@ def request_cost(cost: Callable[[UsageRecord], Decimal | None], ctx: RequestCont
     reached it (vendors do not charge those); unknown (None) otherwise — a timeout, a client that
     left mid-call, an answer that could not be read may all have been charged.
     """
+    state = ctx.stage_state("pricing")  # budgets and the ledger both ask: worked out once
+    if "cost" in state:
+        known: Decimal | None = state["cost"]
+        return known
     usage = ctx.usage
     if usage is not None:
-        return cost(usage)
-    if ctx.attempts and ctx.unbilled_attempts >= ctx.attempts:
-        return Decimal(0)
-    return None
+        found = None if usage.estimated else cost(usage)
+    elif ctx.attempts and ctx.unbilled_attempts >= ctx.attempts:
+        found = Decimal(0)
+    else:
+        found = None
+    state["cost"] = found
+    return found

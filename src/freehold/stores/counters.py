@@ -145,8 +145,11 @@ class Counters(Protocol):
         """Create a budget counter at ``spent`` nano-dollars, unless another process did first."""
         ...
 
-    async def settle(self, holds: Sequence[BudgetHold], reserved: int, spent: int) -> None:
-        """Release a reservation of ``reserved`` and count ``spent`` instead, in every budget."""
+    async def settle(self, holds: Sequence[BudgetHold], reserved: int, spent: int) -> list[int]:
+        """Release a reservation of ``reserved`` and count ``spent`` instead, in every budget.
+
+        Returns each budget's spend after it, in ``holds``' order (for alerts: no second read).
+        """
         ...
 
     async def usage(self, hold: BudgetHold) -> tuple[int, int] | None:
@@ -198,11 +201,14 @@ class MemoryCounters:
     async def start(self, hold: BudgetHold, spent: int) -> None:
         self._budgets.setdefault(hold.counter, _Budget(spent=spent))
 
-    async def settle(self, holds: Sequence[BudgetHold], reserved: int, spent: int) -> None:
+    async def settle(self, holds: Sequence[BudgetHold], reserved: int, spent: int) -> list[int]:
+        after = []
         for h in holds:
             b = self._budgets.setdefault(h.counter, _Budget())
             b.reserved = max(0, b.reserved - reserved)
             b.spent += spent
+            after.append(b.spent)
+        return after
 
     async def usage(self, hold: BudgetHold) -> tuple[int, int] | None:
         b = self._budgets.get(hold.counter)
@@ -288,13 +294,14 @@ return {1, granted, 0}
 
 # KEYS: budget hashes. ARGV: reserved, spent, ttl (ms).
 _SETTLE = """
+local after = {}
 for i = 1, #KEYS do
   local r = tonumber(redis.call('HINCRBY', KEYS[i], 'reserved', -tonumber(ARGV[1])))
   if r < 0 then redis.call('HSET', KEYS[i], 'reserved', 0) end
-  redis.call('HINCRBY', KEYS[i], 'spent', tonumber(ARGV[2]))
+  after[i] = redis.call('HINCRBY', KEYS[i], 'spent', tonumber(ARGV[2]))
   redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[3]))
 end
-return 1
+return after
 """
 
 _BUDGET_TTL_MS: Final = 40 * 24 * 3600 * 1000
@@ -356,8 +363,9 @@ class RedisCounters:
         except (TimeoutError, RedisError, OSError) as exc:
             raise CountersUnavailable(str(exc)) from exc
 
-    async def settle(self, holds: Sequence[BudgetHold], reserved: int, spent: int) -> None:
-        await self._call(self._settle, [self._key(h.counter) for h in holds], [reserved, spent, _BUDGET_TTL_MS])
+    async def settle(self, holds: Sequence[BudgetHold], reserved: int, spent: int) -> list[int]:
+        keys = [self._key(h.counter) for h in holds]
+        return [int(x) for x in await self._call(self._settle, keys, [reserved, spent, _BUDGET_TTL_MS])]
 
     async def usage(self, hold: BudgetHold) -> tuple[int, int] | None:
         try:

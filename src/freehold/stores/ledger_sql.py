@@ -20,14 +20,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, case, cast, delete, func, insert, literal_column, null, select, update
+from sqlalchemy import BigInteger, case, cast, delete, func, insert, literal_column, null, select, update
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
 from freehold.stores import schema
 from freehold.stores.ledger import Completion, GroupBy, Journal, LedgerRow, Scope, UsageRow, renamed, utc
+from freehold.stores.ledger_batch import BatchWriter, DuplicateRequestId, batch_writer
 
 __all__ = ["SqlLedger"]
 
@@ -37,24 +37,6 @@ _SCALE = 10_000_000_000
 """10¹⁰: the ``MONEY`` column's ten decimal places, as the integer unit SQLite sums in."""
 _RENAME_TRIES = 5
 
-_complete = (
-    update(_ledger)
-    .where(_ledger.c.request_id == bindparam("b_id"))
-    .values(
-        finished_at=bindparam("b_finished_at"),
-        status=bindparam("b_status"),
-        deployment=bindparam("b_deployment"),
-        attempts=bindparam("b_attempts"),
-        input_tokens=bindparam("b_input_tokens"),
-        output_tokens=bindparam("b_output_tokens"),
-        cached_input_tokens=bindparam("b_cached_input_tokens"),
-        cache_write_tokens=bindparam("b_cache_write_tokens"),
-        usage_estimated=bindparam("b_usage_estimated"),
-        cost_usd=bindparam("b_cost_usd", type_=schema.MONEY),
-        latency_ms=bindparam("b_latency_ms"),
-    )
-)
-_discard = delete(_ledger).where(_ledger.c.request_id == bindparam("b_id"))
 _GROUP = {
     "key": _ledger.c.key_id,
     "team": _ledger.c.team_id,
@@ -67,6 +49,7 @@ class SqlLedger:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
+        self._batch: BatchWriter | None = None
 
     # Money.
 
@@ -97,7 +80,7 @@ class SqlLedger:
             try:
                 await self._write(journal, ids, complete, discard)
                 return ids
-            except IntegrityError:
+            except DuplicateRequestId:
                 ids = await self._free(journal, ids)
         await self._write(journal, ids, complete, discard)  # raises if ids are still taken
         return ids
@@ -105,13 +88,9 @@ class SqlLedger:
     async def _write(
         self, journal: Sequence[Journal], ids: list[str], complete: Sequence[Completion], discard: Sequence[str]
     ) -> None:
-        async with self._engine.begin() as conn:
-            if journal:
-                await conn.execute(insert(_ledger), [_pending(j, rid) for j, rid in zip(journal, ids, strict=True)])
-            if complete:
-                await conn.execute(_complete, [_completion(c) for c in complete])
-            if discard:
-                await conn.execute(_discard, [{"b_id": rid} for rid in discard])
+        if self._batch is None:
+            self._batch = batch_writer(self._engine.url)  # on the driver itself: see ledger_batch.py
+        await self._batch.write(list(zip(journal, ids, strict=True)), complete, discard)
 
     async def _free(self, journal: Sequence[Journal], ids: list[str]) -> list[str]:
         """``ids`` with the ones already stored renamed to the next free ``<id>~<n>``."""
@@ -207,7 +186,9 @@ class SqlLedger:
         )
 
     async def close(self) -> None:
-        return None
+        if self._batch is not None:
+            await self._batch.close()
+            self._batch = None
 
 
 def _distinct(ids: list[str]) -> list[str]:
@@ -221,36 +202,3 @@ def _distinct(ids: list[str]) -> list[str]:
         seen.add(rid)
         out.append(rid)
     return out
-
-
-def _pending(j: Journal, rid: str) -> dict[str, Any]:
-    return {
-        "request_id": rid,
-        "instance": j.instance,
-        "started_at": utc(j.started_at),
-        "status": "pending",
-        "key_id": j.key_id,
-        "team_id": j.team_id,
-        "door": j.door,
-        "alias": j.alias,
-        "attempts": 0,
-        "usage_estimated": False,
-        "reserved_usd": j.reserved_usd,
-    }
-
-
-def _completion(c: Completion) -> dict[str, Any]:
-    return {
-        "b_id": c.request_id,
-        "b_finished_at": utc(c.finished_at),
-        "b_status": c.status,
-        "b_deployment": c.deployment,
-        "b_attempts": c.attempts,
-        "b_input_tokens": c.input_tokens,
-        "b_output_tokens": c.output_tokens,
-        "b_cached_input_tokens": c.cached_input_tokens,
-        "b_cache_write_tokens": c.cache_write_tokens,
-        "b_usage_estimated": c.usage_estimated,
-        "b_cost_usd": c.cost_usd,
-        "b_latency_ms": c.latency_ms,
-    }

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    text,
 )
 
 __all__ = ["MONEY", "alert_state", "instances", "keys", "ledger", "metadata", "revision", "teams"]
@@ -112,9 +113,13 @@ ledger = Table(
     Index("ix_ledger_started_at", "started_at"),
     Index("ix_ledger_key_started", "key_id", "started_at"),
     Index("ix_ledger_team_started", "team_id", "started_at"),
-    Index("ix_ledger_alias_started", "alias", "started_at"),
-    Index("ix_ledger_deployment_started", "deployment", "started_at"),
-    Index("ix_ledger_status_instance", "status", "instance"),
+    # Only the rows in flight, for the reconciliation of a dead instance's (migration 0002).
+    Index(
+        "ix_ledger_pending",
+        "instance",
+        sqlite_where=text("status = 'pending'"),
+        postgresql_where=text("status = 'pending'"),
+    ),
 )
 
 instances = Table(

@@ -123,7 +123,8 @@ async def test_reservations_grant_up_to_what_is_left_and_refuse_below_the_minimu
     assert to_usd(second.granted) == Decimal("0.05")  # the team's budget is the tighter one
     refused = await c.reserve([key, team], to_nanos(Decimal("0.25")), to_nanos(Decimal("0.01")))
     assert not refused.ok and refused.remaining == 0 and refused.tightest == team.counter
-    await c.settle([key, team], first.granted, to_nanos(Decimal("0.02")))  # used less than held
+    after = await c.settle([key, team], first.granted, to_nanos(Decimal("0.02")))  # used less than held
+    assert after == [to_nanos(Decimal("0.02"))] * 2  # each budget's spend after it
     again = await c.reserve([key, team], to_nanos(Decimal("0.25")), to_nanos(Decimal("0.01")))
     assert to_usd(again.granted) == Decimal("0.23")
     assert await c.usage(team) == (to_nanos(Decimal("0.02")), to_nanos(Decimal("0.28")))

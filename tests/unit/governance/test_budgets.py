@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -10,11 +11,13 @@ import pytest
 
 from freehold.context import Principal, RequestContext
 from freehold.errors import BudgetExceeded, MeteringUnavailable, PermissionDenied, RateLimited
-from freehold.governance.budgets import Budgets, prompt_tokens_at_most
+from freehold.governance.budgets import STREAM_MARGIN, Budgets, prompt_tokens_at_most
 from freehold.governance.limits import RateLimits, go_duration
-from freehold.governance.model import Budget, Key, Team
+from freehold.governance.model import Budget, Key, Period, Team, period_end, period_start
+from freehold.providers.base import StreamResponse
 from freehold.schemas.chat import ChatRequest
 from freehold.stores.counters import Counters, CountersUnavailable, LimitCheck, MemoryCounters, to_usd
+from freehold.streaming import AnswerStream
 from freehold.usage import UsageRecord
 
 IN, OUT = Decimal("0.000001"), Decimal("0.00001")  # $1 and $10 per million tokens
@@ -180,16 +183,31 @@ async def test_unreachable_counters_fail_closed_unless_the_key_says_serve() -> N
         await RateLimits(Down()).before(ctx_for(key(rpm=1)), chat(10))
 
 
-async def test_a_stream_that_passes_its_reservation_is_ended() -> None:
+async def test_a_stream_that_passes_its_reservation_is_ended_on_the_bytes() -> None:
     budgets = stage()
     ctx = ctx_for(key(budget=Budget(Decimal("1"), "daily")))
-    await budgets.before(ctx, chat(4))
-    piece = {"choices": [{"index": 0, "delta": {"content": "x"}}]}
-    for _ in range(20):
-        budgets.on_chunk(ctx, piece)
-    with pytest.raises(BudgetExceeded):
-        for _ in range(10):
-            budgets.on_chunk(ctx, piece)
+    request = chat(4)
+    request.stream = True
+    await budgets.before(ctx, request)
+    assert ctx.stream_cap is not None and ctx.stream_cap.events == 4 + STREAM_MARGIN
+
+    async def endless() -> AsyncIterator[bytes]:  # an upstream that ignores max_tokens
+        while True:
+            yield b'data: {"choices":[{"index":0,"delta":{"content":"x"}}]}\n\n'
+
+    stream = AnswerStream(ctx, "d", StreamResponse(endless()), None)
+    seen = 0
+    with pytest.raises(BudgetExceeded, match="reached the budget reserved"):
+        async for _ in stream.chunks():
+            seen += 1
+    assert seen == 4 + STREAM_MARGIN  # every event up to the cap passed, unparsed; the next one ended it
+    assert stream.ending == "upstream_cut"
+
+
+async def test_a_whole_answer_gets_no_stream_cap() -> None:
+    ctx = ctx_for(key(budget=Budget(Decimal("1"), "daily")))
+    await stage().before(ctx, chat(4))
+    assert ctx.stream_cap is None
 
 
 async def test_rate_limits_admit_then_refuse_with_openai_headers() -> None:
@@ -225,3 +243,19 @@ def test_reset_durations_are_go_durations(seconds: float, text: str) -> None:
 def test_the_prompt_bound_counts_bytes_images_and_framing() -> None:
     body = {"messages": [{"role": "user", "content": [{"type": "text", "text": "héllo"}, {"type": "image_url"}]}]}
     assert prompt_tokens_at_most(body) == 16 + 6 + 1600
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "end"),
+    [
+        ("daily", datetime(2026, 12, 31, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
+        ("weekly", datetime(2026, 11, 30, tzinfo=UTC), datetime(2026, 12, 7, tzinfo=UTC)),
+        ("monthly", datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
+        ("monthly", datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC)),
+        ("total", datetime(1970, 1, 1, tzinfo=UTC), None),
+    ],
+)
+def test_a_period_ends_where_the_next_one_starts(period: Period, start: datetime, end: datetime | None) -> None:
+    assert period_end(period, start) == end
+    if end is not None:
+        assert period_start(period, end) == end and period_start(period, end - timedelta(microseconds=1)) == start
