@@ -64,13 +64,9 @@ class Policy(StrictModel):
         if isinstance(categories, dict):
             for category, act in categories.items():
                 if category not in CATEGORIES:
-                    raise ValueError(
-                        f"categories.{category}: unknown category; use one of: {', '.join(CATEGORIES)}"
-                    )
+                    raise ValueError(f"categories.{category}: unknown category; use one of: {', '.join(CATEGORIES)}")
                 if act not in ACTIONS:
-                    raise ValueError(
-                        f"categories.{category}: unknown action {act!r}; use one of: {', '.join(ACTIONS)}"
-                    )
+                    raise ValueError(f"categories.{category}: unknown action {act!r}; use one of: {', '.join(ACTIONS)}")
         return value
 
     def action_for(self, category: Category) -> Action:

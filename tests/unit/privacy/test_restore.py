@@ -158,12 +158,27 @@ def test_stream_tool_arguments_restored_escaped_and_text_flushed_before_the_call
     for cut in range(len(args) + 1):
         chunks = [
             chunk({"role": "assistant", "content": "Sending to <EMA"}),
-            chunk({"tool_calls": [{"index": 0, "id": "t", "type": "function",
-                                   "function": {"name": "send", "arguments": ""}}]}),  # fmt: skip
+            chunk(
+                {
+                    "tool_calls": [
+                        {"index": 0, "id": "t", "type": "function", "function": {"name": "send", "arguments": ""}}
+                    ]
+                }
+            ),  # fmt: skip
             chunk({"tool_calls": [{"index": 0, "function": {"arguments": args[:cut]}}]}),
             chunk({"tool_calls": [{"index": 0, "function": {"arguments": args[cut:]}}]}),
-            chunk({"tool_calls": [{"index": 1, "id": "u", "type": "function",
-                                   "function": {"name": "log", "arguments": '{"n": "<PHONE_'}}]}),  # fmt: skip
+            chunk(
+                {
+                    "tool_calls": [
+                        {
+                            "index": 1,
+                            "id": "u",
+                            "type": "function",
+                            "function": {"name": "log", "arguments": '{"n": "<PHONE_'},
+                        }
+                    ]
+                }
+            ),  # fmt: skip
             chunk({"tool_calls": [{"index": 1, "function": {"arguments": '12>"}'}}]}),
             chunk({}, "tool_calls"),
         ]
@@ -176,7 +191,10 @@ def test_stream_tool_arguments_restored_escaped_and_text_flushed_before_the_call
         assert text_of(out[:first_call]) == "Sending to <EMA"
         # tool call 0's arguments are complete before call 1 starts
         second = next(
-            i for i, c in enumerate(out) for call in c["choices"][0]["delta"].get("tool_calls") or () if call["index"] == 1
+            i
+            for i, c in enumerate(out)
+            for call in c["choices"][0]["delta"].get("tool_calls") or ()
+            if call["index"] == 1
         )
         assert json.loads(args_of(out[:second])) == {"to": VALUES["<EMAIL_2>"], "cc": VALUES["<EMAIL_1>"]}
 
