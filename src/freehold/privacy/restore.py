@@ -27,6 +27,7 @@ from freehold.privacy.pseudonymize import Table
 __all__ = ["StreamRestorer", "TextRestorer", "restore_answer"]
 
 _TEXT_FIELDS: Final = ("content", "refusal", "reasoning_content")
+_TEXT_KEYS: Final[frozenset[str]] = frozenset(_TEXT_FIELDS)
 _BASE_KEYS: Final = ("id", "object", "created", "model", "system_fingerprint", "service_tier")
 Field = str | int
 """A text field's name, or a tool call's index."""
@@ -97,26 +98,22 @@ def restore_answer(body: dict[str, Any], table: Table) -> bool:
 class StreamRestorer:
     """One stream's restoration, chunk by chunk (see the module docstring)."""
 
-    __slots__ = ("_base", "_fields", "_table", "held_chunks")
+    __slots__ = ("_fields", "_holding", "_last", "_table", "held_chunks")
 
     def __init__(self, table: Table) -> None:
         self._table = table
         self._fields: dict[tuple[int, Field], TextRestorer] = {}
-        self._base: dict[str, Any] = {"object": "chat.completion.chunk"}
+        self._holding: set[tuple[int, Field]] = set()
+        """The fields holding text back now (most of the time none: nothing to flush or look at)."""
+        self._last: dict[str, Any] = {"object": "chat.completion.chunk"}
         self.held_chunks = 0
         """Chunks that carried only held-back text and were not sent (their text went out later)."""
-
-    def _restorer(self, choice: int, field: Field) -> TextRestorer:
-        found = self._fields.get((choice, field))
-        if found is None:
-            found = self._fields[(choice, field)] = TextRestorer(self._table, escaped=isinstance(field, int))
-        return found
 
     def on_chunk(self, chunk: dict[str, Any]) -> list[dict[str, Any]]:
         choices = chunk.get("choices")
         if not isinstance(choices, list) or not choices:
-            return [*self.flush(), chunk]  # a usage-only chunk: after every text
-        self._base = {k: chunk[k] for k in _BASE_KEYS if k in chunk}
+            return [*self.flush(), chunk] if self._holding else [chunk]  # a usage-only chunk: after every text
+        self._last = chunk
         before: list[dict[str, Any]] = []
         after: list[dict[str, Any]] = []
         trimmed = False
@@ -129,7 +126,7 @@ class StreamRestorer:
             if isinstance(delta, dict):
                 trimmed |= self._delta(i, delta, before)
             finish = choice.get("finish_reason")
-            if finish is not None:
+            if finish is not None and self._holding:
                 held = self._flush_choice(i)
                 if held:
                     # The held text goes out before the finish: split the finish into a chunk of its own.
@@ -149,30 +146,47 @@ class StreamRestorer:
         trimmed = False
         calls = delta.get("tool_calls")
         if isinstance(calls, list) and calls:
-            current = {c.get("index") for c in calls if isinstance(c, dict)}
-            before += self._flush_choice(i, keep=current)  # the text, and earlier tool calls, end here
+            if self._holding:
+                current = {c.get("index") for c in calls if isinstance(c, dict)}
+                before += self._flush_choice(i, keep=current)  # the text, and earlier tool calls, end here
             for call in calls:
                 function = call.get("function") if isinstance(call, dict) else None
                 k = call.get("index") if isinstance(call, dict) else None
                 if isinstance(function, dict) and isinstance(k, int) and isinstance(function.get("arguments"), str):
                     args = function["arguments"]
-                    function["arguments"] = out = self._restorer(i, k).feed(args)
+                    function["arguments"] = out = self._feed(i, k, args)
                     trimmed |= bool(args) and not out
         for field in _TEXT_FIELDS:
             value = delta.get(field)
-            if isinstance(value, str) and value:
-                if not calls:
-                    before += self._flush_choice(i, keep=set(_TEXT_FIELDS))  # a tool call's arguments end here
-                delta[field] = out = self._restorer(i, field).feed(value)
+            if value.__class__ is str and value:
+                if self._holding and not calls:
+                    before += self._flush_choice(i, keep=_TEXT_KEYS)  # a tool call's arguments end here
+                delta[field] = out = self._feed(i, field, value)
                 trimmed |= not out
         return trimmed
 
+    def _feed(self, i: int, field: Field, text: str) -> str:
+        key = (i, field)
+        restorer = self._fields.get(key)
+        if restorer is None:
+            if "<" not in text:
+                return text  # nothing held, nothing to restore: no restorer needed yet
+            restorer = self._fields[key] = TextRestorer(self._table, escaped=isinstance(field, int))
+        out = restorer.feed(text)
+        if restorer.held:
+            self._holding.add(key)
+        else:
+            self._holding.discard(key)
+        return out
+
     def _flush_choice(self, i: int, keep: set[Any] | None = None) -> list[dict[str, Any]]:
         out = []
-        for (choice, field), restorer in self._fields.items():
-            if choice != i or not restorer.held or (keep is not None and field in keep):
+        for key in sorted(self._holding, key=_order):
+            choice, field = key
+            if choice != i or (keep is not None and field in keep):
                 continue
-            held = restorer.flush()
+            self._holding.discard(key)
+            held = self._fields[key].flush()
             if isinstance(field, int):
                 out.append(self._chunk(i, {"tool_calls": [{"index": field, "function": {"arguments": held}}]}))
             else:
@@ -181,11 +195,20 @@ class StreamRestorer:
 
     def flush(self) -> list[dict[str, Any]]:
         """Every held text, in chunks of its own (the stream ended, or a usage-only chunk came)."""
-        choices = sorted({i for (i, _), r in self._fields.items() if r.held})
+        choices = sorted({i for i, _ in self._holding})
         return [chunk for i in choices for chunk in self._flush_choice(i)]
 
     def _chunk(self, i: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-        return {**self._base, "choices": [{"index": i, "delta": delta, "logprobs": None, "finish_reason": finish}]}
+        """A chunk of its own for released text, with the stream's id, model and so on."""
+        last = self._last
+        base = {k: last[k] for k in _BASE_KEYS if k in last}
+        return {**base, "choices": [{"index": i, "delta": delta, "logprobs": None, "finish_reason": finish}]}
+
+
+def _order(key: tuple[int, Field]) -> tuple[int, int, str]:
+    """Text fields before tool calls, tool calls by index."""
+    choice, field = key
+    return (choice, 1, f"{field:09d}") if isinstance(field, int) else (choice, 0, field)
 
 
 def _empty(chunk: dict[str, Any]) -> bool:
