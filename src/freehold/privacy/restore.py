@@ -20,6 +20,7 @@ A chunk whose only text was held back is not sent.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any, Final
 
 from freehold.privacy.pseudonymize import Table
@@ -179,7 +180,7 @@ class StreamRestorer:
             self._holding.discard(key)
         return out
 
-    def _flush_choice(self, i: int, keep: set[Any] | None = None) -> list[dict[str, Any]]:
+    def _flush_choice(self, i: int, keep: AbstractSet[Any] | None = None) -> list[dict[str, Any]]:
         out = []
         for key in sorted(self._holding, key=_order):
             choice, field = key
@@ -201,7 +202,7 @@ class StreamRestorer:
     def _chunk(self, i: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         """A chunk of its own for released text, with the stream's id, model and so on."""
         last = self._last
-        base = {k: last[k] for k in _BASE_KEYS if k in last}
+        base: dict[str, Any] = {k: last[k] for k in _BASE_KEYS if k in last}
         return {**base, "choices": [{"index": i, "delta": delta, "logprobs": None, "finish_reason": finish}]}
 
 
