@@ -385,3 +385,19 @@ def test_embeddings_are_pseudonymized(oai: openai.OpenAI, mocks: tuple[EchoMock,
     before = len(external.requests)
     oai.embeddings.create(model="pseudo", input=[TEXT, "plain"])
     assert external.requests[before]["input"] == ["Contact <EMAIL_1> or <PHONE_1>; again <EMAIL_1>.", "plain"]
+
+
+def test_a_key_metadata_policy_wins_over_the_alias(gw: Gateway, mocks: tuple[EchoMock, EchoMock]) -> None:
+    external, _ = mocks
+    admin = {"Authorization": f"Bearer {MASTER_KEY}"}
+    created = httpx.post(
+        gw.url + "/admin/keys", json={"name": "careful", "metadata": {"privacy_policy": "block"}}, headers=admin
+    )
+    assert created.status_code == 201, created.text
+    before = len(external.requests)
+    with openai.OpenAI(base_url=gw.base_url, api_key=created.json()["key"], max_retries=0, timeout=10) as client:
+        with pytest.raises(openai.BadRequestError, match="EMAIL=2"):
+            client.chat.completions.create(model="allow", messages=[{"role": "user", "content": TEXT}])
+        answer = client.chat.completions.create(model="allow", messages=[{"role": "user", "content": "Nothing."}])
+    assert answer.choices[0].message.content == "Nothing."
+    assert len(external.requests) == before + 1
