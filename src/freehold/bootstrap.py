@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from dataclasses import dataclass
 
@@ -27,7 +28,9 @@ from freehold.observability.metrics import Metrics
 from freehold.observability.observer import MetricsObserver
 from freehold.observability.requests import NullRequestMetrics, RequestMetrics
 from freehold.observability.usage import UsageMetrics
-from freehold.pipeline import Pipeline, load_stage
+from freehold.pipeline import Pipeline, Stage, load_stage
+from freehold.privacy.detectors import build_detector
+from freehold.privacy.stage import PrivacyStage
 from freehold.providers.base import ChatProvider, Lifecycle
 from freehold.providers.registry import build_provider
 from freehold.routing.resilience import Engine
@@ -44,7 +47,9 @@ from freehold.stores.responses import MemoryResponseStore, ResponseStore
 from freehold.transport.http import HttpClient
 from freehold.usage import UsageBook
 
-__all__ = ["Runtime", "build"]
+__all__ = ["Runtime", "build", "privacy_stage"]
+
+log = logging.getLogger("freehold.bootstrap")
 
 
 @dataclass(slots=True)
@@ -180,14 +185,18 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     budgets = Budgets(counters, prices, spend_reader(database), alerts)
     stages = [(load_stage(spec.use, spec.options), spec.aliases) for spec in config.stages]
     ledger = LedgerWriter(SqlLedger(database), silence=settings.ledger_silence) if settings.ledger else None
-    # Order: allow-lists first and rate limits next (a refusal there costs nothing); the
-    # operator's stages (which may rewrite the request); budgets last before dispatch, so that
-    # the reservation covers the request as it will be sent; the ledger's stage after them: it
-    # journals only the requests every other stage let through, with the reservation budgets made.
+    # Order: allow-lists first and rate limits next (a refusal there costs nothing); the privacy
+    # policies (when configured) next, so that every later stage sees the request as it will be
+    # sent; the operator's stages (which may rewrite the request); budgets last before dispatch,
+    # so that the reservation covers the request as it will be sent; the ledger's stage after
+    # them: it journals only the requests every other stage let through, with the reservation
+    # budgets made.
+    privacy = privacy_stage(config)
+    first: list[tuple[Stage, None]] = [(KeyAccess(), None), (RateLimits(counters), None)]
+    if privacy is not None:
+        first.append((privacy, None))
     last = [(LedgerStage(ledger, prices.cost), None)] if ledger is not None else []
-    pipeline = Pipeline(
-        [(KeyAccess(), None), (RateLimits(counters), None), *stages, (budgets, None), *last], config.aliases
-    )
+    pipeline = Pipeline([*first, *stages, (budgets, None), *last], config.aliases)
     gateway = Gateway(
         router, engine, pipeline=pipeline, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book
     )
@@ -223,6 +232,21 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         alerts=alerts,
         ledger=ledger,
     )
+
+
+def privacy_stage(config: GatewayConfig) -> PrivacyStage | None:
+    """The privacy policies' stage, or None when the file configures none (the path stays as it was)."""
+    section = config.privacy
+    if not section.policies.configured:
+        return None
+    has_local = config.local_aliases()
+    _, warnings = section.policies.local_only_problems(has_local)
+    for warning in warnings:
+        log.warning("%s", warning)
+    local = frozenset(
+        deployment_name(alias, dep) for alias, spec in config.aliases.items() for dep in spec.deployments if dep.local
+    )
+    return PrivacyStage(section.policies, build_detector(section.detection), local, has_local)
 
 
 def _policies(config: GatewayConfig) -> dict[str, AliasPolicy]:

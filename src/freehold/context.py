@@ -110,6 +110,9 @@ class RequestContext:
     """Extra response headers stages add (None until the first)."""
     deployments: Callable[[ChatProvider], bool] | None = None
     """A stage's restriction of the deployments that may serve this request (None: any)."""
+    restricted_by: str = ""
+    """Why the deployments are restricted, in words for the client: the gateway puts it in front of
+    the error when no allowed deployment could answer ('' when no stage gave a reason)."""
     deployment: str = ""
     """The deployment that answered ('' until one did)."""
     attempts: int = 0
@@ -137,8 +140,14 @@ class RequestContext:
             self.headers = []
         self.headers.append((name.lower().encode("latin-1"), value.encode("latin-1", "replace")))
 
-    def restrict(self, allowed: Callable[[ChatProvider], bool]) -> None:
-        """Narrow the deployments that may serve this request; restrictions combine (all must allow)."""
+    def restrict(self, allowed: Callable[[ChatProvider], bool], reason: str = "") -> None:
+        """Narrow the deployments that may serve this request; restrictions combine (all must allow).
+
+        ``reason`` (e.g. "the privacy policy allows only local deployments") is said to the client
+        if no allowed deployment answers, so that a restriction never reads as a plain outage.
+        """
+        if reason:
+            self.restricted_by = f"{self.restricted_by}; {reason}" if self.restricted_by else reason
         previous = self.deployments
         self.deployments = allowed if previous is None else (lambda p: previous(p) and allowed(p))
 

@@ -15,7 +15,8 @@ FreeholdError
 │   ├── RequestTimeout         408  the request's head did not arrive within header_timeout
 │   ├── HeadersTooLarge        431  the request's head is larger than max_header_bytes
 │   ├── RateLimited            429  no deployment has capacity within the deadline, or a key's rpm/tpm is spent
-│   └── BudgetExceeded         429  insufficient_quota: a key's or team's budget cannot cover the request
+│   ├── BudgetExceeded         429  insufficient_quota: a key's or team's budget cannot cover the request
+│   └── PrivacyBlocked         400  pii_blocked: the privacy policy blocks what was found (categories, never values)
 ├── ProviderError              upstream failed; .deployment .upstream_status .retry_after
 │   ├── ProviderTimeout        504
 │   ├── ProviderConnectError   502
@@ -35,6 +36,7 @@ FreeholdError
 ├── ShuttingDown               503  the gateway is draining; in-flight work ended at the drain deadline
 ├── MeteringUnavailable        503  limits and budgets cannot be checked (the counter store is down): fail closed
 ├── LedgerUnavailable          503  the usage ledger cannot record the request (its database is down): fail closed
+├── LocalOnlyUnavailable       503  the privacy policy allows only local deployments and none can serve
 ├── TooManyConnections         503  the process already holds max_connections connections
 └── ConfigError                start-up and `freehold check` only
 ```
@@ -62,11 +64,13 @@ __all__ = [
     "HeadersTooLarge",
     "InvalidRequest",
     "LedgerUnavailable",
+    "LocalOnlyUnavailable",
     "MeteringUnavailable",
     "MethodNotAllowed",
     "NotFound",
     "PayloadTooLarge",
     "PermissionDenied",
+    "PrivacyBlocked",
     "ContextWindowExceeded",
     "DeadlineExceeded",
     "ModelUnavailable",
@@ -236,6 +240,15 @@ class BudgetExceeded(RequestRejected):
     code = "budget_exceeded"
 
 
+class PrivacyBlocked(RequestRejected):
+    """The privacy policy blocks a category found in the request.
+
+    The message names the categories and how many of each were found, never the values.
+    """
+
+    code = "pii_blocked"
+
+
 class MeteringUnavailable(FreeholdError):
     """The counters that enforce rate limits and budgets cannot be reached.
 
@@ -257,6 +270,18 @@ class LedgerUnavailable(FreeholdError):
     status = 503
     error_type = "server_error"
     code = "ledger_unavailable"
+
+
+class LocalOnlyUnavailable(FreeholdError):
+    """The privacy policy allows the request only on local deployments, and the alias has none.
+
+    Refused rather than sent anywhere else (fail closed). Deployments are local when marked
+    ``local: true``.
+    """
+
+    status = 503
+    error_type = "server_error"
+    code = "privacy_local_only_unavailable"
 
 
 class CircuitOpen(FreeholdError):

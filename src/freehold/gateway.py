@@ -19,6 +19,7 @@ from freehold.errors import (
     AllCandidatesFailed,
     CircuitOpen,
     DeadlineExceeded,
+    FreeholdError,
     InvalidRequest,
     ProviderError,
     ProviderRejected,
@@ -32,7 +33,7 @@ from freehold.schemas.chat import ChatRequest, EmbeddingsRequest
 from freehold.streaming import AnswerStream
 from freehold.usage import StreamMeter, UsageBook, estimate_prompt_tokens, whole_usage
 
-__all__ = ["Answer", "Gateway", "ask_stream_usage", "estimate_tokens"]
+__all__ = ["Answer", "Gateway", "ask_stream_usage", "estimate_tokens", "explain_restriction"]
 
 log = logging.getLogger("freehold.gateway")
 
@@ -63,6 +64,18 @@ def ask_stream_usage(body: dict[str, Any]) -> bool:
     else:
         body["stream_options"] = {"include_usage": True}
     return True
+
+
+def explain_restriction(ctx: RequestContext, exc: FreeholdError) -> None:
+    """Put the reason a stage restricted the deployments in front of the error that left none to answer.
+
+    A request a privacy policy keeps on local deployments must not read as a plain outage when
+    those are down. An upstream's refusal of the request itself (``ProviderRejected``) is the
+    client's to fix, and says so unchanged.
+    """
+    if ctx.restricted_by and not isinstance(exc, ProviderRejected):
+        exc.message = f"{ctx.restricted_by[:1].upper()}{ctx.restricted_by[1:]}. {exc.message}"
+        exc.args = (exc.message,)
 
 
 def _embeds(provider: ChatProvider) -> bool:
@@ -116,7 +129,11 @@ class Gateway:
         tokens = estimate_tokens(request) if self._quotas else 0
         if request.stream:
             strip = any(stage.meters(ctx) for stage in stages.done) and ask_stream_usage(request.body)
-            answer = await self._engine.run(ctx, alias, lambda p: p.chat_stream(ctx, request), tokens=tokens)
+            try:
+                answer = await self._engine.run(ctx, alias, lambda p: p.chat_stream(ctx, request), tokens=tokens)
+            except FreeholdError as exc:
+                explain_restriction(ctx, exc)
+                raise
             ctx.deployment, ctx.attempts = answer.deployment, answer.attempts
             result = answer.result
             assert isinstance(result, StreamResponse)
@@ -126,7 +143,11 @@ class Gateway:
                 streaming = tuple(stage for stage in streaming if stage.streams(ctx))
             answer.result = AnswerStream(ctx, answer.deployment, result, meter, streaming, strip)
             return answer
-        answer = await self._engine.run(ctx, alias, lambda p: p.chat(ctx, request), tokens=tokens)
+        try:
+            answer = await self._engine.run(ctx, alias, lambda p: p.chat(ctx, request), tokens=tokens)
+        except FreeholdError as exc:
+            explain_restriction(ctx, exc)
+            raise
         ctx.deployment, ctx.attempts = answer.deployment, answer.attempts
         self._account(ctx, answer, request.body, bool(stages.done))
         for stage in stages.after:
@@ -172,7 +193,11 @@ class Gateway:
             raise InvalidRequest(
                 f"The model '{request.model}' has no deployment that serves embeddings.", param="model"
             )
-        answer = await self._engine.run(ctx, request.model, call, usable=_embeds)
+        try:
+            answer = await self._engine.run(ctx, request.model, call, usable=_embeds)
+        except FreeholdError as exc:
+            explain_restriction(ctx, exc)
+            raise
         ctx.deployment, ctx.attempts = answer.deployment, answer.attempts
         # Embeddings answers report their usage; one without it is recorded as an estimate of 0.
         self._account(ctx, answer, {}, bool(stages.done))

@@ -19,12 +19,14 @@ from freehold.errors import (
     HeadersTooLarge,
     InvalidRequest,
     LedgerUnavailable,
+    LocalOnlyUnavailable,
     MeteringUnavailable,
     MethodNotAllowed,
     ModelUnavailable,
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    PrivacyBlocked,
     ProviderAuthError,
     ProviderConnectError,
     ProviderError,
@@ -56,6 +58,7 @@ REJECTIONS = [
     (Conflict, 409, "invalid_request_error", "conflict"),
     (RateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
     (BudgetExceeded, 429, "insufficient_quota", "budget_exceeded"),
+    (PrivacyBlocked, 400, "invalid_request_error", "pii_blocked"),
     (RequestTimeout, 408, "invalid_request_error", "request_timeout"),
     (HeadersTooLarge, 431, "invalid_request_error", "request_headers_too_large"),
 ]
@@ -82,6 +85,7 @@ GATEWAY_ERRORS = [
     (ShuttingDown, 503, "server_error", "gateway_shutting_down"),
     (MeteringUnavailable, 503, "server_error", "metering_unavailable"),
     (LedgerUnavailable, 503, "server_error", "ledger_unavailable"),
+    (LocalOnlyUnavailable, 503, "server_error", "privacy_local_only_unavailable"),
     (TooManyConnections, 503, "server_error", "too_many_connections"),
 ]
 

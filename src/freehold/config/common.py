@@ -144,3 +144,6 @@ class DeploymentBase(StrictModel):
     price: Price | None = None
     """USD per million tokens, e.g. ``{input: 0.15, output: 0.60, cached_input: 0.075}``; overrides
     the model catalog's price (set it for models the catalog does not price, e.g. self-hosted ones)."""
+    local: bool = False
+    """The deployment runs on premises the operator controls: requests a ``local_only`` privacy
+    policy keeps home may go only to such deployments (docs/privacy.md)."""

@@ -156,6 +156,23 @@ class GatewayConfig(StrictModel):
                 seen[name] = where
         return self
 
+    @model_validator(mode="after")
+    def _privacy_reachable(self) -> GatewayConfig:
+        """A policy that may keep an alias's requests home needs a local deployment to send them to."""
+        errors, _ = self.privacy.policies.local_only_problems(self.local_aliases())
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+    def local_aliases(self) -> dict[str, bool]:
+        """Alias → whether a deployment marked ``local: true`` can serve it (its own, or a fallback alias's)."""
+        own = {alias: any(dep.local for dep in spec.deployments) for alias, spec in self.aliases.items()}
+        out = {}
+        for alias, spec in self.aliases.items():
+            chain = [alias, *spec.fallbacks, *self.routing.fallbacks]
+            out[alias] = any(own.get(a, False) for a in chain)
+        return out
+
     def deployment_names(self) -> dict[str, list[str]]:
         """Alias → names of its deployments, in file order."""
         return {a: [deployment_name(a, d) for d in s.deployments] for a, s in self.aliases.items()}
