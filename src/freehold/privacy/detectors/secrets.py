@@ -51,6 +51,7 @@ _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}=
 # A name that says "credential" (found by its keyword, then widened to the whole name), an
 # assignment, then the value, quoted or bare. Anchoring on the keyword keeps prose cheap.
 _KEYWORD: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
+_KEYWORD_LOWER: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential")
 _NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _ASSIGN: Final = re.compile(
     r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*|\s+(?=\S))"
@@ -120,20 +121,23 @@ class SecretFinder:
             hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
         if "Key=" in text:
             hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
-        for m in _AUTH_HEADER.finditer(text):
+        lowered = text.lower()
+        for m in _AUTH_HEADER.finditer(text) if "bearer" in lowered or "authorization" in lowered else ():
             if not _PLACEHOLDER.match(m.group(1)) and len(m.group(1)) >= 12:
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET + 1))
-        for m in _CURL_USER.finditer(text):
+        for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not _PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        hits += self._assigned(text)
-        hits += self._random_near_words(text)
+        hits += self._assigned(text, lowered)
+        hits += self._random_near_words(text, lowered)
         return hits
 
-    def _assigned(self, text: str) -> list[Hit]:
+    def _assigned(self, text: str, lowered: str) -> list[Hit]:
         hits: list[Hit] = []
         done = 0
-        for k in _KEYWORD.finditer(text):
+        # Searching the lower-cased copy is cheaper than an IGNORECASE pattern, when offsets agree.
+        keywords = _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text)
+        for k in keywords:
             if k.start() < done:
                 continue
             start = k.start()
@@ -161,9 +165,9 @@ class SecretFinder:
             hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         return hits
 
-    def _random_near_words(self, text: str) -> list[Hit]:
+    def _random_near_words(self, text: str, lowered: str) -> list[Hit]:
         hits: list[Hit] = []
-        if not _TOKEN_CONTEXT.search(text.lower()):
+        if not _TOKEN_CONTEXT.search(lowered):
             return hits
         for m in _TOKEN.finditer(text):
             token = m.group()

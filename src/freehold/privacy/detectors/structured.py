@@ -48,7 +48,7 @@ class EmailFinder:
         return hits
 
 
-_CARD: Final = re.compile(r"(?<![\w./-])\d(?:[ -]?\d){11,18}(?![\w]|[.,:/-]\d)")
+_CARD: Final = re.compile(r"\d(?<![\w./-]\d)(?:[ -]?\d){11,18}(?![\w]|[.,:/-]\d)")
 _GROUPINGS: Final = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 1), (4, 4, 4, 4, 2), (4, 4, 5)}
 _TEST_CONTEXT: Final = re.compile(
     r"\b(?:test(?:ing)?|sandbox|example|dummy|sample|fake|stripe|docs?|documentation|staging|placeholder|demo)\b"
@@ -87,7 +87,7 @@ class CardFinder:
         return hits
 
 
-_IBAN: Final = re.compile(r"(?<![\w])([A-Z]{2})(\d{2})((?: ?[A-Z0-9]){10,32})")
+_IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z])(\d{2})((?: ?[A-Z0-9]){10,32})")
 
 
 class IbanFinder:
@@ -115,7 +115,7 @@ class IbanFinder:
         return hits
 
 
-_SSN: Final = re.compile(r"(?<![\w./#-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w]|[./-]\d)")
+_SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![\w]|[./-]\d)")
 _SSN_CONTEXT: Final = re.compile(r"\b(?:ssn|social security|social sec|tin|taxpayer)\b|\bss#")
 
 
@@ -143,7 +143,7 @@ class SsnFinder:
         return hits
 
 
-_V4: Final = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d|/\d)", re.ASCII)
+_V4: Final = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d|/\d)", re.ASCII)
 _V6: Final = re.compile(
     r"(?<![\w:.-])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?)(?:%[\w.-]+)?(?![\w:]|/\d)",
     re.ASCII,
