@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import string
 import sys
 import uuid
@@ -359,8 +360,31 @@ def render(parts: list[Part]) -> tuple[str, list[dict[str, object]]]:
     return text, spans
 
 
+MARK = re.compile(r"\[\[([A-Z_]+)\|(.*?)\]\]", re.DOTALL)
+
+
+def handwritten() -> list[dict[str, object]]:
+    """handwritten.txt: one text a line, ``\\n`` for a line break, ``[[TYPE|value]]`` around each true span."""
+    rows = []
+    lines = (Path(__file__).parent / "handwritten.txt").read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        source, parts, last = line.replace("\\n", "\n"), [], 0
+        for m in MARK.finditer(source):
+            parts += [source[last : m.start()], (m.group(1), m.group(2))]
+            last = m.end()
+        parts.append(source[last:])
+        text, spans = render(parts)
+        rows.append({"id": f"hand-{number:03d}", "text": text, "spans": spans})
+    return rows
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
+    with (OUT / "handwritten.jsonl").open("w", encoding="utf-8") as f:
+        for row in handwritten():
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
     for name, templates, per in (("labeled", POSITIVE, 9), ("clean", CLEAN, 8)):
         rows = []
         for t, template in enumerate(templates):

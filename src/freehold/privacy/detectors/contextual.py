@@ -31,7 +31,10 @@ _PHONE_WORDS: Final = re.compile(
     r"\b(?:phone|tel|telephone|call(?:ed|ing)?|ring|mobile|cell|fax|whatsapp|sms|text(?:ed)? me|contact|reach"
     r"|hotline|landline|dial|number|no\.|mob|handy|telefon|téléphone|teléfono|portable)\b"
 )
-_NOT_PHONE: Final = re.compile(r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po)\b")
+_NOT_PHONE: Final = re.compile(
+    r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
+    r"|contract|transaction|id|isbn|batch|build)\b"
+)
 # Where a number written without its country code is tried, most likely first.
 # Thirteen regions keep a miss cheap (each try is a parse, ~60 µs); a number of any other country
 # is found when written with its country code.
@@ -39,12 +42,27 @@ REGIONS: Final = ("US", "GB", "DE", "FR", "IN", "AU", "ES", "IT", "NL", "BR", "M
 
 
 @functools.lru_cache(maxsize=4096)
-def _valid(number: str, region: str | None) -> bool:
+def _valid(number: str, region: str | None, possible: bool = False) -> bool:
+    """Valid by the country's number plan; or, with ``possible``, only of a length the country uses.
+
+    Fictional and newly opened ranges (``+44 7700 900…``) fail validation; next to a phone word
+    a number of a possible length is still taken, at a lower score.
+    """
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return False
+    if possible:
+        return bool(phonenumbers.is_possible_number(parsed))
     return bool(phonenumbers.is_valid_number(parsed))
+
+
+def _said(text: str, start: int, end: int) -> bool:
+    """A phone word shortly before (or just after) the number, and no "order", "invoice"… right before it."""
+    window = before(text, start, 40)
+    if _NOT_PHONE.search(window[-20:]):
+        return False
+    return bool(_PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, end, 30)))
 
 
 class PhoneFinder:
@@ -68,8 +86,11 @@ class PhoneFinder:
             for k in range(len(groups), max(len(groups) - 3, 0), -1):
                 candidate = m.group()[: groups[k - 1].end()].rstrip(".-)")
                 number = "+" + candidate[2:] if candidate.startswith("00") else candidate
-                if _valid(number, None):
-                    hits.append(Hit(m.start(), m.start() + len(candidate), "PHONE", 0.95, Priority.CONTEXTUAL))
+                score = 0.95 if _valid(number, None) else 0.0
+                if not score and _said(text, m.start(), m.start() + len(candidate)) and _valid(number, None, True):
+                    score = 0.7
+                if score:
+                    hits.append(Hit(m.start(), m.start() + len(candidate), "PHONE", score, Priority.CONTEXTUAL))
                     taken.add(m.start())
                     break
         for m in _NATIONAL.finditer(text):
@@ -79,11 +100,11 @@ class PhoneFinder:
             digit_count = sum(c.isdigit() for c in raw)
             if not 7 <= digit_count <= 13 or _DATE_OR_IP.search(raw):
                 continue
-            window = before(text, m.start(), 40)
-            said = _PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, m.end(), 30))
-            if said and not _NOT_PHONE.search(window[-20:]):
+            if _said(text, m.start(), m.end()):
                 if any(_valid(raw, region) for region in REGIONS):
                     hits.append(Hit(m.start(), m.end(), "PHONE", 0.85, Priority.CONTEXTUAL))
+                elif digit_count >= 10 and _valid(raw, "US", True):
+                    hits.append(Hit(m.start(), m.end(), "PHONE", 0.6, Priority.CONTEXTUAL))
             elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US"):
                 hits.append(Hit(m.start(), m.end(), "PHONE", 0.75, Priority.CONTEXTUAL))
         return hits

@@ -148,7 +148,8 @@ _V6: Final = re.compile(
     r"(?<![\w:.-])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?)(?:%[\w.-]+)?(?![\w:]|/\d)",
     re.ASCII,
 )
-_VERSION: Final = re.compile(r"\b(?:version|ver\.?|build|release|firmware|fw|rev)\s*[:=#]?\s*$")
+_VERSION: Final = re.compile(r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v)\s*[:=#]?\s*$")
+_VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|release)")
 
 
 class IpFinder:
@@ -159,7 +160,9 @@ class IpFinder:
     def find(self, text: str) -> list[Hit]:
         hits = []
         for m in _V4.finditer(text):
-            if ip_ok(m.group()) and not _VERSION.search(before(text, m.start(), 16)):
+            if _VERSION.search(before(text, m.start(), 24)) or _VERSION_AFTER.match(after(text, m.end(), 30)):
+                continue
+            if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
         if "::" in text or text.count(":") >= 7:
             for m in _V6.finditer(text):
