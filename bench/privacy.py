@@ -81,14 +81,16 @@ def _prf(tp_p: int, pred: int, found: int, gold: int) -> tuple[float, float, flo
 
 
 def report(result: dict[str, Any]) -> None:
-    print(f"{'category':<16}{'gold':>6}{'pred':>6}   {'P':>6}{'R':>6}{'F1':>6}  exact | overlap {'P':>6}{'R':>6}{'F1':>6}")
+    head = f"{'P':>6}{'R':>6}{'F1':>6}"
+    print(f"{'category':<16}{'gold':>6}{'pred':>6}   {head}  exact | overlap {head}")
     for cat in CATEGORIES:
         c = result["counts"].get(cat)
         if not c:
             continue
         ep, er, ef = _prf(c["tp_exact"], c["pred"], c["found_exact"], c["gold"])
         op, orr, of = _prf(c["tp_overlap_p"], c["pred"], c["found_overlap"], c["gold"])
-        print(f"{cat:<16}{c['gold']:>6}{c['pred']:>6}   {ep:6.3f}{er:6.3f}{ef:6.3f}  exact | overlap {op:6.3f}{orr:6.3f}{of:6.3f}")
+        exact, overlap = f"{ep:6.3f}{er:6.3f}{ef:6.3f}", f"{op:6.3f}{orr:6.3f}{of:6.3f}"
+        print(f"{cat:<16}{c['gold']:>6}{c['pred']:>6}   {exact}  exact | overlap {overlap}")
     clean, flagged = result["clean"], result["flagged"]
     print(f"clean texts flagged: {flagged}/{clean} = {flagged / max(clean, 1):.1%}")
 
@@ -112,7 +114,8 @@ def speed(detector: Any, rows: list[tuple[str, str]], rounds: int) -> None:
         best_sub = min(best_sub, time.perf_counter() - t0)
     per_1k = 1000 / (chars / 4)
     print(f"throughput: {len(rows)} texts, {chars} chars (~{chars // 4} tokens), best of {rounds}")
-    print(f"  detect:              {best * 1000 * per_1k:.3f} ms per 1,000 tokens ({best / len(rows) * 1e6:.0f} µs/text)")
+    per_text = best / len(rows) * 1e6
+    print(f"  detect:              {best * 1000 * per_1k:.3f} ms per 1,000 tokens ({per_text:.0f} µs/text)")
     print(f"  detect + substitute: {best_sub * 1000 * per_1k:.3f} ms per 1,000 tokens")
     long = " ".join(t for _, t in rows)[:4000]
     n = 200

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the templates are a table: one text per line reads better than wrapped)
 """Make the labeled privacy corpus: ``python tests/privacy/make_corpus.py`` rewrites corpus/*.jsonl.
 
 Seeded, so the same script gives the same files. Texts are prose as people send it to a model —
@@ -26,20 +27,89 @@ from pathlib import Path
 import phonenumbers
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-from freehold.privacy.detectors.validators import IBAN_LENGTHS  # noqa: E402
+from freehold.privacy.detectors.validators import IBAN_LENGTHS
 
 OUT = Path(__file__).parent / "corpus"
 R = random.Random(11)
 Part = str | tuple[str, str]
 
-FIRST = ["Maria", "John", "Priya", "Wei", "Fatima", "Lukas", "Sofia", "Kenji", "Amara", "Olivier", "Chloe", "Diego",
-         "Anna", "Mohammed", "Ingrid", "Tomasz", "Aisha", "James", "Elena", "Ravi", "Hannah", "Mateo", "Yuki", "Liam"]
-LAST = ["Gonzalez", "Smith", "Patel", "Zhang", "Al-Sayed", "Müller", "Rossi", "Tanaka", "Okafor", "Dubois",
-        "Martin", "Fernández", "Kowalski", "Johansson", "Nguyen", "O'Brien", "Schmidt", "Kim", "Haddad", "Silva"]
-CITIES = ["Berlin", "Toronto", "Lyon", "Osaka", "Nairobi", "São Paulo", "Melbourne", "Chicago", "Madrid", "Oslo",
-          "Mumbai", "Dublin", "Austin", "Warsaw", "Rotterdam"]
-ORGS = ["Acme Corporation", "Globex Industries", "Initech", "Deutsche Bank", "Northwind Traders", "Contoso Ltd",
-        "Umbrella Health", "Stark Logistics", "Wayne Enterprises", "Tyrell Systems"]
+FIRST = [
+    "Maria",
+    "John",
+    "Priya",
+    "Wei",
+    "Fatima",
+    "Lukas",
+    "Sofia",
+    "Kenji",
+    "Amara",
+    "Olivier",
+    "Chloe",
+    "Diego",
+    "Anna",
+    "Mohammed",
+    "Ingrid",
+    "Tomasz",
+    "Aisha",
+    "James",
+    "Elena",
+    "Ravi",
+    "Hannah",
+    "Mateo",
+    "Yuki",
+    "Liam",
+]
+LAST = [
+    "Gonzalez",
+    "Smith",
+    "Patel",
+    "Zhang",
+    "Al-Sayed",
+    "Müller",
+    "Rossi",
+    "Tanaka",
+    "Okafor",
+    "Dubois",
+    "Martin",
+    "Fernández",
+    "Kowalski",
+    "Johansson",
+    "Nguyen",
+    "O'Brien",
+    "Schmidt",
+    "Kim",
+    "Haddad",
+    "Silva",
+]
+CITIES = [
+    "Berlin",
+    "Toronto",
+    "Lyon",
+    "Osaka",
+    "Nairobi",
+    "São Paulo",
+    "Melbourne",
+    "Chicago",
+    "Madrid",
+    "Oslo",
+    "Mumbai",
+    "Dublin",
+    "Austin",
+    "Warsaw",
+    "Rotterdam",
+]
+ORGS = [
+    "Acme Corporation",
+    "Globex Industries",
+    "Initech",
+    "Deutsche Bank",
+    "Northwind Traders",
+    "Contoso Ltd",
+    "Umbrella Health",
+    "Stark Logistics",
+    "Wayne Enterprises",
+    "Tyrell Systems",
+]
 DOMAINS = ["example.com", "mail.example.org", "acme-corp.io", "gmail.com", "outlook.com", "uni-heidelberg.de",
            "company.co.uk", "proton.me", "startup.ai", "hospital.org.au"]  # fmt: skip
 
@@ -61,7 +131,15 @@ HEX = "0123456789abcdef"
 
 def email() -> str:
     f, last = pick(FIRST).lower(), pick(LAST).lower().replace("'", "").replace("ü", "u").replace("á", "a")
-    local = R.choice([f"{f}.{last}", f"{f[0]}{last}", f"{f}_{last}{R.randint(1, 99)}", f"{f}+{pick(['billing', 'test', 'jira'])}", f"{last}.{f}"])
+    local = R.choice(
+        [
+            f"{f}.{last}",
+            f"{f[0]}{last}",
+            f"{f}_{last}{R.randint(1, 99)}",
+            f"{f}+{pick(['billing', 'test', 'jira'])}",
+            f"{last}.{f}",
+        ]
+    )
     return R.choice([local, local, local.upper()]) + "@" + pick(DOMAINS)
 
 
@@ -142,7 +220,9 @@ def iban() -> str:
         while j < len(shape) and shape[j].isdigit():
             j += 1
         n = int(shape[i + 1 : j])
-        bban += rand({"n": string.digits, "a": string.ascii_uppercase, "c": string.digits + string.ascii_uppercase}[kind], n)
+        bban += rand(
+            {"n": string.digits, "a": string.ascii_uppercase, "c": string.digits + string.ascii_uppercase}[kind], n
+        )
         i = j
     assert len(bban) + 4 == IBAN_LENGTHS[country], country
     moved = bban + country + "00"
@@ -212,7 +292,9 @@ def password() -> str:
 
 
 def random_secret() -> str:
-    return R.choice([rand(ALNUM, 40), rand(ALNUM + "/+", 40), rand(HEX, 32) + rand("ghijklmnop", 2), rand(ALNUM + "_-", 32)])
+    return R.choice(
+        [rand(ALNUM, 40), rand(ALNUM + "/+", 40), rand(HEX, 32) + rand("ghijklmnop", 2), rand(ALNUM + "_-", 32)]
+    )
 
 
 def dob() -> str:
@@ -235,7 +317,15 @@ def person() -> tuple[str, str]:
 
 
 def host() -> Part:
-    return R.choice(["db.internal", P("IP_ADDRESS", ipv4()), "pg-prod.eu-west-1.rds.amazonaws.com", "localhost", "cache.svc.cluster.local"])
+    return R.choice(
+        [
+            "db.internal",
+            P("IP_ADDRESS", ipv4()),
+            "pg-prod.eu-west-1.rds.amazonaws.com",
+            "localhost",
+            "cache.svc.cluster.local",
+        ]
+    )
 
 
 def url_creds() -> str:

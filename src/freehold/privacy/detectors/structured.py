@@ -24,9 +24,10 @@ from freehold.privacy.detectors.validators import (
 
 __all__ = ["CardFinder", "EmailFinder", "IbanFinder", "IpFinder", "JwtFinder", "SsnFinder", "UrlCredentialsFinder"]
 
+# Unicode letters are allowed in both parts (RFC 6531 addresses, IDN domains: zoë@exämple.fr).
 _EMAIL: Final = re.compile(
-    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
-    r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-])"
+    r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
+    r"((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24})(?![\w-])"
 )
 _SCP_PATH: Final = re.compile(r":[\w~/.-]")  # git@github.com:org/repo is a remote, not a mailbox
 _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
