@@ -246,7 +246,8 @@ def privacy_stage(config: GatewayConfig) -> PrivacyStage | None:
     local = frozenset(
         deployment_name(alias, dep) for alias, spec in config.aliases.items() for dep in spec.deployments if dep.local
     )
-    return PrivacyStage(section.policies, build_detector(section.detection), local, has_local)
+    detector = build_detector(section.detection, ner=section.detection.ner)
+    return PrivacyStage(section.policies, detector, local, has_local)
 
 
 def _policies(config: GatewayConfig) -> dict[str, AliasPolicy]:

@@ -1,0 +1,179 @@
+"""Finders whose shape alone says too little: phone numbers and dates of birth.
+
+A ten-digit number is an order id as often as a phone; a date is a deadline far more often than a
+birthday. So these look at the words around a candidate: a ``+`` country code or a word such as
+"call" or "phone" for numbers (then libphonenumber decides whether the digits are a real number
+of some country), and "born", "DOB" or "date of birth" just before a date.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Final
+
+import phonenumbers
+
+from freehold.privacy.detectors.base import Hit, Priority, after, before
+from freehold.privacy.detectors.validators import plausible_birth_date
+
+__all__ = ["BirthDateFinder", "PhoneFinder"]
+
+_INTL: Final = re.compile(r"(?<![\w+])(?:\+|\b00)[1-9][\d(). \t-]{5,22}\d(?!\w)")
+_NATIONAL: Final = re.compile(
+    r"(?:\((?<![\w+#$€£./:-]\()\d{1,5}\)[ .-]?\d|\d(?<![\w+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d(?![\w]|[.-]\d| \d)"
+)
+_GROUP: Final = re.compile(r"\S+")
+_NO_DIGITS: Final = str.maketrans("", "", "0123456789")
+_US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
+_DATE_OR_IP: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|(?:\d+\.){3}\d+")
+_PHONE_WORDS: Final = re.compile(
+    r"\b(?:phone|tel|telephone|call(?:ed|ing)?|ring|mobile|cell|fax|whatsapp|sms|text(?:ed)? me|contact|reach"
+    r"|hotline|landline|dial|number|no\.|mob|handy|telefon|téléphone|teléfono|portable)\b"
+)
+_NOT_PHONE: Final = re.compile(
+    r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
+    r"|contract|transaction|id|isbn|batch|build)\b"
+)
+# Where a number written without its country code is tried, most likely first.
+# Thirteen regions keep a miss cheap (each try is a parse, ~60 µs); a number of any other country
+# is found when written with its country code.
+REGIONS: Final = ("US", "GB", "DE", "FR", "IN", "AU", "ES", "IT", "NL", "BR", "MX", "JP", "CH")
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid(number: str, region: str | None, possible: bool = False) -> bool:
+    """Valid by the country's number plan; or, with ``possible``, only of a length the country uses.
+
+    Fictional and newly opened ranges (``+44 7700 900…``) fail validation; next to a phone word
+    a number of a possible length is still taken, at a lower score.
+    """
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    if possible:
+        return bool(phonenumbers.is_possible_number(parsed))
+    return bool(phonenumbers.is_valid_number(parsed))
+
+
+def _said(text: str, start: int, end: int) -> bool:
+    """A phone word shortly before (or just after) the number, and no "order", "invoice"… right before it."""
+    window = before(text, start, 40)
+    if _NOT_PHONE.search(window[-20:]):
+        return False
+    return bool(_PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, end, 30)))
+
+
+class PhoneFinder:
+    """Numbers valid for some country by libphonenumber's metadata.
+
+    With a ``+`` (or ``00``) country code a number stands on its own. Without one, a US-shaped
+    number (``(415) 555-2671``) valid in the US is taken anywhere, and any other grouping only
+    after a phone word, tried against ``REGIONS``. Dates and dotted quads never are phones.
+    """
+
+    digits = True
+
+    def find(self, text: str) -> list[Hit]:
+        hits: list[Hit] = []
+        taken: set[int] = set()
+        if len(text) - len(text.translate(_NO_DIGITS)) < 7:
+            return hits
+        for m in _INTL.finditer(text) if "+" in text or "00" in text else ():
+            groups = list(_GROUP.finditer(m.group()))
+            # The pattern may run on into a following number: drop up to two trailing groups.
+            for k in range(len(groups), max(len(groups) - 3, 0), -1):
+                candidate = m.group()[: groups[k - 1].end()].rstrip(".-)")
+                number = "+" + candidate[2:] if candidate.startswith("00") else candidate
+                score = 0.95 if _valid(number, None) else 0.0
+                if not score and _said(text, m.start(), m.start() + len(candidate)) and _valid(number, None, True):
+                    score = 0.7
+                if score:
+                    hits.append(Hit(m.start(), m.start() + len(candidate), "PHONE", score, Priority.CONTEXTUAL))
+                    taken.add(m.start())
+                    break
+        for m in _NATIONAL.finditer(text):
+            if m.start() in taken or text[max(0, m.start() - 1) : m.start()] == "+":
+                continue
+            raw = m.group()
+            digit_count = sum(c.isdigit() for c in raw)
+            if not 7 <= digit_count <= 13 or _DATE_OR_IP.search(raw):
+                continue
+            if _said(text, m.start(), m.end()):
+                if any(_valid(raw, region) for region in REGIONS):
+                    hits.append(Hit(m.start(), m.end(), "PHONE", 0.85, Priority.CONTEXTUAL))
+                elif digit_count >= 10 and _valid(raw, "US", True):
+                    hits.append(Hit(m.start(), m.end(), "PHONE", 0.6, Priority.CONTEXTUAL))
+            elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US"):
+                hits.append(Hit(m.start(), m.end(), "PHONE", 0.75, Priority.CONTEXTUAL))
+        return hits
+
+
+_BIRTH: Final = re.compile(
+    r"\b(?:date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on)?|d\.?o\.?b\.?|geburtsdatum|geboren(?:\s+am)?"
+    r"|fecha\s+de\s+nacimiento|date\s+de\s+naissance|né(?:e)?\s+le)",
+    re.IGNORECASE,
+)
+_BIRTH_WORDS: Final = ("birth", "born", "dob", "d.o.b", "geb", "nacim", "naiss", "né")
+_MONTHS: Final = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+            ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+            ("november", "nov"), ("december", "dec"),
+        ]
+    )
+    for name in names
+}  # fmt: skip
+_MONTH: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE: Final = re.compile(
+    r"(?P<iso>(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))"
+    r"|(?P<num>(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2}))"
+    rf"|(?P<dmy>(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm>{_MONTH})\.?,?\s+(?P<dy>\d{{4}}))"
+    rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))",
+    re.IGNORECASE,
+)
+_BRIDGE: Final = re.compile(r"[\s:=,(\-]*(?:(?:is|was|on|of|the|am|:)\s*)*", re.IGNORECASE)
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year if len(text) == 4 else (1900 + year if year > 30 else 2000 + year)
+
+
+def _plausible(m: re.Match[str]) -> bool:
+    if m.group("iso"):
+        return plausible_birth_date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+    if m.group("num"):
+        a, b, y = int(m.group("a")), int(m.group("b")), _year(m.group("y"))
+        return plausible_birth_date(y, a, b) or plausible_birth_date(y, b, a)  # US m/d or European d/m
+    if m.group("dmy"):
+        return plausible_birth_date(int(m.group("dy")), _MONTHS[m.group("dm").lower()], int(m.group("dd")))
+    return plausible_birth_date(int(m.group("my")), _MONTHS[m.group("mm").lower()], int(m.group("md")))
+
+
+class BirthDateFinder:
+    """A date right after "born", "DOB", "date of birth" (and a few other languages): the date is the span.
+
+    Only the date that follows the words within a few filler words is taken; a bare year ("born
+    in 1985") is not a date of birth by itself and is left alone.
+    """
+
+    digits = True
+
+    def find(self, text: str) -> list[Hit]:
+        hits: list[Hit] = []
+        lowered = text.lower()
+        if not any(word in lowered for word in _BIRTH_WORDS):
+            return hits
+        for m in _BIRTH.finditer(text):
+            bridge = _BRIDGE.match(text, m.end())
+            start = bridge.end() if bridge else m.end()
+            if start - m.end() > 24:
+                continue
+            date = _DATE.match(text, start)
+            if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
+                hits.append(Hit(date.start(), date.end(), "DATE_OF_BIRTH", 0.9, Priority.CONTEXTUAL))
+        return hits

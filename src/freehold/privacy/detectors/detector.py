@@ -1,0 +1,95 @@
+"""The composite detector: every finder over the text, then one span per stretch of text.
+
+Finders run in one pass each over the text, and those that need a digit are skipped when the
+text has none (most chat turns). Overlaps are settled by priority, then length, then position:
+a JWT beats the bearer token around it, a URL with credentials the e-mail-like part inside it, a
+validated card the phone-shaped run of digits in it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from freehold.config.privacy import DetectionSection
+from freehold.privacy.detectors.base import Finder, Hit
+from freehold.privacy.detectors.configured import ConfiguredFinder
+from freehold.privacy.detectors.contextual import BirthDateFinder, PhoneFinder
+from freehold.privacy.detectors.secrets import SecretFinder
+from freehold.privacy.detectors.structured import (
+    CardFinder,
+    EmailFinder,
+    IbanFinder,
+    IpFinder,
+    JwtFinder,
+    SsnFinder,
+    UrlCredentialsFinder,
+)
+from freehold.privacy.spans import Category, Detector, Span
+
+__all__ = ["CompositeDetector", "build_detector", "resolve"]
+
+_DIGIT: Final = re.compile(r"\d")
+
+
+def resolve(hits: list[Hit]) -> list[Span]:
+    """Keep the best of overlapping hits (priority, then length, then the earlier), sorted by start."""
+    hits.sort(key=lambda h: (-h.priority, h.start - h.end, h.start))
+    starts: list[int] = []
+    kept: list[Hit] = []
+    for hit in hits:
+        i = bisect.bisect_left(starts, hit.start)
+        if i > 0 and kept[i - 1].end > hit.start:
+            continue
+        if i < len(kept) and kept[i].start < hit.end:
+            continue
+        starts.insert(i, hit.start)
+        kept.insert(i, hit)
+    return [Span(h.start, h.end, h.type, h.score) for h in kept]
+
+
+class CompositeDetector:
+    """A ``Detector`` made of finders; categories in ``disabled`` are never reported."""
+
+    def __init__(self, finders: Sequence[Finder], disabled: frozenset[Category] = frozenset()) -> None:
+        self._finders = tuple(finders)
+        self._disabled = disabled
+
+    def detect(self, text: str) -> list[Span]:
+        has_digit = _DIGIT.search(text) is not None
+        hits: list[Hit] = []
+        for finder in self._finders:
+            if has_digit or not finder.digits:
+                hits += finder.find(text)
+        if self._disabled:
+            hits = [h for h in hits if h.type not in self._disabled]
+        return resolve(hits) if hits else []
+
+
+def build_detector(section: DetectionSection, ner: bool = False) -> Detector:
+    """The detector the gateway file's ``privacy.detection`` describes; ``ner`` adds the NER model.
+
+    Raises ``ConfigError`` (naming the pip command) when NER is asked for and not installed.
+    """
+    finders: list[Finder] = [
+        UrlCredentialsFinder(),
+        JwtFinder(),
+        SecretFinder(),
+        EmailFinder(),
+        CardFinder(),
+        IbanFinder(),
+        SsnFinder(),
+        IpFinder(),
+        PhoneFinder(),
+        BirthDateFinder(),
+    ]
+    configured = ConfiguredFinder(section.custom, section.deny)
+    if configured:
+        finders.append(configured)
+    if ner or section.ner:
+        from freehold.privacy.detectors.ner import load_ner
+
+        finders.append(load_ner())
+    return CompositeDetector(finders, frozenset(section.disable))

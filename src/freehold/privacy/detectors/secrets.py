@@ -1,0 +1,189 @@
+"""Finders for credentials: vendor key formats, private-key blocks, ``password=``-style values, random tokens.
+
+Three levels of evidence, in falling order of priority:
+
+* a vendor's documented prefix and alphabet (``sk-ant-``, ``AKIA``, ``ghp_``, ``xoxb-``, ``AIza``…)
+  or a PEM private-key block: the token itself says what it is;
+* a value assigned to a name that says "password", "secret", "token" or "api key" (env files,
+  JSON, YAML, code, CLI flags, ``Authorization`` headers): the *value* is the span, never the name;
+* a random-looking token (length, letters and digits, Shannon entropy) a few words after "key",
+  "token", "secret"…: the weakest, kept for keys no prefix list knows.
+
+Placeholders (``${TOKEN}``, ``<your-key>``, ``****``, ``changeme``) and code that merely names a
+credential (``password = os.environ["DB_PASSWORD"]``, ``token: str``) are not secrets.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from freehold.privacy.detectors.base import Hit, Priority, before
+from freehold.privacy.detectors.validators import entropy
+
+__all__ = ["SecretFinder"]
+
+_KNOWN: Final = re.compile(
+    r"(?<![\w-])(?:"
+    r"sk-ant-[A-Za-z0-9_-]{20,}"
+    r"|sk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}"
+    r"|(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}"
+    r"|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}"
+    r"|glpat-[A-Za-z0-9_-]{20,}"
+    r"|xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,}"
+    r"|AIza[0-9A-Za-z_-]{35}|ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[A-Za-z0-9_-]{20,}"
+    r"|(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}|whsec_[A-Za-z0-9+/]{20,}"
+    r"|SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}"
+    r"|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,}"
+    r"|SK[0-9a-f]{32}|key-[0-9a-f]{32}|dapi[0-9a-f]{32}|dop_v1_[a-f0-9]{64}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"
+    r"|gsk_[A-Za-z0-9]{40,}|r8_[A-Za-z0-9]{30,}|xai-[A-Za-z0-9]{40,}|pplx-[A-Za-z0-9]{40,}|lin_api_[A-Za-z0-9]{30,}"
+    r"|NRAK-[A-Z0-9]{27}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}|ntn_[A-Za-z0-9]{40,}"
+    r"|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"
+    r"|\d{8,10}:AA[A-Za-z0-9_-]{33}"  # Telegram bot token
+    r")(?![\w-])"
+)
+_PEM: Final = re.compile(
+    r"-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----"
+    r"(?:[\s\S]{0,12000}?-----END \1PRIVATE KEY(?: BLOCK)?-----|(?:(?:\\n|\s)+[A-Za-z0-9+/=:-]{8,})+)"
+)
+_AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}={0,2})")
+
+# A name that says "credential" (found by its keyword, then widened to the whole name), an
+# assignment, then the value, quoted or bare. Anchoring on the keyword keeps prose cheap.
+_KEYWORD: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
+_KEYWORD_LOWER: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential")
+_NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_ASSIGN: Final = re.compile(
+    r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*|\s+(?=\S))"
+    r"(?:\"(?P<dq>[^\"\n]{1,300})\"|'(?P<sq>[^'\n]{1,300})'|(?P<bare>[^\s'\",;)}\]]{1,300}))"
+)
+_PARTS: Final = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_STRONG: Final = ("password", "passwd", "pwd", "pass", "passphrase", "passcode", "secret", "secrets")
+_STRONG_TAIL: Final = ("password", "passwd", "secret", "pwd", "passphrase")
+_WEAK: Final = ("token", "apikey", "key", "auth", "credential", "credentials", "bearer")
+_KEY_QUALIFIERS: Final = ("api", "access", "secret", "private", "signing", "encryption", "master", "license", "auth",
+                          "client", "app", "service", "subscription", "account", "admin", "x")  # fmt: skip
+_NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "url", "uri", "endpoint", "file", "path",
+                           "name", "id", "expiry", "expires", "ttl", "header", "field", "env", "var", "prefix",
+                           "format", "policy", "reset", "hint", "label", "required", "manager", "rotation", "store",
+                           "vault", "ref", "source", "min", "max", "usage", "strength", "hash", "algorithm", "mode",
+                           "placeholder", "input", "column", "region", "pair", "set")  # fmt: skip
+_PLACEHOLDER: Final = re.compile(
+    r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
+    r"|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
+    r"|secret$|password$|token$|os\.|process\.env|env\(|getenv|settings\.|config\.|self\.|request\.|args\.)",
+    re.IGNORECASE,
+)
+_CODE: Final = re.compile(r"[(\[]|^[A-Za-z_]\w*(?:\.\w+)+$|^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")
+_AUTH_HEADER: Final = re.compile(
+    r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest)\s+"
+    r"|\bbearer\s+)([A-Za-z0-9._~+/-]{8,}=*)"
+)
+_CURL_USER: Final = re.compile(r"(?:(?<!\S)-u|--user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
+_TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
+_TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
+_HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+def _strength(key: str) -> int:
+    """2 for a name that says password or secret, 1 for token/key/auth, 0 for anything else."""
+    name = key.lstrip("-")
+    parts = [p.lower() for p in _PARTS.findall(name)]
+    if not parts or parts[-1] in _NOT_VALUE_NAMES:
+        return 0
+    joined = "".join(parts)
+    if any(p in _STRONG for p in parts) or joined.endswith(_STRONG_TAIL):
+        return 2
+    for i, part in enumerate(parts):
+        if part == "key" and (i == 0 or parts[i - 1] not in _KEY_QUALIFIERS):
+            continue  # "primary key", "sort_key": a key that is no credential
+        if part in _WEAK or joined.endswith(("apikey", "accesskey", "authtoken")):
+            return 1
+    return 0
+
+
+def _random_looking(value: str, min_len: int = 16) -> bool:
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    if len(value) < min_len or not (has_digit and has_alpha):
+        return False
+    return entropy(value) >= (3.0 if len(value) < 32 else 3.5)
+
+
+class SecretFinder:
+    """All three levels of evidence; see the module's docstring."""
+
+    digits = False
+
+    def find(self, text: str) -> list[Hit]:
+        hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in _KNOWN.finditer(text)]
+        if "-----BEGIN" in text:
+            hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
+        if "Key=" in text:
+            hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
+        lowered = text.lower()
+        for m in _AUTH_HEADER.finditer(text) if "bearer" in lowered or "authorization" in lowered else ():
+            if not _PLACEHOLDER.match(m.group(1)) and len(m.group(1)) >= 12:
+                hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET + 1))
+        for m in _CURL_USER.finditer(text) if "-u" in text else ():
+            if not _PLACEHOLDER.match(m.group(1)):
+                hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+        hits += self._assigned(text, lowered)
+        hits += self._random_near_words(text, lowered)
+        return hits
+
+    def _assigned(self, text: str, lowered: str) -> list[Hit]:
+        hits: list[Hit] = []
+        done = 0
+        # Searching the lower-cased copy is cheaper than an IGNORECASE pattern, when offsets agree.
+        keywords = _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text)
+        for k in keywords:
+            if k.start() < done:
+                continue
+            start = k.start()
+            while start > 0 and k.start() - start < 60 and text[start - 1] in _NAME_CHARS:
+                start -= 1
+            m = _ASSIGN.match(text, k.end())
+            if m is None:
+                continue
+            done = m.end()
+            key, sep = text[start : m.start("sep")].rstrip("\"'"), m.group("sep").strip()
+            if sep == "==" or (not sep and not key.startswith("--")) or key.lower().endswith("authorization"):
+                continue
+            strength = _strength(key)
+            if not strength:
+                continue
+            group = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "bare"
+            value = m.group(group)
+            if _PLACEHOLDER.match(value) or _CODE.search(value) or len(set(value)) <= 2:
+                continue
+            if strength == 2:
+                if len(value) < 4 or (group == "bare" and sep == ":" and not _self_evident(text, m.end(), value)):
+                    continue
+            elif not _random_looking(value):
+                continue
+            hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+        return hits
+
+    def _random_near_words(self, text: str, lowered: str) -> list[Hit]:
+        hits: list[Hit] = []
+        if not _TOKEN_CONTEXT.search(lowered):
+            return hits
+        for m in _TOKEN.finditer(text):
+            token = m.group()
+            if _HEX_OR_UUID.fullmatch(token) or not _random_looking(token, 20) or token.count("/") > 2:
+                continue
+            if _TOKEN_CONTEXT.search(before(text, m.start(), 40)):
+                hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
+        return hits
+
+
+def _self_evident(text: str, end: int, value: str) -> bool:
+    """A bare ``password: value`` is prose ("password: click the link") unless it looks like one.
+
+    It does when it has a digit or a symbol, or when it is all that is left of the line.
+    """
+    if any(not c.isalpha() for c in value):
+        return True
+    rest = text[end : text.find("\n", end) if "\n" in text[end:] else len(text)]
+    return not rest.strip()

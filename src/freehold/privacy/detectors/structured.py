@@ -1,0 +1,221 @@
+"""Finders for values with a fixed shape and, mostly, a checksum: e-mail, cards, IBANs, SSNs, IPs, JWTs, URLs.
+
+Each is one compiled pattern that proposes candidates and a validator that keeps the real ones
+(validators.py). Lookarounds keep a candidate from starting or ending inside a longer token, which
+is what makes hex digests, UUIDs, OIDs and CIDR blocks fall through without special cases.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from freehold.privacy.detectors.base import Hit, Priority, after, before
+from freehold.privacy.detectors.validators import (
+    IBAN_LENGTHS,
+    TEST_CARDS,
+    card_brand_ok,
+    iban_ok,
+    ip_ok,
+    jwt_ok,
+    luhn_ok,
+    ssn_ok,
+)
+
+__all__ = ["CardFinder", "EmailFinder", "IbanFinder", "IpFinder", "JwtFinder", "SsnFinder", "UrlCredentialsFinder"]
+
+# Unicode letters are allowed in both parts (RFC 6531 addresses, IDN domains: zoë@exämple.fr).
+_EMAIL: Final = re.compile(
+    r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
+    r"((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24})(?![\w-])"
+)
+_SCP_PATH: Final = re.compile(r":[\w~/.-]")  # git@github.com:org/repo is a remote, not a mailbox
+_RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
+
+
+class EmailFinder:
+    """Addresses with a dotted domain ending in an alphabetic TLD (RFC 5321's common subset)."""
+
+    digits = False
+
+    def find(self, text: str) -> list[Hit]:
+        if "@" not in text:
+            return []
+        hits = []
+        for m in _EMAIL.finditer(text):
+            if _SCP_PATH.match(text, m.end()) or _RETINA.match(m.group(1)):
+                continue
+            hits.append(Hit(m.start(), m.end(), "EMAIL", 0.95, Priority.EMAIL))
+        return hits
+
+
+_CARD: Final = re.compile(r"\d(?<![\w./-]\d)(?:[ -]?\d){11,18}(?![\w]|[.,:/-]\d)")
+_GROUPINGS: Final = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 1), (4, 4, 4, 4, 2), (4, 4, 5)}
+_TEST_CONTEXT: Final = re.compile(
+    r"\b(?:test(?:ing)?|sandbox|example|dummy|sample|fake|stripe|docs?|documentation|staging|placeholder|demo)\b"
+)
+
+
+class CardFinder:
+    """Payment card numbers: issuer range and length, Luhn, and a consistent grouping.
+
+    A processor's published test number (4111 1111 1111 1111) near words such as "test",
+    "sandbox" or "docs" is documentation, not a card, and is dropped; elsewhere it is kept at a
+    lower score, since a text that merely pastes it may still be a real form being filled in.
+    """
+
+    digits = True
+
+    def find(self, text: str) -> list[Hit]:
+        hits = []
+        for m in _CARD.finditer(text):
+            raw = m.group()
+            digits = raw.replace(" ", "").replace("-", "")
+            if len(digits) != len(raw):
+                seps = {c for c in raw if not c.isdigit()}
+                groups = tuple(len(g) for g in re.split(r"[ -]", raw))
+                if len(seps) != 1 or groups not in _GROUPINGS:
+                    continue
+            if not (card_brand_ok(digits) and luhn_ok(digits)):
+                continue
+            score = 0.95
+            if digits in TEST_CARDS:
+                window = before(text, m.start(), 80) + " " + after(text, m.end(), 40)
+                if _TEST_CONTEXT.search(window):
+                    continue
+                score = 0.6
+            hits.append(Hit(m.start(), m.end(), "CREDIT_CARD", score, Priority.CHECKSUM))
+        return hits
+
+
+_IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z])(\d{2})((?: ?[A-Z0-9]){10,32})")
+
+
+class IbanFinder:
+    """IBANs, compact or printed in groups: registry length for the country, then mod-97."""
+
+    digits = True
+
+    def find(self, text: str) -> list[Hit]:
+        hits = []
+        for m in _IBAN.finditer(text):
+            length = IBAN_LENGTHS.get(m.group(1))
+            if length is None:
+                continue
+            # The pattern may run on into the next word ("... 00 BIC"); cut at the country's length.
+            need, pos = length - 4, m.start(3)
+            while need and pos < m.end():
+                if text[pos] != " ":
+                    need -= 1
+                pos += 1
+            if need or (pos < len(text) and text[pos].isalnum()):
+                continue
+            compact = text[m.start() : pos].replace(" ", "")
+            if iban_ok(compact):
+                hits.append(Hit(m.start(), pos, "IBAN", 0.97, Priority.CHECKSUM))
+        return hits
+
+
+_SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![\w]|[./-]\d)")
+_SSN_CONTEXT: Final = re.compile(r"\b(?:ssn|social security|social sec|tin|taxpayer)\b|\bss#")
+
+
+class SsnFinder:
+    """US social security numbers: 3-2-4 with dashes anywhere; spaced or bare only after "SSN" and kin.
+
+    Numbers the SSA never issues (area 000, 666, 9xx; group 00; serial 0000) are dropped.
+    """
+
+    digits = True
+
+    def find(self, text: str) -> list[Hit]:
+        hits = []
+        for m in _SSN.finditer(text):
+            if not ssn_ok(m.group(1), m.group(3), m.group(4)):
+                continue
+            context = _SSN_CONTEXT.search(before(text, m.start(), 50)) is not None
+            if m.group(2) == "-":
+                score = 0.95 if context else 0.85
+            elif context:
+                score = 0.9
+            else:
+                continue
+            hits.append(Hit(m.start(), m.end(), "US_SSN", score, Priority.IDENTIFIER))
+        return hits
+
+
+_V4: Final = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d|/\d)", re.ASCII)
+_V6: Final = re.compile(
+    r"(?<![\w:.-])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?)(?:%[\w.-]+)?(?![\w:]|/\d)",
+    re.ASCII,
+)
+_VERSION: Final = re.compile(r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v)\s*[:=#]?\s*$")
+_VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|release)")
+
+
+class IpFinder:
+    """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses."""
+
+    digits = True
+
+    def find(self, text: str) -> list[Hit]:
+        hits = []
+        for m in _V4.finditer(text):
+            if _VERSION.search(before(text, m.start(), 24)) or _VERSION_AFTER.match(after(text, m.end(), 30)):
+                continue
+            if ip_ok(m.group()):
+                hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
+        if "::" in text or text.count(":") >= 7:
+            for m in _V6.finditer(text):
+                addr = m.group(1)
+                groups = [g for g in addr.split(":") if g]
+                if (len(groups) >= 2 or addr == "::1") and ip_ok(addr):
+                    hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
+        return hits
+
+
+_JWT: Final = re.compile(r"(?<![\w-])ey[IJ][A-Za-z0-9_-]{5,}\.ey[IJ][A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?![\w-])")
+
+
+class JwtFinder:
+    """JSON Web Tokens: three base64url segments whose header decodes to JSON with ``alg``."""
+
+    digits = False
+
+    def find(self, text: str) -> list[Hit]:
+        if "eyJ" not in text and "eyI" not in text:
+            return []
+        return [Hit(m.start(), m.end(), "JWT", 0.99, Priority.JWT) for m in _JWT.finditer(text) if jwt_ok(m.group())]
+
+
+_URL_CRED: Final = re.compile(
+    r"(?<![\w+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}://([^\s:/?#@'\"<>]+)(?::([^\s/?#@'\"<>]*))?@[^\s'\"<>`]+"
+)
+_PLACEHOLDER: Final = re.compile(r"^(?:\$\{?|<|\{\{|%\(|%s|\*+$|x+$|\.\.\.|\[)", re.IGNORECASE)
+_TRAILING: Final = ".,;:!?)]}'\""
+
+
+class UrlCredentialsFinder:
+    """URLs with a password (or a token as the user) before the host: the whole URL is the span.
+
+    Templated credentials (``${DB_PASS}``, ``<password>``, ``****``) are not credentials.
+    """
+
+    digits = False
+
+    def find(self, text: str) -> list[Hit]:
+        if "://" not in text or "@" not in text:
+            return []
+        hits = []
+        for m in _URL_CRED.finditer(text):
+            user, password = m.group(1), m.group(2)
+            if password is None:
+                if len(user) < 20 or not any(c.isdigit() for c in user):  # a token as the user name
+                    continue
+            elif not password or _PLACEHOLDER.match(password) or _PLACEHOLDER.match(user):
+                continue
+            end = m.end()
+            while end > m.start() and text[end - 1] in _TRAILING:
+                end -= 1
+            hits.append(Hit(m.start(), end, "URL_CREDENTIALS", 0.97, Priority.BLOCK))
+        return hits

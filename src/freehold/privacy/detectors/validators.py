@@ -1,0 +1,161 @@
+"""Checks that turn a pattern's candidate into a finding: checksums, parsers, entropy.
+
+A regular expression only says "this looks like a card number"; these say "this *is* one".
+They are what keeps order numbers, version strings and digests out of the results, so each is
+strict and cheap (no allocation beyond the candidate itself).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import math
+from collections import Counter
+from datetime import date
+from typing import Final
+
+import orjson
+
+__all__ = [
+    "IBAN_LENGTHS",
+    "TEST_CARDS",
+    "card_brand_ok",
+    "entropy",
+    "iban_ok",
+    "ip_ok",
+    "jwt_ok",
+    "luhn_ok",
+    "plausible_birth_date",
+    "ssn_ok",
+]
+
+# Registry lengths (SWIFT IBAN registry): a wrong length fails even when mod-97 happens to pass.
+IBAN_LENGTHS: Final[dict[str, int]] = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
+    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
+    "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
+    "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
+    "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29,
+    "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+
+# Numbers the card networks and payment processors publish for testing; nobody's card.
+TEST_CARDS: Final[frozenset[str]] = frozenset(
+    {
+        "4111111111111111", "4242424242424242", "4012888888881881", "4222222222222", "4000056655665556",
+        "4000000000000002", "4000000000009995", "4000000000000077", "4000002500003155", "4005519200000004",
+        "5555555555554444", "5105105105105100", "5200828282828210", "2223003122003222", "5454545454545454",
+        "378282246310005", "371449635398431", "378734493671000", "6011111111111117", "6011000990139424",
+        "3530111333300000", "3566002020360505", "30569309025904", "38520000023237", "36227206271667",
+        "6200000000000005", "6759649826438453",
+    }
+)  # fmt: skip
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn checksum every payment card number carries in its last digit."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def card_brand_ok(digits: str) -> bool:
+    """The number starts with a card network's issuer range and has that network's length.
+
+    Luhn alone lets one random 16-digit number in ten through; the issuer ranges cut that to a
+    small share of the digit strings an order number or a tracking id could be.
+    """
+    n = len(digits)
+    two = int(digits[:2])
+    four = int(digits[:4])
+    if digits[0] == "4":  # Visa
+        return n in (13, 16, 19)
+    if 51 <= two <= 55 or 2221 <= four <= 2720:  # Mastercard
+        return n == 16
+    if two in (34, 37):  # American Express
+        return n == 15
+    if digits.startswith("6011") or two == 65 or 644 <= int(digits[:3]) <= 649:  # Discover
+        return 16 <= n <= 19
+    if 3528 <= four <= 3589:  # JCB
+        return 16 <= n <= 19
+    if 300 <= int(digits[:3]) <= 305 or two in (36, 38, 39):  # Diners Club
+        return 14 <= n <= 19
+    if two == 62:  # UnionPay
+        return 16 <= n <= 19
+    if two == 50 or 56 <= two <= 69:  # Maestro
+        return 12 <= n <= 19
+    return False
+
+
+def iban_ok(compact: str) -> bool:
+    """Country length from the registry, then ISO 7064 mod-97 (the check digits must leave 1)."""
+    if IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact[2:4].isdigit():
+        return False
+    moved = compact[4:] + compact[:4]
+    remainder = 0
+    for ch in moved:
+        if "0" <= ch <= "9":
+            remainder = (remainder * 10 + ord(ch) - 48) % 97
+        elif "A" <= ch <= "Z":
+            remainder = (remainder * 100 + ord(ch) - 55) % 97
+        else:
+            return False
+    return remainder == 1
+
+
+def ssn_ok(area: str, group: str, serial: str) -> bool:
+    """Numbers the SSA never issues: area 000, 666 or 900-999, group 00, serial 0000."""
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def ip_ok(candidate: str) -> bool:
+    """A real IPv4 or IPv6 address by the standard library's parser, netmasks excluded.
+
+    A netmask (255.255.255.0) is a prefix length, not a host anybody could be traced to.
+    """
+    try:
+        addr = ipaddress.ip_address(candidate)
+    except ValueError:
+        return False
+    if addr.version == 4 and candidate.startswith("255.") and int(addr) != 0xFFFFFFFF:
+        inverted = ~int(addr) & 0xFFFFFFFF
+        return inverted & (inverted + 1) != 0  # a netmask's host part is all ones: 0b0..01..1
+    return True
+
+
+def _b64_json(segment: str) -> object:
+    padded = segment + "=" * (-len(segment) % 4)
+    try:
+        return orjson.loads(base64.urlsafe_b64decode(padded))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def jwt_ok(token: str) -> bool:
+    """The first segment decodes to a JSON header naming an algorithm (``alg``), as RFC 7515 requires."""
+    header = _b64_json(token.split(".", 1)[0])
+    return isinstance(header, dict) and "alg" in header
+
+
+def entropy(token: str) -> float:
+    """Shannon entropy in bits per character: random keys sit near 4-6, words and ids lower."""
+    n = len(token)
+    return -sum(c / n * math.log2(c / n) for c in Counter(token).values())
+
+
+def plausible_birth_date(year: int, month: int, day: int) -> bool:
+    """A real calendar date between 1900 and today: a person's, not a contract's end date."""
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= when <= date.today()

