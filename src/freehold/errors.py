@@ -275,8 +275,9 @@ class LedgerUnavailable(FreeholdError):
 
 
 class AuditUnavailable(FreeholdError):
-    """The audit log cannot record the request before it is sent (its database is unreachable,
-    or the chain's head cannot be verified with this gateway's audit key).
+    """The audit log cannot record the request before it is sent.
+
+    Its database is unreachable, or the chain's head cannot be verified with this gateway's key.
 
     Refused rather than sent unrecorded (fail closed): the audit log must be able to say what
     data went to which vendor.

@@ -8,6 +8,7 @@ from freehold import errors
 from freehold.errors import (
     AliasNotFound,
     AllCandidatesFailed,
+    AuditUnavailable,
     AuthenticationFailed,
     BudgetExceeded,
     CircuitOpen,
@@ -18,7 +19,6 @@ from freehold.errors import (
     FreeholdError,
     HeadersTooLarge,
     InvalidRequest,
-    AuditUnavailable,
     LedgerUnavailable,
     LocalOnlyUnavailable,
     MeteringUnavailable,

@@ -74,7 +74,7 @@ class AuditEntry:
     content: str | None = None
     """The raw request or answer, only when ``privacy.audit.content`` is on."""
     detail: Mapping[str, Any] | None = None
-    """JSON-able (no floats: they may not read back bit for bit): status, attempts; an admin action's actor and changes."""
+    """JSON-able: a request's status and attempts; an admin action's actor, target and changes."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,9 +86,7 @@ class SqlAuditStore:
         return out
 
     async def last_admin(self, action: str) -> AuditRecord | None:
-        stmt = (
-            select(_log).where(_log.c.kind == "admin", _log.c.action == action).order_by(_log.c.seq.desc()).limit(1)
-        )
+        stmt = select(_log).where(_log.c.kind == "admin", _log.c.action == action).order_by(_log.c.seq.desc()).limit(1)
         async with self._engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
         return None if row is None else _record(row)

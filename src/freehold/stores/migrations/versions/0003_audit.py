@@ -48,7 +48,8 @@ def upgrade() -> None:
         sa.Column("mac", sa.String(64), nullable=False),
     )
     op.bulk_insert(
-        sa.table("audit_head", sa.column("id"), sa.column("seq"), sa.column("mac")), [{"id": 1, "seq": 0, "mac": GENESIS}]
+        sa.table("audit_head", sa.column("id"), sa.column("seq"), sa.column("mac")),
+        [{"id": 1, "seq": 0, "mac": GENESIS}],
     )
 
 
