@@ -266,9 +266,13 @@ def _audit_writer(config: GatewayConfig, settings: Settings, database: AsyncEngi
     """The audit log's writer, keyed by ``FREEHOLD_AUDIT_KEY`` or the key file; None when turned off."""
     if not config.privacy.audit.enabled:
         return None
-    key = load_audit_key(settings)
-    assert key is not None
-    return AuditWriter(SqlAuditStore(database), key.secret)
+
+    def secret() -> bytes:  # read (or made) as the runtime starts, not when it is built
+        key = load_audit_key(settings)
+        assert key is not None
+        return key.secret
+
+    return AuditWriter(SqlAuditStore(database), secret)
 
 
 def privacy_stage(config: GatewayConfig) -> PrivacyStage | None:

@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,14 +60,16 @@ class AuditWriter:
     def __init__(
         self,
         store: AuditStore,
-        secret: bytes,
+        secret: bytes | Callable[[], bytes],
         *,
         flush_interval: float = 0.2,
         timeout: float = 5.0,
         max_batch: int = 1000,
     ) -> None:
+        """``secret``: the audit key, or what reads it at ``start`` (so that building costs no file)."""
         self.store = store
-        self._secret = secret
+        self._key = secret
+        self._secret = secret if isinstance(secret, bytes) else b""
         self._flush_interval = flush_interval
         self._timeout = timeout
         self._max_batch = max_batch
@@ -119,6 +121,8 @@ class AuditWriter:
         Raises:
             ChainKeyMismatch: this gateway's key is not the chain's (or its head was tampered with).
         """
+        if not isinstance(self._key, bytes):
+            self._secret = self._key()
         seq, _ = await self.store.head()
         head = (await self.store.records(after=seq - 1, limit=1)) if seq else []
         check_head(self._secret, head[0] if head else None, seq)

@@ -4,7 +4,7 @@
 
 - a record whose mac is not the one its fields make: **altered** when the next record still
   chains to its mac (its fields changed in place), else **inserted/forged** (nothing chains to
-  it: it was made without the secret);
+  it: it was made without the secret); the last record has no successor to tell which;
 - a gap in ``seq``: records **missing** (deleted);
 - a record that verifies but does not chain to the one before it: **reordered or re-linked**.
 
@@ -66,7 +66,9 @@ async def verify(
             flagged = True
             chained_to = nxt is not None and nxt.prev_mac == current.mac
             links_back = current.prev_mac == expected_prev or gap or prev_flagged
-            if chained_to or (nxt is None and links_back):
+            if nxt is None and links_back:
+                out.problems.append(f"record seq {current.seq}: altered or forged (mac mismatch; the last record)")
+            elif chained_to:
                 out.problems.append(f"record seq {current.seq}: altered (mac mismatch)")
             else:
                 out.problems.append(f"record seq {current.seq}: inserted/forged (mac does not chain)")
