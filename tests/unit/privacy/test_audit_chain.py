@@ -76,16 +76,19 @@ async def test_a_forged_record_without_the_key_is_named() -> None:
     assert await problems(store) == ["record seq 9: inserted/forged (mac does not chain)"]
 
 
-async def test_a_record_appended_past_the_head_is_forged() -> None:
+async def test_a_record_appended_past_the_head_and_an_altered_last_record_are_named() -> None:
     store = await chain_of(5)
     last = store.rows[5]
     forged = AuditRecord(6, dataclasses.replace(last.entry, request_id="req_x"), last.mac, "f" * 64)
     store.rows[6] = forged
     found = await problems(store)
-    assert (
-        "record seq 6: altered (mac mismatch)" in found or "record seq 6: inserted/forged (mac does not chain)" in found
-    )
-    assert "chain head says seq 5 but records go to seq 6 (head altered)" in found
+    assert found == [
+        "record seq 6: altered or forged (mac mismatch; the last record)",
+        "chain head says seq 5 but records go to seq 6 (head altered)",
+    ]
+    store.rows[5] = dataclasses.replace(last, entry=dataclasses.replace(last.entry, action="allow"))
+    del store.rows[6]
+    assert await problems(store) == ["record seq 5: altered or forged (mac mismatch; the last record)"]
 
 
 async def test_reordered_records_fail() -> None:
