@@ -22,7 +22,6 @@ holds both to the same contract.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,19 +88,26 @@ def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(AuditEntry))
+
+
 def canonical(seq: int, entry: AuditEntry) -> bytes:
     """The bytes a record's mac covers (with its ``prev_mac``): every field, sorted JSON, UTC microseconds."""
-    fields = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
-    fields["time"] = _utc(entry.time).isoformat(timespec="microseconds")
-    fields["categories"] = dict(entry.categories)
-    fields["detail"] = None if entry.detail is None else dict(entry.detail)
+    fields = {name: getattr(entry, name) for name in _FIELDS}
+    when = entry.time
+    fields["time"] = (when if when.tzinfo is UTC else _utc(when)).isoformat(timespec="microseconds")
+    categories, detail = entry.categories, entry.detail
+    if type(categories) is not dict:
+        fields["categories"] = dict(categories)
+    if detail is not None and type(detail) is not dict:
+        fields["detail"] = dict(detail)
     fields["seq"] = seq
     return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
 
 
 def seal(secret: bytes, prev_mac: str, seq: int, entry: AuditEntry) -> str:
     """The record's mac: HMAC-SHA256(secret, prev_mac || newline || canonical), hex."""
-    return hmac.new(secret, prev_mac.encode() + b"\n" + canonical(seq, entry), hashlib.sha256).hexdigest()
+    return hmac.digest(secret, prev_mac.encode() + b"\n" + canonical(seq, entry), "sha256").hex()
 
 
 def sealed(record: AuditRecord, secret: bytes) -> bool:
@@ -115,7 +121,8 @@ def chain(secret: bytes, head_seq: int, head_mac: str, entries: Sequence[AuditEn
     seq, prev = head_seq, head_mac
     for entry in entries:
         seq += 1
-        entry = dataclasses.replace(entry, time=_utc(entry.time))
+        if entry.time.tzinfo is not UTC:
+            entry = dataclasses.replace(entry, time=_utc(entry.time))
         mac = seal(secret, prev, seq, entry)
         out.append(AuditRecord(seq, entry, prev, mac))
         prev = mac

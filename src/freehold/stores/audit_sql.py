@@ -1,11 +1,12 @@
 """The audit log over SQL (SQLite or PostgreSQL): the ``audit_log`` and ``audit_head`` tables.
 
-One batch is one transaction: lock the chain head (PostgreSQL: ``SELECT ... FOR UPDATE`` on the
-one ``audit_head`` row, which every replica's writer takes; SQLite: ``BEGIN IMMEDIATE``, the
-database's one write lock, which every process on the file takes), read the head record and
-check it verifies under this writer's secret, chain the batch after it, insert it in one
-multi-row ``INSERT`` and move the head. Replicas writing at once therefore queue for the lock
-and extend one chain; a batch of hundreds of records costs one lock and one commit.
+Reads go through SQLAlchemy; appends through the driver itself (``audit_batch.py``). One batch
+is one transaction: lock the chain head (PostgreSQL: ``SELECT ... FOR UPDATE`` on the one
+``audit_head`` row, which every replica's writer takes; SQLite: ``BEGIN IMMEDIATE``, the
+database's one write lock, which every process on the file takes), check the head record
+verifies under this writer's secret, chain the batch after it, insert it and move the head.
+Replicas writing at once therefore queue for the lock and extend one chain; a batch of hundreds
+of records costs one lock and one commit.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from freehold.stores import schema
-from freehold.stores.audit import GENESIS, AuditEntry, AuditRecord, chain, check_head
+from freehold.stores.audit import GENESIS, AuditEntry, AuditRecord
+from freehold.stores.audit_batch import AuditBatch, audit_batch
 
 __all__ = ["SqlAuditStore"]
 
@@ -30,34 +32,14 @@ _head = schema.audit_head
 class SqlAuditStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._sqlite = engine.dialect.name == "sqlite"
+        self._batch: AuditBatch | None = None
 
     async def append(self, entries: Sequence[AuditEntry], secret: bytes) -> list[AuditRecord]:
         if not entries:
             return []
-        async with self._engine.begin() as conn:
-            seq, mac = await self._lock(conn)
-            head = None
-            if seq:
-                row = (await conn.execute(select(_log).where(_log.c.seq == seq))).first()
-                head = None if row is None else _record(row)
-            check_head(secret, head, seq)
-            records = chain(secret, seq, mac, entries)
-            await conn.execute(insert(_log), [_row(r) for r in records])
-            await conn.execute(update(_head).where(_head.c.id == 1).values(seq=records[-1].seq, mac=records[-1].mac))
-        return records
-
-    async def _lock(self, conn: AsyncConnection) -> tuple[int, str]:
-        """Take the chain's lock for this transaction; the head's (seq, mac)."""
-        stmt = select(_head.c.seq, _head.c.mac).where(_head.c.id == 1)
-        if self._sqlite:
-            # pysqlite opens its transaction lazily, as a deferred one; take the write lock now,
-            # before reading the head, so that no other process can move it in between.
-            await conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            stmt = stmt.with_for_update()
-        row = (await conn.execute(stmt)).one()
-        return int(row[0]), str(row[1])
+        if self._batch is None:
+            self._batch = audit_batch(self._engine.url)  # on the driver itself: see audit_batch.py
+        return await self._batch.append(entries, secret)
 
     async def head(self) -> tuple[int, str]:
         async with self._engine.connect() as conn:
@@ -92,34 +74,13 @@ class SqlAuditStore:
         return None if row is None else _record(row)
 
     async def close(self) -> None:
-        return None
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            await batch.close()
 
 
 def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
-def _row(record: AuditRecord) -> dict[str, Any]:
-    e = record.entry
-    return {
-        "seq": record.seq,
-        "time": e.time,
-        "kind": e.kind,
-        "request_id": e.request_id,
-        "key_id": e.key_id,
-        "team_id": e.team_id,
-        "alias": e.alias,
-        "deployment": e.deployment,
-        "vendor": e.vendor,
-        "categories": dict(e.categories),
-        "action": e.action,
-        "request_sha256": e.request_sha256,
-        "response_sha256": e.response_sha256,
-        "content": e.content,
-        "detail": None if e.detail is None else dict(e.detail),
-        "prev_mac": record.prev_mac,
-        "mac": record.mac,
-    }
 
 
 def _record(row: Row[Any]) -> AuditRecord:

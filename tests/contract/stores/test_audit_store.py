@@ -35,7 +35,9 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     engine = create_engine(url)
     try:
         await ensure_schema(engine, url)
-        yield Backend(SqlAuditStore(engine), url)
+        store = SqlAuditStore(engine)
+        yield Backend(store, url)
+        await store.close()
     finally:
         await engine.dispose()
         if request.param == "postgres":
@@ -117,6 +119,8 @@ async def test_concurrent_writers_on_their_own_connections_keep_one_chain(backen
                 await stores[w].append([entry(1000 * w + 10 * i + j) for j in range(3)], SECRET)
 
         await asyncio.gather(*(writer(w) for w in range(4)))
+        for s in stores:
+            await s.close()
     finally:
         for e in engines:
             await e.dispose()
