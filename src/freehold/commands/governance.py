@@ -112,9 +112,20 @@ class _CliAudit:
 
 
 def _audit(settings: Settings, engine: AsyncEngine) -> _CliAudit | None:
-    """The audit log's recorder, with the gateway's key (``FREEHOLD_AUDIT_KEY`` or its key file)."""
-    key = load_audit_key(settings)
-    return None if key is None else _CliAudit(SqlAuditStore(engine), key.secret)
+    """The audit log's recorder, with the gateway's key (``FREEHOLD_AUDIT_KEY`` or its key file).
+
+    The CLI never makes the key (the gateway does, at its first start): without one, changes are
+    made and a warning says they were not recorded.
+    """
+    key = load_audit_key(settings, create=False)
+    if key is None:
+        err.print(
+            "[yellow]No audit key (FREEHOLD_AUDIT_KEY, or the key file a gateway makes at its first start): "
+            "this change is not recorded in the audit log.[/]",
+            highlight=False,
+        )
+        return None
+    return _CliAudit(SqlAuditStore(engine), key.secret)
 
 
 def count_keys(url: str) -> int:
