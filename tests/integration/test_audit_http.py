@@ -183,3 +183,22 @@ def test_two_replicas_on_postgresql_under_load_keep_one_chain(
     sql(pg_url, "UPDATE audit_log SET categories = '{}' WHERE seq = 42")
     bad = cli("verify", env=op)
     assert bad.returncode == 1 and "record seq 42: altered (mac mismatch)" in bad.stdout
+
+
+@pytest.mark.postgres
+def test_database_down_refuses_with_503_audit_unavailable(mock_upstream: MockOpenAI, tmp_path: Path) -> None:
+    url = asyncio.run(new_postgres_database())
+    env = {"MOCK_OPENAI_KEY": EXPECTED_KEY, "FREEHOLD_MASTER_KEY": MASTER_KEY, "FREEHOLD_DATABASE_URL": url}
+    # The ledger off: the audit log alone must refuse to send what it cannot record.
+    gw = start_gateway(config(mock_upstream), tmp_path, env=env | {"FREEHOLD_LEDGER": "false"})
+    try:
+        assert chat(gw.url, "sim", "hello").status_code == 200
+        asyncio.run(drop_postgres_database(url))
+        refused = chat(gw.url, "sim", "hello")
+        assert refused.status_code == 503 and refused.headers.get("retry-after") == "1"
+        error = refused.json()["error"]
+        assert error["code"] == "audit_unavailable" and "audit log" in error["message"]
+    finally:
+        stop_gateway(gw.process)
+        asyncio.run(drop_postgres_database(url))
+    assert "audit log: writes failing" in gw.log()
