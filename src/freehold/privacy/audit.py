@@ -259,6 +259,9 @@ class AuditStage(Stage):
         )
         state["journaled"] = True
 
+    def meters(self, ctx: RequestContext) -> bool:
+        return False  # no token counts needed: a stream is not asked for usage on this stage's account
+
     async def after(self, ctx: RequestContext, answer: Any) -> None:
         state = (ctx.state or {}).get(self.name)
         if state is None:

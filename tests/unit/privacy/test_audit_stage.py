@@ -72,6 +72,7 @@ async def test_a_stream_is_hashed_through_the_tap_and_content_kept_only_when_ask
     ctx = RequestContext("chat_completions", "chat", alias="a")
     req = request(stream=True)
     await stage.before(ctx, req)
+    assert not stage.meters(ctx)  # a stream is not asked for usage on the audit's account
     assert ctx.stream_tap is not None
     for piece in (b"data: {}\n\n", b"data: [DONE]\n\n"):
         ctx.stream_tap(piece)
