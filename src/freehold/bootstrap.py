@@ -14,6 +14,7 @@ from freehold.api.app_context import ApiContext
 from freehold.api.auth import VirtualKeyAuthenticator
 from freehold.api.usage_routes import UsageReport
 from freehold.config.model import GatewayConfig, deployment_name
+from freehold.errors import ConfigError
 from freehold.gateway import Gateway
 from freehold.governance.access import KeyAccess
 from freehold.governance.admin import KeyAdmin
@@ -29,6 +30,8 @@ from freehold.observability.observer import MetricsObserver
 from freehold.observability.requests import NullRequestMetrics, RequestMetrics
 from freehold.observability.usage import UsageMetrics
 from freehold.pipeline import Pipeline, Stage, load_stage
+from freehold.privacy.audit import AuditStage, AuditWriter, policy_digest
+from freehold.privacy.audit_key import load_audit_key
 from freehold.privacy.detectors import build_detector
 from freehold.privacy.stage import PrivacyStage
 from freehold.providers.base import ChatProvider, Lifecycle
@@ -36,6 +39,8 @@ from freehold.providers.registry import build_provider
 from freehold.routing.resilience import Engine
 from freehold.routing.router import AliasPolicy, Candidate, Router
 from freehold.settings import Settings
+from freehold.stores.audit import ChainKeyMismatch
+from freehold.stores.audit_sql import SqlAuditStore
 from freehold.stores.breakers import Breakers, MemoryBreakers
 from freehold.stores.breakers_redis import RedisBreakers
 from freehold.stores.counters import Counters, MemoryCounters, RedisCounters
@@ -84,6 +89,10 @@ class Runtime:
     alerts: Alerts | None = None
     ledger: LedgerWriter | None = None
     """The usage ledger's writer (``FREEHOLD_LEDGER``): started after the keys, closed before the database."""
+    audit: AuditWriter | None = None
+    """The audit log's writer (``privacy.audit.enabled``): started after the keys, closed after the requests."""
+    audit_policy: str | None = None
+    """The privacy section's digest: a ``policy.changed`` record is written when it differs from the last one."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -99,6 +108,11 @@ class Runtime:
             await self.keys.start()  # before serving: a key must never pass for want of its record
         if self.ledger is not None:
             await self.ledger.start()  # reconciles what a gateway killed earlier left pending
+        if self.audit is not None:
+            try:
+                await self.audit.start(self.audit_policy)  # refuses a chain this key does not verify
+            except ChainKeyMismatch as exc:
+                raise ConfigError([f"audit log: {exc}"]) from None
         # Everything built so far lives as long as the process: move it out of the collector's
         # sight, so that the frequent young-generation collections the request path triggers do
         # not keep re-scanning config, catalogs and SDK modules (measured in bench/RESULTS.md).
@@ -125,6 +139,8 @@ class Runtime:
             await self.breakers.close()
         if self.ledger is not None:
             await self.ledger.close()  # the completions still queued, while the database is open
+        if self.audit is not None:
+            await self.audit.close()  # the response records still queued
         if self.keys is not None:
             await self.keys.close()
         if self.database is not None:
@@ -195,7 +211,15 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     first: list[tuple[Stage, None]] = [(KeyAccess(), None), (RateLimits(counters), None)]
     if privacy is not None:
         first.append((privacy, None))
-    last = [(LedgerStage(ledger, prices.cost), None)] if ledger is not None else []
+    # The audit log's stage comes after every stage that may rewrite the request (so it hashes
+    # what will be sent) and before the ledger's.
+    audit = _audit_writer(config, settings, database)
+    last: list[tuple[Stage, None]] = []
+    if audit is not None:
+        vendors = {deployment_name(a, d): d.provider for a, spec in config.aliases.items() for d in spec.deployments}
+        last.append((AuditStage(audit, vendors, content=config.privacy.audit.content), None))
+    if ledger is not None:
+        last.append((LedgerStage(ledger, prices.cost), None))
     pipeline = Pipeline([*first, *stages, (budgets, None), *last], config.aliases)
     gateway = Gateway(
         router, engine, pipeline=pipeline, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book
@@ -223,7 +247,9 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         database_url=database_url,
         keys=keys,
         admin=AdminApi(
-            KeyAdmin(keys.store, spend_reader(database), aliases=list(config.aliases), changed=keys.refresh),
+            KeyAdmin(
+                keys.store, spend_reader(database), aliases=list(config.aliases), changed=keys.refresh, audit=audit
+            ),
             auth,
             UsageReport(SqlLedger(database)),
         ),
@@ -231,7 +257,22 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         budgets=budgets,
         alerts=alerts,
         ledger=ledger,
+        audit=audit,
+        audit_policy=policy_digest(config.privacy) if audit is not None else None,
     )
+
+
+def _audit_writer(config: GatewayConfig, settings: Settings, database: AsyncEngine) -> AuditWriter | None:
+    """The audit log's writer, keyed by ``FREEHOLD_AUDIT_KEY`` or the key file; None when turned off."""
+    if not config.privacy.audit.enabled:
+        return None
+
+    def secret() -> bytes:  # read (or made) as the runtime starts, not when it is built
+        key = load_audit_key(settings)
+        assert key is not None
+        return key.secret
+
+    return AuditWriter(SqlAuditStore(database), secret)
 
 
 def privacy_stage(config: GatewayConfig) -> PrivacyStage | None:

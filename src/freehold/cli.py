@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from freehold import __version__
-from freehold.commands import db, keys, privacy, teams, usage
+from freehold.commands import audit, db, keys, privacy, teams, usage
 from freehold.commands.db import prepare_database, shown
 from freehold.commands.governance import count_keys
 from freehold.config.load import load_config
@@ -28,6 +28,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
 app.add_typer(teams.app, name="teams")
 app.add_typer(privacy.app, name="privacy")
+app.add_typer(audit.app, name="audit")
 app.command("usage")(usage.usage)
 # Wide enough for the alias table when output is piped (Rich assumes 80 columns then).
 err = Console(stderr=True, width=None if os.isatty(2) else 160)
@@ -106,6 +107,8 @@ def serve(
             err.print(line, highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     err.print(f"Database: {shown(database)}", highlight=False)
+    if cfg.privacy.audit.enabled:
+        err.print(audit.banner(settings), highlight=False)
     virtual = count_keys(database)
     if settings.master_key is None and not virtual:
         err.print(

@@ -125,6 +125,9 @@ class RequestContext:
     end of a stream, when the alias has stages that read it (``Stage.done``)."""
     stream_cap: StreamCap | None = None
     """A stage's cap on the answer stream's events (None: none)."""
+    stream_tap: Callable[[bytes], None] | None = None
+    """Fed the answer stream's canonical bytes as the provider's adapter gave them, before usage is
+    stripped or a stream stage sees them (the audit log hashes them); None: no tap, no cost."""
     state: dict[str, Any] | None = None
     """Where a stage keeps what it needs across its hooks for this request (its own key: its name)."""
 

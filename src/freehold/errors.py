@@ -36,6 +36,7 @@ FreeholdError
 ├── ShuttingDown               503  the gateway is draining; in-flight work ended at the drain deadline
 ├── MeteringUnavailable        503  limits and budgets cannot be checked (the counter store is down): fail closed
 ├── LedgerUnavailable          503  the usage ledger cannot record the request (its database is down): fail closed
+├── AuditUnavailable           503  the audit log cannot record the request before it is sent: fail closed
 ├── LocalOnlyUnavailable       503  the privacy policy allows only local deployments and none can serve
 ├── TooManyConnections         503  the process already holds max_connections connections
 └── ConfigError                start-up and `freehold check` only
@@ -55,6 +56,7 @@ from typing import Any, TypeVar
 __all__ = [
     "AliasNotFound",
     "AllCandidatesFailed",
+    "AuditUnavailable",
     "AuthenticationFailed",
     "BudgetExceeded",
     "CircuitOpen",
@@ -270,6 +272,20 @@ class LedgerUnavailable(FreeholdError):
     status = 503
     error_type = "server_error"
     code = "ledger_unavailable"
+
+
+class AuditUnavailable(FreeholdError):
+    """The audit log cannot record the request before it is sent.
+
+    Its database is unreachable, or the chain's head cannot be verified with this gateway's key.
+
+    Refused rather than sent unrecorded (fail closed): the audit log must be able to say what
+    data went to which vendor.
+    """
+
+    status = 503
+    error_type = "server_error"
+    code = "audit_unavailable"
 
 
 class LocalOnlyUnavailable(FreeholdError):

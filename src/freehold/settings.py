@@ -150,6 +150,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Where the embedded database lives; unset: $XDG_STATE_HOME/freehold or ~/.local/state/freehold.",
     ),
     Setting(
+        "audit_key_file",
+        None,
+        str,
+        "The audit log's HMAC key file, made (mode 0600, 32 random bytes) on first start when "
+        "FREEHOLD_AUDIT_KEY is not set; unset: audit.key in the state directory.",
+    ),
+    Setting(
         "responses_store_bytes",
         256 * 1024 * 1024,
         _int_in(1024, 2**40),
@@ -215,6 +222,7 @@ class Settings:
     ledger: bool = True
     ledger_silence: float = 30.0
     state_dir: str | None = None
+    audit_key_file: str | None = None
     responses_store_bytes: int = 256 * 1024 * 1024
     metrics: bool = True
     metrics_auth: bool | None = None
@@ -226,12 +234,18 @@ class Settings:
     drain_seconds: float = 20.0
     master_key: str | None = field(default=None, repr=False)
     """From ``FREEHOLD_MASTER_KEY`` only, never from a flag or file (flags show in ``ps``)."""
+    audit_key: str | None = field(default=None, repr=False)
+    """From ``FREEHOLD_AUDIT_KEY`` only (never a flag or the file); replicas must share it."""
 
     def database(self) -> str:
         """The database URL in use: the setting, else the SQLite file in the state directory."""
         if self.database_url:
             return self.database_url
         return "sqlite:///" + os.path.join(self.state_dir or default_state_dir(), "freehold.db")
+
+    def audit_key_path(self) -> str:
+        """Where the audit key file is: the setting, else ``audit.key`` in the state directory."""
+        return self.audit_key_file or os.path.join(self.state_dir or default_state_dir(), "audit.key")
 
     @property
     def metrics_key(self) -> str | None:
@@ -269,6 +283,9 @@ def resolve_settings(
     master = environ.get("FREEHOLD_MASTER_KEY") or None
     if values.get("metrics_auth") is True and master is None:
         problems.append("FREEHOLD_METRICS_AUTH: true needs FREEHOLD_MASTER_KEY, the key scrapers would send")
+    audit = environ.get("FREEHOLD_AUDIT_KEY") or None
+    if audit is not None and len(audit) < 32:
+        problems.append("FREEHOLD_AUDIT_KEY: must be at least 32 characters (e.g. `openssl rand -hex 32`)")
     if problems:
         raise ConfigError(problems)
-    return Settings(master_key=master, **values)
+    return Settings(master_key=master, audit_key=audit, **values)

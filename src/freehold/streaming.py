@@ -17,7 +17,8 @@ the stream its client asked for, and stages see what the client will.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import dataclasses
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import orjson
@@ -55,6 +56,8 @@ class AnswerStream:
         """``strip_usage``: the gateway asked for the usage the client did not; take it out once metered."""
         self._ctx = ctx
         self._deployment = deployment
+        if ctx.stream_tap is not None:
+            response = _tapped(response, ctx.stream_tap)
         self._response = response
         self._meter = meter
         self._stages = stages
@@ -192,6 +195,26 @@ class AnswerStream:
             self._end(ending)
             transform.end(ending)  # left by the client: the stages only learn it (else a no-op)
             await response.events.aclose()  # type: ignore[attr-defined]
+
+
+def _tapped(response: StreamResponse, tap: Callable[[bytes], None]) -> StreamResponse:
+    """``response`` whose every chunk (``first`` included) is also given to ``tap``, as it is read.
+
+    A layer of its own, so that streams without a tap pay nothing for it.
+    """
+    events = response.events
+
+    async def tapping() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in events:
+                tap(chunk)
+                yield chunk
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
+
+    if response.first is not None:
+        tap(response.first)
+    return dataclasses.replace(response, events=tapping())
 
 
 class _Transform:

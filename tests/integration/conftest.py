@@ -20,6 +20,7 @@ import yaml
 from tests.integration.mock_openai import EXPECTED_KEY, MockOpenAI
 
 MASTER_KEY = "fh-master-test-91c2a7"
+AUDIT_KEY = "fh-audit-test-key-3f1e0c9b7a5d2e4f6a8c0b1d"
 
 # For suites about one vendor's translation and error mapping: one attempt per deployment and no
 # queueing, so each request shows exactly what the vendor answered. Resilience has its own tests.
@@ -71,6 +72,9 @@ def start_gateway(
     log_path = tmp / "gateway.log"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("FREEHOLD_")}
     full_env["FREEHOLD_STATE_DIR"] = str(tmp / "state")  # each gateway its own embedded database
+    # Replicas on one database must share the audit log's key, as in a deployment (an empty value
+    # falls back to the key file in the state directory).
+    full_env["FREEHOLD_AUDIT_KEY"] = AUDIT_KEY
     full_env.update(env or {})
     with log_path.open("wb") as log:  # the child keeps its own descriptor
         proc = subprocess.Popen(

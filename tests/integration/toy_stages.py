@@ -147,3 +147,27 @@ class Meter(Stage):
         line = {"request_id": ctx.request_id, "door": ctx.door, "status": status, "usage": usage}
         with open(self.path, "ab") as out:  # a test's stage: a blocking write is fine here
             out.write(orjson.dumps(line) + b"\n")
+
+
+class Privacy(Stage):
+    """Stands for the privacy stage, for the audit log's tests: counts the words of ``categories``
+    (category → word) in the request and leaves what the real stage leaves; ``block`` refuses.
+    """
+
+    name = "privacy"
+
+    def __init__(self, categories: dict[str, str], block: str = "") -> None:
+        self.categories = categories
+        self.block = block
+
+    async def before(self, ctx: RequestContext, request: Any) -> None:
+        from freehold.errors import PrivacyBlocked
+
+        text = orjson.dumps(request.body.get("messages") or request.body.get("input")).decode()
+        found = {category: text.count(word) for category, word in self.categories.items() if word in text}
+        blocked = bool(self.block) and self.block in found
+        ctx.stage_state(self.name).update(
+            categories=found, action="block" if blocked else ("pseudonymize" if found else "none")
+        )
+        if blocked:
+            raise PrivacyBlocked(f"The request was blocked by the toy privacy policy: it contains {self.block}.")

@@ -8,6 +8,7 @@ from freehold import errors
 from freehold.errors import (
     AliasNotFound,
     AllCandidatesFailed,
+    AuditUnavailable,
     AuthenticationFailed,
     BudgetExceeded,
     CircuitOpen,
@@ -85,6 +86,7 @@ GATEWAY_ERRORS = [
     (ShuttingDown, 503, "server_error", "gateway_shutting_down"),
     (MeteringUnavailable, 503, "server_error", "metering_unavailable"),
     (LedgerUnavailable, 503, "server_error", "ledger_unavailable"),
+    (AuditUnavailable, 503, "server_error", "audit_unavailable"),
     (LocalOnlyUnavailable, 503, "server_error", "privacy_local_only_unavailable"),
     (TooManyConnections, 503, "server_error", "too_many_connections"),
 ]

@@ -51,6 +51,11 @@ Params = dict[str, str]
 Handler = Callable[[Params, bytes, Scope], Awaitable[tuple[int, Any]]]
 
 
+def _actor(scope: Scope) -> str:
+    """Who is making the change: ``master`` or the admin key's id."""
+    return f"admin-api:{scope.get('freehold.actor', '?')}"
+
+
 class _Endpoint:
     """One admin path: authorize, read the body of a POST or PATCH, run the method's handler, render."""
 
@@ -67,6 +72,7 @@ class _Endpoint:
             if method in ("POST", "PATCH"):
                 head.check_json()
                 raw = await read_body(receive, head, MAX_ADMIN_BODY)
+            scope["freehold.actor"] = principal.id  # who made a change, for the audit log
             status, payload = await self._handlers[method](scope["path_params"], raw, scope)
         except FreeholdError as exc:
             await error_response(send, exc, head.request_id)
@@ -123,17 +129,17 @@ class AdminApi:
         return 200, {"object": "list", "data": [team_json(t) for t in await self.ops.store.list_teams()]}
 
     async def create_team(self, params: Params, raw: bytes, scope: Scope) -> tuple[int, Any]:
-        return 201, team_json(await self.ops.create_team(parse(TeamCreate, raw)))
+        return 201, team_json(await self.ops.create_team(parse(TeamCreate, raw), _actor(scope)))
 
     async def show_team(self, params: Params, raw: bytes, scope: Scope) -> tuple[int, Any]:
         team = await self.ops.team(params["team_id"])
         return 200, team_json(team) | await self.ops.spend(team)
 
     async def update_team(self, params: Params, raw: bytes, scope: Scope) -> tuple[int, Any]:
-        return 200, team_json(await self.ops.update_team(params["team_id"], parse(TeamUpdate, raw)))
+        return 200, team_json(await self.ops.update_team(params["team_id"], parse(TeamUpdate, raw), _actor(scope)))
 
     async def delete_team(self, params: Params, raw: bytes, scope: Scope) -> tuple[int, Any]:
-        await self.ops.delete_team(params["team_id"])
+        await self.ops.delete_team(params["team_id"], _actor(scope))
         return 200, {"id": params["team_id"], "object": "team", "deleted": True}
 
     # Keys.
@@ -144,7 +150,7 @@ class AdminApi:
         return 200, {"object": "list", "data": [key_json(k) for k in await self.ops.store.list_keys(team_id)]}
 
     async def create_key(self, params: Params, raw: bytes, scope: Scope) -> tuple[int, Any]:
-        key, secret = await self.ops.create_key(parse(KeyCreate, raw))
+        key, secret = await self.ops.create_key(parse(KeyCreate, raw), _actor(scope))
         return 201, key_json(key, secret=secret)
 
     async def show_key(self, params: Params, raw: bytes, scope: Scope) -> tuple[int, Any]:
@@ -152,11 +158,11 @@ class AdminApi:
         return 200, key_json(key) | await self.ops.spend(key)
 
     async def update_key(self, params: Params, raw: bytes, scope: Scope) -> tuple[int, Any]:
-        return 200, key_json(await self.ops.update_key(params["key_id"], parse(KeyUpdate, raw)))
+        return 200, key_json(await self.ops.update_key(params["key_id"], parse(KeyUpdate, raw), _actor(scope)))
 
     async def rotate_key(self, params: Params, raw: bytes, scope: Scope) -> tuple[int, Any]:
-        key, secret = await self.ops.rotate_key(params["key_id"])
+        key, secret = await self.ops.rotate_key(params["key_id"], _actor(scope))
         return 200, key_json(key, secret=secret)
 
     async def revoke_key(self, params: Params, raw: bytes, scope: Scope) -> tuple[int, Any]:
-        return 200, key_json(await self.ops.revoke_key(params["key_id"]))
+        return 200, key_json(await self.ops.revoke_key(params["key_id"], _actor(scope)))

@@ -9,6 +9,7 @@ and running gateways pick it up within their refresh interval (``governance.keys
 from __future__ import annotations
 
 import asyncio
+import getpass
 import os
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -20,12 +21,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from freehold.commands.db import DatabaseOption, settings_or_exit
 from freehold.errors import ConfigError, FreeholdError
 from freehold.governance.admin import KeyAdmin
 from freehold.governance.spend import spend_reader
+from freehold.privacy.audit_key import load_audit_key
+from freehold.settings import Settings
 from freehold.stores import schema
+from freehold.stores.audit import AuditEntry, ChainKeyMismatch
+from freehold.stores.audit_sql import SqlAuditStore
 from freehold.stores.database import create_engine, ensure_schema
 from freehold.stores.keys_sql import SqlKeyStore
 
@@ -65,13 +71,15 @@ T = TypeVar("T")
 
 def run(database_url: str | None, work: Callable[[KeyAdmin], Awaitable[T]]) -> T:
     """Run ``work`` on the key store of the database; a refusal is printed and exits 1 (settings: 2)."""
-    url = settings_or_exit(database_url).database()
+    settings = settings_or_exit(database_url)
+    url = settings.database()
 
     async def session() -> T:
         engine = create_engine(url)
         try:
             await ensure_schema(engine, url)
-            return await work(KeyAdmin(SqlKeyStore(engine), spend_reader(engine)))
+            audit = _audit(settings, engine)
+            return await work(KeyAdmin(SqlKeyStore(engine), spend_reader(engine), audit=audit))
         finally:
             await engine.dispose()
 
@@ -85,6 +93,39 @@ def run(database_url: str | None, work: Callable[[KeyAdmin], Awaitable[T]]) -> T
         err.print("[red]✗[/] ", end="")
         err.print(exc.message, highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+class _CliAudit:
+    """Records the command's changes in the audit log, as the admin API does (actor ``cli:<user>``)."""
+
+    def __init__(self, store: SqlAuditStore, secret: bytes) -> None:
+        self._store = store
+        self._secret = secret
+
+    async def admin(self, action: str, actor: str, detail: Mapping[str, Any]) -> None:
+        who = f"cli:{getpass.getuser()}" if actor == "cli" else actor
+        entry = AuditEntry(kind="admin", time=datetime.now(UTC), action=action, detail={"actor": who, **detail})
+        try:
+            await self._store.append([entry], self._secret)
+        except ChainKeyMismatch as exc:
+            err.print(f"[yellow]The change was made but not recorded in the audit log: {exc}[/]", highlight=False)
+
+
+def _audit(settings: Settings, engine: AsyncEngine) -> _CliAudit | None:
+    """The audit log's recorder, with the gateway's key (``FREEHOLD_AUDIT_KEY`` or its key file).
+
+    The CLI never makes the key (the gateway does, at its first start): without one, changes are
+    made and a warning says they were not recorded.
+    """
+    key = load_audit_key(settings, create=False)
+    if key is None:
+        err.print(
+            "[yellow]No audit key (FREEHOLD_AUDIT_KEY, or the key file a gateway makes at its first start): "
+            "this change is not recorded in the audit log.[/]",
+            highlight=False,
+        )
+        return None
+    return _CliAudit(SqlAuditStore(engine), key.secret)
 
 
 def count_keys(url: str) -> int:

@@ -105,6 +105,7 @@ class ServerSection(StrictModel):
     max_header_bytes: int | None = Field(None, ge=1024, le=16 * 1024 * 1024)
     max_connections: int | None = Field(None, ge=1, le=1_000_000)
     drain_seconds: float | None = Field(None, ge=0, le=3600)
+    audit_key_file: str | None = None
 
 
 class GatewayConfig(StrictModel):

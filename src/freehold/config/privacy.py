@@ -210,7 +210,14 @@ class PoliciesSection(StrictModel):
 
 
 class AuditSection(StrictModel):
-    """The tamper-evident audit log."""
+    """The tamper-evident audit log (docs/privacy.md, "Audit log")."""
+
+    enabled: bool = True
+    """Record every chat and embeddings request that reaches a provider (and those a privacy policy
+    blocks), and admin actions, in the HMAC-chained ``audit_log`` table."""
+    content: bool = False
+    """Also record the raw request and answer. Off by default: the log then holds hashes, categories
+    and counts, never the data itself."""
 
 
 class PrivacySection(StrictModel):

@@ -7,9 +7,9 @@ and the JSON they answer with are in ``governance.admin_models``.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from freehold.echo import clip
 from freehold.errors import InvalidRequest, NotFound
@@ -19,7 +19,13 @@ from freehold.governance.model import Key, Team
 from freehold.governance.spend import Scope, SpendReader, spend_period
 from freehold.stores.keys import KeyChanges, KeyStore, TeamChanges, no_key, no_team
 
-__all__ = ["KeyAdmin"]
+__all__ = ["AdminRecorder", "KeyAdmin"]
+
+
+class AdminRecorder(Protocol):
+    """Where admin actions are recorded (the audit log's writer)."""
+
+    async def admin(self, action: str, actor: str, detail: Mapping[str, Any]) -> None: ...
 
 
 class KeyAdmin:
@@ -29,6 +35,7 @@ class KeyAdmin:
         aliases: the aliases this gateway serves; allow-lists naming others are refused (None: any
             name, for the CLI, which has no gateway file).
         changed: awaited after every change (a gateway's cache refresh).
+        audit: records every change (who, what, the fields given; never a secret) in the audit log.
     """
 
     def __init__(
@@ -38,15 +45,22 @@ class KeyAdmin:
         *,
         aliases: Collection[str] | None = None,
         changed: Callable[[], Awaitable[None]] | None = None,
+        audit: AdminRecorder | None = None,
     ) -> None:
         self.store = store
+        self.audit = audit
         self._spend = spend
         self._aliases = aliases
         self._changed = changed
 
-    async def _done(self) -> None:
+    async def _done(self, action: str, actor: str, target: str, changes: Mapping[str, Any] | None = None) -> None:
         if self._changed is not None:
             await self._changed()
+        if self.audit is not None:
+            detail: dict[str, Any] = {"target": target}
+            if changes is not None:
+                detail["changes"] = dict(changes)
+            await self.audit.admin(action, actor, detail)
 
     def _check_aliases(self, aliases: list[str] | None) -> tuple[str, ...] | None:
         if aliases is None:
@@ -63,7 +77,7 @@ class KeyAdmin:
 
     # Teams.
 
-    async def create_team(self, spec: TeamCreate) -> Team:
+    async def create_team(self, spec: TeamCreate, actor: str = "cli") -> Team:
         now = datetime.now(UTC)
         team = Team(
             id=new_team_id(),
@@ -76,7 +90,7 @@ class KeyAdmin:
             updated_at=now,
         )
         team = await self.store.create_team(team)
-        await self._done()
+        await self._done("team.created", actor, team.id, spec.model_dump(mode="json"))
         return team
 
     async def team(self, team_id: str) -> Team:
@@ -94,21 +108,21 @@ class KeyAdmin:
             raise NotFound(f"No team with id or name {clip(ref)}.")
         return team
 
-    async def update_team(self, team_id: str, patch: TeamUpdate) -> Team:
+    async def update_team(self, team_id: str, patch: TeamUpdate, actor: str = "cli") -> Team:
         changes: dict[str, Any] = {name: getattr(patch, name) for name in patch.model_fields_set}
         if "budget" in changes:
             changes["budget"] = patch.budget.budget() if patch.budget else None
         team = await self.store.update_team(team_id, TeamChanges(**changes))  # type: ignore[typeddict-item]
-        await self._done()
+        await self._done("team.updated", actor, team_id, patch.model_dump(mode="json", exclude_unset=True))
         return team
 
-    async def delete_team(self, team_id: str) -> None:
+    async def delete_team(self, team_id: str, actor: str = "cli") -> None:
         await self.store.delete_team(team_id)
-        await self._done()
+        await self._done("team.deleted", actor, team_id)
 
     # Keys.
 
-    async def create_key(self, spec: KeyCreate) -> tuple[Key, str]:
+    async def create_key(self, spec: KeyCreate, actor: str = "cli") -> tuple[Key, str]:
         """The new key, and the key itself (shown once)."""
         now = datetime.now(UTC)
         expires = spec.expiry()
@@ -136,7 +150,7 @@ class KeyAdmin:
             updated_at=now,
         )
         key = await self.store.create_key(key)
-        await self._done()
+        await self._done("key.created", actor, key.id, spec.model_dump(mode="json"))
         return key, issued.key
 
     async def key(self, key_id: str) -> Key:
@@ -145,7 +159,7 @@ class KeyAdmin:
             raise no_key(key_id)
         return key
 
-    async def update_key(self, key_id: str, patch: KeyUpdate) -> Key:
+    async def update_key(self, key_id: str, patch: KeyUpdate, actor: str = "cli") -> Key:
         changes: dict[str, Any] = {name: getattr(patch, name) for name in patch.model_fields_set}
         if "budget" in changes:
             changes["budget"] = patch.budget.budget() if patch.budget else None
@@ -154,21 +168,21 @@ class KeyAdmin:
         if "expires_at" in changes:
             changes["expires_at"] = patch.expiry()
         key = await self.store.update_key(key_id, KeyChanges(**changes))  # type: ignore[typeddict-item]
-        await self._done()
+        await self._done("key.updated", actor, key_id, patch.model_dump(mode="json", exclude_unset=True))
         return key
 
-    async def rotate_key(self, key_id: str) -> tuple[Key, str]:
+    async def rotate_key(self, key_id: str, actor: str = "cli") -> tuple[Key, str]:
         """A new secret for the same key; the old one stops working at once."""
         if not valid_key_id(key_id):
             raise no_key(key_id)
         issued = issue(key_id)
         key = await self.store.rotate_key(key_id, issued.secret_hash, issued.hint)
-        await self._done()
+        await self._done("key.rotated", actor, key_id)
         return key, issued.key
 
-    async def revoke_key(self, key_id: str) -> Key:
+    async def revoke_key(self, key_id: str, actor: str = "cli") -> Key:
         key = await self.store.revoke_key(key_id, datetime.now(UTC))
-        await self._done()
+        await self._done("key.revoked", actor, key_id)
         return key
 
     async def spend(self, subject: Key | Team) -> dict[str, str]:

@@ -23,10 +23,22 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
     text,
 )
 
-__all__ = ["MONEY", "alert_state", "instances", "keys", "ledger", "metadata", "revision", "teams"]
+__all__ = [
+    "MONEY",
+    "alert_state",
+    "audit_head",
+    "audit_log",
+    "instances",
+    "keys",
+    "ledger",
+    "metadata",
+    "revision",
+    "teams",
+]
 
 metadata = MetaData()
 
@@ -140,4 +152,40 @@ alert_state = Table(
     # Percent of the budget; a row means the alert was sent (once per threshold per period).
     Column("threshold", Integer, primary_key=True),
     Column("sent_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    # Assigned by the writer under the chain's lock: 1, 2, 3, ... with no gap (a gap is a deletion).
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("time", DateTime(timezone=True), nullable=False),
+    # ``request`` (journaled before dispatch), ``response`` (how it ended), ``refused`` (never
+    # sent: a privacy block), ``admin`` (keys, teams, policy changes).
+    Column("kind", String(10), nullable=False),
+    Column("request_id", String(80)),
+    Column("key_id", String(40)),
+    Column("team_id", String(40)),
+    Column("alias", String(200)),
+    Column("deployment", String(200)),
+    Column("vendor", String(40)),
+    Column("categories", JSON, nullable=False),  # category → count found (never the values)
+    Column("action", String(200)),
+    Column("request_sha256", String(64)),
+    Column("response_sha256", String(64)),
+    Column("content", Text),  # raw request or answer: only when ``privacy.audit.content`` is on
+    Column("detail", JSON),
+    # HMAC-SHA256 over prev_mac and the record's canonical form (stores/audit.py), hex.
+    Column("prev_mac", String(64), nullable=False),
+    Column("mac", String(64), nullable=False),
+    Index("ix_audit_log_time", "time"),
+    Index("ix_audit_log_request_id", "request_id"),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),  # one row: the lock every writer of the chain takes
+    Column("seq", BigInteger, nullable=False),
+    Column("mac", String(64), nullable=False),
 )
