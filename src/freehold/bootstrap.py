@@ -215,7 +215,10 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     # what will be sent) and before the ledger's.
     audit = _audit_writer(config, settings, database)
     last: list[tuple[Stage, None]] = []
-    if audit is not None:
+    audited = config.privacy.audit.requests
+    if audited is None:
+        audited = config.privacy.policies.configured  # recorded per request where a privacy policy applies
+    if audit is not None and audited:
         vendors = {deployment_name(a, d): d.provider for a, spec in config.aliases.items() for d in spec.deployments}
         last.append((AuditStage(audit, vendors, content=config.privacy.audit.content), None))
     if ledger is not None:

@@ -28,6 +28,8 @@ AUTH = {"Authorization": f"Bearer {MASTER_KEY}"}
 def config(mock: MockOpenAI) -> dict:
     openai = {"provider": "openai", "model": "gpt-4o-mini", "api_base": mock.base_url, "api_key": "env:MOCK_OPENAI_KEY"}
     return {
+        # A toy privacy stage, not a configured policy: per-request records are asked for explicitly.
+        "privacy": {"audit": {"requests": True}},
         "stages": [
             {
                 "use": "tests.integration.toy_stages:Privacy",
@@ -202,3 +204,47 @@ def test_database_down_refuses_with_503_audit_unavailable(mock_upstream: MockOpe
         stop_gateway(gw.process)
         asyncio.run(drop_postgres_database(url))
     assert "audit log: writes failing" in gw.log()
+
+
+def test_a_configured_policy_turns_request_records_on_with_the_real_detector(
+    mock_upstream: MockOpenAI, tmp_path: Path
+) -> None:
+    """No ``requests:`` setting: a privacy policy is configured, so every request is recorded, with
+    the categories the real detectors found and the action the policy took; without a policy, none."""
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    env = {"MOCK_OPENAI_KEY": EXPECTED_KEY, "FREEHOLD_MASTER_KEY": MASTER_KEY, "FREEHOLD_DATABASE_URL": url}
+    openai = {"provider": "openai", "model": "gpt-4o-mini", "api_base": mock_upstream.base_url}
+    cfg = {
+        "privacy": {"policies": {"default": "pseudonymize"}},
+        "aliases": {"gpt": {"deployments": [{**openai, "api_key": "env:MOCK_OPENAI_KEY", "name": "mock-gpt"}]}},
+    }
+    gw = start_gateway(cfg, tmp_path, env=env)
+    try:
+        sent = chat(gw.url, "gpt", "Write to ann@example.com or call +44 20 7946 0958 today.")
+        assert sent.status_code == 200, sent.text
+    finally:
+        stop_gateway(gw.process)
+    op = {"FREEHOLD_DATABASE_URL": url, "FREEHOLD_AUDIT_KEY": AUDIT_KEY}  # the key start_gateway gives
+    assert "chain intact" in cli("verify", env=op).stdout
+    report = cli("report", "--since", "2000-01-01", "--json", env=op)
+    rows = {(r["vendor"], r["category"]): (r["count"], r["requests"]) for r in json.loads(report.stdout)["data"]}
+    assert rows == {("openai", "EMAIL"): (1, 1), ("openai", "PHONE"): (1, 1)}
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        actions = [r[0] for r in conn.execute(sa.text("SELECT action FROM audit_log WHERE kind = 'request'"))]
+    engine.dispose()
+    assert actions and all("pseudonymize" in a for a in actions)
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    url2 = f"sqlite:///{plain / 'audit.db'}"
+    gw = start_gateway({"aliases": cfg["aliases"]}, plain, env=env | {"FREEHOLD_DATABASE_URL": url2})
+    try:
+        assert chat(gw.url, "gpt", "ann@example.com").status_code == 200
+    finally:
+        stop_gateway(gw.process)
+    engine = sa.create_engine(url2)
+    with engine.connect() as conn:
+        kinds = {r[0] for r in conn.execute(sa.text("SELECT kind FROM audit_log"))}
+    engine.dispose()
+    assert "request" not in kinds  # no policy: no per-request record unless privacy.audit.requests is set
