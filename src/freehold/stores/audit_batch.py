@@ -18,10 +18,8 @@ text), so SQLAlchemy reads them back unchanged.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -29,6 +27,7 @@ import orjson
 from sqlalchemy.engine import URL
 
 from freehold.stores.audit import AuditEntry, AuditRecord, chain, check_head
+from freehold.stores.driver import PostgresConnection, SqliteWriter, is_sqlite, postgres_dsn, sqlite_time
 
 __all__ = ["AuditBatch", "audit_batch"]
 
@@ -46,9 +45,9 @@ class AuditBatch(Protocol):
 
 
 def audit_batch(url: URL) -> AuditBatch:
-    if url.get_backend_name() == "sqlite":
+    if is_sqlite(url):
         return SqliteAuditBatch(url.database or ":memory:")
-    return PostgresAuditBatch(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    return PostgresAuditBatch(postgres_dsn(url))
 
 
 def _json(value: Any) -> str | None:
@@ -76,69 +75,41 @@ def _record(row: Sequence[Any], when: datetime) -> AuditRecord:
     return AuditRecord(int(seq), entry, prev_mac, mac)
 
 
-def _sqlite_time(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
-
-
 class SqliteAuditBatch:
     def __init__(self, path: str) -> None:
-        self._path = path
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="freehold-audit")
-        self._db: sqlite3.Connection | None = None
+        self._writer = SqliteWriter(path, "audit")
         self._mine: tuple[int, str, bytes] | None = None
         """The head this writer left, and its key: when the head is still it, its record needs no check."""
 
     async def append(self, entries: Sequence[AuditEntry], secret: bytes) -> list[AuditRecord]:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, self._append, list(entries), secret)
-
-    def _append(self, entries: list[AuditEntry], secret: bytes) -> list[AuditRecord]:
-        db = self._db
-        if db is None:
-            db = sqlite3.connect(self._path, isolation_level=None, timeout=30, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._db = db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            seq, mac = db.execute("SELECT seq, mac FROM audit_head WHERE id = 1").fetchone()
-            if seq and self._mine != (seq, mac, secret):
-                row = db.execute(f"SELECT {_COLUMNS} FROM audit_log WHERE seq = ?", (seq,)).fetchone()
-                head = None if row is None else _record(row, datetime.fromisoformat(row[1]).replace(tzinfo=UTC))
-                check_head(secret, head, seq)
-            records = chain(secret, seq, mac, entries)
-            values = [_values(r, _sqlite_time(r.entry.time)) for r in records]
-            db.executemany(f"INSERT INTO audit_log ({_COLUMNS}) VALUES ({', '.join('?' * _N)})", values)
-            db.execute("UPDATE audit_head SET seq = ?, mac = ? WHERE id = 1", (records[-1].seq, records[-1].mac))
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+        records = await self._writer.transaction(lambda db: self._append(db, list(entries), secret))
         self._mine = (records[-1].seq, records[-1].mac, secret)
         return records
 
-    async def close(self) -> None:
-        def shut() -> None:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+    def _append(self, db: sqlite3.Connection, entries: list[AuditEntry], secret: bytes) -> list[AuditRecord]:
+        # BEGIN IMMEDIATE (the writer's) holds the write lock before the head is read.
+        seq, mac = db.execute("SELECT seq, mac FROM audit_head WHERE id = 1").fetchone()
+        if seq and self._mine != (seq, mac, secret):
+            row = db.execute(f"SELECT {_COLUMNS} FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+            head = None if row is None else _record(row, datetime.fromisoformat(row[1]).replace(tzinfo=UTC))
+            check_head(secret, head, seq)
+        records = chain(secret, seq, mac, entries)
+        values = [_values(r, sqlite_time(r.entry.time)) for r in records]
+        db.executemany(f"INSERT INTO audit_log ({_COLUMNS}) VALUES ({', '.join('?' * _N)})", values)
+        db.execute("UPDATE audit_head SET seq = ?, mac = ? WHERE id = 1", (records[-1].seq, records[-1].mac))
+        return records
 
-        await asyncio.get_running_loop().run_in_executor(self._thread, shut)
-        self._thread.shutdown(wait=True)
+    async def close(self) -> None:
+        await self._writer.close()
 
 
 class PostgresAuditBatch:
     def __init__(self, dsn: str) -> None:
-        self._dsn = dsn
-        self._conn: Any = None
+        self._connection = PostgresConnection(dsn)
         self._mine: tuple[int, str, bytes] | None = None
 
     async def append(self, entries: Sequence[AuditEntry], secret: bytes) -> list[AuditRecord]:
-        import asyncpg  # type: ignore[import-untyped]  # the postgres extra
-
-        if self._conn is None or self._conn.is_closed():
-            self._conn = await asyncpg.connect(self._dsn)
-        conn = self._conn
+        conn = await self._connection.get()
         try:
             async with conn.transaction():
                 seq, mac = await conn.fetchrow("SELECT seq, mac FROM audit_head WHERE id = 1 FOR UPDATE")
@@ -154,16 +125,12 @@ class PostgresAuditBatch:
                 await conn.execute(
                     "UPDATE audit_head SET seq = $1, mac = $2 WHERE id = 1", records[-1].seq, records[-1].mac
                 )
-        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-            await self.close()
+        except Exception as exc:
+            if self._connection.broken(exc):
+                await self._connection.close()  # a fresh connection next time
             raise
         self._mine = (records[-1].seq, records[-1].mac, secret)
         return records
 
     async def close(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None and not conn.is_closed():
-            try:
-                await conn.close(timeout=2)
-            except Exception:
-                conn.terminate()
+        await self._connection.close()

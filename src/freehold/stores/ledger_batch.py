@@ -22,15 +22,14 @@ on SQLite, times as ``YYYY-MM-DD HH:MM:SS.ffffff`` UTC text and money as a float
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from datetime import UTC
+from typing import Protocol
 
 from sqlalchemy.engine import URL
 
+from freehold.stores.driver import PostgresConnection, SqliteWriter, is_sqlite, postgres_dsn, sqlite_time
 from freehold.stores.ledger import Completion, Journal
 
 __all__ = ["BatchWriter", "DuplicateRequestId", "batch_writer"]
@@ -60,92 +59,62 @@ class BatchWriter(Protocol):
 
 def batch_writer(url: URL) -> BatchWriter:
     """The writer for the database at ``url`` (SQLAlchemy's URL of the ledger's engine)."""
-    if url.get_backend_name() == "sqlite":
+    if is_sqlite(url):
         return SqliteBatchWriter(url.database or ":memory:")
-    return PostgresBatchWriter(url.set(drivername="postgresql").render_as_string(hide_password=False))
-
-
-def _sqlite_time(value: datetime) -> str:
-    """SQLAlchemy's SQLite text for a time: UTC, ``YYYY-MM-DD HH:MM:SS.ffffff`` (``strftime`` cost 5 % of a request)."""
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]
+    return PostgresBatchWriter(postgres_dsn(url))
 
 
 class SqliteBatchWriter:
     """Batches through the standard ``sqlite3`` module, in one thread that owns the connection."""
 
     def __init__(self, path: str) -> None:
-        self._path = path
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="freehold-ledger")
-        self._db: sqlite3.Connection | None = None
+        self._writer = SqliteWriter(path, "ledger")
 
     async def write(
         self, journal: Sequence[tuple[Journal, str]], complete: Sequence[Completion], discard: Sequence[str]
     ) -> None:
         pending = [
-            (rid, j.instance, _sqlite_time(j.started_at), "pending", j.key_id, j.team_id, j.door, j.alias, 0, 0,
+            (rid, j.instance, sqlite_time(j.started_at), "pending", j.key_id, j.team_id, j.door, j.alias, 0, 0,
              None if j.reserved_usd is None else float(j.reserved_usd))
             for j, rid in journal
         ]  # fmt: skip
         done = [
-            (_sqlite_time(c.finished_at), c.status, c.deployment, c.attempts, c.input_tokens, c.output_tokens,
+            (sqlite_time(c.finished_at), c.status, c.deployment, c.attempts, c.input_tokens, c.output_tokens,
              c.cached_input_tokens, c.cache_write_tokens, int(c.usage_estimated),
              None if c.cost_usd is None else float(c.cost_usd), c.latency_ms, c.request_id)
             for c in complete
         ]  # fmt: skip
         gone = [(rid,) for rid in discard]
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._commit, pending, done, gone)
 
-    def _commit(self, pending: list[tuple[Any, ...]], done: list[tuple[Any, ...]], gone: list[tuple[Any, ...]]) -> None:
-        db = self._db
-        if db is None:
-            db = sqlite3.connect(self._path, isolation_level=None, timeout=30, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._db = db
-        try:
-            db.execute("BEGIN IMMEDIATE")
+        def work(db: sqlite3.Connection) -> None:
             if pending:
                 db.executemany(f"INSERT INTO ledger ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", pending)
             if done:
                 db.executemany(f"UPDATE ledger SET {_SET.format(*'?' * 11)} WHERE request_id = ?", done)
             if gone:
                 db.executemany("DELETE FROM ledger WHERE request_id = ?", gone)
-            db.execute("COMMIT")
+
+        try:
+            await self._writer.transaction(work)
         except sqlite3.IntegrityError:
-            db.execute("ROLLBACK")
             raise DuplicateRequestId from None
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
 
     async def close(self) -> None:
-        def shut() -> None:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
-
-        await asyncio.get_running_loop().run_in_executor(self._thread, shut)
-        self._thread.shutdown(wait=True)
+        await self._writer.close()
 
 
 class PostgresBatchWriter:
     """Batches over one ``asyncpg`` connection of the writer's own."""
 
     def __init__(self, dsn: str) -> None:
-        self._dsn = dsn
-        self._conn: Any = None
+        self._connection = PostgresConnection(dsn)
 
     async def write(
         self, journal: Sequence[tuple[Journal, str]], complete: Sequence[Completion], discard: Sequence[str]
     ) -> None:
         import asyncpg  # type: ignore[import-untyped]  # the postgres extra: only a PostgreSQL ledger needs it
 
-        if self._conn is None or self._conn.is_closed():
-            self._conn = await asyncpg.connect(self._dsn)
-        conn = self._conn
+        conn = await self._connection.get()
         pending = [
             (rid, j.instance, j.started_at.astimezone(UTC), "pending", j.key_id, j.team_id, j.door, j.alias, 0, False,
              j.reserved_usd)
@@ -168,14 +137,10 @@ class PostgresBatchWriter:
                     await conn.executemany("DELETE FROM ledger WHERE request_id = $1", [(rid,) for rid in discard])
         except asyncpg.UniqueViolationError:
             raise DuplicateRequestId from None
-        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-            await self.close()  # a fresh connection next time
+        except Exception as exc:
+            if self._connection.broken(exc):
+                await self._connection.close()  # a fresh connection next time
             raise
 
     async def close(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None and not conn.is_closed():
-            try:
-                await conn.close(timeout=2)
-            except Exception:
-                conn.terminate()
+        await self._connection.close()
