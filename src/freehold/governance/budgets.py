@@ -103,10 +103,7 @@ class SpendReader(Protocol):
 class _Held:
     holds: tuple[BudgetHold, ...]
     reserved: int
-    max_output: int | None
-    """Output tokens the reservation covers (streams are watched against it); None: no limit."""
-    output: int = 0
-    """Output events seen in the stream so far (about a token each)."""
+    """Nano-dollars held against every budget in ``holds`` until the request is settled."""
 
 
 def prompt_tokens_at_most(body: dict[str, Any]) -> int:
@@ -147,7 +144,10 @@ class Budgets(Stage):
 
     name = "budgets"
 
-    def __init__(self, counters: Counters, costs: Costs, spend: SpendReader, alerts: Alerts | None = None) -> None:
+    def __init__(
+        self, counters: Counters, costs: Costs, spend: SpendReader, alerts: Alerts | None = None, wait: float = WAIT
+    ) -> None:
+        self._wait = wait
         self._counters = counters
         self._costs = costs
         self._spend = spend
@@ -177,7 +177,7 @@ class Budgets(Stage):
         if not isinstance(request, ChatRequest):
             grant = await self._reserve(ctx, key, holds, input_cost, input_cost)
             if grant is not None:
-                ctx.stage_state(self.name)["held"] = _Held(holds, grant, None)
+                ctx.stage_state(self.name)["held"] = _Held(holds, grant)
             return
         body = request.body
         field = "max_completion_tokens" if body.get("max_completion_tokens") is not None else "max_tokens"
@@ -203,7 +203,7 @@ class Budgets(Stage):
             ctx.decide(self.name, "lowered max_tokens", f"{asked} → {covered}")
         if asked is None or covered < asked:
             body[field] = covered  # the upstream stops there: the reservation covers it
-        ctx.stage_state(self.name)["held"] = _Held(holds, grant, covered)
+        ctx.stage_state(self.name)["held"] = _Held(holds, grant)
         if request.stream:
             # An upstream that ignores max_tokens is ended where the reservation ends (about a
             # token per event, with a margin for events that carry none), on the bytes.
@@ -224,7 +224,7 @@ class Budgets(Stage):
         first = minimum if share else want  # a share is always "enough"; an explicit max waits to be met whole
         loop = asyncio.get_running_loop()
         left = ctx.time_left()
-        until = loop.time() + (WAIT if left is None else min(WAIT, max(0.0, left)))
+        until = loop.time() + (self._wait if left is None else min(self._wait, max(0.0, left)))
         pause = 0.01
         try:
             while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -259,3 +260,27 @@ def test_a_period_ends_where_the_next_one_starts(period: Period, start: datetime
     assert period_end(period, start) == end
     if end is not None:
         assert period_start(period, end) == end and period_start(period, end - timedelta(microseconds=1)) == start
+
+
+async def test_a_request_waits_for_reservations_in_flight_then_is_refused_when_they_never_settle() -> None:
+    """The budget is held whole by a request in flight: the next one waits (bounded), then gets 429."""
+    counters = MemoryCounters()
+    budgets = Budgets(counters, Costs(True), Spend(), wait=0.3)
+    k = key(budget=Budget(Decimal("0.01"), "daily"))
+    first = ctx_for(k)
+    await budgets.before(first, chat(None))  # no max_tokens: it holds a share of the budget
+    hog = ctx_for(k)
+    await budgets.before(hog, chat(10_000))  # lowered to what is left: the rest is now reserved
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(BudgetExceeded, match="budget is spent"):
+        await budgets.before(ctx_for(k), chat(100))
+    waited = asyncio.get_running_loop().time() - started
+    assert 0.25 <= waited < 1.5  # it waited for the reservations, up to the bound, then refused
+
+    settle = ctx_for(k)  # once a reservation is released, a waiting request goes ahead
+    waiting = asyncio.ensure_future(budgets.before(settle, chat(100)))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    budgets.done(hog, 200)  # never reached a provider: its whole reservation comes back
+    await asyncio.wait_for(waiting, 1)
+    assert settle.stage_state("budgets")["held"].reserved > 0
