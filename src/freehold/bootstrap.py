@@ -38,6 +38,8 @@ from freehold.providers.base import ChatProvider, Lifecycle
 from freehold.providers.registry import build_provider
 from freehold.routing.resilience import Engine
 from freehold.routing.router import AliasPolicy, Candidate, Router
+from freehold.routing.rules import RoutingStage, build_plans
+from freehold.routing.signals import BudgetShares
 from freehold.settings import Settings
 from freehold.stores.audit import ChainKeyMismatch
 from freehold.stores.audit_sql import SqlAuditStore
@@ -208,9 +210,18 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     # them: it journals only the requests every other stage let through, with the reservation
     # budgets made.
     privacy = privacy_stage(config)
-    first: list[tuple[Stage, None]] = [(KeyAccess(), None), (RateLimits(counters), None)]
+    first: list[tuple[Stage, list[str] | None]] = [(KeyAccess(), None), (RateLimits(counters), None)]
     if privacy is not None:
         first.append((privacy, None))
+    # Routing after privacy (rules read its findings) and before budgets (which then reserve at
+    # the target's price); only the aliases with rules or a router run it.
+    routed = config.routed_aliases()
+    if routed:
+        try:
+            plans = build_plans(config)
+        except ValueError as exc:
+            raise ConfigError([str(exc)]) from None
+        first.append((RoutingStage(plans, BudgetShares(budgets.used_share)), routed))
     # The audit log's stage comes after every stage that may rewrite the request (so it hashes
     # what will be sent) and before the ledger's.
     audit = _audit_writer(config, settings, database)

@@ -98,5 +98,7 @@ def format_validation_error(exc: ValidationError) -> list[str]:
             continue
         msg = _message(err)
         # A model-level check reports its own path in the message.
-        lines.append(msg if path == "(top level)" and msg.startswith(("aliases.", "privacy.")) else f"{path}: {msg}")
+        lines.append(
+            msg if path == "(top level)" and msg.startswith(("aliases.", "privacy.", "routing.")) else f"{path}: {msg}"
+        )
     return lines
