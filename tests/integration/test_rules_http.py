@@ -112,7 +112,9 @@ def test_team_and_tag_together(gw: Gateway) -> None:
     # The tag alone, or the team alone, is not enough (conditions are ANDed).
     assert ask(client(gw, key, **{"x-freehold-metadata-env": "dev"}))["x-freehold-deployment"] == "smart-dep"
     assert ask(client(gw, MASTER_KEY, **{"x-freehold-metadata-env": "prod"}))["x-freehold-deployment"] == "smart-dep"
-    assert f"routed smart → frontier (rule 1: teams=research & tags.env=prod)" in wait_log(gw, "routed smart → frontier")
+    assert "routed smart → frontier (rule 1: teams=research & tags.env=prod)" in wait_log(
+        gw, "routed smart → frontier"
+    )
 
 
 def test_key_metadata(gw: Gateway) -> None:

@@ -51,7 +51,7 @@ class Alias(StrictModel):
     def _served(self) -> Alias:
         if self.router is None:
             if not self.deployments:
-                raise ValueError("deployments: must not be empty; add at least one entry (or give the alias a router)")
+                raise ValueError(".deployments: must not be empty; add at least one entry (or give the alias a router)")
             return self
         if self.deployments:
             raise ValueError("an alias with 'router' has no deployments of its own; remove 'deployments'")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from freehold.config.common import StrictModel
 from freehold.config.privacy import Action
-from freehold.privacy.spans import Category
+from freehold.privacy.spans import CATEGORIES
 
 __all__ = ["RouteRule", "RouterSpec", "When", "describe_when", "is_import", "routing_edges"]
 
@@ -49,7 +49,7 @@ class When(StrictModel):
     """The request offers tools (true) or none (false)."""
     has_images: bool | None = None
     """A message carries an image (true) or none does (false)."""
-    privacy: tuple[Category, ...] | Literal["sensitive", "clean"] | None = None
+    privacy: tuple[str, ...] | None = None
     """The privacy stage found one of these categories; ``sensitive``: any; ``clean``: none (or not scanned)."""
     privacy_action: tuple[Action, ...] | None = None
     """The privacy policy applied one of these actions (``redact``, ``pseudonymize``, ``local_only``, ...)."""
@@ -61,8 +61,17 @@ class When(StrictModel):
     @field_validator("privacy", mode="before")
     @classmethod
     def _privacy(cls, value: object) -> object:
-        if isinstance(value, str) and value not in ("sensitive", "clean"):
-            return (value,)
+        value = _values(value)
+        if isinstance(value, list | tuple):
+            words = set(value)
+            if words & {"sensitive", "clean"} and len(words) > 1:
+                raise ValueError("'sensitive' and 'clean' stand alone; or list categories")
+            for item in value:
+                if item not in CATEGORIES and item not in ("sensitive", "clean"):
+                    raise ValueError(
+                        f"unknown category {item!r}; use 'sensitive' (any), 'clean' (none), or categories of: "
+                        + ", ".join(CATEGORIES)
+                    )
         return value
 
     @field_validator("key_metadata", "tags", mode="before")

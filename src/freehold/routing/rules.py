@@ -58,7 +58,11 @@ def load_scorer(model: str) -> Scorer:
             factory = getattr(importlib.import_module(module_name), attr)
         except (ImportError, AttributeError) as exc:
             raise ValueError(f"cannot load {model!r}: {exc}") from None
-        scorer = factory() if callable(factory) and not isinstance(factory, Scorer) else factory
+        made = isinstance(factory, type) or (callable(factory) and not isinstance(factory, Scorer))
+        try:
+            scorer = factory() if made else factory
+        except Exception as exc:
+            raise ValueError(f"{model!r} failed to build a scorer: {exc!r}") from None
     else:
         try:  # the optional router extra, imported only when an alias has a router
             load_router = importlib.import_module("freehold.routing.difficulty").load_router
@@ -139,10 +143,10 @@ def _field_check(name: str, allowed: tuple[str, ...]) -> Check:
     return lambda f: f.key_field(name) in ok
 
 
-def _privacy_check(wanted: tuple[str, ...] | str) -> Check:
-    if wanted == "sensitive":
+def _privacy_check(wanted: tuple[str, ...]) -> Check:
+    if wanted == ("sensitive",):
         return lambda f: bool(f.privacy()[0])
-    if wanted == "clean":
+    if wanted == ("clean",):
         return lambda f: not f.privacy()[0]
     categories = frozenset(wanted)
     return lambda f: any(c in categories for c in f.privacy()[0])
@@ -225,8 +229,8 @@ class RoutingStage(Stage):
             )
         try:
             score = await self._score(router.scorer, prompt_text(facts.body))
-        except Exception:
-            log.exception("request %s: the difficulty router failed; sent to strong", ctx.request_id)
+        except Exception as exc:  # the classifier's own failure must not fail the request: strong is the safe side
+            log.warning("request %s: the difficulty router failed (%r); sent to strong", ctx.request_id, exc)
             target = router.strong
             return target, f'{target}; from={origin}; router=strong; reason="scorer failed"', "router: scorer failed"
         side, target = ("strong", router.strong) if score > router.threshold else ("weak", router.weak)
