@@ -47,6 +47,8 @@ from freehold.stores.breakers import Breakers, MemoryBreakers
 from freehold.stores.breakers_redis import RedisBreakers
 from freehold.stores.counters import Counters, MemoryCounters, RedisCounters
 from freehold.stores.database import create_engine, ensure_schema
+from freehold.stores.feedback import FeedbackStore
+from freehold.stores.feedback_sql import SqlFeedback
 from freehold.stores.keys_sql import SqlKeyStore
 from freehold.stores.ledger_sql import SqlLedger
 from freehold.stores.quota import QuotaTracker
@@ -95,6 +97,8 @@ class Runtime:
     """The audit log's writer (``privacy.audit.enabled``): started after the keys, closed after the requests."""
     audit_policy: str | None = None
     """The privacy section's digest: a ``policy.changed`` record is written when it differs from the last one."""
+    feedback: FeedbackStore | None = None
+    """Scores clients give answers (``POST /v1/feedback``), beside the ledger's rows."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -273,6 +277,7 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         ledger=ledger,
         audit=audit,
         audit_policy=policy_digest(config.privacy) if audit is not None else None,
+        feedback=SqlFeedback(database) if ledger is not None else None,
     )
 
 
