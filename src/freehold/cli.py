@@ -60,6 +60,8 @@ def _table(config: GatewayConfig) -> Table:
     for col in ("alias", "deployment", "provider", "model", "endpoint", "weight", "timeout (s)", "key"):
         table.add_column(col)
     for alias, spec in config.aliases.items():
+        if spec.router is not None:  # no deployments of its own: the routing table shows its targets
+            table.add_row(alias, "(router)", "-", f"{spec.router.strong} | {spec.router.weak}", "-", "-", "-", "-")
         for dep in spec.deployments:
             key = getattr(dep, "api_key", None)
             table.add_row(
