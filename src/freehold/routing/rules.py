@@ -19,16 +19,20 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import math
 import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from freehold.config.rules import RouteRule, When, describe_when, is_import
 from freehold.context import RequestContext
 from freehold.pipeline import Stage
 from freehold.routing.signals import BudgetShares, Facts, prompt_text
+
+if TYPE_CHECKING:
+    from freehold.config.model import GatewayConfig
 
 __all__ = ["Plan", "Router", "RoutingStage", "Rule", "Scorer", "build_plans", "compile_rule", "load_scorer"]
 
@@ -212,21 +216,15 @@ class RoutingStage(Stage):
         for rule in plan.rules:
             if await rule.matches(facts):
                 why = _safe(rule.reason)
-                return (
-                    rule.to,
-                    f'{rule.to}; from={origin}; rule={rule.number}; reason="{why}"',
-                    (f"rule {rule.number}: {rule.reason}"),
-                )
+                header = f'{rule.to}; from={origin}; rule={rule.number}; reason="{why}"'
+                return rule.to, header, f"rule {rule.number}: {rule.reason}"
         router = plan.router
         if router is None:
             return origin, f"{origin}; from={origin}; rule=none", "no rule matched"
         if ctx.operation not in ("chat", "count_tokens"):
-            target = router.weak
-            return (
-                target,
-                f'{target}; from={origin}; router=weak; reason="{ctx.operation}"',
-                (f"router: {ctx.operation} go to weak"),
-            )
+            target = router.weak  # nothing to score: embeddings go to the cheaper side
+            header = f'{target}; from={origin}; router=weak; reason="{ctx.operation}"'
+            return target, header, f"router: weak for {ctx.operation}"
         try:
             score = await self._score(router.scorer, prompt_text(facts.body))
         except Exception as exc:  # the classifier's own failure must not fail the request: strong is the safe side
@@ -239,11 +237,13 @@ class RoutingStage(Stage):
 
     async def _score(self, scorer: Scorer, prompt: str) -> float:
         loop = asyncio.get_running_loop()
-        score = await loop.run_in_executor(self._executor, scorer.score, prompt)
-        return min(1.0, max(0.0, float(score)))
+        score = float(await loop.run_in_executor(self._executor, scorer.score, prompt))
+        if not math.isfinite(score):
+            raise ValueError(f"the scorer gave {score}")
+        return min(1.0, max(0.0, score))
 
 
-def build_plans(config: Any, load: Callable[[str], Scorer] = load_scorer) -> dict[str, Plan]:
+def build_plans(config: GatewayConfig, load: Callable[[str], Scorer] = load_scorer) -> dict[str, Plan]:
     """Each routed alias's plan from the gateway file (``GatewayConfig``); scorers loaded once per model.
 
     Raises:

@@ -160,3 +160,10 @@ def test_missing_difficulty_module_names_the_extra(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(importlib, "import_module", fake)
     with pytest.raises(ValueError, match=r"pip install 'freehold\[router\]'"):
         load_scorer("default")
+
+
+def test_a_score_that_is_not_a_number_sends_to_strong() -> None:
+    st = stage({"auto": {"router": {"strong": "a", "weak": "b"}}}, Fixed(float("nan")))
+    target, ctx = run(st, {"model": "auto", "messages": [{"role": "user", "content": "q"}]})
+    assert target == "a"
+    assert ctx.headers == [(b"x-freehold-route", b'a; from=auto; router=strong; reason="scorer failed"')]
