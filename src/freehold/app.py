@@ -16,6 +16,7 @@ from starlette.routing import Route
 from freehold.api.admin_routes import ADMIN_PATHS
 from freehold.api.anthropic_routes import CountTokensEndpoint, MessagesEndpoint
 from freehold.api.asgi import RequestHead
+from freehold.api.feedback_routes import FeedbackEndpoint
 from freehold.api.health_routes import HealthEndpoint
 from freehold.api.metrics_routes import MetricsEndpoint
 from freehold.api.openai_routes import ChatCompletionsEndpoint, EmbeddingsEndpoint, ModelsEndpoint
@@ -30,7 +31,8 @@ log = logging.getLogger("freehold.app")
 
 _SERVED = (
     "POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, POST /v1/messages/count_tokens, "
-    "POST /v1/responses, GET|DELETE /v1/responses/{id}, GET /v1/models, GET /health/live, GET /health/ready, "
+    "POST /v1/responses, GET|DELETE /v1/responses/{id}, GET /v1/models, POST /v1/feedback, GET /health/live, "
+    "GET /health/ready, "
     + ADMIN_PATHS
 )
 
@@ -87,6 +89,8 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/health/ready", HealthEndpoint(runtime.readiness), methods=["GET"]),
         Route("/metrics", MetricsEndpoint(runtime.metrics, ctx.metrics_key), methods=["GET"]),
     ]
+    if runtime.feedback is not None:
+        routes.append(Route("/v1/feedback", FeedbackEndpoint(ctx, runtime.feedback), methods=["POST"]))
     if runtime.admin is not None:
         routes += runtime.admin.routes()
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_exception})

@@ -38,6 +38,8 @@ from freehold.providers.base import ChatProvider, Lifecycle
 from freehold.providers.registry import build_provider
 from freehold.routing.resilience import Engine
 from freehold.routing.router import AliasPolicy, Candidate, Router
+from freehold.routing.rules import RoutingStage, build_plans
+from freehold.routing.signals import BudgetShares
 from freehold.settings import Settings
 from freehold.stores.audit import ChainKeyMismatch
 from freehold.stores.audit_sql import SqlAuditStore
@@ -45,6 +47,8 @@ from freehold.stores.breakers import Breakers, MemoryBreakers
 from freehold.stores.breakers_redis import RedisBreakers
 from freehold.stores.counters import Counters, MemoryCounters, RedisCounters
 from freehold.stores.database import create_engine, ensure_schema
+from freehold.stores.feedback import FeedbackStore
+from freehold.stores.feedback_sql import SqlFeedback
 from freehold.stores.keys_sql import SqlKeyStore
 from freehold.stores.ledger_sql import SqlLedger
 from freehold.stores.quota import QuotaTracker
@@ -93,6 +97,8 @@ class Runtime:
     """The audit log's writer (``privacy.audit.enabled``): started after the keys, closed after the requests."""
     audit_policy: str | None = None
     """The privacy section's digest: a ``policy.changed`` record is written when it differs from the last one."""
+    feedback: FeedbackStore | None = None
+    """Scores clients give answers (``POST /v1/feedback``), beside the ledger's rows."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -208,9 +214,18 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
     # them: it journals only the requests every other stage let through, with the reservation
     # budgets made.
     privacy = privacy_stage(config)
-    first: list[tuple[Stage, None]] = [(KeyAccess(), None), (RateLimits(counters), None)]
+    first: list[tuple[Stage, list[str] | None]] = [(KeyAccess(), None), (RateLimits(counters), None)]
     if privacy is not None:
         first.append((privacy, None))
+    # Routing after privacy (rules read its findings) and before budgets (which then reserve at
+    # the target's price); only the aliases with rules or a router run it.
+    routed = config.routed_aliases()
+    if routed:
+        try:
+            plans = build_plans(config)
+        except ValueError as exc:
+            raise ConfigError([str(exc)]) from None
+        first.append((RoutingStage(plans, BudgetShares(budgets.used_share)), routed))
     # The audit log's stage comes after every stage that may rewrite the request (so it hashes
     # what will be sent) and before the ledger's.
     audit = _audit_writer(config, settings, database)
@@ -262,6 +277,7 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         ledger=ledger,
         audit=audit,
         audit_policy=policy_digest(config.privacy) if audit is not None else None,
+        feedback=SqlFeedback(database) if ledger is not None else None,
     )
 
 

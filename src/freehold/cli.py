@@ -12,9 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from freehold import __version__
-from freehold.commands import audit, db, keys, privacy, teams, usage
+from freehold.commands import audit, db, feedback, keys, privacy, teams, usage
 from freehold.commands.db import prepare_database, shown
 from freehold.commands.governance import count_keys
+from freehold.commands.routing import routing_table
 from freehold.config.load import load_config
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.errors import ConfigError
@@ -29,6 +30,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(teams.app, name="teams")
 app.add_typer(privacy.app, name="privacy")
 app.add_typer(audit.app, name="audit")
+app.add_typer(feedback.app, name="feedback")
 app.command("usage")(usage.usage)
 # Wide enough for the alias table when output is piped (Rich assumes 80 columns then).
 err = Console(stderr=True, width=None if os.isatty(2) else 160)
@@ -43,10 +45,14 @@ def _load(path: Path, flags: dict[str, Any] | None = None) -> tuple[GatewayConfi
         return config, resolve_settings(flags, config.server)
     except ConfigError as exc:
         err.print(f"[bold red]{path}: invalid configuration[/]")
-        for line in exc.problems:
-            err.print("  [red]✗[/] ", end="")
-            err.print(line, highlight=False, markup=False, soft_wrap=True)
+        _problems(exc)
         raise typer.Exit(2) from None
+
+
+def _problems(exc: ConfigError) -> None:
+    for line in exc.problems:
+        err.print("  [red]✗[/] ", end="")
+        err.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def _table(config: GatewayConfig) -> Table:
@@ -54,6 +60,8 @@ def _table(config: GatewayConfig) -> Table:
     for col in ("alias", "deployment", "provider", "model", "endpoint", "weight", "timeout (s)", "key"):
         table.add_column(col)
     for alias, spec in config.aliases.items():
+        if spec.router is not None:  # no deployments of its own: the routing table shows its targets
+            table.add_row(alias, "(router)", "-", f"{spec.router.strong} | {spec.router.weak}", "-", "-", "-", "-")
         for dep in spec.deployments:
             key = getattr(dep, "api_key", None)
             table.add_row(
@@ -74,6 +82,14 @@ def check(config: Annotated[Path, typer.Argument(help="Gateway file (YAML) to va
     """Validate a gateway file and show what it would serve (secrets are resolved, never shown)."""
     cfg, settings = _load(config)
     out.print(_table(cfg))
+    if cfg.routed_aliases():
+        try:
+            routes = routing_table(cfg)
+        except ConfigError as exc:
+            err.print(f"[bold red]{config}: invalid configuration[/]")
+            _problems(exc)
+            raise typer.Exit(2) from None
+        out.print(routes)
     out.print(
         f"[green]✓[/] {config} is valid: {len(cfg.aliases)} alias(es), would listen on {settings.host}:{settings.port}"
     )
@@ -148,7 +164,12 @@ def serve(
         from freehold.app import create_app
         from freehold.bootstrap import build
 
-        uvicorn.run(create_app(build(cfg, settings)), **options)
+        try:
+            runtime = build(cfg, settings)
+        except ConfigError as exc:
+            _problems(exc)
+            raise typer.Exit(2) from None
+        uvicorn.run(create_app(runtime), **options)
 
 
 @app.command()

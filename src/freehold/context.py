@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ANONYMOUS", "Decision", "Door", "Operation", "Principal", "RequestContext", "StreamCap"]
 
-Door = Literal["chat_completions", "embeddings", "responses", "messages", "count_tokens", "models", "internal"]
+Door = Literal[
+    "chat_completions", "embeddings", "responses", "messages", "count_tokens", "models", "feedback", "internal"
+]
 """The front door a request came in by; ``internal`` for work the gateway starts itself (tests, scripts)."""
-Operation = Literal["chat", "embeddings", "count_tokens", "models", "stored_response"]
+Operation = Literal["chat", "embeddings", "count_tokens", "models", "stored_response", "feedback"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,3 +131,25 @@ def test_check_bad_env_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     code, _, err = run("check", str(path))
     assert code == 2
     assert "FREEHOLD_PORT: must be a whole number" in err
+
+
+def test_check_shows_routing_rules_in_order() -> None:
+    code, out, err = run("check", str(Path(__file__).parents[2] / "examples" / "routing.yaml"))
+    assert code == 0, out + err
+    rows = [" ".join(line.replace("│", " ").split()) for line in out.splitlines() if line.startswith("│ smart")]
+    routed = [r for r in rows if r.split()[1].isdigit()]
+    assert routed[0] == "smart 1 tags.env=prod & not has_images frontier"
+    assert routed[3] == "smart 4 privacy=PERSON|EMAIL|PHONE local"
+    assert routed[5] == "smart 6 prompt_tokens_under=200 auto"
+    assert "score > 0.300 (model freehold.routing.length:PromptLength)" in out
+
+
+def test_check_refuses_a_router_model_that_does_not_load(tmp_path: Path) -> None:
+    path = tmp_path / "gw.yaml"
+    path.write_text(
+        "aliases:\n  a: {deployments: [{provider: simulated, model: s}]}\n"
+        "  auto: {router: {strong: a, weak: a, model: 'no_such_pkg.mod:Scorer'}}\n"
+    )
+    code, _, err = run("check", str(path))
+    assert code == 2
+    assert "aliases.auto.router.model: cannot load 'no_such_pkg.mod:Scorer'" in err

@@ -76,8 +76,10 @@ def test_every_split_of_the_asked_stream_strips_to_the_unasked_one(dumps: Any, s
 
 def test_the_usage_event_and_done_in_one_read_after_the_events() -> None:
     asked = openai_stream(True)
-    usage_at = asked.index(b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
-                           b'"system_fingerprint":"fp","choices":[],')
+    usage_at = asked.index(
+        b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
+        b'"system_fingerprint":"fp","choices":[],'
+    )
     s = UsageStrip()
     head = s.feed(asked[:usage_at])
     assert head.endswith(b"\n\n") and b'"usage"' not in head.replace(b'\\"usage\\"', b"")

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from freehold.echo import clip
 from freehold.errors import (
     FreeholdError,
     InvalidRequest,
@@ -48,6 +49,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger("freehold.api")
 
 JSON_HEADERS = [(b"content-type", b"application/json")]
+MAX_TAGS = 32
+MAX_TAG_CHARS = 256
 
 
 class ClientGone(Exception):
@@ -57,7 +60,7 @@ class ClientGone(Exception):
 class RequestHead:
     """The few request headers the gateway reads, found in one pass."""
 
-    __slots__ = ("api_key", "authorization", "content_length", "content_type", "priority", "request_id")
+    __slots__ = ("api_key", "authorization", "content_length", "content_type", "metadata", "priority", "request_id")
 
     def __init__(self, scope: Scope) -> None:
         self.authorization: bytes | None = None
@@ -65,6 +68,7 @@ class RequestHead:
         self.content_type: bytes | None = None
         self.content_length: bytes | None = None
         self.priority: bytes | None = None  # ``x-freehold-priority``: queue order when saturated
+        self.metadata: list[tuple[bytes, bytes]] | None = None  # ``x-freehold-metadata-*``: client tags
         request_id: bytes | None = None
         for key, value in scope["headers"]:
             if key == b"authorization":
@@ -79,6 +83,10 @@ class RequestHead:
                 self.api_key = value
             elif key == b"x-freehold-priority":
                 self.priority = value
+            elif key[:20] == b"x-freehold-metadata-":
+                if self.metadata is None:
+                    self.metadata = []
+                self.metadata.append((key[20:], value))
         if request_id is not None:
             text = request_id.decode("latin-1")
             self.request_id = text if valid_client_request_id(text) else new_id("req_")
@@ -102,6 +110,29 @@ class RequestHead:
             ) from None
         value = max(-1000, min(1000, value))
         return value if ceiling is None else min(value, ceiling)
+
+    def tags(self) -> dict[str, str]:
+        """The ``x-freehold-metadata-<name>`` headers as ``{name: value}`` (routing rules' ``tags``).
+
+        Bounded, since every stage may read them: at most ``MAX_TAGS`` of ``MAX_TAG_CHARS`` each.
+        """
+        found = self.metadata or []
+        if len(found) > MAX_TAGS:
+            raise InvalidRequest(
+                f"At most {MAX_TAGS} x-freehold-metadata-* headers are accepted; this request sent {len(found)}.",
+                param="x-freehold-metadata",
+            )
+        out = {}
+        for name, value in found:
+            text = value.decode("latin-1").strip()
+            if len(text) > MAX_TAG_CHARS or not name:
+                raise InvalidRequest(
+                    f"Header 'x-freehold-metadata-{clip(name.decode('latin-1'))}' must have a name and a value of at "
+                    f"most {MAX_TAG_CHARS} characters.",
+                    param="x-freehold-metadata",
+                )
+            out[name.decode("latin-1")] = text
+        return out
 
     def presented_keys(self, *, x_api_key: bool) -> list[bytes]:
         """The keys the request carries: ``Authorization: Bearer``, and ``x-api-key`` where the door takes it.

@@ -205,6 +205,8 @@ class DoorEndpoint(ABC):
         try:
             principal = ctx.principal = await api.auth.authenticate(head, x_api_key=self.x_api_key)
             ctx.priority = head.priority_value(None if principal.key is None else principal.key.priority)
+            if head.metadata is not None:
+                ctx.metadata = head.tags()
             raw = b""
             if self.reads_body:
                 head.check_json()

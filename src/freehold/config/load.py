@@ -97,6 +97,10 @@ def format_validation_error(exc: ValidationError) -> list[str]:
         if err["type"] == "too_short" and any(p.startswith(path + "[") for p in paths):
             continue
         msg = _message(err)
+        if msg.startswith("."):  # a model's check naming one of its fields: ".deployments: ..."
+            path, _, msg = (path + msg).partition(": ")
         # A model-level check reports its own path in the message.
-        lines.append(msg if path == "(top level)" and msg.startswith(("aliases.", "privacy.")) else f"{path}: {msg}")
+        lines.append(
+            msg if path == "(top level)" and msg.startswith(("aliases.", "privacy.", "routing.")) else f"{path}: {msg}"
+        )
     return lines

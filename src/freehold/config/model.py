@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from freehold.config.common import BaseUrl, DeploymentBase, StrictModel
 from freehold.config.privacy import PrivacySection
 from freehold.config.routing import RetryPolicy, RoutingDefaults, Strategy
+from freehold.config.rules import RouterSpec, RouteRule, routing_edges
 from freehold.pipeline import load_stage
 from freehold.providers.registry import PROVIDERS
 
@@ -24,10 +25,10 @@ _NAME = r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$"
 
 
 class Alias(StrictModel):
-    """A stable model name for applications, served by one or more deployments."""
+    """A stable model name for applications, served by one or more deployments (or routed: ``router``)."""
 
     description: str | None = None
-    deployments: tuple[Deployment, ...] = Field(min_length=1)
+    deployments: tuple[Deployment, ...] = ()
     drop_unsupported_params: bool = False
     """Leave out request parameters a deployment cannot honor instead of answering 400."""
     strategy: Strategy | None = None
@@ -41,6 +42,24 @@ class Alias(StrictModel):
     """Alias (with a larger context window) that takes requests too long for this one."""
     content_filter_fallback: str | None = None
     """Alias that takes requests this one's vendor refused on content grounds."""
+    routes: tuple[RouteRule, ...] = ()
+    """Rules tried in order before dispatch; the first whose ``when`` holds sends the request ``to`` another alias."""
+    router: RouterSpec | None = None
+    """The difficulty router: this alias has no deployments; each request goes to ``strong`` or ``weak``."""
+
+    @model_validator(mode="after")
+    def _served(self) -> Alias:
+        if self.router is None:
+            if not self.deployments:
+                raise ValueError(".deployments: must not be empty; add at least one entry (or give the alias a router)")
+            return self
+        if self.deployments:
+            raise ValueError("an alias with 'router' has no deployments of its own; remove 'deployments'")
+        if self.fallbacks or self.context_window_fallback or self.content_filter_fallback:
+            raise ValueError(
+                "an alias with 'router' has no deployments to fall back from; set fallbacks on its targets"
+            )
+        return self
 
 
 class StageSpec(StrictModel):
@@ -144,6 +163,61 @@ class GatewayConfig(StrictModel):
         return self
 
     @model_validator(mode="after")
+    def _routes_valid(self) -> GatewayConfig:
+        """Routing targets exist and serve requests, and no chain of routes comes back to where it started."""
+        routers = {a for a, spec in self.aliases.items() if spec.router is not None}
+        for alias, spec in self.aliases.items():
+            for i, target in enumerate(spec.fallbacks):
+                if target in routers:
+                    raise ValueError(
+                        f"aliases.{alias}.fallbacks[{i}]: '{target}' is a router alias (no deployments of its own); "
+                        "fall back to an alias with deployments"
+                    )
+            for where, target in routing_edges(spec.routes, spec.router):
+                if target not in self.aliases:
+                    known = ", ".join(self.aliases)
+                    raise ValueError(f"aliases.{alias}.{where}: '{target}' is not an alias; use one of: {known}")
+                if target == alias:
+                    raise ValueError(f"aliases.{alias}.{where}: an alias cannot route to itself")
+        for i, target in enumerate(self.routing.fallbacks):
+            if target in routers:
+                raise ValueError(
+                    f"routing.fallbacks[{i}]: '{target}' is a router alias; fall back to one with deployments"
+                )
+        cycle = self._routing_cycle()
+        if cycle:
+            raise ValueError(f"aliases.{cycle[0]}: routes go round in a cycle ({' → '.join(cycle)}); break it")
+        return self
+
+    def _routing_cycle(self) -> list[str]:
+        """A cycle among the aliases' routing targets, as a path that ends where it started ([] when none)."""
+        edges = {a: [t for _, t in routing_edges(s.routes, s.router)] for a, s in self.aliases.items()}
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+        def visit(alias: str, path: list[str]) -> list[str]:
+            state[alias] = 1
+            for target in edges.get(alias, ()):
+                if state.get(target) == 1:
+                    return [*path[path.index(target) :], target]
+                if target not in state:
+                    found = visit(target, [*path, target])
+                    if found:
+                        return found
+            state[alias] = 2
+            return []
+
+        for alias in edges:
+            if alias not in state:
+                found = visit(alias, [alias])
+                if found:
+                    return found
+        return []
+
+    def routed_aliases(self) -> list[str]:
+        """The aliases with routing rules or a router (the only ones the routing stage runs for)."""
+        return [a for a, spec in self.aliases.items() if spec.routes or spec.router is not None]
+
+    @model_validator(mode="after")
     def _unique_names(self) -> GatewayConfig:
         seen: dict[str, str] = {}
         for alias, spec in self.aliases.items():
@@ -168,6 +242,10 @@ class GatewayConfig(StrictModel):
     def local_aliases(self) -> dict[str, bool]:
         """Alias → whether a deployment marked ``local: true`` can serve it (its own, or a fallback alias's)."""
         own = {alias: any(dep.local for dep in spec.deployments) for alias, spec in self.aliases.items()}
+        for _ in self.aliases:  # a router alias is served by its targets (routes have no cycles)
+            for alias, spec in self.aliases.items():
+                if spec.router is not None:
+                    own[alias] = own.get(spec.router.strong, False) or own.get(spec.router.weak, False)
         out = {}
         for alias, spec in self.aliases.items():
             chain = [alias, *spec.fallbacks, *self.routing.fallbacks]

@@ -362,6 +362,22 @@ class Budgets(Stage):
                 self._next_alert.clear()
             self._next_alert[hold.counter] = min(above) if above else 2**62
 
+    async def used_share(self, key: Key, team: Team | None) -> float | None:
+        """The larger share of its budget the key or its team has spent this period; None without a budget.
+
+        For routing rules (``budget_used_over``), which cache it: spend settled so far, without the
+        reservations in flight. A counter not started yet starts from the ledger, as on a request.
+        """
+        shares = []
+        for hold in self._holds(key, team):
+            used = await self._counters.usage(hold)
+            if used is None:
+                await self._start([hold])
+                used = await self._counters.usage(hold)
+            if used is not None and hold.budget > 0:
+                shares.append(used[0] / hold.budget)
+        return max(shares) if shares else None
+
     def _holds(self, key: Key, team: Team | None) -> tuple[BudgetHold, ...]:
         """The budget counters a request of ``key`` draws on; cached until their period ends.
 

@@ -278,6 +278,7 @@ class LedgerStage(Stage):
             key_id=key.id if key is not None else None,
             team_id=team.id if team is not None else None,
             reserved_usd=to_usd(reserved) if isinstance(reserved, int) else None,
+            routed_alias=request.model if ctx.alias and request.model != ctx.alias else None,
         )
         ctx.stage_state(self.name)["id"] = await self._writer.journal(row)
 

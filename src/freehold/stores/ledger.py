@@ -61,6 +61,8 @@ class Journal:
     team_id: str | None = None
     reserved_usd: Decimal | None = None
     """What budgets hold against it while it runs (None: no budget applies)."""
+    routed_alias: str | None = None
+    """The alias routing sent it to (None: served by ``alias``, as asked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ class LedgerRow:
     cost_usd: Decimal | None
     reserved_usd: Decimal | None
     latency_ms: int | None
+    routed_alias: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +191,7 @@ class MemoryLedger:
                 rid, n = renamed(j.request_id, n), n + 1
             self.rows[rid] = LedgerRow(
                 rid, j.instance, utc(j.started_at), None, "pending", j.key_id, j.team_id, j.door, j.alias,
-                None, 0, None, None, None, None, False, None, j.reserved_usd, None,
+                None, 0, None, None, None, None, False, None, j.reserved_usd, None, j.routed_alias,
             )
             stored.append(rid)
         for c in complete:

@@ -35,7 +35,8 @@ from freehold.stores.ledger import Completion, Journal
 __all__ = ["BatchWriter", "DuplicateRequestId", "batch_writer"]
 
 _COLUMNS = (
-    "request_id, instance, started_at, status, key_id, team_id, door, alias, attempts, usage_estimated, reserved_usd"
+    "request_id, instance, started_at, status, key_id, team_id, door, alias, attempts, usage_estimated, reserved_usd, "
+    "routed_alias"
 )
 _SET = (
     "finished_at = {0}, status = {1}, deployment = {2}, attempts = {3}, input_tokens = {4}, output_tokens = {5}, "
@@ -75,7 +76,7 @@ class SqliteBatchWriter:
     ) -> None:
         pending = [
             (rid, j.instance, sqlite_time(j.started_at), "pending", j.key_id, j.team_id, j.door, j.alias, 0, 0,
-             None if j.reserved_usd is None else float(j.reserved_usd))
+             None if j.reserved_usd is None else float(j.reserved_usd), j.routed_alias)
             for j, rid in journal
         ]  # fmt: skip
         done = [
@@ -88,7 +89,7 @@ class SqliteBatchWriter:
 
         def work(db: sqlite3.Connection) -> None:
             if pending:
-                db.executemany(f"INSERT INTO ledger ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", pending)
+                db.executemany(f"INSERT INTO ledger ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", pending)
             if done:
                 db.executemany(f"UPDATE ledger SET {_SET.format(*'?' * 11)} WHERE request_id = ?", done)
             if gone:
@@ -117,7 +118,7 @@ class PostgresBatchWriter:
         conn = await self._connection.get()
         pending = [
             (rid, j.instance, j.started_at.astimezone(UTC), "pending", j.key_id, j.team_id, j.door, j.alias, 0, False,
-             j.reserved_usd)
+             j.reserved_usd, j.routed_alias)
             for j, rid in journal
         ]  # fmt: skip
         done = [
@@ -128,7 +129,7 @@ class PostgresBatchWriter:
         try:
             async with conn.transaction():
                 if pending:
-                    values = ", ".join(f"${i}" for i in range(1, 12))
+                    values = ", ".join(f"${i}" for i in range(1, 13))
                     await conn.executemany(f"INSERT INTO ledger ({_COLUMNS}) VALUES ({values})", pending)
                 if done:
                     assignments = _SET.format(*(f"${i}" for i in range(1, 12)))

@@ -183,6 +183,7 @@ class SqlLedger:
             cost_usd=self._money(m["cost_usd"]),
             reserved_usd=self._money(m["reserved_usd"]),
             latency_ms=m["latency_ms"],
+            routed_alias=m["routed_alias"],
         )
 
     async def close(self) -> None:

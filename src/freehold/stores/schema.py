@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -32,6 +33,7 @@ __all__ = [
     "alert_state",
     "audit_head",
     "audit_log",
+    "feedback",
     "instances",
     "keys",
     "ledger",
@@ -122,6 +124,8 @@ ledger = Table(
     # The worst case held against budgets while it ran; budgets count it for a row of unknown cost.
     Column("reserved_usd", MONEY),
     Column("latency_ms", Integer),
+    # The alias a routing rule or router sent it to (migration 0004); NULL: served as asked.
+    Column("routed_alias", String(200)),
     Index("ix_ledger_started_at", "started_at"),
     Index("ix_ledger_key_started", "key_id", "started_at"),
     Index("ix_ledger_team_started", "team_id", "started_at"),
@@ -180,6 +184,19 @@ audit_log = Table(
     Column("mac", String(64), nullable=False),
     Index("ix_audit_log_time", "time"),
     Index("ix_audit_log_request_id", "request_id"),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    # One score per request (a repeat replaces it); the request's ledger row has the rest.
+    Column("request_id", String(80), primary_key=True),
+    Column("key_id", String(40)),  # who rated it (the key that made the request; NULL: master key)
+    Column("score", Float, nullable=False),  # 0 (bad answer) .. 1 (good answer)
+    Column("comment", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_feedback_updated_at", "updated_at"),
 )
 
 audit_head = Table(

@@ -97,7 +97,11 @@ async def test_a_completed_request_is_recorded_with_its_cost(store: Flaky, write
     row = await store.get(ctx.request_id)
     assert row is not None
     assert (row.status, row.key_id, row.team_id, row.reserved_usd, row.instance) == (
-        "pending", key.id, team.id, Decimal("0.25"), "gw_test",
+        "pending",
+        key.id,
+        team.id,
+        Decimal("0.25"),
+        "gw_test",
     )
     ctx.attempts, ctx.deployment = 2, "smart/1"
     ctx.usage = UsageRecord("smart", "smart/1", 100, 50, False, cached_input_tokens=10, cache_write_tokens=5)
@@ -107,7 +111,11 @@ async def test_a_completed_request_is_recorded_with_its_cost(store: Flaky, write
     row = await store.get(ctx.request_id)
     assert row is not None
     assert (row.status, row.attempts, row.deployment, row.input_tokens, row.output_tokens) == (
-        "200", 2, "smart/1", 100, 50,
+        "200",
+        2,
+        "smart/1",
+        100,
+        50,
     )
     assert (row.cached_input_tokens, row.cache_write_tokens, row.usage_estimated) == (10, 5, False)
     assert row.cost_usd == Decimal("0.0002") and row.latency_ms is not None and row.latency_ms >= 0
@@ -236,5 +244,3 @@ async def test_the_heartbeat_keeps_beating_and_reconciles(store: Flaky) -> None:
         assert (await store.get("r1")).status == "interrupted"  # type: ignore[union-attr]
     finally:
         await writer.close()
-
-
