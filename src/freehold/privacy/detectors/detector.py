@@ -1,7 +1,9 @@
 """The composite detector: every finder over the text, then one span per stretch of text.
 
-Finders run in one pass each over the text, and those that need a digit are skipped when the
-text has none (most chat turns). Overlaps are settled by priority, then length, then position:
+Finders run in one pass each over the text, except those whose matches lie inside a run of
+digits (cards, IBANs, SSNs, IPv4, national phone numbers): the runs are found once and those
+finders look only at runs long enough to hold a match, and at nothing when the text has no digit.
+Overlaps are settled by priority, then length, then position:
 a JWT beats the bearer token around it, a URL with credentials the e-mail-like part inside it, a
 validated card the phone-shaped run of digits in it.
 """
@@ -9,12 +11,11 @@ validated card the phone-shaped run of digits in it.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
-from typing import Final
+from typing import cast
 
 from freehold.config.privacy import DetectionSection
-from freehold.privacy.detectors.base import Finder, Hit
+from freehold.privacy.detectors.base import LONG_RUN, DigitFinder, Finder, Hit, clusters
 from freehold.privacy.detectors.configured import ConfiguredFinder
 from freehold.privacy.detectors.contextual import BirthDateFinder, PhoneFinder
 from freehold.privacy.detectors.secrets import SecretFinder
@@ -30,9 +31,6 @@ from freehold.privacy.detectors.structured import (
 from freehold.privacy.spans import Category, Detector, Span
 
 __all__ = ["CompositeDetector", "build_detector", "resolve"]
-
-_DIGIT: Final = re.compile(r"\d")
-
 
 def resolve(hits: list[Hit]) -> list[Span]:
     """Keep the best of overlapping hits (priority, then length, then the earlier), sorted by start."""
@@ -55,13 +53,20 @@ class CompositeDetector:
 
     def __init__(self, finders: Sequence[Finder], disabled: frozenset[Category] = frozenset()) -> None:
         self._finders = tuple(finders)
+        self._steps: tuple[tuple[Finder, DigitFinder | None], ...] = tuple(
+            (f, cast(DigitFinder, f) if hasattr(f, "find_in") else None) for f in self._finders
+        )
         self._disabled = disabled
 
     def detect(self, text: str) -> list[Span]:
-        has_digit = _DIGIT.search(text) is not None
+        runs = clusters(text)
         hits: list[Hit] = []
-        for finder in self._finders:
-            if has_digit or not finder.digits:
+        long_runs = [r for r in runs if r[1] - r[0] >= LONG_RUN]
+        for finder, in_runs in self._steps:
+            if in_runs is not None:
+                if runs:
+                    hits += in_runs.find_in(text, long_runs if in_runs.long_runs_only else runs)
+            elif runs or not finder.digits:
                 hits += finder.find(text)
         if self._disabled:
             hits = [h for h in hits if h.type not in self._disabled]

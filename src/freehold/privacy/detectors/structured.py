@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Hit, Priority, after, before
+from freehold.privacy.detectors.base import Cluster, Hit, Priority, after, before, clusters, in_runs
 from freehold.privacy.detectors.validators import (
     IBAN_LENGTHS,
     TEST_CARDS,
@@ -65,10 +65,14 @@ class CardFinder:
     """
 
     digits = True
+    long_runs_only = True
 
     def find(self, text: str) -> list[Hit]:
+        return self.find_in(text, clusters(text))
+
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        for m in _CARD.finditer(text):
+        for m in in_runs(_CARD, text, runs, 12):
             raw = m.group()
             digits = raw.replace(" ", "").replace("-", "")
             if len(digits) != len(raw):
@@ -89,16 +93,21 @@ class CardFinder:
 
 
 _IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z])(\d{2})((?: ?[A-Z0-9]){10,32})")
+_CAPS: Final = re.compile(r"[A-Z]{2}")
 
 
 class IbanFinder:
     """IBANs, compact or printed in groups: registry length for the country, then mod-97."""
 
     digits = True
+    long_runs_only = False
 
     def find(self, text: str) -> list[Hit]:
+        return self.find_in(text, clusters(text))
+
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        for m in _IBAN.finditer(text):
+        for m in self._candidates(text, runs):
             length = IBAN_LENGTHS.get(m.group(1))
             if length is None:
                 continue
@@ -115,6 +124,21 @@ class IbanFinder:
                 hits.append(Hit(m.start(), pos, "IBAN", 0.97, Priority.CHECKSUM))
         return hits
 
+    @staticmethod
+    def _candidates(text: str, runs: list[Cluster]) -> list[re.Match[str]]:
+        """What ``_IBAN.finditer`` would give: its check digits always start a digit run after two capitals."""
+        found: list[re.Match[str]] = []
+        resume = 0
+        for start, _ in runs:
+            at = start - 2
+            if at < resume or at < 0 or not _CAPS.match(text, at):
+                continue
+            m = _IBAN.match(text, at)
+            if m is not None:
+                found.append(m)
+                resume = m.end()
+        return found
+
 
 _SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![\w]|[./-]\d)")
 _SSN_CONTEXT: Final = re.compile(r"\b(?:ssn|social security|social sec|tin|taxpayer)\b|\bss#")
@@ -127,10 +151,14 @@ class SsnFinder:
     """
 
     digits = True
+    long_runs_only = True
 
     def find(self, text: str) -> list[Hit]:
+        return self.find_in(text, clusters(text))
+
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        for m in _SSN.finditer(text):
+        for m in in_runs(_SSN, text, runs, 9):
             if not ssn_ok(m.group(1), m.group(3), m.group(4)):
                 continue
             context = _SSN_CONTEXT.search(before(text, m.start(), 50)) is not None
@@ -157,10 +185,14 @@ class IpFinder:
     """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses."""
 
     digits = True
+    long_runs_only = True
 
     def find(self, text: str) -> list[Hit]:
+        return self.find_in(text, clusters(text))
+
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        for m in _V4.finditer(text):
+        for m in in_runs(_V4, text, runs, 7):
             if _VERSION.search(before(text, m.start(), 24)) or _VERSION_AFTER.match(after(text, m.end(), 30)):
                 continue
             if ip_ok(m.group()):
