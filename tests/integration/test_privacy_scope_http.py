@@ -22,7 +22,10 @@ from tests.integration.mocks.echo_mock import EchoMock
 EMAIL = "ann.lee@example.com"
 SECRET = "sk-proj_Zq9XbV3kLm2Np8RtYw4Hc7Js"
 NOTES = f"Escalation contact: {EMAIL}\nAPI key used by the job: {SECRET}\n"
-PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+PNG = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 PDF = "data:application/pdf;base64," + base64.b64encode(b"%PDF-1.4 " + EMAIL.encode()).decode()
 AUTH = {"Authorization": f"Bearer {MASTER_KEY}"}
 

@@ -181,7 +181,7 @@ def test_messages_door_tool_result_blocks_are_pseudonymized_and_restored(
 def test_tool_definitions_reach_the_upstream_pseudonymized(
     gw: Gateway, mocks: tuple[MockAnthropic, MockGemini], upstream: str, stream: bool
 ) -> None:
-    """A tool's description and its schema's enum carry an e-mail: the upstream's own tool format has the placeholder."""
+    """A tool's description and its schema's enum carry an e-mail: the upstream's tool format has the placeholder."""
     since = count(mocks, upstream)
     tools: Any = [
         {

@@ -20,13 +20,12 @@ binary files): a policy with ``unscanned: block`` refuses such requests. Embeddi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
-
 import base64
 import binascii
 from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
