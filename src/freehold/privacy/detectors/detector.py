@@ -32,6 +32,7 @@ from freehold.privacy.spans import Category, Detector, Span
 
 __all__ = ["CompositeDetector", "build_detector", "resolve"]
 
+
 def resolve(hits: list[Hit]) -> list[Span]:
     """Keep the best of overlapping hits (priority, then length, then the earlier), sorted by start."""
     hits.sort(key=lambda h: (-h.priority, h.start - h.end, h.start))
