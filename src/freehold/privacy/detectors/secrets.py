@@ -45,7 +45,7 @@ _KNOWN: Final = re.compile(
 # Every vendor key and every random token lies inside one run of these characters, 15 or more long
 # (the shortest vendor form is ``xoxb-`` and ten more); most prose has few such runs, so the
 # costly patterns only look at them.
-_RUN: Final = re.compile(r"[\w.+/:=-]{15,}")
+_RUN: Final = re.compile(r"(?<![\w.+/:=-])[\w.+/:=-]{15,}")  # the lookbehind: each run is tried once, not per char
 _PEM: Final = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----"
     r"(?:[\s\S]{0,12000}?-----END \1PRIVATE KEY(?: BLOCK)?-----|(?:(?:\\n|\s)+[A-Za-z0-9+/=:-]{8,})+)"
@@ -57,7 +57,7 @@ _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}=
 _KEYWORD: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
 _KEYWORD_LOWER: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential")
 _KEYWORDS: Final = ("pass", "pwd", "secret", "token", "key", "auth", "credential")  # a cheap pre-check
-_NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 _ASSIGN: Final = re.compile(
     r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*|\s+(?=\S))"
     r"(?:\"(?P<dq>[^\"\n]{1,300})\"|'(?P<sq>[^'\n]{1,300})'|(?P<bare>[^\s'\",;)}\]]{1,300}))"
@@ -108,9 +108,7 @@ def _strength(key: str) -> int:
 
 
 def _random_looking(value: str, min_len: int = 16) -> bool:
-    has_digit = any(c.isdigit() for c in value)
-    has_alpha = any(c.isalpha() for c in value)
-    if len(value) < min_len or not (has_digit and has_alpha):
+    if len(value) < min_len or not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
         return False
     return entropy(value) >= (3.0 if len(value) < 32 else 3.5)
 
@@ -122,7 +120,7 @@ class SecretFinder:
 
     def find(self, text: str) -> list[Hit]:
         # str.split is several times cheaper than a regex scan: most texts have no word that long.
-        long_word = any(len(word) >= 15 for word in text.split())
+        long_word = max(map(len, text.split()), default=0) >= 15
         runs = [m.span() for m in _RUN.finditer(text)] if long_word else []
         hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in in_runs(_KNOWN, text, runs, 15)]
         if "-----BEGIN" in text:
@@ -155,9 +153,8 @@ class SecretFinder:
             keyword = True
             if k.start() < done:
                 continue
-            start = k.start()
-            while start > 0 and k.start() - start < 60 and text[start - 1] in _NAME_CHARS:
-                start -= 1
+            head = text[max(0, k.start() - 60) : k.start()]
+            start = k.start() - (len(head) - len(head.rstrip(_NAME_CHARS)))  # widen to the whole name
             m = _ASSIGN.match(text, k.end())
             if m is None:
                 continue
@@ -186,9 +183,9 @@ class SecretFinder:
             return hits
         for m in in_runs(_TOKEN, text, runs, 20):
             token = m.group()
-            if _HEX_OR_UUID.fullmatch(token) or not _random_looking(token, 20) or token.count("/") > 2:
+            if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2:
                 continue
-            if _TOKEN_CONTEXT.search(before(text, m.start(), 40)):
+            if _TOKEN_CONTEXT.search(before(text, m.start(), 40)) and _random_looking(token, 20):
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
 

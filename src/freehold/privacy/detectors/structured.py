@@ -177,6 +177,7 @@ _V6: Final = re.compile(
     r"(?<![\w:.-])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?)(?:%[\w.-]+)?(?![\w:]|/\d)",
     re.ASCII,
 )
+_HEX_COLON_HEX: Final = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f]")  # an address without "::" has all eight groups
 _VERSION: Final = re.compile(r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v)\s*[:=#]?\s*$")
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|release)")
 
@@ -197,7 +198,7 @@ class IpFinder:
                 continue
             if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
-        if "::" in text or text.count(":") >= 7:
+        if "::" in text or (text.count(":") >= 7 and _HEX_COLON_HEX.search(text)):  # YAML's "key: value" is not
             for m in _V6.finditer(text):
                 addr = m.group(1)
                 groups = [g for g in addr.split(":") if g]
