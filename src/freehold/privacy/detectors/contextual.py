@@ -128,7 +128,7 @@ class PhoneFinder:
     """
 
     digits = True
-    long_runs_only = True
+    long_runs_only = False  # an international number may be cut into short runs by its parentheses
 
     def find(self, text: str) -> list[Hit]:
         return self.find_in(text, clusters(text))

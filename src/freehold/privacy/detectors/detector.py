@@ -65,8 +65,11 @@ class CompositeDetector:
         long_runs = [r for r in runs if r[1] - r[0] >= LONG_RUN]
         for finder, in_runs in self._steps:
             if in_runs is not None:
-                if runs:
-                    hits += in_runs.find_in(text, long_runs if in_runs.long_runs_only else runs)
+                if in_runs.long_runs_only:
+                    if long_runs:
+                        hits += in_runs.find_in(text, long_runs)
+                elif runs:
+                    hits += in_runs.find_in(text, runs)
             elif runs or not finder.digits:
                 hits += finder.find(text)
         if self._disabled:

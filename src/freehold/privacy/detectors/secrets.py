@@ -122,7 +122,11 @@ class SecretFinder:
         # str.split is several times cheaper than a regex scan: most texts have no word that long.
         long_word = max(map(len, text.split()), default=0) >= 15
         runs = [m.span() for m in _RUN.finditer(text)] if long_word else []
-        hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in in_runs(_KNOWN, text, runs, 15)]
+        hits = (
+            [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in in_runs(_KNOWN, text, runs, 15)]
+            if runs
+            else []
+        )
         if "-----BEGIN" in text:
             hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
         if "Key=" in text:

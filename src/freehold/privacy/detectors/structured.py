@@ -186,7 +186,7 @@ class IpFinder:
     """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses."""
 
     digits = True
-    long_runs_only = True
+    long_runs_only = False  # an IPv6 address may have no digit run at all
 
     def find(self, text: str) -> list[Hit]:
         return self.find_in(text, clusters(text))
