@@ -93,7 +93,6 @@ class CardFinder:
 
 
 _IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z])(\d{2})((?: ?[A-Z0-9]){10,32})")
-_CAPS: Final = re.compile(r"[A-Z]{2}")
 
 
 class IbanFinder:
@@ -131,7 +130,7 @@ class IbanFinder:
         resume = 0
         for start, _ in runs:
             at = start - 2
-            if at < resume or at < 0 or not _CAPS.match(text, at):
+            if at < resume or at < 0 or not ("A" <= text[at] <= "Z" and "A" <= text[at + 1] <= "Z"):
                 continue
             m = _IBAN.match(text, at)
             if m is not None:
