@@ -56,7 +56,6 @@ _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}=
 # assignment, then the value, quoted or bare. Anchoring on the keyword keeps prose cheap.
 _KEYWORD: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
 _KEYWORD_LOWER: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential")
-_KEYWORDS: Final = ("pass", "pwd", "secret", "token", "key", "auth", "credential")  # a cheap pre-check
 _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 _ASSIGN: Final = re.compile(
     r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*|\s+(?=\S))"
@@ -150,7 +149,7 @@ class SecretFinder:
         keyword = False
         done = 0
         # Searching the lower-cased copy is cheaper than an IGNORECASE pattern, when offsets agree.
-        if not any(word in lowered for word in _KEYWORDS):
+        if len(lowered) == len(text) and not _KEYWORD_LOWER.search(lowered):
             return hits, False
         keywords = _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text)
         for k in keywords:
