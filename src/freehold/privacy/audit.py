@@ -108,12 +108,13 @@ class AuditWriter:
         self._wake.set()
 
     async def admin(self, action: str, actor: str, detail: Mapping[str, Any]) -> None:
-        """Record an admin action (awaited); a failure is logged, never raised: the action is done."""
+        """Record an admin action (awaited, before it is carried out).
+
+        Raises:
+            AuditUnavailable: not recorded; the caller does not carry the action out.
+        """
         entry = AuditEntry(kind="admin", time=_now(), action=action, detail={"actor": actor, **detail})
-        try:
-            await self.record(entry)
-        except AuditUnavailable:
-            log.error("audit log: admin action %s by %s was done but could not be recorded", action, actor)
+        await self.record(entry)
 
     async def start(self, policy_sha256: str | None = None) -> None:
         """Check the chain's head verifies with this key, record a changed privacy policy, run the writer.
