@@ -11,6 +11,8 @@ validated card the phone-shaped run of digits in it.
 from __future__ import annotations
 
 import bisect
+import hashlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import cast
 
@@ -32,6 +34,8 @@ from freehold.privacy.spans import Category, Detector, Span
 
 __all__ = ["CompositeDetector", "build_detector", "resolve"]
 
+_WORTH_REMEMBERING = 64  # shorter texts cost about as much to detect as to hash
+
 
 def resolve(hits: list[Hit]) -> list[Span]:
     """Keep the best of overlapping hits (priority, then length, then the earlier), sorted by start."""
@@ -52,14 +56,38 @@ def resolve(hits: list[Hit]) -> list[Span]:
 class CompositeDetector:
     """A ``Detector`` made of finders; categories in ``disabled`` are never reported."""
 
-    def __init__(self, finders: Sequence[Finder], disabled: frozenset[Category] = frozenset()) -> None:
+    def __init__(
+        self, finders: Sequence[Finder], disabled: frozenset[Category] = frozenset(), remember: int = 0
+    ) -> None:
+        """``remember``: how many texts' results to keep, keyed by a hash of the text (0: none).
+
+        A conversation is sent again with every turn, so without this each turn re-detects its whole
+        history. Only a 16-byte BLAKE2b digest and the spans (offsets and types) are kept, never
+        the text or a value.
+        """
         self._finders = tuple(finders)
+        self._remember = remember
+        self._memory: OrderedDict[bytes, tuple[Span, ...]] = OrderedDict()
         self._steps: tuple[tuple[Finder, DigitFinder | None], ...] = tuple(
             (f, cast(DigitFinder, f) if hasattr(f, "find_in") else None) for f in self._finders
         )
         self._disabled = disabled
 
     def detect(self, text: str) -> list[Span]:
+        if not self._remember or len(text) < _WORTH_REMEMBERING:
+            return self._detect(text)
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        found = self._memory.get(digest)
+        if found is not None:
+            self._memory.move_to_end(digest)
+            return list(found)
+        spans = self._detect(text)
+        self._memory[digest] = tuple(spans)
+        if len(self._memory) > self._remember:
+            self._memory.popitem(last=False)
+        return spans
+
+    def _detect(self, text: str) -> list[Span]:
         runs = clusters(text)
         hits: list[Hit] = []
         long_runs = [r for r in runs if r[1] - r[0] >= LONG_RUN]
@@ -77,7 +105,7 @@ class CompositeDetector:
         return resolve(hits) if hits else []
 
 
-def build_detector(section: DetectionSection, ner: bool = False) -> Detector:
+def build_detector(section: DetectionSection, ner: bool = False, remember: int = 4096) -> Detector:
     """The detector the gateway file's ``privacy.detection`` describes; ``ner`` adds the NER model.
 
     Raises ``ConfigError`` (naming the pip command) when NER is asked for and not installed.
@@ -101,4 +129,4 @@ def build_detector(section: DetectionSection, ner: bool = False) -> Detector:
         from freehold.privacy.detectors.ner import load_ner
 
         finders.append(load_ner())
-    return CompositeDetector(finders, frozenset(section.disable))
+    return CompositeDetector(finders, frozenset(section.disable), remember)
