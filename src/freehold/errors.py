@@ -73,6 +73,7 @@ __all__ = [
     "PayloadTooLarge",
     "PermissionDenied",
     "PrivacyBlocked",
+    "PrivacyUnscanned",
     "ContextWindowExceeded",
     "DeadlineExceeded",
     "ModelUnavailable",
@@ -249,6 +250,12 @@ class PrivacyBlocked(RequestRejected):
     """
 
     code = "pii_blocked"
+
+
+class PrivacyUnscanned(PrivacyBlocked):
+    """The privacy policy refuses content its detectors cannot read (``unscanned: block``)."""
+
+    code = "privacy_unscanned_content"
 
 
 class MeteringUnavailable(FreeholdError):

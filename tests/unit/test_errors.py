@@ -28,6 +28,7 @@ from freehold.errors import (
     PayloadTooLarge,
     PermissionDenied,
     PrivacyBlocked,
+    PrivacyUnscanned,
     ProviderAuthError,
     ProviderConnectError,
     ProviderError,
@@ -60,6 +61,7 @@ REJECTIONS = [
     (RateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
     (BudgetExceeded, 429, "insufficient_quota", "budget_exceeded"),
     (PrivacyBlocked, 400, "invalid_request_error", "pii_blocked"),
+    (PrivacyUnscanned, 400, "invalid_request_error", "privacy_unscanned_content"),
     (RequestTimeout, 408, "invalid_request_error", "request_timeout"),
     (HeadersTooLarge, 431, "invalid_request_error", "request_headers_too_large"),
 ]

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from freehold.commands.db import DatabaseOption, settings_or_exit
-from freehold.errors import ConfigError, FreeholdError
+from freehold.errors import AuditUnavailable, ConfigError, FreeholdError
 from freehold.governance.admin import KeyAdmin
 from freehold.governance.spend import spend_reader
 from freehold.privacy.audit_key import load_audit_key
@@ -108,7 +108,9 @@ class _CliAudit:
         try:
             await self._store.append([entry], self._secret)
         except ChainKeyMismatch as exc:
-            err.print(f"[yellow]The change was made but not recorded in the audit log: {exc}[/]", highlight=False)
+            raise AuditUnavailable(
+                f"The change was not made: it cannot be recorded in the audit log ({exc})."
+            ) from None
 
 
 def _audit(settings: Settings, engine: AsyncEngine) -> _CliAudit | None:

@@ -92,6 +92,8 @@ class Policy(StrictModel):
     """The action for every category not listed in ``categories``."""
     categories: dict[Category, Action] = Field(default_factory=dict)
     """Per-category actions, over ``action``."""
+    unscanned: Literal["allow", "block"] = "allow"
+    """What to do with content no detector reads (images, audio, PDFs and other binary files)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -111,6 +113,8 @@ class Policy(StrictModel):
                     raise ValueError(f"categories.{category}: unknown category; use one of: {', '.join(CATEGORIES)}")
                 if act not in ACTIONS:
                     raise ValueError(f"categories.{category}: unknown action {act!r}; use one of: {', '.join(ACTIONS)}")
+        if value.get("unscanned", "allow") not in ("allow", "block"):
+            raise ValueError(f"unscanned: {value['unscanned']!r} is not allowed; use allow or block")
         return value
 
     def action_for(self, category: Category) -> Action:
@@ -124,7 +128,9 @@ class Policy(StrictModel):
     @property
     def inert(self) -> bool:
         """Every category is allowed: nothing is ever done."""
-        return self.action == "allow" and all(a == "allow" for a in self.categories.values())
+        return (
+            self.action == "allow" and all(a == "allow" for a in self.categories.values()) and self.unscanned == "allow"
+        )
 
 
 BUILT_IN: Final[dict[str, Policy]] = {action: Policy(action=action) for action in ACTIONS}

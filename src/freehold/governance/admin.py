@@ -7,12 +7,13 @@ and the JSON they answer with are in ``governance.admin_models``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from freehold.echo import clip
-from freehold.errors import InvalidRequest, NotFound
+from freehold.errors import AuditUnavailable, InvalidRequest, NotFound
 from freehold.governance.admin_models import KeyCreate, KeyUpdate, TeamCreate, TeamUpdate, usd_text, when_text
 from freehold.governance.keys import issue, new_key_id, new_team_id, valid_key_id
 from freehold.governance.model import Key, Team
@@ -21,9 +22,16 @@ from freehold.stores.keys import KeyChanges, KeyStore, TeamChanges, no_key, no_t
 
 __all__ = ["AdminRecorder", "KeyAdmin"]
 
+log = logging.getLogger("freehold.admin")
+T = TypeVar("T")
+
 
 class AdminRecorder(Protocol):
-    """Where admin actions are recorded (the audit log's writer)."""
+    """Where admin actions are recorded (the audit log's writer).
+
+    ``admin`` raises ``AuditUnavailable`` when the record cannot be written: the action is then
+    not carried out (an admin change the audit log does not show must not happen).
+    """
 
     async def admin(self, action: str, actor: str, detail: Mapping[str, Any]) -> None: ...
 
@@ -53,14 +61,37 @@ class KeyAdmin:
         self._aliases = aliases
         self._changed = changed
 
-    async def _done(self, action: str, actor: str, target: str, changes: Mapping[str, Any] | None = None) -> None:
-        if self._changed is not None:
-            await self._changed()
+    async def _do(
+        self,
+        action: str,
+        actor: str,
+        target: str,
+        work: Callable[[], Awaitable[T]],
+        changes: Mapping[str, Any] | None = None,
+    ) -> T:
+        """Record ``action`` in the audit log, then carry it out (``work``); refused if it cannot be recorded.
+
+        Journal first, as requests are: a change is never made unrecorded. If ``work`` then fails,
+        ``<action>.failed`` follows (with the error's class; best effort: the first record already
+        says it was attempted).
+        """
         if self.audit is not None:
             detail: dict[str, Any] = {"target": target}
             if changes is not None:
                 detail["changes"] = dict(changes)
             await self.audit.admin(action, actor, detail)
+        try:
+            result = await work()
+        except Exception as exc:
+            if self.audit is not None:
+                try:
+                    await self.audit.admin(f"{action}.failed", actor, {"target": target, "error": type(exc).__name__})
+                except AuditUnavailable:
+                    log.error("audit log: %s of %s failed and the failure could not be recorded", action, target)
+            raise
+        if self._changed is not None:
+            await self._changed()
+        return result
 
     def _check_aliases(self, aliases: list[str] | None) -> tuple[str, ...] | None:
         if aliases is None:
@@ -89,9 +120,10 @@ class KeyAdmin:
             created_at=now,
             updated_at=now,
         )
-        team = await self.store.create_team(team)
-        await self._done("team.created", actor, team.id, spec.model_dump(mode="json"))
-        return team
+        store = self.store
+        return await self._do(
+            "team.created", actor, team.id, lambda: store.create_team(team), spec.model_dump(mode="json")
+        )
 
     async def team(self, team_id: str) -> Team:
         team = await self.store.get_team(team_id)
@@ -112,13 +144,12 @@ class KeyAdmin:
         changes: dict[str, Any] = {name: getattr(patch, name) for name in patch.model_fields_set}
         if "budget" in changes:
             changes["budget"] = patch.budget.budget() if patch.budget else None
-        team = await self.store.update_team(team_id, TeamChanges(**changes))  # type: ignore[typeddict-item]
-        await self._done("team.updated", actor, team_id, patch.model_dump(mode="json", exclude_unset=True))
-        return team
+        update = TeamChanges(**changes)  # type: ignore[typeddict-item]
+        given = patch.model_dump(mode="json", exclude_unset=True)
+        return await self._do("team.updated", actor, team_id, lambda: self.store.update_team(team_id, update), given)
 
     async def delete_team(self, team_id: str, actor: str = "cli") -> None:
-        await self.store.delete_team(team_id)
-        await self._done("team.deleted", actor, team_id)
+        await self._do("team.deleted", actor, team_id, lambda: self.store.delete_team(team_id))
 
     # Keys.
 
@@ -149,9 +180,10 @@ class KeyAdmin:
             created_at=now,
             updated_at=now,
         )
-        key = await self.store.create_key(key)
-        await self._done("key.created", actor, key.id, spec.model_dump(mode="json"))
-        return key, issued.key
+        made = await self._do(
+            "key.created", actor, key_id, lambda: self.store.create_key(key), spec.model_dump(mode="json")
+        )
+        return made, issued.key
 
     async def key(self, key_id: str) -> Key:
         key = await self.store.get_key(key_id)
@@ -167,8 +199,9 @@ class KeyAdmin:
             changes["aliases"] = self._check_aliases(patch.aliases)
         if "expires_at" in changes:
             changes["expires_at"] = patch.expiry()
-        key = await self.store.update_key(key_id, KeyChanges(**changes))  # type: ignore[typeddict-item]
-        await self._done("key.updated", actor, key_id, patch.model_dump(mode="json", exclude_unset=True))
+        update = KeyChanges(**changes)  # type: ignore[typeddict-item]
+        given = patch.model_dump(mode="json", exclude_unset=True)
+        key = await self._do("key.updated", actor, key_id, lambda: self.store.update_key(key_id, update), given)
         return key
 
     async def rotate_key(self, key_id: str, actor: str = "cli") -> tuple[Key, str]:
@@ -176,13 +209,14 @@ class KeyAdmin:
         if not valid_key_id(key_id):
             raise no_key(key_id)
         issued = issue(key_id)
-        key = await self.store.rotate_key(key_id, issued.secret_hash, issued.hint)
-        await self._done("key.rotated", actor, key_id)
+        key = await self._do(
+            "key.rotated", actor, key_id, lambda: self.store.rotate_key(key_id, issued.secret_hash, issued.hint)
+        )
         return key, issued.key
 
     async def revoke_key(self, key_id: str, actor: str = "cli") -> Key:
-        key = await self.store.revoke_key(key_id, datetime.now(UTC))
-        await self._done("key.revoked", actor, key_id)
+        when = datetime.now(UTC)
+        key = await self._do("key.revoked", actor, key_id, lambda: self.store.revoke_key(key_id, when))
         return key
 
     async def spend(self, subject: Key | Team) -> dict[str, str]:

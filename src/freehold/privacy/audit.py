@@ -108,12 +108,13 @@ class AuditWriter:
         self._wake.set()
 
     async def admin(self, action: str, actor: str, detail: Mapping[str, Any]) -> None:
-        """Record an admin action (awaited); a failure is logged, never raised: the action is done."""
+        """Record an admin action (awaited, before it is carried out).
+
+        Raises:
+            AuditUnavailable: not recorded; the caller does not carry the action out.
+        """
         entry = AuditEntry(kind="admin", time=_now(), action=action, detail={"actor": actor, **detail})
-        try:
-            await self.record(entry)
-        except AuditUnavailable:
-            log.error("audit log: admin action %s by %s was done but could not be recorded", action, actor)
+        await self.record(entry)
 
     async def start(self, policy_sha256: str | None = None) -> None:
         """Check the chain's head verifies with this key, record a changed privacy policy, run the writer.
@@ -126,11 +127,12 @@ class AuditWriter:
         seq, _ = await self.store.head()
         head = (await self.store.records(after=seq - 1, limit=1)) if seq else []
         check_head(self._secret, head[0] if head else None, seq)
-        self._task = asyncio.create_task(self._run())
         if policy_sha256 is not None:
-            last = await self.store.last_admin("policy.changed")
-            if last is None or (last.entry.detail or {}).get("privacy_sha256") != policy_sha256:
-                await self.admin("policy.changed", "config", {"privacy_sha256": policy_sha256})
+            # Compared and written under the chain's lock: replicas starting together record it once.
+            detail = {"actor": "config", "privacy_sha256": policy_sha256}
+            entry = AuditEntry(kind="admin", time=_now(), action="policy.changed", detail=detail)
+            await self.store.append_if_changed(entry, self._secret, "privacy_sha256")
+        self._task = asyncio.create_task(self._run())
 
     async def _run(self) -> None:
         while True:

@@ -24,7 +24,7 @@ import orjson
 
 from freehold.config.privacy import PoliciesSection
 from freehold.context import RequestContext
-from freehold.errors import LocalOnlyUnavailable, PrivacyBlocked
+from freehold.errors import LocalOnlyUnavailable, PrivacyBlocked, PrivacyUnscanned
 from freehold.pipeline import Stage
 from freehold.privacy.policy import Outcome, apply_policy, policy_for
 from freehold.privacy.pseudonymize import Table
@@ -71,6 +71,14 @@ class PrivacyStage(Stage):
         if policy.inert:
             return
         texts = embeddings_slots(request.body) if ctx.operation == "embeddings" else chat_slots(request.body)
+        if texts.unscanned and policy.unscanned == "block":
+            parts = ", ".join(f"{kind}={n}" for kind, n in sorted(texts.unscanned.items()))
+            ctx.decide(self.name, "block", f"policy {name}: unscanned {parts}")
+            raise PrivacyUnscanned(
+                f"The request was blocked by the privacy policy '{name}': it carries content the gateway cannot "
+                f"inspect for personal data ({parts}; images, audio and non-text files are not scanned). "
+                "Send it as text, or ask an administrator for a policy with 'unscanned: allow'.",
+            )
         outcome = apply_policy(policy, self._detector, texts)
         actions = outcome.actions
         state = ctx.stage_state(self.name)

@@ -174,6 +174,13 @@ class AuditStore(Protocol):
         """The newest ``admin`` record of ``action``."""
         ...
 
+    async def append_if_changed(self, entry: AuditEntry, secret: bytes, field: str) -> bool:
+        """Append the admin ``entry`` unless the newest record of its action has the same ``detail[field]``.
+
+        Decided under the chain's lock, so replicas starting together write it once. True: appended.
+        """
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -216,6 +223,13 @@ class MemoryAuditStore:
     async def last_admin(self, action: str) -> AuditRecord | None:
         found = [r for r in self.rows.values() if r.entry.kind == "admin" and r.entry.action == action]
         return max(found, key=lambda r: r.seq) if found else None
+
+    async def append_if_changed(self, entry: AuditEntry, secret: bytes, field: str) -> bool:
+        last = await self.last_admin(entry.action or "")
+        if last is not None and (last.entry.detail or {}).get(field) == (entry.detail or {}).get(field):
+            return False
+        await self.append([entry], secret)
+        return True
 
     async def close(self) -> None:
         return None

@@ -38,8 +38,14 @@ _COLUMNS = (
 _N = 17
 
 
+Unless = tuple[str, str, Any] | None
+"""(action, detail field, value): append nothing when the newest ``admin`` record of the action has it."""
+
+
 class AuditBatch(Protocol):
-    async def append(self, entries: Sequence[AuditEntry], secret: bytes) -> list[AuditRecord]: ...
+    async def append(
+        self, entries: Sequence[AuditEntry], secret: bytes, unless: Unless = None
+    ) -> list[AuditRecord]: ...
 
     async def close(self) -> None: ...
 
@@ -63,6 +69,17 @@ def _values(record: AuditRecord, when: Any) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+_LAST_ADMIN = "SELECT detail FROM audit_log WHERE kind = 'admin' AND action = {} ORDER BY seq DESC LIMIT 1"
+
+
+def _same(detail: Any, unless: Unless) -> bool:
+    """The newest record's ``detail`` (JSON text) already has the value ``unless`` names."""
+    if unless is None or detail is None:
+        return False
+    parsed = orjson.loads(detail)
+    return isinstance(parsed, dict) and parsed.get(unless[1]) == unless[2]
+
+
 def _record(row: Sequence[Any], when: datetime) -> AuditRecord:
     (seq, _, kind, request_id, key_id, team_id, alias, deployment, vendor, categories, action, request_sha256,
      response_sha256, content, detail, prev_mac, mac) = row  # fmt: skip
@@ -81,13 +98,20 @@ class SqliteAuditBatch:
         self._mine: tuple[int, str, bytes] | None = None
         """The head this writer left, and its key: when the head is still it, its record needs no check."""
 
-    async def append(self, entries: Sequence[AuditEntry], secret: bytes) -> list[AuditRecord]:
-        records = await self._writer.transaction(lambda db: self._append(db, list(entries), secret))
-        self._mine = (records[-1].seq, records[-1].mac, secret)
+    async def append(self, entries: Sequence[AuditEntry], secret: bytes, unless: Unless = None) -> list[AuditRecord]:
+        records = await self._writer.transaction(lambda db: self._append(db, list(entries), secret, unless))
+        if records:
+            self._mine = (records[-1].seq, records[-1].mac, secret)
         return records
 
-    def _append(self, db: sqlite3.Connection, entries: list[AuditEntry], secret: bytes) -> list[AuditRecord]:
+    def _append(
+        self, db: sqlite3.Connection, entries: list[AuditEntry], secret: bytes, unless: Unless
+    ) -> list[AuditRecord]:
         # BEGIN IMMEDIATE (the writer's) holds the write lock before the head is read.
+        if unless is not None:
+            row = db.execute(_LAST_ADMIN.format("?"), (unless[0],)).fetchone()
+            if row is not None and _same(row[0], unless):
+                return []
         seq, mac = db.execute("SELECT seq, mac FROM audit_head WHERE id = 1").fetchone()
         if seq and self._mine != (seq, mac, secret):
             row = db.execute(f"SELECT {_COLUMNS} FROM audit_log WHERE seq = ?", (seq,)).fetchone()
@@ -108,11 +132,13 @@ class PostgresAuditBatch:
         self._connection = PostgresConnection(dsn)
         self._mine: tuple[int, str, bytes] | None = None
 
-    async def append(self, entries: Sequence[AuditEntry], secret: bytes) -> list[AuditRecord]:
+    async def append(self, entries: Sequence[AuditEntry], secret: bytes, unless: Unless = None) -> list[AuditRecord]:
         conn = await self._connection.get()
         try:
             async with conn.transaction():
                 seq, mac = await conn.fetchrow("SELECT seq, mac FROM audit_head WHERE id = 1 FOR UPDATE")
+                if unless is not None and _same(await conn.fetchval(_LAST_ADMIN.format("$1"), unless[0]), unless):
+                    return []
                 if seq and self._mine != (seq, mac, secret):
                     row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM audit_log WHERE seq = $1", seq)
                     check_head(secret, None if row is None else _record(tuple(row), row["time"]), seq)

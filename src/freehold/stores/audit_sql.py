@@ -67,6 +67,12 @@ class SqlAuditStore:
                 out.update(str(r) for r in (await conn.execute(stmt)).scalars())
         return out
 
+    async def append_if_changed(self, entry: AuditEntry, secret: bytes, field: str) -> bool:
+        if self._batch is None:
+            self._batch = audit_batch(self._engine.url)
+        value = (entry.detail or {}).get(field)
+        return bool(await self._batch.append([entry], secret, unless=(entry.action or "", field, value)))
+
     async def last_admin(self, action: str) -> AuditRecord | None:
         stmt = select(_log).where(_log.c.kind == "admin", _log.c.action == action).order_by(_log.c.seq.desc()).limit(1)
         async with self._engine.connect() as conn:

@@ -126,3 +126,31 @@ async def test_concurrent_writers_on_their_own_connections_keep_one_chain(backen
             await e.dispose()
     result = await verify_store(backend.store, SECRET)
     assert result.problems == [] and result.records == 4 * 15 * 3 == result.last_seq
+
+
+async def test_the_policy_record_is_written_once_when_replicas_start_together(backend: Backend) -> None:
+    """``append_if_changed`` decides under the chain's lock: of writers racing with one digest, one writes."""
+    urls = [backend.url] * 4 if backend.url is not None else []
+    engines = [create_engine(u) for u in urls]
+    stores: list[AuditStore] = [SqlAuditStore(e) for e in engines] or [backend.store] * 4
+
+    def policy(digest: str, n: int) -> AuditEntry:
+        return entry(n, kind="admin", action="policy.changed", detail={"privacy_sha256": digest}, request_id=None)
+
+    try:
+        wrote = await asyncio.gather(
+            *(s.append_if_changed(policy("x", i), SECRET, "privacy_sha256") for i, s in enumerate(stores))
+        )
+        assert sorted(wrote) == [False, False, False, True]
+        # The same digest again writes nothing; a new one is written once, an older one again after it.
+        assert not await stores[0].append_if_changed(policy("x", 9), SECRET, "privacy_sha256")
+        assert await stores[1].append_if_changed(policy("y", 10), SECRET, "privacy_sha256")
+        assert await stores[2].append_if_changed(policy("x", 11), SECRET, "privacy_sha256")
+    finally:
+        for s in stores if engines else []:
+            await s.close()
+        for e in engines:
+            await e.dispose()
+    records = await backend.store.records()
+    assert [(r.entry.detail or {}).get("privacy_sha256") for r in records] == ["x", "y", "x"]
+    assert (await verify_store(backend.store, SECRET)).intact

@@ -179,3 +179,21 @@ def test_real_ner_model_when_installed() -> None:
     text = "Please ask Maria Gonzalez at Deutsche Bank in Frankfurt to call me at +49 69 910 00."
     types = {s.type for s in detector.detect(text)}
     assert {"PERSON", "ORGANIZATION", "LOCATION"} <= types
+
+
+def test_remembered_results_are_the_same_and_the_memory_is_bounded() -> None:
+    detector = build_detector(DetectionSection(), remember=2)
+    texts = [f"Mail ann.lee@example.com or call +44 20 7946 0958 about order {n:06d}, thanks a lot." for n in range(3)]
+    first = [detector.detect(t) for t in texts]
+    assert (
+        [detector.detect(t) for t in texts]
+        == first
+        == [build_detector(DetectionSection(), remember=0).detect(t) for t in texts]
+    )
+    spans = detector.detect(texts[0])
+    spans.clear()  # a caller's list is its own: the remembered result is unchanged
+    assert detector.detect(texts[0]) == first[0]
+    memory = detector._memory  # type: ignore[attr-defined]
+    assert len(memory) == 2 and all(isinstance(k, bytes) and len(k) == 16 for k in memory)
+    kept = [s for found in memory.values() for s in found]
+    assert kept and all(type(s).__name__ == "Span" and not hasattr(s, "text") for s in kept)  # offsets, no text

@@ -236,6 +236,7 @@ def config(policies: dict[str, Any], local: bool = False) -> dict[str, Any]:
         ),
         ({"definitions": {"p": {"action": "hide"}}}, "privacy.policies.definitions.p: action: unknown action 'hide'"),
         ({"definitions": {"p": {"categories": {"EMAIL": "hide"}}}}, "categories.EMAIL: unknown action 'hide'"),
+        ({"definitions": {"p": {"unscanned": "warn"}}}, "definitions.p: unscanned: 'warn' is not allowed"),
         ({"default": "strict"}, "privacy.policies: default: unknown policy 'strict'"),
         ({"keys": {"k1": "strict"}}, "keys.k1: unknown policy 'strict'"),
         ({"definitions": {"block": {}}}, "definitions.block: 'block' is a built-in policy"),

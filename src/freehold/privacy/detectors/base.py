@@ -7,11 +7,12 @@ and length second, so each finder only says how sure and how specific it is.
 
 from __future__ import annotations
 
+import re
 from typing import Final, NamedTuple, Protocol
 
 from freehold.privacy.spans import Category
 
-__all__ = ["Finder", "Hit", "Priority", "after", "before"]
+__all__ = ["LONG_RUN", "Cluster", "DigitFinder", "Finder", "Hit", "Priority", "after", "before", "clusters", "in_runs"]
 
 
 class Hit(NamedTuple):
@@ -43,6 +44,55 @@ class Finder(Protocol):
     """True when the finder cannot match a text without a digit (the composite then skips it)."""
 
     def find(self, text: str) -> list[Hit]: ...
+
+
+Cluster = tuple[int, int]
+LONG_RUN: Final = 7  # the shortest run a card, SSN, IPv4 address or national phone number fits in
+
+# A run of digits joined by spaces, dots and dashes, with an optional "(0)"-style prefix: every
+# card, SSN, IPv4 address, national phone number and IBAN's digits lie inside one such run.
+# (Written to start with one character class, so that ``re`` skips to the next digit or "(" fast.)
+_CLUSTER: Final = re.compile(r"[\d(](?:(?<=\()\d{1,5}\)[ .-]*\d|(?<=\d))(?:[ .-]*\d)*")
+
+
+def clusters(text: str) -> list[Cluster]:
+    """The digit runs of ``text`` as (start, end); found once per text and shared by the digit finders."""
+    return [m.span() for m in _CLUSTER.finditer(text)]
+
+
+def in_runs(pattern: re.Pattern[str], text: str, runs: list[Cluster], shortest: int) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches lie inside one digit run, run over the runs only.
+
+    Runs shorter than ``shortest`` characters cannot hold a match and are skipped. The window
+    reaches 3 characters past the run so trailing lookaheads see the real text; a match starting
+    there belongs to the next run. Lookbehinds see the text before ``pos`` (``re`` semantics).
+    """
+    found: list[re.Match[str]] = []
+    size = len(text)
+    for start, end in runs:
+        if end - start < shortest:
+            continue
+        for m in pattern.finditer(text, start, min(size, end + 3)):
+            if m.start() >= end:
+                break
+            found.append(m)
+    return found
+
+
+class DigitFinder(Protocol):
+    """A finder whose every match lies inside one digit run: it is only run where a run is long enough.
+
+    Scanning a few short windows instead of the whole text is what keeps prose with a date or an
+    order number cheap; ``find`` (the plain ``Finder`` call) computes the runs itself.
+    """
+
+    digits: bool
+    long_runs_only: bool
+    """True when no match fits in a run shorter than ``LONG_RUN`` (the composite then passes only longer runs)."""
+
+    def find(self, text: str) -> list[Hit]: ...
+
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]: ...
 
 
 def before(text: str, start: int, width: int) -> str:

@@ -1,7 +1,9 @@
 """The composite detector: every finder over the text, then one span per stretch of text.
 
-Finders run in one pass each over the text, and those that need a digit are skipped when the
-text has none (most chat turns). Overlaps are settled by priority, then length, then position:
+Finders run in one pass each over the text, except those whose matches lie inside a run of
+digits (cards, IBANs, SSNs, IPv4, national phone numbers): the runs are found once and those
+finders look only at runs long enough to hold a match, and at nothing when the text has no digit.
+Overlaps are settled by priority, then length, then position:
 a JWT beats the bearer token around it, a URL with credentials the e-mail-like part inside it, a
 validated card the phone-shaped run of digits in it.
 """
@@ -9,12 +11,13 @@ validated card the phone-shaped run of digits in it.
 from __future__ import annotations
 
 import bisect
-import re
+import hashlib
+from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Final
+from typing import cast
 
 from freehold.config.privacy import DetectionSection
-from freehold.privacy.detectors.base import Finder, Hit
+from freehold.privacy.detectors.base import LONG_RUN, DigitFinder, Finder, Hit, clusters
 from freehold.privacy.detectors.configured import ConfiguredFinder
 from freehold.privacy.detectors.contextual import BirthDateFinder, PhoneFinder
 from freehold.privacy.detectors.secrets import SecretFinder
@@ -31,7 +34,7 @@ from freehold.privacy.spans import Category, Detector, Span
 
 __all__ = ["CompositeDetector", "build_detector", "resolve"]
 
-_DIGIT: Final = re.compile(r"\d")
+_WORTH_REMEMBERING = 64  # shorter texts cost about as much to detect as to hash
 
 
 def resolve(hits: list[Hit]) -> list[Span]:
@@ -53,22 +56,56 @@ def resolve(hits: list[Hit]) -> list[Span]:
 class CompositeDetector:
     """A ``Detector`` made of finders; categories in ``disabled`` are never reported."""
 
-    def __init__(self, finders: Sequence[Finder], disabled: frozenset[Category] = frozenset()) -> None:
+    def __init__(
+        self, finders: Sequence[Finder], disabled: frozenset[Category] = frozenset(), remember: int = 0
+    ) -> None:
+        """``remember``: how many texts' results to keep, keyed by a hash of the text (0: none).
+
+        A conversation is sent again with every turn, so without this each turn re-detects its whole
+        history. Only a 16-byte BLAKE2b digest and the spans (offsets and types) are kept, never
+        the text or a value.
+        """
         self._finders = tuple(finders)
+        self._remember = remember
+        self._memory: OrderedDict[bytes, tuple[Span, ...]] = OrderedDict()
+        self._steps: tuple[tuple[Finder, DigitFinder | None], ...] = tuple(
+            (f, cast(DigitFinder, f) if hasattr(f, "find_in") else None) for f in self._finders
+        )
         self._disabled = disabled
 
     def detect(self, text: str) -> list[Span]:
-        has_digit = _DIGIT.search(text) is not None
+        if not self._remember or len(text) < _WORTH_REMEMBERING:
+            return self._detect(text)
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        found = self._memory.get(digest)
+        if found is not None:
+            self._memory.move_to_end(digest)
+            return list(found)
+        spans = self._detect(text)
+        self._memory[digest] = tuple(spans)
+        if len(self._memory) > self._remember:
+            self._memory.popitem(last=False)
+        return spans
+
+    def _detect(self, text: str) -> list[Span]:
+        runs = clusters(text)
         hits: list[Hit] = []
-        for finder in self._finders:
-            if has_digit or not finder.digits:
+        long_runs = [r for r in runs if r[1] - r[0] >= LONG_RUN]
+        for finder, in_runs in self._steps:
+            if in_runs is not None:
+                if in_runs.long_runs_only:
+                    if long_runs:
+                        hits += in_runs.find_in(text, long_runs)
+                elif runs:
+                    hits += in_runs.find_in(text, runs)
+            elif runs or not finder.digits:
                 hits += finder.find(text)
         if self._disabled:
             hits = [h for h in hits if h.type not in self._disabled]
         return resolve(hits) if hits else []
 
 
-def build_detector(section: DetectionSection, ner: bool = False) -> Detector:
+def build_detector(section: DetectionSection, ner: bool = False, remember: int = 4096) -> Detector:
     """The detector the gateway file's ``privacy.detection`` describes; ``ner`` adds the NER model.
 
     Raises ``ConfigError`` (naming the pip command) when NER is asked for and not installed.
@@ -92,4 +129,4 @@ def build_detector(section: DetectionSection, ner: bool = False) -> Detector:
         from freehold.privacy.detectors.ner import load_ner
 
         finders.append(load_ner())
-    return CompositeDetector(finders, frozenset(section.disable))
+    return CompositeDetector(finders, frozenset(section.disable), remember)

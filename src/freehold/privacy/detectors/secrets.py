@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Hit, Priority, before
+from freehold.privacy.detectors.base import Hit, Priority, before, in_runs
 from freehold.privacy.detectors.validators import entropy
 
 __all__ = ["SecretFinder"]
@@ -42,6 +42,10 @@ _KNOWN: Final = re.compile(
     r"|\d{8,10}:AA[A-Za-z0-9_-]{33}"  # Telegram bot token
     r")(?![\w-])"
 )
+# Every vendor key and every random token lies inside one run of these characters, 15 or more long
+# (the shortest vendor form is ``xoxb-`` and ten more); most prose has few such runs, so the
+# costly patterns only look at them.
+_RUN: Final = re.compile(r"(?<![\w.+/:=-])[\w.+/:=-]{15,}")  # the lookbehind: each run is tried once, not per char
 _PEM: Final = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----"
     r"(?:[\s\S]{0,12000}?-----END \1PRIVATE KEY(?: BLOCK)?-----|(?:(?:\\n|\s)+[A-Za-z0-9+/=:-]{8,})+)"
@@ -52,7 +56,7 @@ _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}=
 # assignment, then the value, quoted or bare. Anchoring on the keyword keeps prose cheap.
 _KEYWORD: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
 _KEYWORD_LOWER: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential")
-_NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 _ASSIGN: Final = re.compile(
     r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*|\s+(?=\S))"
     r"(?:\"(?P<dq>[^\"\n]{1,300})\"|'(?P<sq>[^'\n]{1,300})'|(?P<bare>[^\s'\",;)}\]]{1,300}))"
@@ -103,9 +107,7 @@ def _strength(key: str) -> int:
 
 
 def _random_looking(value: str, min_len: int = 16) -> bool:
-    has_digit = any(c.isdigit() for c in value)
-    has_alpha = any(c.isalpha() for c in value)
-    if len(value) < min_len or not (has_digit and has_alpha):
+    if len(value) < min_len or not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
         return False
     return entropy(value) >= (3.0 if len(value) < 32 else 3.5)
 
@@ -116,7 +118,14 @@ class SecretFinder:
     digits = False
 
     def find(self, text: str) -> list[Hit]:
-        hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in _KNOWN.finditer(text)]
+        # str.split is several times cheaper than a regex scan: most texts have no word that long.
+        long_word = max(map(len, text.split()), default=0) >= 15
+        runs = [m.span() for m in _RUN.finditer(text)] if long_word else []
+        hits = (
+            [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in in_runs(_KNOWN, text, runs, 15)]
+            if runs
+            else []
+        )
         if "-----BEGIN" in text:
             hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
         if "Key=" in text:
@@ -128,21 +137,27 @@ class SecretFinder:
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not _PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        hits += self._assigned(text, lowered)
-        hits += self._random_near_words(text, lowered)
+        assigned, keyword = self._assigned(text, lowered)
+        hits += assigned
+        if runs and (keyword or "bearer" in lowered):  # every context word holds a keyword, or is "bearer"
+            hits += self._random_near_words(text, lowered, runs)
         return hits
 
-    def _assigned(self, text: str, lowered: str) -> list[Hit]:
+    def _assigned(self, text: str, lowered: str) -> tuple[list[Hit], bool]:
+        """Values assigned to credential names, and whether any credential keyword occurs at all."""
         hits: list[Hit] = []
+        keyword = False
         done = 0
         # Searching the lower-cased copy is cheaper than an IGNORECASE pattern, when offsets agree.
+        if len(lowered) == len(text) and not _KEYWORD_LOWER.search(lowered):
+            return hits, False
         keywords = _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text)
         for k in keywords:
+            keyword = True
             if k.start() < done:
                 continue
-            start = k.start()
-            while start > 0 and k.start() - start < 60 and text[start - 1] in _NAME_CHARS:
-                start -= 1
+            head = text[max(0, k.start() - 60) : k.start()]
+            start = k.start() - (len(head) - len(head.rstrip(_NAME_CHARS)))  # widen to the whole name
             m = _ASSIGN.match(text, k.end())
             if m is None:
                 continue
@@ -163,17 +178,17 @@ class SecretFinder:
             elif not _random_looking(value):
                 continue
             hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        return hits
+        return hits, keyword
 
-    def _random_near_words(self, text: str, lowered: str) -> list[Hit]:
+    def _random_near_words(self, text: str, lowered: str, runs: list[tuple[int, int]]) -> list[Hit]:
         hits: list[Hit] = []
         if not _TOKEN_CONTEXT.search(lowered):
             return hits
-        for m in _TOKEN.finditer(text):
+        for m in in_runs(_TOKEN, text, runs, 20):
             token = m.group()
-            if _HEX_OR_UUID.fullmatch(token) or not _random_looking(token, 20) or token.count("/") > 2:
+            if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2:
                 continue
-            if _TOKEN_CONTEXT.search(before(text, m.start(), 40)):
+            if _TOKEN_CONTEXT.search(before(text, m.start(), 40)) and _random_looking(token, 20):
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Hit, Priority, after, before
+from freehold.privacy.detectors.base import Cluster, Hit, Priority, after, before, clusters, in_runs
 from freehold.privacy.detectors.validators import (
     IBAN_LENGTHS,
     TEST_CARDS,
@@ -65,10 +65,14 @@ class CardFinder:
     """
 
     digits = True
+    long_runs_only = True
 
     def find(self, text: str) -> list[Hit]:
+        return self.find_in(text, clusters(text))
+
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        for m in _CARD.finditer(text):
+        for m in in_runs(_CARD, text, runs, 12):
             raw = m.group()
             digits = raw.replace(" ", "").replace("-", "")
             if len(digits) != len(raw):
@@ -95,10 +99,14 @@ class IbanFinder:
     """IBANs, compact or printed in groups: registry length for the country, then mod-97."""
 
     digits = True
+    long_runs_only = False
 
     def find(self, text: str) -> list[Hit]:
+        return self.find_in(text, clusters(text))
+
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        for m in _IBAN.finditer(text):
+        for m in self._candidates(text, runs):
             length = IBAN_LENGTHS.get(m.group(1))
             if length is None:
                 continue
@@ -115,6 +123,21 @@ class IbanFinder:
                 hits.append(Hit(m.start(), pos, "IBAN", 0.97, Priority.CHECKSUM))
         return hits
 
+    @staticmethod
+    def _candidates(text: str, runs: list[Cluster]) -> list[re.Match[str]]:
+        """What ``_IBAN.finditer`` would give: its check digits always start a digit run after two capitals."""
+        found: list[re.Match[str]] = []
+        resume = 0
+        for start, _ in runs:
+            at = start - 2
+            if at < resume or at < 0 or not ("A" <= text[at] <= "Z" and "A" <= text[at + 1] <= "Z"):
+                continue
+            m = _IBAN.match(text, at)
+            if m is not None:
+                found.append(m)
+                resume = m.end()
+        return found
+
 
 _SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![\w]|[./-]\d)")
 _SSN_CONTEXT: Final = re.compile(r"\b(?:ssn|social security|social sec|tin|taxpayer)\b|\bss#")
@@ -127,10 +150,14 @@ class SsnFinder:
     """
 
     digits = True
+    long_runs_only = True
 
     def find(self, text: str) -> list[Hit]:
+        return self.find_in(text, clusters(text))
+
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        for m in _SSN.finditer(text):
+        for m in in_runs(_SSN, text, runs, 9):
             if not ssn_ok(m.group(1), m.group(3), m.group(4)):
                 continue
             context = _SSN_CONTEXT.search(before(text, m.start(), 50)) is not None
@@ -149,6 +176,7 @@ _V6: Final = re.compile(
     r"(?<![\w:.-])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?)(?:%[\w.-]+)?(?![\w:]|/\d)",
     re.ASCII,
 )
+_HEX_COLON_HEX: Final = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f]")  # an address without "::" has all eight groups
 _VERSION: Final = re.compile(r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v)\s*[:=#]?\s*$")
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|release)")
 
@@ -157,15 +185,19 @@ class IpFinder:
     """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses."""
 
     digits = True
+    long_runs_only = False  # an IPv6 address may have no digit run at all
 
     def find(self, text: str) -> list[Hit]:
+        return self.find_in(text, clusters(text))
+
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        for m in _V4.finditer(text):
+        for m in in_runs(_V4, text, runs, 7):
             if _VERSION.search(before(text, m.start(), 24)) or _VERSION_AFTER.match(after(text, m.end(), 30)):
                 continue
             if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
-        if "::" in text or text.count(":") >= 7:
+        if "::" in text or (text.count(":") >= 7 and _HEX_COLON_HEX.search(text)):  # YAML's "key: value" is not
             for m in _V6.finditer(text):
                 addr = m.group(1)
                 groups = [g for g in addr.split(":") if g]
