@@ -200,6 +200,8 @@ class DoorEndpoint(ABC):
         api = self.api
         head = RequestHead(scope)
         ctx = RequestContext(self.door, self.operation, head.request_id)
+        if head.cache_control is not None:
+            ctx.metadata = {"cache-control": head.cache_control.decode("latin-1")}
         watch: DisconnectWatch | None = None
         status: int | str
         try:
