@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from freehold.cache.config import AliasCache, CacheSection
 from freehold.config.common import BaseUrl, DeploymentBase, StrictModel
 from freehold.config.privacy import PrivacySection
 from freehold.config.routing import RetryPolicy, RoutingDefaults, Strategy
@@ -41,6 +42,8 @@ class Alias(StrictModel):
     """Alias (with a larger context window) that takes requests too long for this one."""
     content_filter_fallback: str | None = None
     """Alias that takes requests this one's vendor refused on content grounds."""
+    cache: AliasCache | None = None
+    """Serve repeated (or, with ``semantic``, similar) requests from a cache; off by default."""
 
 
 class StageSpec(StrictModel):
@@ -115,6 +118,8 @@ class GatewayConfig(StrictModel):
     routing: RoutingDefaults = RoutingDefaults()
     governance: GovernanceSection = GovernanceSection()
     privacy: PrivacySection = PrivacySection()
+    cache: CacheSection = CacheSection()
+    """Where cached answers live (aliases turn caching on: ``aliases.<name>.cache``)."""
     stages: tuple[StageSpec, ...] = ()
     """The request pipeline's stages, in order (none by default)."""
     aliases: dict[Annotated[str, Field(pattern=_NAME, max_length=200)], Alias] = Field(min_length=1)
