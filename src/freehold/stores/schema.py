@@ -122,6 +122,9 @@ ledger = Table(
     # The worst case held against budgets while it ran; budgets count it for a row of unknown cost.
     Column("reserved_usd", MONEY),
     Column("latency_ms", Integer),
+    # A cache hit: what the answer would have cost at its deployment's prices (its cost_usd is 0;
+    # migration 0004). NULL for answers a provider generated.
+    Column("saved_usd", MONEY),
     Index("ix_ledger_started_at", "started_at"),
     Index("ix_ledger_key_started", "key_id", "started_at"),
     Index("ix_ledger_team_started", "team_id", "started_at"),
