@@ -1,4 +1,6 @@
-"""A deterministic stand-in for the MiniLM embedder in the semantic cache's tests (``embedder: tests.integration.fake_embedder:shared``).
+"""A deterministic stand-in for the MiniLM embedder in the semantic cache's tests.
+
+Configured as ``embedder: tests.integration.fake_embedder:shared``.
 
 Bag of words, each word hashed to one of 384 dimensions, L2-normalised: two prompts' cosine is
 about the share of words they have in common, so a test can write a paraphrase that clears a
