@@ -308,3 +308,14 @@ def test_hits_are_in_the_ledger_as_saved_cost_and_never_charged(gw: Gateway, adm
     assert row["input_tokens"] == 3 * usage["prompt_tokens"]
     spent = admin.get(f"/admin/keys/{key_id}").json()
     assert Decimal(spent["spend_usd"]) == cost
+
+
+def test_embeddings_are_cached_too(gw: Gateway, admin: httpx.Client) -> None:
+    client = openai.OpenAI(base_url=gw.base_url, api_key=new_key(admin), max_retries=0, timeout=10)
+    text = f"embed me {uuid.uuid4().hex[:8]}"
+    first = client.embeddings.with_raw_response.create(model="cached", input=text)
+    second = client.embeddings.with_raw_response.create(model="cached", input=text)
+    assert (first.headers["x-freehold-cache"], second.headers["x-freehold-cache"]) == ("miss", "hit")
+    assert second.parse().data[0].embedding == first.parse().data[0].embedding
+    other = client.embeddings.with_raw_response.create(model="cached", input=text + "!")
+    assert other.headers["x-freehold-cache"] == "miss"
