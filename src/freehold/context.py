@@ -160,6 +160,19 @@ class RequestContext:
         """
         self.served = Served(body, deployment, source)
 
+    def tap_stream(self, tap: Callable[[bytes], None]) -> None:
+        """Have the answer stream's canonical bytes fed to ``tap`` too (after any tap set before)."""
+        previous = self.stream_tap
+        if previous is None:
+            self.stream_tap = tap
+            return
+
+        def both(chunk: bytes) -> None:
+            previous(chunk)
+            tap(chunk)
+
+        self.stream_tap = both
+
     def add_header(self, name: str, value: str) -> None:
         """Add a response header (its value latin-1 encodable, as HTTP requires)."""
         if self.headers is None:

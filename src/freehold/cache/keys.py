@@ -42,13 +42,16 @@ def cacheable(body: dict[str, Any], tools: bool) -> str:
     """Why a request is not cached ('' when it may be).
 
     ``n`` > 1 asks for several samples (a replay would repeat one set of them); tools are
-    excluded unless the alias allows them, since a cached call may be acted on twice.
+    excluded unless the alias allows them, since a cached call may be acted on twice; so are
+    requests for ``logprobs``, which an assembled stream does not keep.
     """
     n = body.get("n")
     if n is not None and n != 1:
         return "n > 1"
     if not tools and (body.get("tools") or body.get("functions")):
         return "tools"
+    if body.get("logprobs"):
+        return "logprobs"  # a stream's replay could not carry them
     return ""
 
 

@@ -3,9 +3,10 @@
 Placed after the privacy stage and the operator's stages (so the key is the request as it will
 be sent: pseudonymized, routed) and before budgets (a hit reserves nothing and costs nothing).
 On a hit, ``before`` serves the stored answer (``ctx.serve``); the gateway skips the providers
-and replays a stream from it. On a miss it remembers the key; ``after`` stores a whole answer,
-and a stream is assembled from its chunks and stored in ``done`` once it ended ``complete``
-with status 200 — never a cut stream, never an error (errors never reach ``after``).
+and replays a stream from it. On a miss it remembers the key; ``after`` stores a whole answer.
+A stream's canonical bytes are kept as they are read (``ctx.tap_stream``: a list append per
+chunk, so the stream keeps its unparsed fast path) and assembled once, in ``done``, when it
+ended with status 200 — never a cut stream, never an error (errors never reach ``after``).
 
 ``Cache-Control: no-cache`` skips the lookup (the fresh answer is still stored); ``no-store``
 skips both. Every chat and embeddings response of a cached alias says ``x-freehold-cache: hit``
@@ -19,6 +20,8 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from freehold.cache.config import AliasCache
 from freehold.cache.exact import ExactCache
 from freehold.cache.keys import cacheable, exact_key, last_user_text, partition_key, scope_of
@@ -26,7 +29,6 @@ from freehold.cache.replay import Assembler
 from freehold.context import RequestContext
 from freehold.pipeline import Stage
 from freehold.schemas.chat import ChatRequest
-from freehold.usage import Ending
 
 if TYPE_CHECKING:
     from freehold.cache.semantic import SemanticIndex
@@ -112,7 +114,9 @@ class CacheStage(Stage):
                         return
         state["store"] = True
         if stream:
-            state["assembler"] = Assembler()
+            raw: list[bytes] = []
+            state["raw"] = raw
+            ctx.tap_stream(raw.append)
         self._miss(ctx, "miss", "" if read else "no-cache")
 
     def _hit(self, ctx: RequestContext, entry: tuple[str, bytes], how: str) -> None:
@@ -146,41 +150,19 @@ class CacheStage(Stage):
             except Exception as exc:
                 log.warning("cache: semantic index not updated: %s", exc)
 
-    def streams(self, ctx: RequestContext) -> bool:
-        return "assembler" in (ctx.state or {}).get(NAME, ())
-
-    def on_chunk(self, ctx: RequestContext, chunk: dict[str, Any]) -> list[dict[str, Any]]:
-        assembler = (ctx.state or {}).get(NAME, {}).get("assembler")
-        if assembler is not None:
-            assembler.feed(chunk)
-            if isinstance(chunk.get("usage"), dict):
-                ctx.stage_state(NAME)["usage"] = chunk["usage"]
-        return [chunk]
-
-    def on_end(self, ctx: RequestContext, ending: Ending) -> list[dict[str, Any]]:
-        if ending == "complete":
-            state = (ctx.state or {}).get(NAME)
-            if state is not None:
-                state["complete"] = True
-        return []
-
     def meters(self, ctx: RequestContext) -> bool:
         """A stream is stored with its usage, so that a hit's saved cost is the vendor's count."""
-        return "assembler" in (ctx.state or {}).get(NAME, ())
+        return "raw" in (ctx.state or {}).get(NAME, ())
 
     def done(self, ctx: RequestContext, status: int | str) -> None:
         state = (ctx.state or {}).get(NAME)
-        if not state or not state.get("complete") or status != 200:
+        if not state or status != 200 or "raw" not in state:
+            return  # not a stream to store, or one that did not end complete (cut, left, capped)
+        try:
+            body = _assemble(state["raw"])
+        except Exception:
+            log.exception("request %s: its stream could not be assembled for the cache", ctx.request_id)
             return
-        usage = state.get("usage")
-        if usage is None and ctx.usage is not None and not ctx.usage.estimated:
-            u = ctx.usage
-            usage = {
-                "prompt_tokens": u.prompt_tokens,
-                "completion_tokens": u.completion_tokens,
-                "total_tokens": u.prompt_tokens + u.completion_tokens,
-            }
-        body = state["assembler"].completion(usage)
         if body is None:
             return
         task = asyncio.ensure_future(self._store(state, ctx.deployment, body))
@@ -192,3 +174,32 @@ class CacheStage(Stage):
         if self._writes:
             await asyncio.gather(*self._writes, return_exceptions=True)
         await self._cache.store.close()
+
+
+def _assemble(raw: list[bytes]) -> bytes | None:
+    """A complete stream's ``chat.completion`` (with the usage the upstream reported), or None.
+
+    The canonical stream is one ``data:`` line per event (as every adapter frames it), so its
+    lines are split and parsed directly: a quarter of the general SSE decoder's cost. Anything
+    else (a comment, an event split over lines) is not stored.
+    """
+    assembler = Assembler()
+    usage = None
+    for line in b"".join(raw).split(b"\n"):
+        if not line.startswith(b"data:"):
+            if line.strip():
+                return None
+            continue
+        data = line[5:].strip()
+        if data == b"[DONE]":
+            return assembler.completion(usage)
+        try:
+            chunk = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(chunk, dict):
+            return None
+        assembler.feed(chunk)
+        if isinstance(chunk.get("usage"), dict):
+            usage = chunk["usage"]
+    return None  # no [DONE]: not complete

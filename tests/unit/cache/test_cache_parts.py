@@ -51,6 +51,7 @@ def test_what_is_not_cacheable() -> None:
     assert cacheable({**BODY, "n": 2}, tools=True) == "n > 1"
     assert cacheable({**BODY, "tools": [{"type": "function"}]}, tools=False) == "tools"
     assert cacheable({**BODY, "tools": [{"type": "function"}]}, tools=True) == ""
+    assert cacheable({**BODY, "logprobs": True}, tools=True) == "logprobs"
 
 
 def test_the_semantic_partition_is_everything_but_the_last_message() -> None:
