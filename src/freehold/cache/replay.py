@@ -41,6 +41,20 @@ class Assembler:
     def feed(self, chunk: dict[str, Any]) -> None:
         if self.broken:
             return
+        choices = chunk.get("choices")
+        if self._envelope and type(choices) is list and len(choices) == 1:
+            # The common chunk, one content piece of choice 0: appended without the general walk.
+            choice = choices[0]
+            delta = choice.get("delta") if type(choice) is dict else None
+            if (
+                type(delta) is dict
+                and len(delta) == 1
+                and type(delta.get("content")) is str
+                and not choice.get("index")
+                and not choice.get("finish_reason")
+            ):
+                self._content.append(delta["content"])
+                return
         if not self._envelope:
             self._envelope = {k: chunk[k] for k in ("id", "created", "model", "system_fingerprint") if k in chunk}
         choices = chunk.get("choices")
