@@ -3,7 +3,7 @@
 A partition is one scope's requests that match on everything but the last user message
 (``keys.partition_key``): the alias served, the conversation before it, tools, sampling
 parameters. Within it, the last message's embedding (L2-normalised, so the dot product is the
-cosine) is compared with every cached one — a brute-force matrix product, ~1 ms for 10k
+cosine) is compared with every cached one — a brute-force matrix product, ~2 ms for 10k
 vectors of 384 floats — and the best at or above the threshold names an entry of the exact
 store, which holds the answer (and its expiry). A vector whose answer expired is a miss.
 
