@@ -69,8 +69,16 @@ def usage(
     def table() -> Table:
         title = f"Usage by {query.group_by}, {report['since']} to {report['until']}"
         t = Table(title=title)
-        for column in (query.group_by, "requests", "input tokens", "output tokens", "cost (USD)", "unknown cost",
-                       "cache hits", "saved (USD)"):
+        columns = (
+            "requests",
+            "input tokens",
+            "output tokens",
+            "cost (USD)",
+            "unknown cost",
+            "cache hits",
+            "saved (USD)",
+        )
+        for column in (query.group_by, *columns):
             t.add_column(column, justify="left" if column == query.group_by else "right")
         for row in report["data"]:
             group = row["group"]
