@@ -291,8 +291,9 @@ def test_hits_are_in_the_ledger_as_saved_cost_and_never_charged(gw: Gateway, adm
     key, key_id = resp.json()["key"], resp.json()["id"]
     messages = prompt()
     first = chat(gw, key, "cached", messages).json()
-    for _ in range(2):
-        assert chat(gw, key, "cached", messages).headers["x-freehold-cache"] == "hit"
+    assert chat(gw, key, "cached", messages).headers["x-freehold-cache"] == "hit"
+    client = openai.OpenAI(base_url=gw.base_url, api_key=key, max_retries=0, timeout=10)
+    assert stream_text(client, messages)[0] == "hit"  # a replayed stream: its usage is the stored answer's
     usage = first["usage"]
     cost = (Decimal(usage["prompt_tokens"]) * 3 + Decimal(usage["completion_tokens"]) * 15) / 1_000_000
     deadline = time.monotonic() + 5
@@ -319,3 +320,24 @@ def test_embeddings_are_cached_too(gw: Gateway, admin: httpx.Client) -> None:
     assert second.parse().data[0].embedding == first.parse().data[0].embedding
     other = client.embeddings.with_raw_response.create(model="cached", input=text + "!")
     assert other.headers["x-freehold-cache"] == "miss"
+
+
+def test_hits_still_count_against_rate_limits_and_show_in_metrics(gw: Gateway, admin: httpx.Client) -> None:
+    key = new_key(admin, rpm=2)
+    messages = prompt()
+    assert [outcome(chat(gw, key, "cached", messages))[0] for _ in range(2)] == ["miss", "hit"]
+    limited = httpx.post(
+        gw.base_url + "/chat/completions",
+        json={"model": "cached", "messages": messages},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=10,
+    )
+    assert limited.status_code == 429  # the limits run before the cache: a hit is still a request
+    scrape = httpx.get(gw.url + "/metrics", headers={"Authorization": f"Bearer {MASTER_KEY}"}, timeout=5).text
+    counts = {
+        outcome: float(line.rsplit(" ", 1)[1])
+        for line in scrape.splitlines()
+        for outcome in ("hit", "miss")
+        if line.startswith("freehold_cache_total{") and 'alias="cached"' in line and f'outcome="{outcome}"' in line
+    }
+    assert counts["hit"] >= 1 and counts["miss"] >= 1

@@ -346,11 +346,12 @@ class LedgerStage(Stage):
         except Exception:
             log.exception("request %s: its saved cost could not be worked out", ctx.request_id)
         now = _now()
+        elapsed = time.perf_counter() - ctx.started
         self._writer.record(
             Journal(
                 request_id=ctx.request_id,
                 instance=self._writer.instance,
-                started_at=now,
+                started_at=now - timedelta(seconds=elapsed),
                 door=ctx.door,
                 alias=ctx.alias,
                 key_id=principal.key.id if principal.key is not None else None,
@@ -366,7 +367,7 @@ class LedgerStage(Stage):
                 output_tokens=usage.completion_tokens if usage is not None else None,
                 usage_estimated=usage is None or usage.estimated,
                 cost_usd=Decimal(0),
-                latency_ms=int((time.perf_counter() - ctx.started) * 1000),
+                latency_ms=int(elapsed * 1000),
                 saved_usd=saved if saved is not None else Decimal(0),
             ),
         )
