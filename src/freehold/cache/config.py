@@ -25,7 +25,8 @@ class CacheSection(StrictModel):
     ttl: float = Field(3600, gt=0, le=30 * 86400)
     """Seconds an entry is served."""
     max_entries: int = Field(10_000, ge=1)
-    """Entries the in-process store keeps (least recently used go first); per scope for the semantic index."""
+    """Entries the in-process store keeps (least recently used go first); vectors of the semantic index
+    (in process: in all; in Redis: per partition)."""
     max_bytes: int = Field(256 * 1024 * 1024, ge=1024)
     """Bytes of answers the in-process store keeps."""
     max_entry_bytes: int = Field(1024 * 1024, ge=1024)

@@ -7,8 +7,9 @@ cosine) is compared with every cached one — a brute-force matrix product, ~2 m
 vectors of 384 floats — and the best at or above the threshold names an entry of the exact
 store, which holds the answer (and its expiry). A vector whose answer expired is a miss.
 
-In process, partitions are kept least-recently-used first, each bounded to ``max_entries``
-vectors (the oldest go first). In Redis, a partition is a list of ``key + vector`` records
+In process, a partition's vectors are rows of one matrix (grown by doubling, then reused oldest
+first), and ``max_entries`` bounds the vectors of all partitions together (least recently used
+partitions go first). In Redis, a partition is a list of ``key + vector`` records
 (trimmed to ``max_entries``, expiring with the entries' TTL), read whole and compared in the
 gateway: every replica sees every replica's prompts; each lookup moves the partition's vectors
 (1.6 kB each) over the network, which is fine for hundreds per partition, not for 100k.
@@ -71,33 +72,66 @@ class Vectors(Protocol):
     async def add(self, partition: str, vector: Any, key: str, ttl: float) -> None: ...
 
 
-class MemoryVectors:
-    """Partitions in process: least recently used dropped first, each bounded by ``max_entries``."""
+class _Partition:
+    """One partition's vectors: rows of a matrix that grows to ``cap``, then is reused oldest first."""
 
-    def __init__(self, dim: int, max_entries: int, max_partitions: int = 10_000) -> None:
+    __slots__ = ("cap", "keys", "matrix", "next", "rows")
+
+    def __init__(self, dim: int, cap: int) -> None:
+        self.cap = cap
+        self.matrix = np.empty((min(cap, 16), dim), dtype=np.float32)
+        self.keys: list[str] = []
+        self.rows: dict[str, int] = {}
+        self.next = 0  # the oldest row, once full
+
+    def add(self, vector: Any, key: str) -> int:
+        """Store ``vector`` for ``key``; returns how many rows were added (0 or 1)."""
+        row = self.rows.get(key)
+        added = 0
+        if row is None:
+            n = len(self.keys)
+            if n < self.cap:
+                if n == len(self.matrix):
+                    grown = np.empty((min(self.cap, 2 * n), self.matrix.shape[1]), dtype=np.float32)
+                    grown[:n] = self.matrix
+                    self.matrix = grown
+                row, added = n, 1
+                self.keys.append(key)
+            else:
+                row = self.next
+                self.next = (row + 1) % self.cap
+                del self.rows[self.keys[row]]
+                self.keys[row] = key
+            self.rows[key] = row
+        self.matrix[row] = vector
+        return added
+
+
+class MemoryVectors:
+    """Partitions in process: ``max_entries`` vectors in all (least recently used partitions go first)."""
+
+    def __init__(self, dim: int, max_entries: int) -> None:
         self._dim = dim
         self._max_entries = max_entries
-        self._max_partitions = max_partitions
-        self._parts: OrderedDict[str, tuple[Any, list[str]]] = OrderedDict()
+        self._parts: OrderedDict[str, _Partition] = OrderedDict()
+        self.total = 0
 
     async def rows(self, partition: str) -> tuple[Any, list[str]]:
         found = self._parts.get(partition)
         if found is None:
             return np.empty((0, self._dim), dtype=np.float32), []
         self._parts.move_to_end(partition)
-        return found
+        return found.matrix[: len(found.keys)], found.keys
 
     async def add(self, partition: str, vector: Any, key: str, ttl: float) -> None:
-        matrix, keys = self._parts.pop(partition, (np.empty((0, self._dim), dtype=np.float32), []))
-        if key in keys:
-            i = keys.index(key)
-            matrix = np.delete(matrix, i, axis=0)
-            keys = keys[:i] + keys[i + 1 :]
-        matrix = np.vstack([matrix, vector[None, :]])[-self._max_entries :]
-        keys = [*keys, key][-self._max_entries :]
-        self._parts[partition] = (matrix, keys)
-        while len(self._parts) > self._max_partitions:
-            self._parts.popitem(last=False)
+        part = self._parts.get(partition)
+        if part is None:
+            part = self._parts[partition] = _Partition(self._dim, self._max_entries)
+        self._parts.move_to_end(partition)
+        self.total += part.add(vector, key)
+        while self.total > self._max_entries and len(self._parts) > 1:
+            _, dropped = self._parts.popitem(last=False)
+            self.total -= len(dropped.keys)
 
 
 class RedisVectors:

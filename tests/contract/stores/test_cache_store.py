@@ -134,3 +134,17 @@ async def test_semantic_vectors_in_redis_expire_with_the_entries(kind: tuple[str
     await asyncio.sleep(0.3)
     assert await index.search("p", v, 0.9) is None
     await close(index)
+
+
+async def test_the_in_process_index_is_bounded_in_all_and_replaces_a_key() -> None:
+    vectors = MemoryVectors(4, max_entries=20)
+    one = np.array([1, 0, 0, 0], dtype=np.float32)
+    for i in range(20):
+        await vectors.add("old", one, f"{i:040d}", 5)
+    await vectors.add("old", one * 0.5, f"{0:040d}", 5)  # the same entry again: replaced, not added
+    rows, keys = await vectors.rows("old")
+    assert len(keys) == 20 and vectors.total == 20 and rows[0][0] == 0.5
+    for i in range(5):
+        await vectors.add("new", one, f"n{i:039d}", 5)  # over the bound: the least recent partition goes
+    assert vectors.total == 5 and (await vectors.rows("old"))[1] == []
+    assert len((await vectors.rows("new"))[1]) == 5
