@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from freehold.config.common import StrictModel
 
@@ -59,3 +59,9 @@ class AliasCache(StrictModel):
     """Cache requests that offer tools (their answers may be calls that act on the world)."""
     streams: bool = True
     """Store streamed answers too (assembled from their chunks) and replay hits as streams."""
+
+    @model_validator(mode="after")
+    def _something(self) -> AliasCache:
+        if not self.exact and self.semantic is None:
+            raise ValueError("exact: false needs semantic: {...}; to turn the cache off, leave 'cache' out")
+        return self

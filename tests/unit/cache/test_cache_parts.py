@@ -146,6 +146,7 @@ def config(cache: Any, top: Any = None) -> dict[str, Any]:
         (config({"ttls": 5}), "aliases.faq.cache.ttls"),
         (config({}, {"backend": "disk"}), "cache.backend"),
         (config({}, {"ttl": 0}), "cache.ttl"),
+        (config({"exact": False}), "aliases.faq.cache"),
     ],
 )
 def test_config_errors_name_the_key(data: dict[str, Any], path: str) -> None:
