@@ -61,7 +61,7 @@ class AliasCache(StrictModel):
     """Store streamed answers too (assembled from their chunks) and replay hits as streams."""
 
     @model_validator(mode="after")
-    def _something(self) -> AliasCache:
+    def _caches_something(self) -> AliasCache:
         if not self.exact and self.semantic is None:
             raise ValueError("exact: false needs semantic: {...}; to turn the cache off, leave 'cache' out")
         return self
