@@ -14,6 +14,11 @@ is CPU microseconds per request (lower is better) and its paired difference B âˆ
 through B's admin API once it is up), to price governance against the master-key path:
 
     .venv/bin/python bench/ab.py --base-src src --src src --virtual-key-b
+
+``--yaml-b FILE`` renders B's gateway file from FILE instead of run.py's (same ``@JSON@``/``@SSE@``
+placeholders), to price a feature that the file turns on (e.g. bench/cache-hit.yaml):
+
+    .venv/bin/python bench/ab.py --base-src src --src src --yaml-b bench/cache-hit.yaml
 """
 
 from __future__ import annotations
@@ -33,12 +38,14 @@ import run as bench  # bench/ is a folder of scripts, not a package
 PORTS = {"A": 19110, "B": 19111}
 
 
-def start(name: str, src: str | None, port: int, out: Path, env_extra: dict[str, str]) -> bench.Proc:
+def start(
+    name: str, src: str | None, port: int, out: Path, env_extra: dict[str, str], yaml: str = bench.FREEHOLD_YAML
+) -> bench.Proc:
     run = out / name
     run.mkdir(parents=True, exist_ok=True)
     subs = {"PORT": port, "RUN": run, "JSON": bench.FAST[0], "SSE": bench.FAST[1]}
     subs |= {n.upper(): ports[1] for n, (ports, _) in bench.SLOW.items()}
-    (run / "freehold.yaml").write_text(bench.render(bench.FREEHOLD_YAML, subs))
+    (run / "freehold.yaml").write_text(bench.render(yaml, subs))
     env = dict(os.environ, **bench.FREEHOLD_ENV, **env_extra)
     env["FREEHOLD_STATE_DIR"] = str(run / "state")  # the gateway's own embedded database
     if src:
@@ -87,6 +94,7 @@ def main() -> None:
     ap.add_argument("--env-a", action="append", default=[], help="extra KEY=VALUE for gateway A only")
     ap.add_argument("--env-b", action="append", default=[], help="extra KEY=VALUE for gateway B only")
     ap.add_argument("--virtual-key-b", action="store_true", help="B's load uses a virtual key with budget and limits")
+    ap.add_argument("--yaml-b", help="B's gateway file template (default: run.py's)")
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--conns", type=int, default=16)
     ap.add_argument("--duration", type=float, default=5.0)
@@ -96,6 +104,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     env_a = dict(kv.split("=", 1) for kv in a.env_a)
     env_b = dict(kv.split("=", 1) for kv in a.env_b)
+    yaml_b = Path(a.yaml_b).read_text() if a.yaml_b else bench.FREEHOLD_YAML
     payloads = bench.HERE / "payloads"
     modes = {"json": payloads / "request.json", "sse": payloads / "request-stream.json"}
     results: dict[str, dict[str, list[float]]] = {m: {"A": [], "B": []} for m in modes}
@@ -104,7 +113,10 @@ def main() -> None:
         argv = ["taskset", "-c", bench.LOAD_CPU, *mock, "--sse-port", str(bench.FAST[1])]
         m = bench.Proc("mock", argv, out / "mock.log")
         bench.wait_ready(bench.FAST[1], [(modes["sse"], True)], 15, m)
-        procs = {"A": start("A", a.base_src, PORTS["A"], out, env_a), "B": start("B", a.src, PORTS["B"], out, env_b)}
+        procs = {
+            "A": start("A", a.base_src, PORTS["A"], out, env_a),
+            "B": start("B", a.src, PORTS["B"], out, env_b, yaml_b),
+        }
         keys = {"A": bench.API_KEY, "B": virtual_key(PORTS["B"]) if a.virtual_key_b else bench.API_KEY}
         for name in procs:  # warm-up, not recorded
             for body in modes.values():
@@ -122,7 +134,8 @@ def main() -> None:
                 bench.log(f"round {rnd + 1} {mode}: {shown}")
     finally:
         bench.stop_all()
-    b = f"{a.src or 'installed'} {env_b or ''}" + (" with a virtual key (budget + limits)" if a.virtual_key_b else "")
+    b = f"{a.src or 'installed'} {env_b or ''} {a.yaml_b or ''}"
+    b += (" with a virtual key (budget + limits)" if a.virtual_key_b else "")
     print(f"\nCPU us/request at c={a.conns} (A = {a.base_src} {env_a or ''}, B = {b})")
     print("| mode | A median | B median | B - A per round | median diff |")
     print("|---|---|---|---|---|")

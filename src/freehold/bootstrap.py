@@ -13,6 +13,8 @@ from freehold.api.admin_routes import AdminApi
 from freehold.api.app_context import ApiContext
 from freehold.api.auth import VirtualKeyAuthenticator
 from freehold.api.usage_routes import UsageReport
+from freehold.cache.build import cache_stage
+from freehold.cache.stage import CacheStage
 from freehold.config.model import GatewayConfig, deployment_name
 from freehold.errors import ConfigError
 from freehold.gateway import Gateway
@@ -99,6 +101,8 @@ class Runtime:
     """The privacy section's digest: a ``policy.changed`` record is written when it differs from the last one."""
     feedback: FeedbackStore | None = None
     """Scores clients give answers (``POST /v1/feedback``), beside the ledger's rows."""
+    cache: CacheStage | None = None
+    """The answer cache's stage (aliases with ``cache:``); its store is closed at shutdown."""
 
     async def start(self) -> None:
         await self.http.start()
@@ -133,6 +137,8 @@ class Runtime:
             await self.budgets.drain()  # settlements of the last requests, before the counters go
         if self.alerts is not None:
             await self.alerts.close()
+        if self.cache is not None:
+            await self.cache.close()
         if self.counters is not None:
             await self.counters.close()
         for provider in self.providers:
@@ -238,7 +244,11 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         last.append((AuditStage(audit, vendors, content=config.privacy.audit.content), None))
     if ledger is not None:
         last.append((LedgerStage(ledger, prices.cost), None))
-    pipeline = Pipeline([*first, *stages, (budgets, None), *last], config.aliases)
+    # The answer cache after them all (its key is the request as it will be sent) and before
+    # budgets: a hit reserves and spends nothing.
+    cache = cache_stage(config, settings.redis_url, settings.redis_prefix, metrics)
+    cached: list[tuple[Stage, list[str]]] = [cache] if cache is not None else []
+    pipeline = Pipeline([*first, *stages, *cached, (budgets, None), *last], config.aliases)
     gateway = Gateway(
         router, engine, pipeline=pipeline, quotas=any(rpm or tpm for rpm, tpm in limits.values()), usage=book
     )
@@ -278,6 +288,7 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
         audit=audit,
         audit_policy=policy_digest(config.privacy) if audit is not None else None,
         feedback=SqlFeedback(database) if ledger is not None else None,
+        cache=cache[0] if cache is not None else None,
     )
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from freehold.providers.base import ChatProvider
     from freehold.usage import UsageRecord
 
-__all__ = ["ANONYMOUS", "Decision", "Door", "Operation", "Principal", "RequestContext", "StreamCap"]
+__all__ = ["ANONYMOUS", "Decision", "Door", "Operation", "Principal", "RequestContext", "Served", "StreamCap"]
 
 Door = Literal[
     "chat_completions", "embeddings", "responses", "messages", "count_tokens", "models", "feedback", "internal"
@@ -80,6 +80,18 @@ class StreamCap:
     """The error the stream is ended with (the door renders it as its own error event)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Served:
+    """A whole canonical answer a stage hands the gateway instead of a provider's (``RequestContext.serve``)."""
+
+    body: bytes
+    """The ``chat.completion`` (or embeddings) JSON, as a provider would have answered."""
+    deployment: str
+    """The deployment that answered it first (its prices make the saved cost)."""
+    source: str
+    """Who served it (``cache``), for decisions and the ledger."""
+
+
 @dataclass(slots=True, eq=False)
 class RequestContext:
     """One request's state across the gateway. See the module docstring.
@@ -130,6 +142,8 @@ class RequestContext:
     stream_tap: Callable[[bytes], None] | None = None
     """Fed the answer stream's canonical bytes as the provider's adapter gave them, before usage is
     stripped or a stream stage sees them (the audit log hashes them); None: no tap, no cost."""
+    served: Served | None = None
+    """An answer a stage gave in ``before`` (a cache hit): no provider is asked (``serve``)."""
     state: dict[str, Any] | None = None
     """Where a stage keeps what it needs across its hooks for this request (its own key: its name)."""
 
@@ -138,6 +152,28 @@ class RequestContext:
         if self.decisions is None:
             self.decisions = []
         self.decisions.append(Decision(stage, action, detail))
+
+    def serve(self, body: bytes, deployment: str, source: str) -> None:
+        """Answer the request with ``body`` instead of a provider (from a stage's ``before``).
+
+        The later ``before`` stages still run (and see ``served``: budgets reserve nothing); then
+        the gateway skips the providers, and the ``after``, stream and ``done`` stages see the answer
+        as they would a provider's (a stream is replayed from it).
+        """
+        self.served = Served(body, deployment, source)
+
+    def tap_stream(self, tap: Callable[[bytes], None]) -> None:
+        """Have the answer stream's canonical bytes fed to ``tap`` too (after any tap set before)."""
+        previous = self.stream_tap
+        if previous is None:
+            self.stream_tap = tap
+            return
+
+        def both(chunk: bytes) -> None:
+            previous(chunk)
+            tap(chunk)
+
+        self.stream_tap = both
 
     def add_header(self, name: str, value: str) -> None:
         """Add a response header (its value latin-1 encodable, as HTTP requires)."""

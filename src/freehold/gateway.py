@@ -124,6 +124,8 @@ class Gateway:
         stages = self._pipeline.stages(request.model)
         for stage in stages.before:
             await stage.before(ctx, request)
+        if ctx.served is not None:
+            return await self._served(ctx, request, stages)
         alias = request.model
         request.drop_unsupported = self._router.policy(alias).drop_unsupported_params
         tokens = estimate_tokens(request) if self._quotas else 0
@@ -150,6 +152,35 @@ class Gateway:
             raise
         ctx.deployment, ctx.attempts = answer.deployment, answer.attempts
         self._account(ctx, answer, request.body, bool(stages.done))
+        for stage in stages.after:
+            await stage.after(ctx, answer)
+        return answer
+
+    async def _served(self, ctx: RequestContext, request: ChatRequest | EmbeddingsRequest, stages: Stages) -> Answer:
+        """The answer a stage served (a cache hit): no provider, the same stages after it as a provider's.
+
+        A stream is replayed from the whole answer through an ``AnswerStream``, so every door
+        renders it in its own format. Its usage (``ctx.usage``: what it would have cost) is not
+        added to the usage book: no deployment generated it.
+        """
+        served = ctx.served
+        assert served is not None
+        ctx.deployment, ctx.attempts = served.deployment, 0
+        metered = bool(stages.done)
+        if isinstance(request, ChatRequest) and request.stream:
+            from freehold.cache.replay import replay  # only aliases whose stages serve answers get here
+
+            strip = any(stage.meters(ctx) for stage in stages.done) and ask_stream_usage(request.body)
+            options = request.body.get("stream_options")
+            with_usage = isinstance(options, dict) and options.get("include_usage") is True
+            meter = StreamMeter(None, ctx.alias, served.deployment, request.body, ctx) if metered else None
+            streaming = tuple(stage for stage in stages.stream if stage.streams(ctx))
+            response = StreamResponse(replay(served.body, with_usage))
+            return Answer(AnswerStream(ctx, served.deployment, response, meter, streaming, strip), served.deployment, 0)
+        answer = Answer(Completion(served.body), served.deployment, 0)
+        if metered:
+            body = request.body if isinstance(request, ChatRequest) else {}
+            ctx.usage = whole_usage(ctx.alias, served.deployment, None, served.body, body)
         for stage in stages.after:
             await stage.after(ctx, answer)
         return answer
@@ -184,6 +215,8 @@ class Gateway:
 
     async def embeddings(self, ctx: RequestContext, request: EmbeddingsRequest) -> Answer:
         stages = await self._before(ctx, request)
+        if ctx.served is not None:
+            return await self._served(ctx, request, stages)
 
         async def call(p: ChatProvider) -> Completion:
             assert isinstance(p, EmbeddingsProvider)  # declared by capabilities.embeddings

@@ -7,7 +7,11 @@ The contract (docs/architecture.md draws it):
   ``body``, and its ``model``: the alias that will serve it — restrict the deployments that may
   serve it (``ctx.restrict``), record a decision (``ctx.decide``), add a response header
   (``ctx.add_header``), or refuse by raising a ``RequestRejected``; the door renders that like
-  any error. Each stage sees what the stages before it rewrote.
+  any error. Each stage sees what the stages before it rewrote. It may also *answer* the request
+  itself (``ctx.serve(body, deployment, source)``: the cache's hit): the later ``before`` stages
+  still run and see ``ctx.served`` (budgets reserve nothing, the ledger records a hit), then no
+  provider is asked; ``after``, the stream hooks (a stream is replayed from the whole answer) and
+  ``done`` run as for a provider's answer, with ``ctx.attempts`` 0.
 - ``after(ctx, answer)`` runs in reverse order on a whole answer (chat or embeddings), before it
   is rendered; it may replace ``answer.result.body`` (canonical JSON bytes).
 - ``on_chunk(ctx, chunk)`` runs in reverse order on every chunk of a stream (one parsed

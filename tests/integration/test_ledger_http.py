@@ -103,6 +103,8 @@ def test_sdk_requests_whole_and_streamed_are_in_the_usage(gw: Gateway, admin: ht
         "output_tokens": want_out,
         "cost_usd": str((Decimal(want_in) * 3 + Decimal(want_out) * 15) / 1_000_000),
         "unknown_cost_requests": 0,
+        "cache_hits": 0,
+        "saved_usd": "0.00",
     }
     assert usage_rows(admin, "team", 2, team["id"])["input_tokens"] == want_in
     aliases = admin.get("/admin/usage", params={"group_by": "alias"}).json()["data"]

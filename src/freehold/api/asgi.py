@@ -60,7 +60,10 @@ class ClientGone(Exception):
 class RequestHead:
     """The few request headers the gateway reads, found in one pass."""
 
-    __slots__ = ("api_key", "authorization", "content_length", "content_type", "metadata", "priority", "request_id")
+    __slots__ = (
+        "api_key", "authorization", "cache_control", "content_length", "content_type", "metadata", "priority",
+        "request_id",
+    )  # fmt: skip
 
     def __init__(self, scope: Scope) -> None:
         self.authorization: bytes | None = None
@@ -69,6 +72,7 @@ class RequestHead:
         self.content_length: bytes | None = None
         self.priority: bytes | None = None  # ``x-freehold-priority``: queue order when saturated
         self.metadata: list[tuple[bytes, bytes]] | None = None  # ``x-freehold-metadata-*``: client tags
+        self.cache_control: bytes | None = None  # ``no-cache``/``no-store``: the answer cache's opt-outs
         request_id: bytes | None = None
         for key, value in scope["headers"]:
             if key == b"authorization":
@@ -87,6 +91,8 @@ class RequestHead:
                 if self.metadata is None:
                     self.metadata = []
                 self.metadata.append((key[20:], value))
+            elif key == b"cache-control":
+                self.cache_control = value
         if request_id is not None:
             text = request_id.decode("latin-1")
             self.request_id = text if valid_client_request_id(text) else new_id("req_")

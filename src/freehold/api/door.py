@@ -200,13 +200,15 @@ class DoorEndpoint(ABC):
         api = self.api
         head = RequestHead(scope)
         ctx = RequestContext(self.door, self.operation, head.request_id)
+        if head.cache_control is not None:
+            ctx.metadata = {"cache-control": head.cache_control.decode("latin-1")}
         watch: DisconnectWatch | None = None
         status: int | str
         try:
             principal = ctx.principal = await api.auth.authenticate(head, x_api_key=self.x_api_key)
             ctx.priority = head.priority_value(None if principal.key is None else principal.key.priority)
-            if head.metadata is not None:
-                ctx.metadata = head.tags()
+            if head.metadata is not None:  # client tags, beside the Cache-Control opt-out read above
+                ctx.metadata = {**head.tags(), **(ctx.metadata or {})}
             raw = b""
             if self.reads_body:
                 head.check_json()

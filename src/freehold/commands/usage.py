@@ -69,7 +69,16 @@ def usage(
     def table() -> Table:
         title = f"Usage by {query.group_by}, {report['since']} to {report['until']}"
         t = Table(title=title)
-        for column in (query.group_by, "requests", "input tokens", "output tokens", "cost (USD)", "unknown cost"):
+        columns = (
+            "requests",
+            "input tokens",
+            "output tokens",
+            "cost (USD)",
+            "unknown cost",
+            "cache hits",
+            "saved (USD)",
+        )
+        for column in (query.group_by, *columns):
             t.add_column(column, justify="left" if column == query.group_by else "right")
         for row in report["data"]:
             group = row["group"]
@@ -81,6 +90,8 @@ def usage(
                 str(row["output_tokens"]),
                 row["cost_usd"],
                 str(row["unknown_cost_requests"]),
+                str(row["cache_hits"]),
+                row["saved_usd"],
             )
         return t
 

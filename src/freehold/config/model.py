@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from freehold.cache.config import AliasCache, CacheSection
 from freehold.config.common import BaseUrl, DeploymentBase, StrictModel
 from freehold.config.privacy import PrivacySection
 from freehold.config.routing import RetryPolicy, RoutingDefaults, Strategy
@@ -60,6 +61,8 @@ class Alias(StrictModel):
                 "an alias with 'router' has no deployments to fall back from; set fallbacks on its targets"
             )
         return self
+    cache: AliasCache | None = None
+    """Serve repeated (or, with ``semantic``, similar) requests from a cache; off by default."""
 
 
 class StageSpec(StrictModel):
@@ -134,6 +137,8 @@ class GatewayConfig(StrictModel):
     routing: RoutingDefaults = RoutingDefaults()
     governance: GovernanceSection = GovernanceSection()
     privacy: PrivacySection = PrivacySection()
+    cache: CacheSection = CacheSection()
+    """Where cached answers live (aliases turn caching on: ``aliases.<name>.cache``)."""
     stages: tuple[StageSpec, ...] = ()
     """The request pipeline's stages, in order (none by default)."""
     aliases: dict[Annotated[str, Field(pattern=_NAME, max_length=200)], Alias] = Field(min_length=1)

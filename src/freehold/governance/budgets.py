@@ -161,8 +161,8 @@ class Budgets(Stage):
 
     async def before(self, ctx: RequestContext, request: Any) -> None:
         key = ctx.principal.key
-        if key is None or ctx.operation not in ("chat", "embeddings"):
-            return
+        if key is None or ctx.operation not in ("chat", "embeddings") or ctx.served is not None:
+            return  # a cache hit costs nothing: nothing is reserved, nothing settled
         holds = self._holds(key, ctx.principal.team)
         if not holds:
             return

@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -138,6 +139,24 @@ class LedgerWriter:
         """Queue a completion; written within ``flush_interval``."""
         self._completions.append(row)
         self._soon()
+
+    def record(self, row: Journal, completion: Completion) -> None:
+        """Queue a request that no provider answered (a cache hit): its row and its completion, unwaited.
+
+        Nothing was sent, so nothing needs journaling first; the completion follows once the row
+        is stored (under the id ``write`` gives it).
+        """
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+        def stored(done: asyncio.Future[str]) -> None:
+            if done.cancelled() or done.exception() is not None:
+                log.warning("usage ledger: a cache hit was not recorded (request %s)", row.request_id)
+                return
+            self.complete(dataclasses.replace(completion, request_id=done.result()))
+
+        future.add_done_callback(stored)
+        self._journals.append((row, future))
+        self._wake.set()
 
     def discard(self, request_id: str) -> None:
         """Queue the deletion of the row of a request that never reached a provider."""
@@ -265,6 +284,9 @@ class LedgerStage(Stage):
     async def before(self, ctx: RequestContext, request: Any) -> None:
         if ctx.operation not in ("chat", "embeddings"):
             return  # token counts and model lists cost nothing
+        if ctx.served is not None:
+            ctx.stage_state(self.name)["hit"] = True  # recorded in ``done``: no provider is asked
+            return
         principal = ctx.principal
         key, team = principal.key, principal.team
         held = (ctx.state or {}).get("budgets", {}).get("held")
@@ -283,8 +305,11 @@ class LedgerStage(Stage):
         ctx.stage_state(self.name)["id"] = await self._writer.journal(row)
 
     def done(self, ctx: RequestContext, status: int | str) -> None:
-        rid = (ctx.state or {}).get(self.name, {}).get("id")
+        mine = (ctx.state or {}).get(self.name, {})
+        rid = mine.get("id")
         if rid is None:
+            if mine.get("hit"):
+                self._hit(ctx, status)
             return  # not journaled: refused before this stage, or by it
         if not ctx.attempts:
             self._writer.discard(rid)
@@ -310,4 +335,40 @@ class LedgerStage(Stage):
                 cost_usd=cost,
                 latency_ms=int((time.perf_counter() - ctx.started) * 1000),
             )
+        )
+
+    def _hit(self, ctx: RequestContext, status: int | str) -> None:
+        """A cache hit: cost 0 (never spent); ``saved_usd``: its tokens at its deployment's prices."""
+        principal = ctx.principal
+        usage = ctx.usage
+        saved = None
+        try:
+            saved = self._cost(usage) if usage is not None and not usage.estimated else None
+        except Exception:
+            log.exception("request %s: its saved cost could not be worked out", ctx.request_id)
+        now = _now()
+        elapsed = time.perf_counter() - ctx.started
+        self._writer.record(
+            Journal(
+                request_id=ctx.request_id,
+                instance=self._writer.instance,
+                started_at=now - timedelta(seconds=elapsed),
+                door=ctx.door,
+                alias=ctx.alias,
+                key_id=principal.key.id if principal.key is not None else None,
+                team_id=principal.team.id if principal.team is not None else None,
+            ),
+            Completion(
+                request_id=ctx.request_id,
+                finished_at=now,
+                status=str(status),
+                attempts=0,
+                deployment=ctx.deployment or None,
+                input_tokens=usage.prompt_tokens if usage is not None else None,
+                output_tokens=usage.completion_tokens if usage is not None else None,
+                usage_estimated=usage is None or usage.estimated,
+                cost_usd=Decimal(0),
+                latency_ms=int(elapsed * 1000),
+                saved_usd=saved if saved is not None else Decimal(0),
+            ),
         )

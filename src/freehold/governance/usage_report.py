@@ -69,6 +69,8 @@ def row_json(row: UsageRow) -> dict[str, Any]:
         "output_tokens": row.output_tokens,
         "cost_usd": usd_text(row.cost_usd),
         "unknown_cost_requests": row.unknown_cost_requests,
+        "cache_hits": row.cache_hits,
+        "saved_usd": usd_text(row.saved_usd),
     }
 
 

@@ -191,6 +191,12 @@ class Metrics:
             ["alias", "deployment", "ending"],
             registry=r,
         )
+        self.cache = self._counter(
+            "freehold_cache",
+            "Chat and embeddings requests of aliases with a cache, by outcome: hit (exact or semantic) or miss.",
+            ["alias", "outcome"],
+            registry=r,
+        )
         self.inflight = Gauge(
             "freehold_inflight_requests",
             "Upstream calls in flight per deployment.",

@@ -240,9 +240,9 @@ class AuditStage(Stage):
                     digest.update(chunk)
                     kept.append(chunk)
 
-                ctx.stream_tap = tap
+                ctx.tap_stream(tap)
             else:
-                ctx.stream_tap = digest.update
+                ctx.tap_stream(digest.update)
         principal = ctx.principal
         await self._writer.record(
             AuditEntry(

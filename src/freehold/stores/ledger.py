@@ -82,6 +82,8 @@ class Completion:
     cost_usd: Decimal | None = None
     """None when the cost cannot be known (never 0 for that)."""
     latency_ms: int | None = None
+    saved_usd: Decimal | None = None
+    """A cache hit (``cost_usd`` 0): what the answer would have cost; None for a provider's answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ class LedgerRow:
     reserved_usd: Decimal | None
     latency_ms: int | None
     routed_alias: str | None = None
+    saved_usd: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,10 @@ class UsageRow:
     output_tokens: int
     cost_usd: Decimal
     unknown_cost_requests: int
+    cache_hits: int = 0
+    """Requests answered from the cache (their cost is 0)."""
+    saved_usd: Decimal = Decimal(0)
+    """What the cache hits would have cost."""
 
 
 class LedgerStore(Protocol):
@@ -210,6 +217,7 @@ class MemoryLedger:
                     usage_estimated=c.usage_estimated,
                     cost_usd=c.cost_usd,
                     latency_ms=c.latency_ms,
+                    saved_usd=c.saved_usd,
                 )
         for rid in discard:
             self.rows.pop(rid, None)
@@ -246,6 +254,8 @@ class MemoryLedger:
                 sum(r.output_tokens or 0 for r in rows),
                 sum((r.cost_usd for r in rows if r.cost_usd is not None), Decimal(0)),
                 sum(1 for r in rows if r.cost_usd is None),
+                sum(1 for r in rows if r.saved_usd is not None),
+                sum((r.saved_usd for r in rows if r.saved_usd is not None), Decimal(0)),
             )
             for group, rows in groups.items()
         ]

@@ -40,7 +40,8 @@ _COLUMNS = (
 )
 _SET = (
     "finished_at = {0}, status = {1}, deployment = {2}, attempts = {3}, input_tokens = {4}, output_tokens = {5}, "
-    "cached_input_tokens = {6}, cache_write_tokens = {7}, usage_estimated = {8}, cost_usd = {9}, latency_ms = {10}"
+    "cached_input_tokens = {6}, cache_write_tokens = {7}, usage_estimated = {8}, cost_usd = {9}, latency_ms = {10}, "
+    "saved_usd = {11}"
 )
 
 
@@ -82,7 +83,8 @@ class SqliteBatchWriter:
         done = [
             (sqlite_time(c.finished_at), c.status, c.deployment, c.attempts, c.input_tokens, c.output_tokens,
              c.cached_input_tokens, c.cache_write_tokens, int(c.usage_estimated),
-             None if c.cost_usd is None else float(c.cost_usd), c.latency_ms, c.request_id)
+             None if c.cost_usd is None else float(c.cost_usd), c.latency_ms,
+             None if c.saved_usd is None else float(c.saved_usd), c.request_id)
             for c in complete
         ]  # fmt: skip
         gone = [(rid,) for rid in discard]
@@ -91,7 +93,7 @@ class SqliteBatchWriter:
             if pending:
                 db.executemany(f"INSERT INTO ledger ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", pending)
             if done:
-                db.executemany(f"UPDATE ledger SET {_SET.format(*'?' * 11)} WHERE request_id = ?", done)
+                db.executemany(f"UPDATE ledger SET {_SET.format(*'?' * 12)} WHERE request_id = ?", done)
             if gone:
                 db.executemany("DELETE FROM ledger WHERE request_id = ?", gone)
 
@@ -123,7 +125,8 @@ class PostgresBatchWriter:
         ]  # fmt: skip
         done = [
             (c.finished_at.astimezone(UTC), c.status, c.deployment, c.attempts, c.input_tokens, c.output_tokens,
-             c.cached_input_tokens, c.cache_write_tokens, c.usage_estimated, c.cost_usd, c.latency_ms, c.request_id)
+             c.cached_input_tokens, c.cache_write_tokens, c.usage_estimated, c.cost_usd, c.latency_ms, c.saved_usd,
+             c.request_id)
             for c in complete
         ]  # fmt: skip
         try:
@@ -132,8 +135,8 @@ class PostgresBatchWriter:
                     values = ", ".join(f"${i}" for i in range(1, 13))
                     await conn.executemany(f"INSERT INTO ledger ({_COLUMNS}) VALUES ({values})", pending)
                 if done:
-                    assignments = _SET.format(*(f"${i}" for i in range(1, 12)))
-                    await conn.executemany(f"UPDATE ledger SET {assignments} WHERE request_id = $12", done)
+                    assignments = _SET.format(*(f"${i}" for i in range(1, 13)))
+                    await conn.executemany(f"UPDATE ledger SET {assignments} WHERE request_id = $13", done)
                 if discard:
                     await conn.executemany("DELETE FROM ledger WHERE request_id = $1", [(rid,) for rid in discard])
         except asyncpg.UniqueViolationError:

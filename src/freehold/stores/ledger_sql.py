@@ -138,13 +138,18 @@ class SqlLedger:
                 func.coalesce(func.sum(_ledger.c.output_tokens), 0),
                 self._sum(_ledger.c.cost_usd),
                 func.sum(case((_ledger.c.cost_usd.is_(None), 1), else_=0)),
+                func.count(_ledger.c.saved_usd),
+                self._sum(_ledger.c.saved_usd),
             )
             .where(_ledger.c.status != "pending", _ledger.c.started_at >= utc(since), _ledger.c.started_at < utc(until))
             .group_by(group)
         )
         async with self._engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
-        out = [UsageRow(g, int(n), int(i), int(o), self._total(c), int(u)) for g, n, i, o, c, u in rows]
+        out = [
+            UsageRow(g, int(n), int(i), int(o), self._total(c), int(u), int(h), self._total(s))
+            for g, n, i, o, c, u, h, s in rows
+        ]
         return sorted(out, key=lambda u: (u.group is None, u.group or ""))
 
     async def spend(self, scope: Scope, scope_id: str, since: datetime) -> Decimal:
@@ -184,6 +189,7 @@ class SqlLedger:
             reserved_usd=self._money(m["reserved_usd"]),
             latency_ms=m["latency_ms"],
             routed_alias=m["routed_alias"],
+            saved_usd=self._money(m["saved_usd"]),
         )
 
     async def close(self) -> None:

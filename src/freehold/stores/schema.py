@@ -126,6 +126,9 @@ ledger = Table(
     Column("latency_ms", Integer),
     # The alias a routing rule or router sent it to (migration 0004); NULL: served as asked.
     Column("routed_alias", String(200)),
+    # A cache hit: what the answer would have cost at its deployment's prices (its cost_usd is 0;
+    # migration 0005). NULL for answers a provider generated.
+    Column("saved_usd", MONEY),
     Index("ix_ledger_started_at", "started_at"),
     Index("ix_ledger_key_started", "key_id", "started_at"),
     Index("ix_ledger_team_started", "team_id", "started_at"),

@@ -31,6 +31,7 @@ EVERY_METRIC = {
     "freehold_queue_rejected": "counter",
     "freehold_tokens": "counter",
     "freehold_partial_streams": "counter",
+    "freehold_cache": "counter",
     "freehold_inflight_requests": "gauge",
 }
 
