@@ -134,7 +134,10 @@ def load_router(path_or_name: str) -> DifficultyRouter:
         raise ValueError(f"{path}: no such router file") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}: not valid JSON ({exc})") from None
-    return _check(str(path), obj)
+    try:
+        return _check(str(path), obj)
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: malformed router file ({type(exc).__name__}: {exc})") from None
 
 
 def fit(

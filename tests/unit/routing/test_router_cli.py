@@ -180,5 +180,25 @@ def test_bad_router_names(tmp_path: Path) -> None:
     broken.write_text('{"format": "something-else"}')
     with pytest.raises(ValueError, match="not a difficulty router"):
         load_router(str(broken))
+    obj = json.loads((Path(__file__).parents[3] / "src/freehold/routing/routers/default.json").read_text())
+    del obj["threshold"]
+    broken.write_text(json.dumps(obj))
+    with pytest.raises(ValueError, match="malformed router file"):
+        load_router(str(broken))
+    obj["threshold"], obj["weights"] = 0.5, obj["weights"][:-1]
+    broken.write_text(json.dumps(obj))
+    with pytest.raises(ValueError, match="'weights' must have 397 numbers"):
+        load_router(str(broken))
     result = runner.invoke(app, ["router", "eval", str(SAMPLE), "--router", str(tmp_path / "missing.json")])
     assert result.exit_code == 2 and "no such router file" in result.output
+
+
+def test_contextual_window_router_round_trips(tmp_path: Path) -> None:
+    out = tmp_path / "ctx.json"
+    result = runner.invoke(app, ["router", "train", str(SAMPLE), "--out", str(out), "--window", "16", "--l2", "100"])
+    assert result.exit_code == 0, result.output
+    router = load_router(str(out))
+    assert router.window == 16 and len(router.weights) == 384 * 2 + 13
+    assert 0 <= router.score("Solve for x: 3x + 5 = 20.") <= 1
+    bad = runner.invoke(app, ["router", "train", str(SAMPLE), "--out", str(out), "--window", "2"])
+    assert bad.exit_code == 2 and "--window must be 0 or at least 3" in bad.output
