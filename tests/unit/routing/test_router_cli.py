@@ -195,10 +195,10 @@ def test_bad_router_names(tmp_path: Path) -> None:
 
 def test_contextual_window_router_round_trips(tmp_path: Path) -> None:
     out = tmp_path / "ctx.json"
-    result = runner.invoke(app, ["router", "train", str(SAMPLE), "--out", str(out), "--window", "16", "--l2", "100"])
+    result = runner.invoke(app, ["router", "train", str(SAMPLE), "--out", str(out), "--window", "8", "--l2", "100"])
     assert result.exit_code == 0, result.output
     router = load_router(str(out))
-    assert router.window == 16 and len(router.weights) == 384 * 2 + 13
+    assert router.window == 8 and len(router.weights) == 384 * 2 + 13
     assert 0 <= router.score("Solve for x: 3x + 5 = 20.") <= 1
     bad = runner.invoke(app, ["router", "train", str(SAMPLE), "--out", str(out), "--window", "2"])
     assert bad.exit_code == 2 and "--window must be 0 or at least 3" in bad.output
