@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from freehold import __version__
-from freehold.commands import audit, db, feedback, keys, privacy, teams, usage
+from freehold.commands import audit, db, feedback, keys, privacy, router, teams, usage
 from freehold.commands.db import prepare_database, shown
 from freehold.commands.governance import count_keys
 from freehold.commands.routing import routing_table
@@ -31,6 +31,7 @@ app.add_typer(teams.app, name="teams")
 app.add_typer(privacy.app, name="privacy")
 app.add_typer(audit.app, name="audit")
 app.add_typer(feedback.app, name="feedback")
+app.add_typer(router.app, name="router")
 app.command("usage")(usage.usage)
 # Wide enough for the alias table when output is piped (Rich assumes 80 columns then).
 err = Console(stderr=True, width=None if os.isatty(2) else 160)

@@ -1,0 +1,1 @@
+"""Sentence embeddings computed in-process (numpy), shared by the difficulty router and the semantic cache."""
