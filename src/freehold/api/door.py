@@ -150,10 +150,13 @@ Headers = list[tuple[bytes, bytes]]
 def answer_headers(headers: Headers, ctx: RequestContext, answer: Answer) -> Headers:
     """``headers`` plus what every answer carries.
 
-    Who answered, after how many attempts, and what the provider and the stages added.
+    Who answered, after how many attempts, whether from the cache, and what the provider and the
+    stages added.
     """
     headers.append((b"x-freehold-deployment", answer.deployment.encode()))
     headers.append((b"x-freehold-attempts", str(answer.attempts).encode()))
+    # Every answer says whether the cache served it, so a client can tell without knowing the config.
+    headers.append((b"x-freehold-cache", b"miss" if ctx.served is None else b"hit"))
     if answer.alias:  # only when a fallback alias answered: one header less on the common path
         headers.append((b"x-freehold-alias", answer.alias.encode()))
     for key, value in answer.result.headers.items():

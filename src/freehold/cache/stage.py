@@ -9,8 +9,8 @@ chunk, so the stream keeps its unparsed fast path) and assembled once, in ``done
 ended with status 200 — never a cut stream, never an error (errors never reach ``after``).
 
 ``Cache-Control: no-cache`` skips the lookup (the fresh answer is still stored); ``no-store``
-skips both. Every chat and embeddings response of a cached alias says ``x-freehold-cache: hit``
-or ``miss``; the decision (``ctx.decide("cache", ...)``) says why.
+skips both. The door says ``x-freehold-cache: hit`` or ``miss`` on every answer (from
+``ctx.served``); the decision (``ctx.decide("cache", ...)``) says why.
 """
 
 from __future__ import annotations
@@ -122,13 +122,11 @@ class CacheStage(Stage):
     def _hit(self, ctx: RequestContext, entry: tuple[str, bytes], how: str) -> None:
         deployment, body = entry
         ctx.serve(body, deployment, NAME)
-        ctx.add_header("x-freehold-cache", "hit")
         ctx.decide(NAME, "hit", how)
         if self._counter is not None:
             self._counter.labels(ctx.alias, "hit").inc()
 
     def _miss(self, ctx: RequestContext, action: str, why: str) -> None:
-        ctx.add_header("x-freehold-cache", "miss")
         ctx.decide(NAME, action, why)
         if self._counter is not None:
             self._counter.labels(ctx.alias, "miss").inc()
