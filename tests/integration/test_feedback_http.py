@@ -121,3 +121,49 @@ def test_export_joins_ledger_and_audit(gw: Gateway, tmp_path: Path) -> None:
     assert mine["prompt"] == "Prove Fermat's little theorem. difficulty=0.9"
     keys = httpx.get(gw.url + "/admin/keys", headers=ADMIN).json()["data"]
     assert mine["key_id"] == next(k["id"] for k in keys if k["name"] == "exporter")
+
+
+def _freehold(gw: Gateway, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FREEHOLD_")}
+    env["FREEHOLD_STATE_DIR"] = str(gw.log_path.parent / "state")
+    return subprocess.run(
+        [sys.executable, "-m", "freehold", *args], env=env, capture_output=True, text=True, timeout=180
+    )
+
+
+def test_feedback_on_weak_answers_trains_a_router(gw: Gateway, tmp_path: Path) -> None:
+    """The loop docs/routing.md describes: rate answers over HTTP, export the weak side's, train, score."""
+    pytest.importorskip("numpy", reason="the router extra")
+    key = make_key(gw, "trainer")
+    good = [f"Say hello to team {n}. difficulty=0.1" for n in range(4)]
+    bad = [f"Derive the closed form of recurrence {n} step by step. difficulty=0.2" for n in range(4)]
+    for text, score in [*((t, 0.9) for t in good), *((t, 0.1) for t in bad)]:
+        assert rate(gw, key, {"request_id": asked(gw, key, text), "score": score}).status_code == 200
+    strong_side = asked(gw, key, "Prove it. difficulty=0.95")  # routed to big: no evidence about small
+    assert rate(gw, key, {"request_id": strong_side, "score": 0.0}).status_code == 200
+
+    data = tmp_path / "train.jsonl"
+    done = _freehold(gw, "feedback", "export", "--weak", "small", "--ok-at", "0.5", "--out", str(data))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in data.read_text().splitlines()]
+    mine = {r["prompt"]: r["weak_ok"] for r in rows if r["prompt"] in good + bad}
+    assert mine == {**{t: True for t in good}, **{t: False for t in bad}}
+    assert all(r["request_id"] != strong_side for r in rows) and "not given by 'small'" in done.stderr
+
+    router = tmp_path / "ours.json"
+    trained = _freehold(gw, "router", "train", str(data), "--out", str(router))
+    assert trained.returncode == 0, trained.stderr
+    prompts = tmp_path / "prompts.jsonl"
+    prompts.write_text("".join(json.dumps({"id": i, "prompt": t}) + "\n" for i, t in enumerate(good + bad)))
+    scores = tmp_path / "scores.jsonl"
+    scored = _freehold(gw, "router", "score", "--router", str(router), "--in", str(prompts), "--out", str(scores))
+    assert scored.returncode == 0, scored.stderr
+    got = [json.loads(line)["score"] for line in scores.read_text().splitlines()]
+    assert len(got) == 8 and all(0 <= s <= 1 for s in got)
+    # Fitted on these very rows: the answers rated bad score above those rated good.
+    assert min(got[4:]) > max(got[:4])
+
+
+def test_export_refuses_a_score_threshold_outside_0_1(gw: Gateway, tmp_path: Path) -> None:
+    done = _freehold(gw, "feedback", "export", "--weak", "small", "--ok-at", "2", "--out", str(tmp_path / "x"))
+    assert done.returncode == 2 and "--ok-at" in done.stderr

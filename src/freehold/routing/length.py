@@ -1,6 +1,6 @@
 """``PromptLength``: a router scorer from the prompt's length alone, needing no extra.
 
-The baseline every trained router is measured against (docs/routing-router.md): longer prompts
+The baseline every trained router is measured against (docs/routing.md): longer prompts
 are more often hard. Useful where the difficulty router's extra is not installed, and as the
 ``router.model`` of examples: ``freehold.routing.length:PromptLength``.
 """
