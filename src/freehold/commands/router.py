@@ -18,7 +18,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from freehold.commands.privacy import BadLine, _output
+from freehold.commands.jsonl import id_and_text, run_lines
 from freehold.routing.difficulty import DifficultyRouter, load_router
 from freehold.routing.labeled import BadData, Example, load_examples
 from freehold.routing.metrics import Curve, curve
@@ -55,23 +55,6 @@ def _examples(path: Path) -> list[Example]:
         raise _fail(str(exc)) from None
 
 
-def _record(number: int, line: bytes) -> tuple[Any, str]:
-    try:
-        obj = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        raise BadLine(number, f"not valid JSON ({exc})") from None
-    if not isinstance(obj, dict):
-        raise BadLine(number, 'must be a JSON object like {"id": "1", "prompt": "..."}')
-    if "id" not in obj:
-        raise BadLine(number, "has no 'id'")
-    if not isinstance(obj["id"], str | int) or isinstance(obj["id"], bool):
-        raise BadLine(number, "'id' must be a string or an integer")
-    prompt = obj.get("prompt")
-    if not isinstance(prompt, str):
-        raise BadLine(number, "'prompt' must be a string" if "prompt" in obj else "has no 'prompt'")
-    return obj["id"], prompt
-
-
 def score_lines(router: DifficultyRouter, source: IO[bytes], sink: IO[bytes]) -> int:
     """Score each input line in batches (the encoder is faster on several at once); returns the count."""
     count = 0
@@ -84,7 +67,7 @@ def score_lines(router: DifficultyRouter, source: IO[bytes], sink: IO[bytes]) ->
 
     for number, line in enumerate(source, 1):
         if line.strip():
-            batch.append(_record(number, line))
+            batch.append(id_and_text(number, line, "prompt"))
             count += 1
             if len(batch) == _BATCH:
                 flush()
@@ -99,20 +82,8 @@ def score(
     router: RouterOption = "default",
 ) -> None:
     """Score each prompt in [0, 1]: how likely it needs the strong model."""
-    import sys
-
     model = _router(router)
-    try:
-        source = sys.stdin.buffer if str(prompts) == "-" else prompts.open("rb")
-    except OSError as exc:
-        raise _fail(f"{prompts}: cannot read ({exc.strerror or exc})") from None
-    try:
-        with source, _output(target) as sink:
-            count = score_lines(model, source, sink)
-    except BadLine as exc:
-        raise _fail(f"{prompts}: {exc}") from None
-    except OSError as exc:
-        raise _fail(f"cannot write {target} ({exc.strerror or exc})") from None
+    count = run_lines(prompts, target, lambda source, sink: score_lines(model, source, sink), _fail)
     err.print(f"{count} prompt(s) scored with {model.name}, written to {target}", highlight=False)
 
 
