@@ -8,6 +8,7 @@ and length second, so each finder only says how sure and how specific it is.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from typing import Final, NamedTuple, Protocol
 
 from freehold.privacy.spans import Category
@@ -93,6 +94,20 @@ class DigitFinder(Protocol):
     def find(self, text: str) -> list[Hit]: ...
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]: ...
+
+
+class RunFinder(ABC):
+    """Base of the ``DigitFinder`` classes: ``find`` computes the runs, ``find_in`` does the work."""
+
+    digits = True
+    long_runs_only = True
+
+    def find(self, text: str) -> list[Hit]:
+        return self.find_in(text, clusters(text))
+
+    @abstractmethod
+    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
+        """The hits inside ``runs`` (the text's digit runs, or those of ``LONG_RUN`` or more)."""
 
 
 def before(text: str, start: int, width: int) -> str:

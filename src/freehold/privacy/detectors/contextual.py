@@ -15,7 +15,7 @@ from typing import Final
 import phonenumbers
 from phonenumbers import PhoneMetadata
 
-from freehold.privacy.detectors.base import Cluster, Hit, Priority, after, before, clusters, in_runs
+from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, before, in_runs
 from freehold.privacy.detectors.validators import plausible_birth_date
 
 __all__ = ["BirthDateFinder", "PhoneFinder"]
@@ -119,7 +119,7 @@ def _said(text: str, start: int, end: int) -> bool:
     return bool(_PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, end, 30)))
 
 
-class PhoneFinder:
+class PhoneFinder(RunFinder):
     """Numbers valid for some country by libphonenumber's metadata.
 
     With a ``+`` (or ``00``) country code a number stands on its own. Without one, a US-shaped
@@ -127,11 +127,7 @@ class PhoneFinder:
     after a phone word, tried against ``REGIONS``. Dates and dotted quads never are phones.
     """
 
-    digits = True
     long_runs_only = False  # an international number may be cut into short runs by its parentheses
-
-    def find(self, text: str) -> list[Hit]:
-        return self.find_in(text, clusters(text))
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits: list[Hit] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Cluster, Hit, Priority, after, before, clusters, in_runs
+from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, before, in_runs
 from freehold.privacy.detectors.validators import (
     IBAN_LENGTHS,
     TEST_CARDS,
@@ -56,19 +56,13 @@ _TEST_CONTEXT: Final = re.compile(
 )
 
 
-class CardFinder:
+class CardFinder(RunFinder):
     """Payment card numbers: issuer range and length, Luhn, and a consistent grouping.
 
     A processor's published test number (4111 1111 1111 1111) near words such as "test",
     "sandbox" or "docs" is documentation, not a card, and is dropped; elsewhere it is kept at a
     lower score, since a text that merely pastes it may still be a real form being filled in.
     """
-
-    digits = True
-    long_runs_only = True
-
-    def find(self, text: str) -> list[Hit]:
-        return self.find_in(text, clusters(text))
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
@@ -95,14 +89,10 @@ class CardFinder:
 _IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z])(\d{2})((?: ?[A-Z0-9]){10,32})")
 
 
-class IbanFinder:
+class IbanFinder(RunFinder):
     """IBANs, compact or printed in groups: registry length for the country, then mod-97."""
 
-    digits = True
     long_runs_only = False
-
-    def find(self, text: str) -> list[Hit]:
-        return self.find_in(text, clusters(text))
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
@@ -143,17 +133,11 @@ _SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![\w]
 _SSN_CONTEXT: Final = re.compile(r"\b(?:ssn|social security|social sec|tin|taxpayer)\b|\bss#")
 
 
-class SsnFinder:
+class SsnFinder(RunFinder):
     """US social security numbers: 3-2-4 with dashes anywhere; spaced or bare only after "SSN" and kin.
 
     Numbers the SSA never issues (area 000, 666, 9xx; group 00; serial 0000) are dropped.
     """
-
-    digits = True
-    long_runs_only = True
-
-    def find(self, text: str) -> list[Hit]:
-        return self.find_in(text, clusters(text))
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
@@ -181,14 +165,10 @@ _VERSION: Final = re.compile(r"\b(?:version|ver\.?|build|release|release notes f
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|release)")
 
 
-class IpFinder:
+class IpFinder(RunFinder):
     """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses."""
 
-    digits = True
     long_runs_only = False  # an IPv6 address may have no digit run at all
-
-    def find(self, text: str) -> list[Hit]:
-        return self.find_in(text, clusters(text))
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
