@@ -17,6 +17,7 @@ from typing import IO, Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from freehold.commands.jsonl import id_and_text, run_lines
 from freehold.config.load import load_config
@@ -45,7 +46,7 @@ def detect_lines(detector: Detector, source: IO[bytes], sink: IO[bytes]) -> int:
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # "[router]" is not markup
     return typer.Exit(2)
 
 

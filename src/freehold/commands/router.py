@@ -17,6 +17,7 @@ from typing import IO, Annotated, Any
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from freehold.commands.jsonl import id_and_text, run_lines
 from freehold.routing.difficulty import DifficultyRouter, load_router
@@ -37,15 +38,17 @@ DataArgument = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # "[router]" is not markup
     return typer.Exit(2)
 
 
 def _router(name: str) -> DifficultyRouter:
     try:
-        return load_router(name)
-    except ValueError as exc:
+        router = load_router(name)
+        router.score("warm-up")  # loads the model now: a missing extra is one clear line, not a traceback
+    except (ImportError, ValueError) as exc:
         raise _fail(str(exc)) from None
+    return router
 
 
 def _examples(path: Path) -> list[Example]:
@@ -118,9 +121,14 @@ def train(
     name: Annotated[str | None, typer.Option(help="Router name (default: the file's stem).")] = None,
 ) -> None:
     """Fit a router: the strong model is needed where it did better than the weak one."""
-    from freehold.embedding.minilm import shared
-    from freehold.routing.difficulty import fit
-    from freehold.routing.features import featurize
+    try:  # the router extra: a missing one is one clear line, not a traceback
+        from freehold.embedding.minilm import shared
+        from freehold.routing.difficulty import fit
+        from freehold.routing.features import featurize
+
+        model = shared()
+    except ImportError as exc:
+        raise _fail(str(exc)) from None
 
     if window < 0 or window == 1 or window == 2:
         raise _fail("--window must be 0 or at least 3 tokens")
@@ -130,7 +138,7 @@ def train(
     if unknown:
         raise _fail(f"--holdout-subjects: {', '.join(sorted(unknown))} not in {data}")
     kept = [e for e in examples if e.group not in held]
-    rows = featurize(shared(), [e.prompt for e in kept], window)
+    rows = featurize(model, [e.prompt for e in kept], window)
     provenance = {"data": str(data), "rows": len(kept), "held_out_subjects": sorted(held), "l2": l2}
     try:
         router = fit(rows, [e.needs_strong for e in kept], name=name or target.stem, window=window, l2=l2,

@@ -76,6 +76,11 @@ def load_scorer(model: str) -> Scorer:
             ) from None
         try:
             scorer = load_router(model)
+            # Score once now: the model's weights and numpy load lazily, and a router that cannot
+            # run must fail at start-up, not send every request to its fallback side.
+            scorer.score("warm-up")
+        except ImportError as exc:
+            raise ValueError(f"cannot run router {model!r}: {exc}") from None
         except (OSError, ValueError) as exc:
             raise ValueError(f"cannot load router {model!r}: {exc}") from None
     if not isinstance(scorer, Scorer):

@@ -167,3 +167,16 @@ def test_a_score_that_is_not_a_number_sends_to_strong() -> None:
     target, ctx = run(st, {"model": "auto", "messages": [{"role": "user", "content": "q"}]})
     assert target == "a"
     assert ctx.headers == [(b"x-freehold-route", b'a; from=auto; router=strong; reason="scorer failed"')]
+
+
+def test_a_router_that_cannot_run_fails_at_load_not_on_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the extra's weights the model loads lazily; load_scorer scores once so start-up says so."""
+    pytest.importorskip("numpy", reason="the router extra")
+    from freehold.routing import difficulty
+
+    def missing(self: object, prompt: str) -> float:
+        raise ImportError("No module named 'safetensors'; install the 'router' extra")
+
+    monkeypatch.setattr(difficulty.DifficultyRouter, "score", missing)
+    with pytest.raises(ValueError, match="cannot run router 'default': No module named 'safetensors'"):
+        load_scorer("default")
