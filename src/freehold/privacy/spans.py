@@ -6,8 +6,7 @@ The vocabulary of ``type`` is fixed (``CATEGORIES``): it is the contract of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal, Protocol, get_args
+from typing import Final, Literal, NamedTuple, Protocol, get_args
 
 __all__ = ["CATEGORIES", "Category", "Detector", "Span"]
 
@@ -29,9 +28,12 @@ Category = Literal[
 CATEGORIES: Final[tuple[Category, ...]] = get_args(Category)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """``text[start:end]`` is of ``type``; ``score`` in [0, 1] is the detector's confidence."""
+class Span(NamedTuple):
+    """``text[start:end]`` is of ``type``; ``score`` in [0, 1] is the detector's confidence.
+
+    A named tuple, not a frozen dataclass: a detector makes one per finding on the request path,
+    and a tuple is several times cheaper to build.
+    """
 
     start: int
     end: int

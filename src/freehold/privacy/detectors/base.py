@@ -52,8 +52,9 @@ LONG_RUN: Final = 7  # the shortest run a card, SSN, IPv4 address or national ph
 
 # A run of digits joined by spaces, dots and dashes, with an optional "(0)"-style prefix: every
 # card, SSN, IPv4 address, national phone number and IBAN's digits lie inside one such run.
-# (Written to start with one character class, so that ``re`` skips to the next digit or "(" fast.)
-_CLUSTER: Final = re.compile(r"[\d(](?:(?<=\()\d{1,5}\)[ .-]*\d|(?<=\d))(?:[ .-]*\d)*")
+# (Written to start with one character class, so that ``re`` skips to the next digit or "(" fast,
+# and with digits repeated one character class at a time, which ``re`` runs without backtracking state.)
+_CLUSTER: Final = re.compile(r"[\d(](?:(?<=\()\d{1,5}\)[ .-]*\d|(?<=\d))\d*(?:[ .-]+\d+)*")
 
 
 def clusters(text: str) -> list[Cluster]:
@@ -70,13 +71,16 @@ def in_runs(pattern: re.Pattern[str], text: str, runs: list[Cluster], shortest: 
     """
     found: list[re.Match[str]] = []
     size = len(text)
+    search = pattern.search  # a search per match: most windows hold none or one, and finditer costs more to set up
     for start, end in runs:
         if end - start < shortest:
             continue
-        for m in pattern.finditer(text, start, min(size, end + 3)):
-            if m.start() >= end:
-                break
+        stop = min(size, end + 3)
+        m = search(text, start, stop)
+        while m is not None and m.start() < end:
             found.append(m)
+            at = m.end()
+            m = search(text, at if at > m.start() else at + 1, stop)
     return found
 
 

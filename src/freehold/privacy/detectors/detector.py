@@ -50,7 +50,7 @@ def resolve(hits: list[Hit]) -> list[Span]:
             continue
         starts.insert(i, hit.start)
         kept.insert(i, hit)
-    return [Span(h.start, h.end, h.type, h.score) for h in kept]
+    return [Span(*h[:4]) for h in kept]
 
 
 class CompositeDetector:

@@ -57,10 +57,11 @@ _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}=
 _KEYWORD: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
 _KEYWORD_LOWER: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential")
 _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
-_ASSIGN: Final = re.compile(
-    r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*|\s+(?=\S))"
-    r"(?:\"(?P<dq>[^\"\n]{1,300})\"|'(?P<sq>[^'\n]{1,300})'|(?P<bare>[^\s'\",;)}\]]{1,300}))"
-)
+_VALUE: Final = r"(?:\"(?P<dq>[^\"\n]{1,300})\"|'(?P<sq>[^'\n]{1,300})'|(?P<bare>[^\s'\",;)}\]]{1,300}))"
+_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*)" + _VALUE)
+# A command-line flag (``--password hunter2``) may take its value after a space alone; any other
+# name needs an operator, so prose ("the token expired") fails this match in C, not in Python.
+_FLAG_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*|\s+(?=\S))" + _VALUE)
 _PARTS: Final = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _STRONG: Final = ("password", "passwd", "pwd", "pass", "passphrase", "passcode", "secret", "secrets")
 _STRONG_TAIL: Final = ("password", "passwd", "secret", "pwd", "passphrase")
@@ -107,7 +108,7 @@ def _strength(key: str) -> int:
 
 
 def _random_looking(value: str, min_len: int = 16) -> bool:
-    if len(value) < min_len or not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
+    if len(value) < min_len or not any(map(str.isdigit, value)) or not any(map(str.isalpha, value)):
         return False
     return entropy(value) >= (3.0 if len(value) < 32 else 3.5)
 
@@ -118,9 +119,7 @@ class SecretFinder:
     digits = False
 
     def find(self, text: str) -> list[Hit]:
-        # str.split is several times cheaper than a regex scan: most texts have no word that long.
-        long_word = max(map(len, text.split()), default=0) >= 15
-        runs = [m.span() for m in _RUN.finditer(text)] if long_word else []
+        runs = _long_runs(text)
         hits = (
             [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in in_runs(_KNOWN, text, runs, 15)]
             if runs
@@ -158,12 +157,12 @@ class SecretFinder:
                 continue
             head = text[max(0, k.start() - 60) : k.start()]
             start = k.start() - (len(head) - len(head.rstrip(_NAME_CHARS)))  # widen to the whole name
-            m = _ASSIGN.match(text, k.end())
+            m = (_FLAG_ASSIGN if text.startswith("--", start) else _ASSIGN).match(text, k.end())
             if m is None:
                 continue
             done = m.end()
             key, sep = text[start : m.start("sep")].rstrip("\"'"), m.group("sep").strip()
-            if sep == "==" or (not sep and not key.startswith("--")) or key.lower().endswith("authorization"):
+            if sep == "==" or key.lower().endswith("authorization"):
                 continue
             strength = _strength(key)
             if not strength:
@@ -191,6 +190,25 @@ class SecretFinder:
             if _TOKEN_CONTEXT.search(before(text, m.start(), 40)) and _random_looking(token, 20):
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
+
+
+def _long_runs(text: str) -> list[tuple[int, int]]:
+    """The ``_RUN`` spans of ``text``, looked for only inside its words of 15 characters or more.
+
+    ``str.split`` is several times cheaper than a regex scan of the whole text, and most texts
+    have no word that long. A run holds no whitespace, so it lies inside one such word.
+    """
+    words = text.split()
+    if max(map(len, words), default=0) < 15:
+        return []
+    runs: list[tuple[int, int]] = []
+    pos = 0
+    for word in words:
+        if len(word) >= 15:
+            at = text.find(word, pos)  # the words before it since ``pos`` are too short to hold it
+            pos = at + len(word)
+            runs += [m.span() for m in _RUN.finditer(text, at, pos)]
+    return runs
 
 
 def _self_evident(text: str, end: int, value: str) -> bool:
