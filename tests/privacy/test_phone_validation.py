@@ -20,7 +20,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from freehold.config.privacy import DetectionSection
 from freehold.privacy.detectors import build_detector, contextual
-from freehold.privacy.detectors.contextual import REGIONS
+from freehold.privacy.detectors.contextual import REGIONS, _valid
 from freehold.privacy.detectors.phones import Unsupported, check
 
 SEED = 20240611
@@ -70,7 +70,7 @@ def random_digits(rng: random.Random, low: int, high: int) -> str:
 
 def random_cases(rng: random.Random) -> Iterator[Case]:
     """Random digit strings: "+" numbers of any code length, national numbers for every region tried."""
-    for _ in range(3000):
+    for _ in range(2500):
         digits = rng.choice("123456789") + random_digits(rng, 6, 14)
         yield international(digits[:3], digits[3:], rng), None
     for code in CODES:
@@ -78,7 +78,7 @@ def random_cases(rng: random.Random) -> Iterator[Case]:
             yield international(str(code), random_digits(rng, 2, 14), rng), None
     for region in REGIONS + EXTRA_REGIONS:
         code = str(phonenumbers.country_code_for_region(region))
-        count = 700 if region in REGIONS else 100
+        count = 600 if region in REGIONS else 100
         for _ in range(count):
             digits = random_digits(rng, 7, 13)
             lead = rng.choice(["", "", "", "0", "1", code, "00", "011", "010", "09", "0" + code])
@@ -135,7 +135,7 @@ def short_cases(rng: random.Random) -> Iterator[Case]:
 
 def punctuation_cases(rng: random.Random) -> Iterator[Case]:
     """Whatever the international pattern admits: "+", a digit, then digits and ( ) . - space in any order."""
-    for _ in range(1500):
+    for _ in range(1200):
         body = "".join(rng.choice("0123456789" * 3 + "().- ") for _ in range(rng.randint(5, 22)))
         yield "+" + rng.choice("123456789") + body + rng.choice("0123456789") + rng.choice(["", "", "(", " ("]), None
 
@@ -182,7 +182,7 @@ def test_agrees_with_phonenumbers_on_every_candidate(cases: list[Case]) -> None:
         if got != expected:
             mismatches.append((number, region, got, expected))
     print(f"{len(cases)} candidates, {valid} valid")
-    assert len(cases) >= 35_000
+    assert len(cases) >= 30_000
     assert valid >= 5_000, "too few valid numbers to exercise the type patterns"
     assert not mismatches, f"{len(mismatches)} disagreements, first: {mismatches[:20]}"
     assert not unsupported, f"{len(unsupported)} left to phonenumbers, first: {unsupported[:20]}"
@@ -196,3 +196,9 @@ def test_finder_shaped_numbers_never_leave_the_fast_path() -> None:
     ]:  # fmt: skip
         check(number, region)
         check(number, region, True)
+
+
+def test_valid_falls_back_to_phonenumbers_outside_the_fast_path() -> None:
+    _valid.cache_clear()
+    for number, region in [("+44\t20 7946 0018", None), ("+44 20 7946 0018", "GB"), ("1-800-FLOWERS", "US")]:
+        assert (_valid(number, region), _valid(number, region, True)) == reference(number, region)
