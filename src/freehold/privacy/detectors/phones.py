@@ -222,16 +222,20 @@ def _is_known_type(number: str, rules: _Rules) -> bool:
     return types is not None and types.fullmatch(number) is not None
 
 
+@functools.cache
+def _sharing(country_code: int) -> tuple[_Rules, ...]:
+    """The rules of every region using the code, main region first: one lookup, not one per region."""
+    found = map(_region_rules, phonenumbers.COUNTRY_CODE_TO_REGION_CODE[country_code])
+    return tuple(rules for rules in found if rules is not None)
+
+
 def _is_valid(country_code: int, number: str) -> bool:
     """``is_valid_number``: the number's region (``_region_code_for_number_from_list``), then its types."""
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[country_code]
     if len(regions) == 1:
         rules = _rules(regions[0], country_code)
         return rules is not None and _is_known_type(number, rules)
-    for region in regions:
-        rules = _region_rules(region)
-        if rules is None:
-            continue
+    for rules in _sharing(country_code):
         if rules.leading_digits is not None:
             if rules.leading_digits.match(number):
                 return _is_known_type(number, rules)
