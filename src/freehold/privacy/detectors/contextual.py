@@ -13,8 +13,8 @@ import re
 from typing import Final
 
 import phonenumbers
-from phonenumbers import PhoneMetadata
 
+from freehold.privacy.detectors import phones
 from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, before, in_runs
 from freehold.privacy.detectors.validators import plausible_birth_date
 
@@ -38,58 +38,9 @@ _NOT_PHONE: Final = re.compile(
     r"|contract|transaction|id|isbn|batch|build)\b"
 )
 # Where a number written without its country code is tried, most likely first.
-# Thirteen regions keep a miss cheap (each try is a parse, ~60 µs); a number of any other country
-# is found when written with its country code.
+# Thirteen regions keep a miss cheap (each try is a metadata check, a few µs); a number of any
+# other country is found when written with its country code.
 REGIONS: Final = ("US", "GB", "DE", "FR", "IN", "AU", "ES", "IT", "NL", "BR", "MX", "JP", "CH")
-
-
-@functools.cache
-def _plans(country_code: int) -> tuple[tuple[re.Pattern[str], frozenset[int]], ...]:
-    """Each region's general number pattern and possible lengths, for every region sharing the code."""
-    plans: list[tuple[re.Pattern[str], frozenset[int]]] = []
-    for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code, ()):
-        if region == "001":
-            meta = PhoneMetadata.metadata_for_nongeo_region(country_code)
-        else:
-            meta = PhoneMetadata.metadata_for_region(region)
-        desc = meta.general_desc if meta is not None else None
-        if desc is not None and desc.national_number_pattern:
-            plans.append((re.compile(str(desc.national_number_pattern)), frozenset(desc.possible_length)))
-    return tuple(plans)
-
-
-@functools.cache
-def _international_prefix(region: str) -> re.Pattern[str] | None:
-    meta = PhoneMetadata.metadata_for_region(region)
-    return re.compile(meta.international_prefix) if meta is not None and meta.international_prefix else None
-
-
-def _dials_abroad(region: str, digits: str) -> bool:
-    prefix = _international_prefix(region)
-    return prefix is not None and prefix.match(digits) is not None
-
-
-def _may_be_valid(number: str, region: str | None) -> bool:
-    """A necessary condition for ``is_valid_number(parse(number, region))``, ~100x cheaper than the parse.
-
-    A valid number's national significant number matches its region's general pattern, and it is
-    a suffix of the digits written (parsing only strips a country code, a national prefix or a
-    carrier code off the front). Numbers dialled with an international prefix are left to the parse.
-    """
-    digits = "".join(c for c in number if "0" <= c <= "9")
-    if region is None:  # "+CC…": the country code is the first one to three digits
-        known = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
-        codes = [(int(digits[:i]), i) for i in (1, 2, 3) if len(digits) > i and int(digits[:i]) in known]
-    elif _dials_abroad(region, digits):
-        return True
-    else:
-        codes = [(phonenumbers.country_code_for_region(region), 0)]
-    for code, skip in codes:
-        for pattern, lengths in _plans(code):
-            for k in range(skip, len(digits)):
-                if len(digits) - k in lengths and pattern.fullmatch(digits, k):
-                    return True
-    return False
 
 
 @functools.lru_cache(maxsize=4096)
@@ -97,10 +48,14 @@ def _valid(number: str, region: str | None, possible: bool = False) -> bool:
     """Valid by the country's number plan; or, with ``possible``, only of a length the country uses.
 
     Fictional and newly opened ranges (``+44 7700 900…``) fail validation; next to a phone word
-    a number of a possible length is still taken, at a lower score.
+    a number of a possible length is still taken, at a lower score. ``phones.check`` answers as
+    ``parse`` + ``is_valid_number`` would in ~5 µs instead of ~40; shapes it does not take (letters,
+    tabs, extensions) go to phonenumbers itself.
     """
-    if not possible and not _may_be_valid(number, region):
-        return False
+    try:
+        return phones.check(number, region, possible)
+    except phones.Unsupported:
+        pass
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
