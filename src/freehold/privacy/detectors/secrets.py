@@ -42,10 +42,10 @@ _KNOWN: Final = re.compile(
     r"|\d{8,10}:AA[A-Za-z0-9_-]{33}"  # Telegram bot token
     r")(?![\w-])"
 )
-# Every vendor key and every random token lies inside one run of these characters, 15 or more long
-# (the shortest vendor form is ``xoxb-`` and ten more); most prose has few such runs, so the
-# costly patterns only look at them.
-_RUN: Final = re.compile(r"(?<![\w.+/:=-])[\w.+/:=-]{15,}")  # the lookbehind: each run is tried once, not per char
+# Every vendor key and every random token is 15 characters or more with no whitespace, so it lies
+# inside one whitespace-delimited word that long; most prose has few such words, so the costly
+# patterns only look at them (their own lookarounds find where in the word a key starts and ends).
+_LONG_WORD: Final = 15
 _PEM: Final = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----"
     r"(?:[\s\S]{0,12000}?-----END \1PRIVATE KEY(?: BLOCK)?-----|(?:(?:\\n|\s)+[A-Za-z0-9+/=:-]{8,})+)"
@@ -84,7 +84,8 @@ _AUTH_HEADER: Final = re.compile(
     r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest)\s+"
     r"|\bbearer\s+)([A-Za-z0-9._~+/-]{8,}=*)"
 )
-_CURL_USER: Final = re.compile(r"(?:(?<!\S)-u|--user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
+# ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
+_CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
 _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
 _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -119,10 +120,10 @@ class SecretFinder:
     digits = False
 
     def find(self, text: str) -> list[Hit]:
-        runs = _long_runs(text)
+        words = _long_words(text)
         hits = (
-            [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in in_runs(_KNOWN, text, runs, 15)]
-            if runs
+            [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in in_runs(_KNOWN, text, words, _LONG_WORD)]
+            if words
             else []
         )
         if "-----BEGIN" in text:
@@ -138,8 +139,8 @@ class SecretFinder:
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         assigned, keyword = self._assigned(text, lowered)
         hits += assigned
-        if runs and (keyword or "bearer" in lowered):  # every context word holds a keyword, or is "bearer"
-            hits += self._random_near_words(text, lowered, runs)
+        if words and (keyword or "bearer" in lowered):  # every context word holds a keyword, or is "bearer"
+            hits += self._random_near_words(text, lowered, words)
         return hits
 
     def _assigned(self, text: str, lowered: str) -> tuple[list[Hit], bool]:
@@ -179,11 +180,11 @@ class SecretFinder:
             hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         return hits, keyword
 
-    def _random_near_words(self, text: str, lowered: str, runs: list[tuple[int, int]]) -> list[Hit]:
+    def _random_near_words(self, text: str, lowered: str, words: list[tuple[int, int]]) -> list[Hit]:
         hits: list[Hit] = []
         if not _TOKEN_CONTEXT.search(lowered):
             return hits
-        for m in in_runs(_TOKEN, text, runs, 20):
+        for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
             if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2:
                 continue
@@ -192,23 +193,22 @@ class SecretFinder:
         return hits
 
 
-def _long_runs(text: str) -> list[tuple[int, int]]:
-    """The ``_RUN`` spans of ``text``, looked for only inside its words of 15 characters or more.
+def _long_words(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every whitespace-delimited word of ``_LONG_WORD`` characters or more.
 
-    ``str.split`` is several times cheaper than a regex scan of the whole text, and most texts
-    have no word that long. A run holds no whitespace, so it lies inside one such word.
+    ``str.split`` and ``str.find`` are several times cheaper than a regex scan of the whole text.
     """
     words = text.split()
-    if max(map(len, words), default=0) < 15:
+    if max(map(len, words), default=0) < _LONG_WORD:
         return []
-    runs: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
     pos = 0
     for word in words:
-        if len(word) >= 15:
+        if len(word) >= _LONG_WORD:
             at = text.find(word, pos)  # the words before it since ``pos`` are too short to hold it
             pos = at + len(word)
-            runs += [m.span() for m in _RUN.finditer(text, at, pos)]
-    return runs
+            spans.append((at, pos))
+    return spans
 
 
 def _self_evident(text: str, end: int, value: str) -> bool:

@@ -29,6 +29,7 @@ _EMAIL: Final = re.compile(
     r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
     r"((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24})(?![\w-])"
 )
+_DOMAIN_END: Final = re.compile(r"[^\w.-]")  # no address runs past it: its domain is letters, digits, "-" and "."
 _SCP_PATH: Final = re.compile(r":[\w~/.-]")  # git@github.com:org/repo is a remote, not a mailbox
 _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 
@@ -39,14 +40,34 @@ class EmailFinder:
     digits = False
 
     def find(self, text: str) -> list[Hit]:
-        if "@" not in text:
-            return []
-        hits = []
-        for m in _EMAIL.finditer(text):
+        hits: list[Hit] = []
+        for m in _around(_EMAIL, text, "@", 64, _DOMAIN_END):
             if _SCP_PATH.match(text, m.end()) or _RETINA.match(m.group(1)):
                 continue
             hits.append(Hit(m.start(), m.end(), "EMAIL", 0.95, Priority.EMAIL))
         return hits
+
+
+def _around(pattern: re.Pattern[str], text: str, anchor: str, reach: int, stop: re.Pattern[str]) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match holds ``anchor`` once, looked for only near it.
+
+    A match starts at most ``reach`` characters before its anchor and ends before the first
+    character ``stop`` finds after it; so each anchor (found by ``str.find``, far cheaper than a
+    regex scan of the whole text) costs one search of a small window. Lookarounds see the whole
+    text, as with ``finditer``; the window reaches one character past ``stop``'s for lookaheads.
+    """
+    found: list[re.Match[str]] = []
+    pos = 0
+    size = len(text)
+    while (at := text.find(anchor, pos)) >= 0:
+        end = stop.search(text, at + len(anchor))
+        m = pattern.search(text, max(pos, at - reach), end.start() + 1 if end else size)
+        if m is None:
+            pos = at + 1
+            continue
+        found.append(m)
+        pos = m.end()
+    return found
 
 
 _CARD: Final = re.compile(r"\d(?<![\w./-]\d)(?:[ -]?\d){11,18}(?![\w]|[.,:/-]\d)")
@@ -186,7 +207,8 @@ class IpFinder(RunFinder):
         return hits
 
 
-_JWT: Final = re.compile(r"(?<![\w-])ey[IJ][A-Za-z0-9_-]{5,}\.ey[IJ][A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?![\w-])")
+# Written to start with the literal "ey" (the lookbehind follows it), so ``re`` jumps from one to the next.
+_JWT: Final = re.compile(r"ey(?<![\w-]ey)[IJ][A-Za-z0-9_-]{5,}\.ey[IJ][A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?![\w-])")
 
 
 class JwtFinder:
@@ -203,6 +225,7 @@ class JwtFinder:
 _URL_CRED: Final = re.compile(
     r"(?<![\w+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}://([^\s:/?#@'\"<>]+)(?::([^\s/?#@'\"<>]*))?@[^\s'\"<>`]+"
 )
+_URL_END: Final = re.compile(r"[\s'\"<>]")  # the scheme is at most 21 characters, and nothing after it is one of these
 _PLACEHOLDER: Final = re.compile(r"^(?:\$\{?|<|\{\{|%\(|%s|\*+$|x+$|\.\.\.|\[)", re.IGNORECASE)
 _TRAILING: Final = ".,;:!?)]}'\""
 
@@ -216,10 +239,10 @@ class UrlCredentialsFinder:
     digits = False
 
     def find(self, text: str) -> list[Hit]:
-        if "://" not in text or "@" not in text:
+        if "@" not in text:
             return []
         hits = []
-        for m in _URL_CRED.finditer(text):
+        for m in _around(_URL_CRED, text, "://", 21, _URL_END):
             user, password = m.group(1), m.group(2)
             if password is None:
                 if len(user) < 20 or not any(c.isdigit() for c in user):  # a token as the user name
