@@ -48,26 +48,37 @@ class EmailFinder:
         return hits
 
 
-def _around(pattern: re.Pattern[str], text: str, anchor: str, reach: int, stop: re.Pattern[str]) -> list[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern whose every match holds ``anchor`` once, looked for only near it.
+def _around(
+    pattern: re.Pattern[str], text: str, anchor: str | re.Pattern[str], reach: int, stop: re.Pattern[str]
+) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match starts with or holds ``anchor``, looked for near it.
 
-    A match starts at most ``reach`` characters before its anchor and ends before the first
-    character ``stop`` finds after it; so each anchor (found by ``str.find``, far cheaper than a
-    regex scan of the whole text) costs one search of a small window. Lookarounds see the whole
-    text, as with ``finditer``; the window reaches one character past ``stop``'s for lookaheads.
+    A match starts at most ``reach`` characters before the first anchor it holds and ends before
+    the first character ``stop`` finds after that anchor; so each anchor (found by ``str.find`` or
+    a literal-led pattern, far cheaper than ``pattern`` over the whole text) costs one search of a
+    small window. Lookarounds see the whole text, as with ``finditer``; the window reaches two
+    characters past ``stop``'s, for lookaheads.
     """
     found: list[re.Match[str]] = []
     pos = 0
     size = len(text)
-    while (at := text.find(anchor, pos)) >= 0:
-        end = stop.search(text, at + len(anchor))
-        m = pattern.search(text, max(pos, at - reach), end.start() + 1 if end else size)
+    while True:
+        if isinstance(anchor, str):
+            at = text.find(anchor, pos)
+            if at < 0:
+                return found
+        else:
+            hint = anchor.search(text, pos)
+            if hint is None:
+                return found
+            at = hint.start()
+        end = stop.search(text, at + 1)
+        m = pattern.search(text, max(pos, at - reach), min(end.start() + 2, size) if end else size)
         if m is None:
             pos = at + 1
             continue
         found.append(m)
         pos = m.end()
-    return found
 
 
 _CARD: Final = re.compile(r"\d(?<![\w./-]\d)(?:[ -]?\d){11,18}(?![\w]|[.,:/-]\d)")
@@ -181,6 +192,9 @@ _V6: Final = re.compile(
     r"(?<![\w:.-])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?)(?:%[\w.-]+)?(?![\w:]|/\d)",
     re.ASCII,
 )
+# Every address has two colons at most four hex digits apart, the first at most four characters in.
+_V6_HINT: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
+_V6_END: Final = re.compile(r"[^\w:.%-]")  # an address and its zone id are made of these
 _HEX_COLON_HEX: Final = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f]")  # an address without "::" has all eight groups
 _VERSION: Final = re.compile(r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v)\s*[:=#]?\s*$")
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|release)")
@@ -199,7 +213,7 @@ class IpFinder(RunFinder):
             if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
         if "::" in text or (text.count(":") >= 7 and _HEX_COLON_HEX.search(text)):  # YAML's "key: value" is not
-            for m in _V6.finditer(text):
+            for m in _around(_V6, text, _V6_HINT, 4, _V6_END):
                 addr = m.group(1)
                 groups = [g for g in addr.split(":") if g]
                 if (len(groups) >= 2 or addr == "::1") and ip_ok(addr):
