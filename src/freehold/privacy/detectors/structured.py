@@ -41,6 +41,8 @@ class EmailFinder:
 
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
+        if "@" not in text:
+            return hits
         for m in _around(_EMAIL, text, "@", 64, _DOMAIN_END):
             if _SCP_PATH.match(text, m.end()) or _RETINA.match(m.group(1)):
                 continue
