@@ -15,6 +15,7 @@ credential (``password = os.environ["DB_PASSWORD"]``, ``token: str``) are not se
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -91,8 +92,13 @@ _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|b
 _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
+@functools.lru_cache(maxsize=4096)
 def _strength(key: str) -> int:
-    """2 for a name that says password or secret, 1 for token/key/auth, 0 for anything else."""
+    """2 for a name that says password or secret, 1 for token/key/auth, 0 for anything else.
+
+    Cached: the same few names (``password``, ``api_key``, ``DB_PASSWORD``…) come back in text
+    after text, and splitting one into its parts costs more than the rest of its check.
+    """
     name = key.lstrip("-")
     parts = [p.lower() for p in _PARTS.findall(name)]
     if not parts or parts[-1] in _NOT_VALUE_NAMES:
