@@ -13,7 +13,7 @@ from typing import Final, NamedTuple, Protocol
 
 from freehold.privacy.spans import Category
 
-__all__ = ["LONG_RUN", "Cluster", "DigitFinder", "Finder", "Hit", "Priority", "after", "before", "clusters", "in_runs"]
+__all__ = ["LONG_RUN", "Cluster", "DigitFinder", "Finder", "Hit", "Priority", "after", "before", "in_runs", "long_runs"]
 
 
 class Hit(NamedTuple):
@@ -41,25 +41,25 @@ class Priority:
 
 
 class Finder(Protocol):
-    digits: bool
-    """True when the finder cannot match a text without a digit (the composite then skips it)."""
-
     def find(self, text: str) -> list[Hit]: ...
 
 
 Cluster = tuple[int, int]
 LONG_RUN: Final = 7  # the shortest run a card, SSN, IPv4 address or national phone number fits in
 
-# A run of digits joined by spaces, dots and dashes, with an optional "(0)"-style prefix: every
-# card, SSN, IPv4 address, national phone number and IBAN's digits lie inside one such run.
-# (Written to start with one character class, so that ``re`` skips to the next digit or "(" fast,
-# and with digits repeated one character class at a time, which ``re`` runs without backtracking state.)
-_CLUSTER: Final = re.compile(r"[\d(](?:(?<=\()\d{1,5}\)[ .-]*\d|(?<=\d))\d*(?:[ .-]+\d+)*")
+# A run of digits joined by spaces, dots and dashes, with an optional "(0)"-style prefix, of
+# ``LONG_RUN`` characters or more: every card, SSN, IPv4 address and national phone number lies
+# inside one such run. Written to start with one character class, so that ``re`` skips to the
+# next digit or "(" fast; the lookahead right after it drops a run too short to matter before it
+# becomes a match object (prose is full of short numbers: "v2", "3 items", "2.4.1"), and it only
+# ever fails at a run's first character if it fails at all of them; digits are repeated one
+# character class at a time, which ``re`` runs without backtracking state.
+_LONG_CLUSTER: Final = re.compile(r"[\d(](?=[\d .()-]{6})(?:(?<=\()\d{1,5}\)[ .-]*\d|(?<=\d))\d*(?:[ .-]+\d+)*")
 
 
-def clusters(text: str) -> list[Cluster]:
-    """The digit runs of ``text`` as (start, end); found once per text and shared by the digit finders."""
-    return [m.span() for m in _CLUSTER.finditer(text)]
+def long_runs(text: str) -> list[Cluster]:
+    """The digit runs of ``LONG_RUN`` characters or more, as (start, end); found once per text and shared."""
+    return [span for m in _LONG_CLUSTER.finditer(text) if (span := m.span())[1] - span[0] >= LONG_RUN]
 
 
 def in_runs(pattern: re.Pattern[str], text: str, runs: list[Cluster], shortest: int) -> list[re.Match[str]]:
@@ -85,15 +85,11 @@ def in_runs(pattern: re.Pattern[str], text: str, runs: list[Cluster], shortest: 
 
 
 class DigitFinder(Protocol):
-    """A finder whose every match lies inside one digit run: it is only run where a run is long enough.
+    """A finder whose matches, where it needs digits, lie inside one long digit run (``long_runs``).
 
     Scanning a few short windows instead of the whole text is what keeps prose with a date or an
     order number cheap; ``find`` (the plain ``Finder`` call) computes the runs itself.
     """
-
-    digits: bool
-    long_runs_only: bool
-    """True when no match fits in a run shorter than ``LONG_RUN`` (the composite then passes only longer runs)."""
 
     def find(self, text: str) -> list[Hit]: ...
 
@@ -103,15 +99,12 @@ class DigitFinder(Protocol):
 class RunFinder(ABC):
     """Base of the ``DigitFinder`` classes: ``find`` computes the runs, ``find_in`` does the work."""
 
-    digits = True
-    long_runs_only = True
-
     def find(self, text: str) -> list[Hit]:
-        return self.find_in(text, clusters(text))
+        return self.find_in(text, long_runs(text))
 
     @abstractmethod
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
-        """The hits inside ``runs`` (the text's digit runs, or those of ``LONG_RUN`` or more)."""
+        """The hits in ``text``, whose long digit runs are ``runs`` (the composite finds them once for all)."""
 
 
 def before(text: str, start: int, width: int) -> str:

@@ -1,8 +1,9 @@
 """The composite detector: every finder over the text, then one span per stretch of text.
 
-Finders run in one pass each over the text, except those whose matches lie inside a run of
-digits (cards, IBANs, SSNs, IPv4, national phone numbers): the runs are found once and those
-finders look only at runs long enough to hold a match, and at nothing when the text has no digit.
+Finders run in one pass each over the text, or around a cheap anchor ("@", "://", two capitals
+and two digits), except where their matches lie inside a run of digits (cards, SSNs, IPv4,
+national phone numbers): the runs long enough to hold one are found once per text, and those
+finders look only at them.
 Overlaps are settled by priority, then length, then position:
 a JWT beats the bearer token around it, a URL with credentials the e-mail-like part inside it, a
 validated card the phone-shaped run of digits in it.
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from freehold.config.privacy import DetectionSection
-from freehold.privacy.detectors.base import LONG_RUN, DigitFinder, Finder, Hit, clusters
+from freehold.privacy.detectors.base import DigitFinder, Finder, Hit, long_runs
 from freehold.privacy.detectors.configured import ConfiguredFinder
 from freehold.privacy.detectors.contextual import BirthDateFinder, PhoneFinder
 from freehold.privacy.detectors.secrets import SecretFinder
@@ -88,18 +89,10 @@ class CompositeDetector:
         return spans
 
     def _detect(self, text: str) -> list[Span]:
-        runs = clusters(text)
+        runs = long_runs(text)
         hits: list[Hit] = []
-        long_runs = [r for r in runs if r[1] - r[0] >= LONG_RUN]
         for finder, in_runs in self._steps:
-            if in_runs is not None:
-                if in_runs.long_runs_only:
-                    if long_runs:
-                        hits += in_runs.find_in(text, long_runs)
-                elif runs:
-                    hits += in_runs.find_in(text, runs)
-            elif runs or not finder.digits:
-                hits += finder.find(text)
+            hits += finder.find(text) if in_runs is None else in_runs.find_in(text, runs)
         if self._disabled:
             hits = [h for h in hits if h.type not in self._disabled]
         return resolve(hits) if hits else []

@@ -123,7 +123,6 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
 class SecretFinder:
     """All three levels of evidence; see the module's docstring."""
 
-    digits = False
 
     def find(self, text: str) -> list[Hit]:
         words = _long_words(text)

@@ -37,7 +37,6 @@ _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 class EmailFinder:
     """Addresses with a dotted domain ending in an alphabetic TLD (RFC 5321's common subset)."""
 
-    digits = False
 
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
@@ -123,14 +122,17 @@ class CardFinder(RunFinder):
 _IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z])(\d{2})((?: ?[A-Z0-9]){10,32})")
 
 
-class IbanFinder(RunFinder):
+# Two capitals, then the two check digits: where every IBAN starts. A character class first, so
+# ``re`` skips from one capital to the next.
+_IBAN_HINT: Final = re.compile(r"[A-Z][A-Z]\d\d")
+
+
+class IbanFinder:
     """IBANs, compact or printed in groups: registry length for the country, then mod-97."""
 
-    long_runs_only = False
-
-    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
+    def find(self, text: str) -> list[Hit]:
         hits = []
-        for m in self._candidates(text, runs):
+        for m in self._candidates(text):
             length = IBAN_LENGTHS.get(m.group(1))
             if length is None:
                 continue
@@ -148,13 +150,13 @@ class IbanFinder(RunFinder):
         return hits
 
     @staticmethod
-    def _candidates(text: str, runs: list[Cluster]) -> list[re.Match[str]]:
-        """What ``_IBAN.finditer`` would give: its check digits always start a digit run after two capitals."""
+    def _candidates(text: str) -> list[re.Match[str]]:
+        """What ``_IBAN.finditer`` would give, trying ``_IBAN`` only where two capitals precede two digits."""
         found: list[re.Match[str]] = []
         resume = 0
-        for start, _ in runs:
-            at = start - 2
-            if at < resume or at < 0 or not ("A" <= text[at] <= "Z" and "A" <= text[at + 1] <= "Z"):
+        for hint in _IBAN_HINT.finditer(text):
+            at = hint.start()
+            if at < resume:
                 continue
             m = _IBAN.match(text, at)
             if m is not None:
@@ -203,9 +205,11 @@ _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|
 
 
 class IpFinder(RunFinder):
-    """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses."""
+    """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses.
 
-    long_runs_only = False  # an IPv6 address may have no digit run at all
+    IPv4 addresses lie in the long digit runs; an IPv6 address may have no digit at all, and is
+    looked for wherever two colons are close.
+    """
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
@@ -230,7 +234,6 @@ _JWT: Final = re.compile(r"ey(?<![\w-]ey)[IJ][A-Za-z0-9_-]{5,}\.ey[IJ][A-Za-z0-9
 class JwtFinder:
     """JSON Web Tokens: three base64url segments whose header decodes to JSON with ``alg``."""
 
-    digits = False
 
     def find(self, text: str) -> list[Hit]:
         if "eyJ" not in text and "eyI" not in text:
@@ -252,7 +255,6 @@ class UrlCredentialsFinder:
     Templated credentials (``${DB_PASS}``, ``<password>``, ``****``) are not credentials.
     """
 
-    digits = False
 
     def find(self, text: str) -> list[Hit]:
         if "@" not in text:
