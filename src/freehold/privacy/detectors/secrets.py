@@ -154,10 +154,7 @@ class SecretFinder:
         keyword = False
         done = 0
         # Searching the lower-cased copy is cheaper than an IGNORECASE pattern, when offsets agree.
-        if len(lowered) == len(text) and not _KEYWORD_LOWER.search(lowered):
-            return hits, False
-        keywords = _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text)
-        for k in keywords:
+        for k in _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text):
             keyword = True
             if k.start() < done:
                 continue

@@ -199,7 +199,6 @@ _V6: Final = re.compile(
 # Every address has two colons at most four hex digits apart, the first at most four characters in.
 _V6_HINT: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _V6_END: Final = re.compile(r"[^\w:.%-]")  # an address and its zone id are made of these
-_HEX_COLON_HEX: Final = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f]")  # an address without "::" has all eight groups
 _VERSION: Final = re.compile(r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v)\s*[:=#]?\s*$")
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|release)")
 
@@ -218,7 +217,8 @@ class IpFinder(RunFinder):
                 continue
             if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
-        if "::" in text or (text.count(":") >= 7 and _HEX_COLON_HEX.search(text)):  # YAML's "key: value" is not
+        # An address has "::" or all eight groups; the hints then find the few places worth a search.
+        if "::" in text or text.count(":") >= 7:
             for m in _around(_V6, text, _V6_HINT, 4, _V6_END):
                 addr = m.group(1)
                 groups = [g for g in addr.split(":") if g]
