@@ -27,7 +27,7 @@ _NATIONAL: Final = re.compile(
     r"(?:\((?<![\w+#$€£./:-]\()\d{1,5}\)[ .-]?\d|\d(?<![\w+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d(?![\w]|[.-]\d| \d)"
 )
 _GROUP: Final = re.compile(r"\S+")
-_DIGITS: Final = "0123456789"  # counted with str.count: far cheaper than str.translate with a table
+_SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
 _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 _DATE_OR_IP: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|(?:\d+\.){3}\d+")
 _PHONE_WORDS: Final = re.compile(
@@ -88,7 +88,7 @@ class PhoneFinder(RunFinder):
         # A national candidate counts its own digits; only the international scan needs seven in the
         # text (no country's number is shorter). It looks at the whole text: tabs or parentheses may
         # cut an international number into runs too short for ``runs``.
-        intl = ("+" in text or "00" in text) and sum(map(text.count, _DIGITS)) >= 7
+        intl = ("+" in text or "00" in text) and _SEVEN_DIGITS.search(text) is not None
         for m in _INTL.finditer(text) if intl else ():
             groups = list(_GROUP.finditer(m.group()))
             # The pattern may run on into a following number: drop up to two trailing groups.
