@@ -153,6 +153,8 @@ class SecretFinder:
         hits: list[Hit] = []
         keyword = False
         done = 0
+        if len(lowered) == len(text) and not _has_keyword(lowered):
+            return hits, False
         # Searching the lower-cased copy is cheaper than an IGNORECASE pattern, when offsets agree.
         for k in _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text):
             keyword = True
@@ -193,6 +195,14 @@ class SecretFinder:
             if _TOKEN_CONTEXT.search(before(text, m.start(), 40)) and _random_looking(token, 20):
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
+
+
+def _has_keyword(lowered: str) -> bool:
+    """Whether ``_KEYWORD_LOWER`` occurs: seven substring tests cost a third of one regex search."""
+    return (
+        "pass" in lowered or "pwd" in lowered or "secret" in lowered or "token" in lowered or "key" in lowered
+        or "auth" in lowered or "credential" in lowered
+    )  # fmt: skip
 
 
 def _long_words(text: str) -> list[tuple[int, int]]:
