@@ -21,7 +21,6 @@ def _deny_pattern(values: list[str]) -> re.Pattern[str]:
 class ConfiguredFinder:
     """Custom patterns (their whole match is the span) and deny-lists; they win every overlap."""
 
-
     def __init__(self, custom: list[CustomPattern], deny: list[DenyList]) -> None:
         self._patterns: list[tuple[re.Pattern[str], Category, float]] = [
             (re.compile(c.pattern), c.type, c.score) for c in custom

@@ -178,7 +178,6 @@ class BirthDateFinder:
     in 1985") is not a date of birth by itself and is left alone.
     """
 
-
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
         lowered = text.lower()

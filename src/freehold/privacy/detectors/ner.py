@@ -47,7 +47,6 @@ class NerFinder:
     to four letters, are left out. A leading "the" and a trailing "'s" are trimmed off the span.
     """
 
-
     def __init__(self, nlp: Any) -> None:
         self._nlp = nlp
 

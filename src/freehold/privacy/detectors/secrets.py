@@ -123,14 +123,10 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
 class SecretFinder:
     """All three levels of evidence; see the module's docstring."""
 
-
     def find(self, text: str) -> list[Hit]:
         words = _long_words(text)
-        hits = (
-            [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in in_runs(_KNOWN, text, words, _LONG_WORD)]
-            if words
-            else []
-        )
+        known = in_runs(_KNOWN, text, words, _LONG_WORD) if words else []
+        hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in known]
         if "-----BEGIN" in text:
             hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
         if "Key=" in text:

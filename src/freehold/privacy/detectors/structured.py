@@ -37,7 +37,6 @@ _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 class EmailFinder:
     """Addresses with a dotted domain ending in an alphabetic TLD (RFC 5321's common subset)."""
 
-
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
         if "@" not in text:
@@ -234,7 +233,6 @@ _JWT: Final = re.compile(r"ey(?<![\w-]ey)[IJ][A-Za-z0-9_-]{5,}\.ey[IJ][A-Za-z0-9
 class JwtFinder:
     """JSON Web Tokens: three base64url segments whose header decodes to JSON with ``alg``."""
 
-
     def find(self, text: str) -> list[Hit]:
         if "eyJ" not in text and "eyI" not in text:
             return []
@@ -254,7 +252,6 @@ class UrlCredentialsFinder:
 
     Templated credentials (``${DB_PASS}``, ``<password>``, ``****``) are not credentials.
     """
-
 
     def find(self, text: str) -> list[Hit]:
         if "@" not in text:
