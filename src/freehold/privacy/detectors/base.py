@@ -63,8 +63,9 @@ def long_runs(text: str) -> list[Cluster]:
 
 
 def in_runs(pattern: re.Pattern[str], text: str, runs: list[Cluster], shortest: int) -> list[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern whose matches lie inside one digit run, run over the runs only.
+    """``pattern.finditer(text)`` for a pattern whose matches lie inside one of ``runs``, run over them only.
 
+    ``runs`` are (start, end) windows: the long digit runs, or the long words secrets look in.
     Runs shorter than ``shortest`` characters cannot hold a match and are skipped. The window
     reaches 3 characters past the run so trailing lookaheads see the real text; a match starting
     there belongs to the next run. Lookbehinds see the text before ``pos`` (``re`` semantics).
