@@ -48,6 +48,12 @@ def test_validators() -> None:
             [("SECRET", "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789")],
         ),
         ("-u admin:Pa55word! https://x", [("SECRET", "Pa55word!")]),
+        ("Mon numéro : 06 12 34 56 78, merci", [("PHONE", "06 12 34 56 78")]),  # phone words in the regions' languages
+        ("Mijn telefoon: 06-12345678", [("PHONE", "06-12345678")]),
+        (
+            "db: postgres://admin:password@db.prod:5432/x",
+            [("URL_CREDENTIALS", "postgres://admin:password@db.prod:5432/x")],
+        ),
     ],
 )
 def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
@@ -71,6 +77,9 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "git@github.com:org/repo.git and icon@2x.png",
         "the meeting is on 2025-03-14; invoice total 1,234,567.89",
         "policy number 88-2231-09; primary key (tenant_id, order_id)",
+        "numéro de commande : 01 23 45 67 89",  # an order number after "numéro", not a phone
+        "The README says postgresql://user:password@localhost/db; put your own in.",  # a template
+        "ssh key fingerprint SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s (ED25519)",  # public
     ],
 )
 def test_hard_negatives(text: str) -> None:

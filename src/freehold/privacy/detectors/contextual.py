@@ -32,11 +32,16 @@ _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\
 _DATE_OR_IP: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|(?:\d+\.){3}\d+")
 _PHONE_WORDS: Final = re.compile(
     r"\b(?:phone|tel|telephone|call(?:ed|ing)?|ring|mobile|cell|fax|whatsapp|sms|text(?:ed)? me|contact|reach"
-    r"|hotline|landline|dial|number|no\.|mob|handy|telefon|téléphone|teléfono|portable)\b"
+    r"|hotline|landline|dial|number|no\.|mob|handy|telefon|téléphone|teléfono|portable"
+    # the same words in the languages the regions tried below speak
+    r"|numéro|numero|número|numer|nummer|telefoon|telefonnummer|rufnummer|handynummer|mobil|mobiel|móvil|movil"
+    r"|celular|cellulare|telefono|telefone|telemóvel|tél|tlf|komórka)\b"
 )
 _NOT_PHONE: Final = re.compile(
     r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
-    r"|contract|transaction|id|isbn|batch|build)\b"
+    r"|contract|transaction|id|isbn|batch|build"
+    r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
+    r"|factuur|klant|ordine|fattura|zamówienia|faktury)\b"
 )
 # Where a number written without its country code is tried, most likely first.
 # Thirteen regions keep a miss cheap (each try is a metadata check, a few µs); a number of any

@@ -89,6 +89,7 @@ _AUTH_HEADER: Final = re.compile(
 _CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
 _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
+_DIGEST_NAMES: Final = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
 _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
@@ -186,11 +187,16 @@ class SecretFinder:
             return hits
         for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
-            if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2:
+            if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2 or _after_digest_name(text, m.start()):
                 continue
             if _TOKEN_CONTEXT.search(before(text, m.start(), 40)) and _random_looking(token, 20):
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
+
+
+def _after_digest_name(text: str, start: int) -> bool:
+    """``SHA256:…`` (an SSH key fingerprint, an image digest): a public digest, not a secret."""
+    return text[max(0, start - 7) : start].lower().endswith(_DIGEST_NAMES)
 
 
 def _has_keyword(lowered: str) -> bool:

@@ -247,6 +247,18 @@ _PLACEHOLDER: Final = re.compile(r"^(?:\$\{?|<|\{\{|%\(|%s|\*+$|x+$|\.\.\.|\[)",
 _TRAILING: Final = ".,;:!?)]}'\""
 
 
+_TEMPLATE_USERS: Final = frozenset({"user", "username", "usr", "login", "name", "myuser", "dbuser"})
+_TEMPLATE_PASSWORDS: Final = frozenset({"password", "pass", "passwd", "pwd", "secret", "mypassword", "dbpass"})
+
+
+def _template(user: str, password: str) -> bool:
+    """``user:password``, ``username:pass``…: both parts the words a README writes, so a template, not a login.
+
+    One generic word alone is not enough: ``admin:password`` on a real host is a real (weak) login.
+    """
+    return user.lower() in _TEMPLATE_USERS and password.lower() in _TEMPLATE_PASSWORDS
+
+
 class UrlCredentialsFinder:
     """URLs with a password (or a token as the user) before the host: the whole URL is the span.
 
@@ -262,7 +274,7 @@ class UrlCredentialsFinder:
             if password is None:
                 if len(user) < 20 or not any(c.isdigit() for c in user):  # a token as the user name
                     continue
-            elif not password or _PLACEHOLDER.match(password) or _PLACEHOLDER.match(user):
+            elif not password or _PLACEHOLDER.match(password) or _PLACEHOLDER.match(user) or _template(user, password):
                 continue
             end = m.end()
             while end > m.start() and text[end - 1] in _TRAILING:
