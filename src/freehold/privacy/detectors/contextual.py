@@ -61,7 +61,11 @@ def _valid(number: str, region: str | None, possible: bool = False) -> bool:
     try:
         return phones.check(number, region, possible)
     except phones.Unsupported:
-        pass
+        return _parsed_valid(number, region, possible)
+
+
+def _parsed_valid(number: str, region: str | None, possible: bool) -> bool:
+    """What ``_valid`` answers, asked of phonenumbers itself (for the shapes ``phones.check`` declines)."""
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
