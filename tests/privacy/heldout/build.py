@@ -1,6 +1,7 @@
-"""Turn texts.txt (inline ``[[TYPE|value]]`` marks) into heldout.jsonl with character offsets.
+"""Turn a held-out set's texts.txt (inline ``[[TYPE|value]]`` marks) into JSON Lines with character offsets.
 
-    python tests/privacy/heldout/build.py
+    python tests/privacy/heldout/build.py                          # heldout/texts.txt  -> heldout/heldout.jsonl
+    python tests/privacy/heldout/build.py tests/privacy/heldout2   # heldout2/texts.txt -> heldout2/heldout2.jsonl
 
 Each text starts at a ``### id`` line; the marks are removed and become ``spans``.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -37,9 +39,10 @@ def parse(source: str) -> list[dict[str, object]]:
 
 
 def main() -> None:
-    rows = parse((HERE / "texts.txt").read_text(encoding="utf-8"))
+    folder = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
+    rows = parse((folder / "texts.txt").read_text(encoding="utf-8"))
     out = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / "heldout.jsonl").write_text(out, encoding="utf-8")
+    (folder / f"{folder.name}.jsonl").write_text(out, encoding="utf-8")
     print(f"{len(rows)} texts, {sum(len(r['spans']) for r in rows)} spans")  # type: ignore[arg-type]
 
 
