@@ -24,6 +24,7 @@ def test_validators() -> None:
     assert not iban_ok("DE8937040044053201300")  # one short of Germany's 22
     assert ssn_ok("412", "55", "0198") and not ssn_ok("666", "55", "0198") and not ssn_ok("912", "55", "0198")
     assert ip_ok("10.0.0.1") and ip_ok("fe80::1") and not ip_ok("256.1.1.1") and not ip_ok("255.255.255.0")
+    assert not ip_ok("127.0.0.1") and not ip_ok("0.0.0.0") and not ip_ok("::1") and not ip_ok("::")
     assert not jwt_ok("eyJub3QiOiJhIGp3dCJ9.eyJ4IjoxfQ.sig")  # a header without "alg"
 
 
@@ -50,6 +51,23 @@ def test_validators() -> None:
         ("-u admin:Pa55word! https://x", [("SECRET", "Pa55word!")]),
         ("Mon numéro : 06 12 34 56 78, merci", [("PHONE", "06 12 34 56 78")]),  # phone words in the regions' languages
         ("Mijn telefoon: 06-12345678", [("PHONE", "06-12345678")]),
+        # birth dates in more languages, forms and tables
+        ("Data di nascita: 21/06/1979, nato a Bari", [("DATE_OF_BIRTH", "21/06/1979")]),
+        ("Geboren bin ich am 7. Oktober 1966 in Graz.", [("DATE_OF_BIRTH", "7. Oktober 1966")]),
+        ("data de nascimento: 9 de julho de 1990", [("DATE_OF_BIRTH", "9 de julho de 1990")]),
+        ("Data urodzenia: 30.01.1958 r.", [("DATE_OF_BIRTH", "30.01.1958")]),
+        ("生年月日：1972年11月3日", [("DATE_OF_BIRTH", "1972年11月3日")]),
+        ('{"member_dob": "1969-05-17", "joined": "2021-02-01"}', [("DATE_OF_BIRTH", "1969-05-17")]),
+        (
+            "INSERT INTO staff (id, full_name, birth_date, started) VALUES (7, 'Lee, K.', '1981-09-12', '2020-01-06');",
+            [("DATE_OF_BIRTH", "1981-09-12")],
+        ),
+        ("id;name;dob;city\n1;Ana;1988-02-29;Lyon", [("DATE_OF_BIRTH", "1988-02-29")]),
+        ("| Name | DOB |\n|---|---|\n| Ana | 04/12/1993 |", [("DATE_OF_BIRTH", "04/12/1993")]),
+        # phone words as parts of longer words, verbs, and table headers
+        ("Mijn nieuwe telefoonnummer is 020 531 7744.", [("PHONE", "020 531 7744")]),
+        ("Bei Fragen rufen Sie mich an: 089 2180 4416", [("PHONE", "089 2180 4416")]),
+        ("id,name,mobile\n3,Jan,0612345678", [("PHONE", "0612345678")]),
         (
             "db: postgres://admin:password@db.prod:5432/x",
             [("URL_CREDENTIALS", "postgres://admin:password@db.prod:5432/x")],
@@ -80,6 +98,10 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "numéro de commande : 01 23 45 67 89",  # an order number after "numéro", not a phone
         "The README says postgresql://user:password@localhost/db; put your own in.",  # a template
         "ssh key fingerprint SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s (ED25519)",  # public
+        "binds 0.0.0.0:8080; the probe hits 127.0.0.1:8080 and [::1]:9090",  # every machine's own addresses
+        "certificate serial 5c:0e:91:ab:33:d7:02:f8",  # byte pairs, not an IPv6 address
+        "id,created,order_no\n1,2024-03-02,0612345678",  # a date and a number in columns named otherwise
+        "Born to run; the release shipped 2024-03-02.",
     ],
 )
 def test_hard_negatives(text: str) -> None:

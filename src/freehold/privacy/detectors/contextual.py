@@ -16,6 +16,7 @@ import phonenumbers
 
 from freehold.privacy.detectors import phones
 from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, before, in_runs
+from freehold.privacy.detectors.columns import column_name
 from freehold.privacy.detectors.validators import plausible_birth_date
 
 __all__ = ["BirthDateFinder", "PhoneFinder"]
@@ -31,12 +32,16 @@ _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, wher
 _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 _DATE_OR_IP: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|(?:\d+\.){3}\d+")
 _PHONE_WORDS: Final = re.compile(
-    r"\b(?:phone|tel|telephone|call(?:ed|ing)?|ring|mobile|cell|fax|whatsapp|sms|text(?:ed)? me|contact|reach"
-    r"|hotline|landline|dial|number|no\.|mob|handy|telefon|téléphone|teléfono|portable"
-    # the same words in the languages the regions tried below speak
-    r"|numéro|numero|número|numer|nummer|telefoon|telefonnummer|rufnummer|handynummer|mobil|mobiel|móvil|movil"
-    r"|celular|cellulare|telefono|telefone|telemóvel|tél|tlf|komórka)\b"
+    r"\b(?:tel|call(?:ed|ing)?|ring|cell|fax|whatsapp|sms|text(?:ed)? me|contact|reach|hotline|landline|dial|number"
+    r"|no\.|mob|on-call|oncall|pager|portable|numéro|numero|número|numer|nummer|rufnummer|tél|tlf|komórka"
+    # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
+    r"|anrufen|rufen|ruf|rückfragen|rückruf|erreichbar|durchwahl|appeler|appelez|appelle[zr]?|joignable|joindre"
+    r"|llamar|llame|llámame|llámanos|llamada|chiamare|chiamami|chiamateci|chiamata|bellen|bel|gebeld|bereikbaar"
+    r"|ligar|ligue|liga|ringa|ringe|ringer|dzwonić|zadzwoń|dzwoń|zavolejte|zavolat|volejte)\b"
+    # stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer
+    r"|(?<![^\W_])(?:telefo|telepho|teléfo|télépho|telemó|phone|mobil|mobiel|móvil|movil|celular|cellulare|handy|電話)"
 )
+_PHONE_COLUMN: Final = re.compile(r"phone|tel|mobil|móvil|handy|fax|cell|whatsapp|numer|nummer|número|numero|電話")
 _NOT_PHONE: Final = re.compile(
     r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
     r"|contract|transaction|id|isbn|batch|build"
@@ -76,11 +81,17 @@ def _parsed_valid(number: str, region: str | None, possible: bool) -> bool:
 
 
 def _said(text: str, start: int, end: int) -> bool:
-    """A phone word shortly before (or just after) the number, and no "order", "invoice"… right before it."""
+    """A phone word shortly before (or just after) the number, and no "order", "invoice"… right before it.
+
+    Or, in a table, a column named like one (``phone``, ``Telefon``, ``mobile_no``).
+    """
     window = before(text, start, 40)
     if _NOT_PHONE.search(window[-20:]):
         return False
-    return bool(_PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, end, 30)))
+    if _PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, end, 30)):
+        return True
+    name = column_name(text, start) if "\n" in text else None  # a table's header names the column instead
+    return name is not None and _PHONE_COLUMN.search(name) is not None and not _NOT_PHONE.search(name)
 
 
 class PhoneFinder(RunFinder):
@@ -128,32 +139,52 @@ class PhoneFinder(RunFinder):
         return hits
 
 
+# Before the words: not a letter or digit, so ``patient_dob`` and ``"birth_date"`` (field names) count.
 _BIRTH_WORDS: Final = (
-    r"\b(?:date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on)?|d\.?o\.?b\.?|geburtsdatum|geboren(?:\s+am)?"
-    r"|fecha\s+de\s+nacimiento|date\s+de\s+naissance|né(?:e)?\s+le)"
+    r"(?<![^\W_])(?:date[\s_]*of[\s_]*birth|birth[\s_-]?date|birthday|born(?:\s+on)?|d\.?o\.?b\.?|geburtsdatum"
+    r"|geboren(?:\s+am)?|geb\.|fecha\s+de\s+nacimiento|nacid[oa]\s+el|date\s+de\s+naissance|née?\s+le"
+    r"|data\s+di\s+nascita|nat[oa]\s+il|geboortedatum|geboren\s+op|data\s+de\s+nascimento|nascid[oa]\s+em"
+    r"|data\s+urodzenia|urodzon[ya]|födelsedatum|född|fødselsdato|født|datum\s+narození|narozen[aá]?"
+    r"|doğum\s+tarihi|syntymäaika|生年月日|誕生日)"
 )
 _BIRTH: Final = re.compile(_BIRTH_WORDS, re.IGNORECASE)
 _BIRTH_LOWER: Final = re.compile(_BIRTH_WORDS)  # over the lower-cased text: far cheaper than IGNORECASE
-_MONTHS: Final = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-            ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-            ("november", "nov"), ("december", "dec"),
-        ]
-    )
-    for name in names
-}  # fmt: skip
+# Month names in the languages above (Polish and Czech in the genitive a date uses); "mar" is
+# March, "mart" Turkish March, and the longest name is tried first.
+_MONTH_NAMES: Final = (
+    ("january", "jan", "januar", "janvier", "enero", "gennaio", "janeiro", "januari", "stycznia", "ledna", "ocak"),
+    ("february", "feb", "februar", "février", "febrero", "febbraio", "fevereiro", "februari", "lutego", "února",
+     "şubat"),
+    ("march", "mar", "märz", "mars", "marzo", "março", "maart", "marca", "marts", "března", "mart"),
+    ("april", "apr", "avril", "abril", "aprile", "kwietnia", "dubna", "nisan"),
+    ("may", "mai", "mayo", "maggio", "maio", "mei", "maja", "maj", "května", "mayıs"),
+    ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "czerwca", "června", "haziran"),
+    ("july", "jul", "juli", "juillet", "julio", "luglio", "julho", "lipca", "července", "temmuz"),
+    ("august", "aug", "août", "agosto", "augustus", "sierpnia", "augusti", "srpna", "ağustos"),
+    ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "setembro", "września",
+     "září", "eylül"),
+    ("october", "oct", "oktober", "octobre", "octubre", "ottobre", "outubro", "października", "října", "ekim"),
+    ("november", "nov", "novembre", "noviembre", "novembro", "listopada", "listopadu", "kasım"),
+    ("december", "dec", "dezember", "décembre", "diciembre", "dicembre", "dezembro", "grudnia", "prosince", "aralık"),
+)  # fmt: skip
+_MONTHS: Final = {name: i + 1 for i, names in enumerate(_MONTH_NAMES) for name in names}
 _MONTH: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE: Final = re.compile(
     r"(?P<iso>(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))"
-    r"|(?P<num>(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2}))"
-    rf"|(?P<dmy>(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm>{_MONTH})\.?,?\s+(?P<dy>\d{{4}}))"
-    rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))",
+    r"|(?P<num>(?P<a>\d{1,2})[-/.] ?(?P<b>\d{1,2})[-/.] ?(?P<y>\d{4}|\d{2}))"
+    rf"|(?P<dmy>(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?(?P<dm>{_MONTH})\.?,?\s+(?:de\s+)?(?P<dy>\d{{4}}))"
+    rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))"
+    r"|(?P<ymd>(?P<jy>\d{4})年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日)",
     re.IGNORECASE,
 )
-_BRIDGE: Final = re.compile(r"[\s:=,(\-]*(?:(?:is|was|on|of|the|am|:)\s*)*", re.IGNORECASE)
+# Between the words and the date: punctuation, quotes, and the short words a sentence or a form
+# puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia").
+_BRIDGE: Final = re.compile(
+    r"[\s:：=,(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|the|in|:)[\s:,]*)*",
+    re.IGNORECASE,
+)
+_BIRTH_COLUMN: Final = re.compile(r"birth|dob|geburt|nacimiento|naissance|nascita|geboorte|nascimento|urodzenia"
+                                  r"|födelse|fødsel|narození|doğum|syntymä|生年月日")  # fmt: skip
 
 
 def _year(text: str) -> int:
@@ -169,14 +200,18 @@ def _plausible(m: re.Match[str]) -> bool:
         return plausible_birth_date(y, a, b) or plausible_birth_date(y, b, a)  # US m/d or European d/m
     if m.group("dmy"):
         return plausible_birth_date(int(m.group("dy")), _MONTHS[m.group("dm").lower()], int(m.group("dd")))
-    return plausible_birth_date(int(m.group("my")), _MONTHS[m.group("mm").lower()], int(m.group("md")))
+    if m.group("mdy"):
+        return plausible_birth_date(int(m.group("my")), _MONTHS[m.group("mm").lower()], int(m.group("md")))
+    return plausible_birth_date(int(m.group("jy")), int(m.group("jm")), int(m.group("jd")))
 
 
 def _may_name_birth(lowered: str) -> bool:
     """Whether a ``_BIRTH`` phrase may occur: eight substring tests cost less than one regex search."""
     return (
         "birth" in lowered or "born" in lowered or "dob" in lowered or "d.o.b" in lowered or "geb" in lowered
-        or "nacim" in lowered or "naiss" in lowered or "né" in lowered
+        or "naci" in lowered or "naiss" in lowered or "né" in lowered or "nato" in lowered or "nata" in lowered
+        or "nasc" in lowered or "urodz" in lowered or "föd" in lowered or "fød" in lowered or "naroz" in lowered
+        or "doğum" in lowered or "syntym" in lowered or "生" in lowered or "誕" in lowered
     )  # fmt: skip
 
 
@@ -192,6 +227,7 @@ class BirthDateFinder:
         lowered = text.lower()
         if not _may_name_birth(lowered):
             return hits
+        named = False
         # Offsets agree when lower-casing kept the length (it does but for a few letters such as "İ").
         for m in _BIRTH_LOWER.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
             bridge = _BRIDGE.match(text, m.end())
@@ -201,4 +237,23 @@ class BirthDateFinder:
             date = _DATE.match(text, start)
             if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
                 hits.append(Hit(date.start(), date.end(), "DATE_OF_BIRTH", 0.9, Priority.CONTEXTUAL))
+            else:
+                named = True
+        if named:  # a word with no date after it may head a column: a CSV header, an INSERT's column list
+            hits += _in_birth_column(text, {h.start for h in hits})
         return hits
+
+
+def _in_birth_column(text: str, taken: set[int]) -> list[Hit]:
+    """Dates whose column (``columns.column_name``) is named like a birth date (``dob``, ``birth_date``)."""
+    hits = []
+    for m in _DATE.finditer(text):
+        start, end = m.span()
+        if start in taken or (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+            continue
+        if not _plausible(m):
+            continue
+        name = column_name(text, start)
+        if name is not None and _BIRTH_COLUMN.search(name):
+            hits.append(Hit(start, end, "DATE_OF_BIRTH", 0.85, Priority.CONTEXTUAL))
+    return hits

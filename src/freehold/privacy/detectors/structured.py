@@ -221,7 +221,9 @@ class IpFinder(RunFinder):
             for m in _around(_V6, text, _V6_HINT, 4, _V6_END):
                 addr = m.group(1)
                 groups = [g for g in addr.split(":") if g]
-                if (len(groups) >= 2 or addr == "::1") and ip_ok(addr):
+                if len(groups) < 2 or ("::" not in addr and all(len(g) == 2 for g in groups)):
+                    continue  # eight byte pairs are a serial number or fingerprint (04:a3:7f:…), not an address
+                if ip_ok(addr):
                     hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
         return hits
 

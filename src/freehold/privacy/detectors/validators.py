@@ -120,11 +120,14 @@ def ssn_ok(area: str, group: str, serial: str) -> bool:
 def ip_ok(candidate: str) -> bool:
     """A real IPv4 or IPv6 address by the standard library's parser, netmasks excluded.
 
-    A netmask (255.255.255.0) is a prefix length, not a host anybody could be traced to.
+    A netmask (255.255.255.0) is a prefix length, not a host anybody could be traced to; neither is
+    a loopback (127.0.0.1, ::1) or unspecified (0.0.0.0, ::) address, which every machine has.
     """
     try:
         addr = ipaddress.ip_address(candidate)
     except ValueError:
+        return False
+    if addr.is_loopback or addr.is_unspecified:
         return False
     if addr.version == 4 and candidate.startswith("255.") and int(addr) != 0xFFFFFFFF:
         inverted = ~int(addr) & 0xFFFFFFFF
