@@ -68,6 +68,14 @@ def test_validators() -> None:
         ("Mijn nieuwe telefoonnummer is 020 531 7744.", [("PHONE", "020 531 7744")]),
         ("Bei Fragen rufen Sie mich an: 089 2180 4416", [("PHONE", "089 2180 4416")]),
         ("id,name,mobile\n3,Jan,0612345678", [("PHONE", "0612345678")]),
+        # passwords stated in prose, and given to a command
+        ("the password for admin01 is Tr0ub4dor&3 now", [("SECRET", "Tr0ub4dor&3")]),
+        ("le mot de passe du routeur Qv7_mXp2LrT9 et voilà", [("SECRET", "Qv7_mXp2LrT9")]),
+        ("Mein Kennwort lautet: Sommer2024", [("SECRET", "Sommer2024")]),
+        ("Mi contraseña es Perro_Azul88, cámbiala", [("SECRET", "Perro_Azul88")]),
+        ("it is either Mond!2017 or Mond!2018.", []),  # no password word: nothing says these are
+        ("password is either Mond!2017 or Mond!2018.", [("SECRET", "Mond!2017"), ("SECRET", "Mond!2018")]),
+        ("mysql -h db -u app -p'Zq4$mN8!' shop", [("SECRET", "Zq4$mN8!")]),
         (
             "db: postgres://admin:password@db.prod:5432/x",
             [("URL_CREDENTIALS", "postgres://admin:password@db.prod:5432/x")],
@@ -102,6 +110,14 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "certificate serial 5c:0e:91:ab:33:d7:02:f8",  # byte pairs, not an IPv6 address
         "id,created,order_no\n1,2024-03-02,0612345678",  # a date and a number in columns named otherwise
         "Born to run; the release shipped 2024-03-02.",
+        "Reset your password: click the link we sent.",
+        "Passwords must be at least 12 characters long and include 1 digit.",
+        "The password is hashed with PBKDF2-SHA256 before storage.",
+        "password reset for user42 failed twice",
+        "wifi password is on the sticker, SSID HomeNet-5G",
+        "Use a password manager like 1Password or Bitwarden.",
+        "The logs show `Authorization: Bearer sk-...REDACTED` and `password=****`",  # already masked
+        "we keep it in a docker secret:\n  environment:\n    - APP_ENV=prod",
     ],
 )
 def test_hard_negatives(text: str) -> None:

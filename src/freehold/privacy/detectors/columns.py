@@ -65,12 +65,9 @@ def _rule(line: str) -> bool:
 
 
 def _sql_column(text: str, pos: int) -> str | None:
-    if "insert" not in text and "INSERT" not in text and "Insert" not in text:
-        return None
-    statement = None
-    for m in _INSERT.finditer(text, 0, pos):
-        statement = m
-    if statement is None:
+    at = max(text.rfind("INSERT", 0, pos), text.rfind("insert", 0, pos), text.rfind("Insert", 0, pos))
+    statement = _INSERT.match(text, at) if at >= 0 else None
+    if statement is None or statement.end() > pos:
         return None
     index = _tuple_index(text, statement.end(), pos)
     if index is None:

@@ -139,9 +139,11 @@ class PhoneFinder(RunFinder):
         return hits
 
 
-# Before the words: not a letter or digit, so ``patient_dob`` and ``"birth_date"`` (field names) count.
+# Before the words there must be no letter or digit (``BirthDateFinder`` checks, so that the pattern
+# starts with its words' first letters and ``re`` skips to them); ``patient_dob`` and
+# ``"birth_date"`` (field names) count.
 _BIRTH_WORDS: Final = (
-    r"(?<![^\W_])(?:date[\s_]*of[\s_]*birth|birth[\s_-]?date|birthday|born(?:\s+on)?|d\.?o\.?b\.?|geburtsdatum"
+    r"(?:date[\s_]*of[\s_]*birth|birth[\s_-]?date|birthday|born(?:\s+on)?|d\.?o\.?b\.?|geburtsdatum"
     r"|geboren(?:\s+am)?|geb\.|fecha\s+de\s+nacimiento|nacid[oa]\s+el|date\s+de\s+naissance|née?\s+le"
     r"|data\s+di\s+nascita|nat[oa]\s+il|geboortedatum|geboren\s+op|data\s+de\s+nascimento|nascid[oa]\s+em"
     r"|data\s+urodzenia|urodzon[ya]|födelsedatum|född|fødselsdato|født|datum\s+narození|narozen[aá]?"
@@ -177,6 +179,7 @@ _DATE: Final = re.compile(
     r"|(?P<ymd>(?P<jy>\d{4})年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日)",
     re.IGNORECASE,
 )
+_NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # Between the words and the date: punctuation, quotes, and the short words a sentence or a form
 # puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia").
 _BRIDGE: Final = re.compile(
@@ -206,12 +209,18 @@ def _plausible(m: re.Match[str]) -> bool:
 
 
 def _may_name_birth(lowered: str) -> bool:
-    """Whether a ``_BIRTH`` phrase may occur: eight substring tests cost less than one regex search."""
+    """Whether a ``_BIRTH`` phrase may occur: substring tests cost less than one regex search.
+
+    The words with letters outside ASCII are looked for only in text that has such letters.
+    """
     return (
         "birth" in lowered or "born" in lowered or "dob" in lowered or "d.o.b" in lowered or "geb" in lowered
-        or "naci" in lowered or "naiss" in lowered or "né" in lowered or "nato" in lowered or "nata" in lowered
-        or "nasc" in lowered or "urodz" in lowered or "föd" in lowered or "fød" in lowered or "naroz" in lowered
-        or "doğum" in lowered or "syntym" in lowered or "生" in lowered or "誕" in lowered
+        or "naci" in lowered or "naiss" in lowered or "nato" in lowered or "nata" in lowered or "nasc" in lowered
+        or "urodz" in lowered or "naroz" in lowered or "syntym" in lowered
+        or (not lowered.isascii() and (
+            "né" in lowered or "föd" in lowered or "fød" in lowered or "doğum" in lowered or "生" in lowered
+            or "誕" in lowered
+        ))
     )  # fmt: skip
 
 
@@ -230,6 +239,8 @@ class BirthDateFinder:
         named = False
         # Offsets agree when lower-casing kept the length (it does but for a few letters such as "İ").
         for m in _BIRTH_LOWER.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
+            if m.start() and text[m.start() - 1].isalnum():
+                continue  # inside a word ("reborn", "adobe")
             bridge = _BRIDGE.match(text, m.end())
             start = bridge.end() if bridge else m.end()
             if start - m.end() > 24:
@@ -237,17 +248,28 @@ class BirthDateFinder:
             date = _DATE.match(text, start)
             if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
                 hits.append(Hit(date.start(), date.end(), "DATE_OF_BIRTH", 0.9, Priority.CONTEXTUAL))
-            else:
-                named = True
-        if named:  # a word with no date after it may head a column: a CSV header, an INSERT's column list
+            elif "values" in lowered or _delimited_line(text, m.start()):
+                named = True  # the word may head a column: a CSV or Markdown header, an INSERT's column list
+        if named:
             hits += _in_birth_column(text, {h.start for h in hits})
         return hits
+
+
+def _delimited_line(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos`` has a field delimiter, as a table's header has."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)]
+    return "," in line or "\t" in line or ";" in line or "|" in line
 
 
 def _in_birth_column(text: str, taken: set[int]) -> list[Hit]:
     """Dates whose column (``columns.column_name``) is named like a birth date (``dob``, ``birth_date``)."""
     hits = []
-    for m in _DATE.finditer(text):
+    for found in _NUMERIC_DATE.finditer(text):  # tables hold dates in figures; the digits lead ``re`` to them
+        m = _DATE.match(text, found.start())
+        if m is None:
+            continue
         start, end = m.span()
         if start in taken or (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
             continue

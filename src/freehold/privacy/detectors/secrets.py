@@ -59,10 +59,11 @@ _KEYWORD: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IG
 _KEYWORD_LOWER: Final = re.compile(r"pass|pwd|secret|token|key|auth|credential")
 _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 _VALUE: Final = r"(?:\"(?P<dq>[^\"\n]{1,300})\"|'(?P<sq>[^'\n]{1,300})'|(?P<bare>[^\s'\",;)}\]]{1,300}))"
-_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*)" + _VALUE)
+# The value stays on the operator's line: "docker secret:\n  environment:" assigns nothing.
+_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*)" + _VALUE)
 # A command-line flag (``--password hunter2``) may take its value after a space alone; any other
 # name needs an operator, so prose ("the token expired") fails this match in C, not in Python.
-_FLAG_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)\s*|\s+(?=\S))" + _VALUE)
+_FLAG_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*|[ \t]+(?=\S))" + _VALUE)
 _PARTS: Final = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _STRONG: Final = ("password", "passwd", "pwd", "pass", "passphrase", "passcode", "secret", "secrets")
 _STRONG_TAIL: Final = ("password", "passwd", "secret", "pwd", "passphrase")
@@ -87,10 +88,126 @@ _AUTH_HEADER: Final = re.compile(
 )
 # ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
 _CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
+# Passwords given to a command on its line: ``mysql -u app -p'S3cret'``, ``net use … /user:DOM\\svc S3cret``.
+_CLI_PASSWORD: Final = (
+    re.compile(r"m(?:ysql|ariadb)[\w-]*\s[^\n]*?\s-p(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"),
+    re.compile(r"net\s+use\s[^\n]*?/user:\S+\s+(?P<net>[^\s/]\S*)"),
+)  # searched in the lower-cased text, led by a literal; the value is read from the text itself
 _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
 _DIGEST_NAMES: Final = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
 _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+# A password stated in prose, in the languages people write support tickets in: "my wifi password
+# is Hx7#…", "le mot de passe du wifi a1gK…", "Passwort war Lindenhof#2291", "contraseña: 7Gqr#…".
+# No word character may precede it (checked in ``_prose_passwords``, so that ``re`` skips to the
+# words' first letters): ``DB_PASSWORD`` is a name, not prose.
+_PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord|e(?=[\s:]))")  # led by "pass": fast
+_OTHER_PASSWORD_WORDS: Final = re.compile(
+    r"kennwort|mdp|contraseña|senha|wachtwoord|hasło|haslo|lösenord|adgangskode|kodeord|heslo|şifre(?:si)?|parola"
+    r"|salasana|パスワード"
+)
+_PROSE_TOKEN: Final = re.compile(r"[^\s]+")
+# What may sit between the word and the value: a verb ("is", "war", "est"…) or a colon says the next
+# token is the value; plain words ("du wifi", "temporal que me dio soporte:") may come before it.
+_COPULAS: Final = frozenset(
+    "is was are reads remains now still = : - ist war lautet lautete est était c'est es era è é jest to było är "
+    "var er je bylo".split()
+)  # fmt: skip
+_MAX_PROSE_WORDS: Final = 4
+_ALGORITHM: Final = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")  # SHA-256, PBKDF2-SHA256, AES-256-GCM: no password
+_CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
+_VALUE_TRIM: Final = ".,;:)»\"'`"
+_MASKED: Final = ("...", "…", "***", "xxxx", "redacted")
+
+
+def _prose_passwords(text: str, lowered: str) -> list[Hit]:
+    """Values that follow a password word in a sentence: see ``_PASSWORD_WORDS``.
+
+    From the word, up to four words are skipped to the first token that looks like a password: six
+    characters or more, letters and two more kinds of character (digits, capitals, symbols); after
+    a verb or a colon ("is", "war", "est", ":"), two kinds suffice but at most one word may
+    come between ("is either …", "is still …"); without one, it also needs a symbol or twelve
+    characters ("a password manager like 1Password" names a product). "Reset your password: click
+    the link", "must be 8 characters", "hashed with SHA-256" hold no such token. A second value
+    joined by "or"/"and" is taken as well.
+    """
+    hits: list[Hit] = []
+    words = list(_PASSWORD_WORDS.finditer(lowered)) if "pass" in lowered else []
+    if _may_name_password(lowered):
+        words += _OTHER_PASSWORD_WORDS.finditer(lowered)
+    for k in words:
+        if k.start() and (lowered[k.start() - 1].isalnum() or lowered[k.start() - 1] == "_"):
+            continue
+        if k.group() == "passe" and not lowered.endswith(("mot de ", "palavra-"), 0, k.start()):
+            continue  # French "passe" alone is a verb
+        after = text[k.end() : k.end() + 2]
+        if not after[:1].isspace() and not (after[:1] == ":" and after[1:].isspace()):
+            continue  # ``password=…``, ``password:…``, ``password_hash``: code, the assignments' business
+        line_end = text.find("\n", k.end())
+        tokens = _PROSE_TOKEN.finditer(text, k.end(), len(text) if line_end < 0 else line_end)
+        stated = after[:1] == ":"
+        words = 0  # plain words since the password word, or since the verb or colon once there is one
+        for t in tokens:
+            word = t.group()
+            bare = word.rstrip(":,")
+            if bare.lower() in _COPULAS or not bare:
+                stated, words = True, 0
+                continue
+            value = None if bare.replace("'", "").replace("-", "").isalpha() else _prose_value(text, *t.span(), stated)
+            if value is None:  # a word, or a token that is no password: skip it, within limits
+                words += 1
+                if word.endswith(":") and words <= _MAX_PROSE_WORDS + 1:
+                    stated, words = True, 0  # "contraseña temporal que me dio soporte: …"
+                elif words > (1 if stated else _MAX_PROSE_WORDS) or word[-1] in ".?!":
+                    break
+                continue
+            hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+            joined, second = next(tokens, None), next(tokens, None)
+            if joined is not None and second is not None and joined.group().lower() in _CONJUNCTIONS:
+                value = _prose_value(text, *second.span(), stated)
+                if value is not None:
+                    hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+            break
+    return hits
+
+
+def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, int] | None:
+    """The (start, end) of the password in the token ``text[start:end]``, or None when it does not look like one."""
+    while end > start and text[end - 1] in _VALUE_TRIM:
+        end -= 1
+    while start < end and text[start] in "\"'`«„":
+        start += 1
+    value = text[start:end]
+    if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@" or _ALGORITHM.fullmatch(value):
+        return None
+    if _PLACEHOLDER.match(value) or _CODE.search(value) or _masked(value):
+        return None
+    kinds = (
+        any(c.islower() for c in value) + any(c.isupper() for c in value) + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )  # fmt: skip
+    if not any(c.isalpha() for c in value) or kinds < (2 if stated else 3):
+        return None
+    if not stated and len(value) < 12 and value.isalnum():
+        return None
+    return start, end
+
+
+def _may_name_password(lowered: str) -> bool:
+    """Whether a ``_PASSWORD_WORDS`` word other than those with "pass" may occur (the caller tests "pass").
+
+    Substring tests, far cheaper than the search; those with letters outside ASCII only where there are such.
+    """
+    return (
+        "wort" in lowered or "mdp" in lowered or "senha" in lowered or "woord" in lowered or "haslo" in lowered
+        or "kode" in lowered or "heslo" in lowered or "parola" in lowered or "salasana" in lowered
+        or (not lowered.isascii() and (
+            "contrase" in lowered or "hasł" in lowered or "lösen" in lowered or "şifre" in lowered
+            or "パスワード" in lowered
+        ))
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=4096)
@@ -134,13 +251,17 @@ class SecretFinder:
             hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
         lowered = text.lower()
         for m in _AUTH_HEADER.finditer(text) if "bearer" in lowered or "authorization" in lowered else ():
-            if not _PLACEHOLDER.match(m.group(1)) and len(m.group(1)) >= 12:
+            if not _PLACEHOLDER.match(m.group(1)) and len(m.group(1)) >= 12 and not _masked(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET + 1))
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not _PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+        if ("-p" in text or "/user:" in text) and len(lowered) == len(text):
+            hits += _cli_passwords(text, lowered)
         assigned, keyword = self._assigned(text, lowered)
         hits += assigned
+        if len(lowered) == len(text) and ((keyword and "pass" in lowered) or _may_name_password(lowered)):
+            hits += _prose_passwords(text, lowered)
         if words and (keyword or "bearer" in lowered):  # every context word holds a keyword, or is "bearer"
             hits += self._random_near_words(text, lowered, words)
         return hits
@@ -192,6 +313,25 @@ class SecretFinder:
             if _TOKEN_CONTEXT.search(before(text, m.start(), 40)) and _random_looking(token, 20):
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
+
+
+def _masked(value: str) -> bool:
+    """``sk-...REDACTED``, ``ghp_****``: a value someone already hid."""
+    lowered = value.lower()
+    return any(mark in lowered for mark in _MASKED)
+
+
+def _cli_passwords(text: str, lowered: str) -> list[Hit]:
+    hits = []
+    for pattern in _CLI_PASSWORD:
+        for m in pattern.finditer(lowered):
+            if m.start() and lowered[m.start() - 1].isalnum():
+                continue
+            group = next(g for g in ("sq", "dq", "bare", "net") if g in pattern.groupindex and m.group(g) is not None)
+            value = text[m.start(group) : m.end(group)]
+            if len(value) >= 4 and not _PLACEHOLDER.match(value) and not _masked(value):
+                hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+    return hits
 
 
 def _after_digest_name(text: str, start: int) -> bool:
