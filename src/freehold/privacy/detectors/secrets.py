@@ -134,10 +134,10 @@ def _prose_passwords(text: str, lowered: str) -> list[Hit]:
     joined by "or"/"and" is taken as well.
     """
     hits: list[Hit] = []
-    words = list(_PASSWORD_WORDS.finditer(lowered)) if "pass" in lowered else []
+    named = list(_PASSWORD_WORDS.finditer(lowered)) if "pass" in lowered else []
     if _may_name_password(lowered):
-        words += _OTHER_PASSWORD_WORDS.finditer(lowered)
-    for k in words:
+        named += _OTHER_PASSWORD_WORDS.finditer(lowered)
+    for k in named:
         if k.start() and (lowered[k.start() - 1].isalnum() or lowered[k.start() - 1] == "_"):
             continue
         if k.group() == "passe" and not lowered.endswith(("mot de ", "palavra-"), 0, k.start()):
