@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from freehold.ids import new_id
 
 if TYPE_CHECKING:
+    from freehold.errors import FreeholdError
     from freehold.governance.model import Key, Team
     from freehold.providers.base import ChatProvider
     from freehold.usage import UsageRecord
@@ -127,6 +128,9 @@ class RequestContext:
     restricted_by: str = ""
     """Why the deployments are restricted, in words for the client: the gateway puts it in front of
     the error when no allowed deployment could answer ('' when no stage gave a reason)."""
+    unservable: type[FreeholdError] | None = None
+    """The error when the restriction leaves the alias (the one asked for, or routed to) no
+    deployment at all: the restricting stage's own (a 503, not the client's fault)."""
     deployment: str = ""
     """The deployment that answered ('' until one did)."""
     attempts: int = 0
@@ -181,12 +185,18 @@ class RequestContext:
             self.headers = []
         self.headers.append((name.lower().encode("latin-1"), value.encode("latin-1", "replace")))
 
-    def restrict(self, allowed: Callable[[ChatProvider], bool], reason: str = "") -> None:
+    def restrict(
+        self, allowed: Callable[[ChatProvider], bool], reason: str = "", unservable: type[FreeholdError] | None = None
+    ) -> None:
         """Narrow the deployments that may serve this request; restrictions combine (all must allow).
 
         ``reason`` (e.g. "the privacy policy allows only local deployments") is said to the client
         if no allowed deployment answers, so that a restriction never reads as a plain outage.
+        ``unservable`` is raised when the alias that serves the request (routing may change it
+        after the restriction) has no allowed deployment at all.
         """
+        if unservable is not None:
+            self.unservable = unservable
         if reason:
             self.restricted_by = f"{self.restricted_by}; {reason}" if self.restricted_by else reason
         previous = self.deployments

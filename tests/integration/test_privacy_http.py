@@ -71,6 +71,8 @@ def gw(mocks: tuple[EchoMock, EchoMock], tmp_path_factory: pytest.TempPathFactor
                     "pseudo-3": "pseudonymize",
                     "home": "local_only",
                     "home-down": "local_only",
+                    "routed": "local_only",
+                    "routed-away": "local_only",
                 },
             }
         },
@@ -87,6 +89,16 @@ def gw(mocks: tuple[EchoMock, EchoMock], tmp_path_factory: pytest.TempPathFactor
                     echo(external, "echo-1-0", "home-ext", weight=1000),
                     echo(local, "echo-1-0", "home-local", weight=0.001, local=True),
                 ],
+            },
+            # Rules that send sensitive requests elsewhere: to an alias served at home, or one that is not.
+            "routed": {
+                "deployments": [echo(external, "echo-1-0", "routed-ext")],
+                "routes": [{"when": {"privacy": ["sensitive"]}, "to": "at-home"}],
+            },
+            "at-home": {"deployments": [echo(local, "echo-1-0", "at-home-local", local=True)]},
+            "routed-away": {
+                "deployments": [echo(local, "echo-1-0", "away-local", local=True)],
+                "routes": [{"when": {"privacy": ["sensitive"]}, "to": "plain"}],
             },
             "home-down": {
                 "deployments": [
@@ -375,6 +387,34 @@ def test_local_only_with_the_local_deployment_down_never_leaks(
     # 502: the local deployment is unreachable; 503 once its circuit is open (529 on the Anthropic door).
     assert caught.value.status_code in (502, 503, 529)
     assert len(external.requests) == before  # the external deployment was never contacted
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_local_only_follows_a_routing_rule_to_a_local_alias(
+    oai: openai.OpenAI, claude: anthropic.Anthropic, mocks: tuple[EchoMock, EchoMock], door: str
+) -> None:
+    """The policy is checked against where routing sends the request, not only the alias asked for."""
+    external, local = mocks
+    ext_before, local_before = len(external.requests), len(local.requests)
+    assert ask(door, oai, claude, "routed", False) == TEXT
+    assert len(external.requests) == ext_before
+    assert EMAIL in last_sent(local, local_before)
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_local_only_refuses_a_rule_that_routes_away_from_home(
+    oai: openai.OpenAI, claude: anthropic.Anthropic, mocks: tuple[EchoMock, EchoMock], door: str
+) -> None:
+    external, _ = mocks
+    before = len(external.requests)
+    errors = (anthropic.APIStatusError,) if door == "messages" else (openai.APIStatusError,)
+    with pytest.raises(errors) as caught:
+        ask(door, oai, claude, "routed-away", False)
+    message = str(caught.value)
+    assert "allows this request only on local deployments" in message and "'plain'" in message
+    assert EMAIL not in message
+    assert caught.value.status_code == (529 if door == "messages" else 503)  # the Anthropic door's "overloaded"
+    assert len(external.requests) == before  # the rule's external target was never contacted
 
 
 # --- the models list and embeddings keep working -------------------------------------------------------------

@@ -245,12 +245,19 @@ class GatewayConfig(StrictModel):
         return self
 
     def local_aliases(self) -> dict[str, bool]:
-        """Alias → whether a deployment marked ``local: true`` can serve it (its own, or a fallback alias's)."""
+        """Alias → whether a deployment marked ``local: true`` can serve it.
+
+        Its own, a fallback alias's, or one of an alias its rules or router may send it to: routing
+        runs after the privacy stage, and the stage's restriction still holds wherever it goes.
+        """
         own = {alias: any(dep.local for dep in spec.deployments) for alias, spec in self.aliases.items()}
-        for _ in self.aliases:  # a router alias is served by its targets (routes have no cycles)
+        for _ in self.aliases:  # to a fixed point: a target may route again (routes have no cycles)
             for alias, spec in self.aliases.items():
-                if spec.router is not None:
-                    own[alias] = own.get(spec.router.strong, False) or own.get(spec.router.weak, False)
+                targets = [target for _, target in routing_edges(spec.routes, spec.router)]
+                if spec.router is not None:  # a router alias is served by its targets alone
+                    own[alias] = any(own.get(t, False) for t in targets)
+                elif targets:
+                    own[alias] = own[alias] or any(own.get(t, False) for t in targets)
         out = {}
         for alias, spec in self.aliases.items():
             chain = [alias, *spec.fallbacks, *self.routing.fallbacks]

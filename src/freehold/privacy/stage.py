@@ -103,7 +103,7 @@ class PrivacyStage(Stage):
                     f"The model '{request.model}' has no deployment marked 'local: true', and {reason}; "
                     "it was not sent anywhere."
                 )
-            ctx.restrict(self._is_local, reason)
+            ctx.restrict(self._is_local, reason, LocalOnlyUnavailable)  # still holds where routing sends it
         if outcome.pseudonyms:
             ctx.stage_state(_MAPPING)["table"] = outcome.pseudonyms.table()
 

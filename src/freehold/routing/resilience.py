@@ -229,6 +229,8 @@ class Engine:
         cyclic collector runs (rarely, in the server: see ``bootstrap``).
         """
         errors, attempts.errors = attempts.errors, []
+        if not errors and attempts.ctx.unservable is not None:  # a stage's restriction left none
+            return attempts.ctx.unservable(f"The model '{alias}' has no deployment this request may be sent to.")
         if not errors:
             return InvalidRequest(f"The model '{alias}' has no deployment that can serve this request.", param="model")
         return errors[0] if len(errors) == 1 else AllCandidatesFailed(alias, errors)

@@ -143,3 +143,18 @@ def test_router_alias_reaches_local_through_its_targets() -> None:
         }
     )
     assert cfg.local_aliases() == {"home": True, "away": False, "auto": True, "outer": True}
+
+
+def test_an_alias_whose_rules_may_route_home_can_be_served_locally() -> None:
+    cfg = parse_config(
+        {
+            "aliases": {
+                "home": {"deployments": [{**SIM, "local": True}]},
+                "away": {"deployments": [SIM]},
+                "ruled": {"deployments": [SIM], "routes": [{"when": {"privacy": ["sensitive"]}, "to": "home"}]},
+                "ruled-away": {"deployments": [SIM], "routes": [{"when": {"has_tools": True}, "to": "away"}]},
+            }
+        }
+    )
+    local = cfg.local_aliases()
+    assert local["ruled"] is True and local["ruled-away"] is False
