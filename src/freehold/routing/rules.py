@@ -182,10 +182,18 @@ def _safe(text: str) -> str:
     return _UNSAFE.sub("?", text)
 
 
+MAX_WAITING_SCORES = 64
+"""Prompts waiting for the router's threads beyond this go to ``strong`` unscored ("router busy"):
+a burst must not queue every routed request behind milliseconds of CPU each (64 prompts at a few ms
+on two threads is already ~0.1 s of waiting). Strong is the side a scorer failure takes too: the
+answer stays good, only dearer."""
+
+
 class RoutingStage(Stage):
     """Routes requests of the aliases in ``plans``; see the module docstring."""
 
     name = "routing"
+    _waiting = 0  # prompts handed to the executor and not yet scored
 
     def __init__(
         self, plans: Mapping[str, Plan], shares: BudgetShares | None = None, executor: Executor | None = None
@@ -230,6 +238,11 @@ class RoutingStage(Stage):
             target = router.weak  # nothing to score: embeddings go to the cheaper side
             header = f'{target}; from={origin}; router=weak; reason="{ctx.operation}"'
             return target, header, f"router: weak for {ctx.operation}"
+        if self._waiting >= MAX_WAITING_SCORES:
+            log.warning("request %s: the difficulty router is busy (%d prompts waiting); sent to strong",
+                        ctx.request_id, self._waiting)  # fmt: skip
+            target = router.strong
+            return target, f'{target}; from={origin}; router=strong; reason="router busy"', "router: busy"
         try:
             score = await self._score(router.scorer, prompt_text(facts.body))
         except Exception as exc:  # the classifier's own failure must not fail the request: strong is the safe side
@@ -242,7 +255,11 @@ class RoutingStage(Stage):
 
     async def _score(self, scorer: Scorer, prompt: str) -> float:
         loop = asyncio.get_running_loop()
-        score = float(await loop.run_in_executor(self._executor, scorer.score, prompt))
+        self._waiting += 1
+        try:
+            score = float(await loop.run_in_executor(self._executor, scorer.score, prompt))
+        finally:
+            self._waiting -= 1
         if not math.isfinite(score):
             raise ValueError(f"the scorer gave {score}")
         return min(1.0, max(0.0, score))

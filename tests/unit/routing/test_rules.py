@@ -180,3 +180,46 @@ def test_a_router_that_cannot_run_fails_at_load_not_on_requests(monkeypatch: pyt
     monkeypatch.setattr(difficulty.DifficultyRouter, "score", missing)
     with pytest.raises(ValueError, match="cannot run router 'default': No module named 'safetensors'"):
         load_scorer("default")
+
+
+def test_a_burst_beyond_the_routers_queue_goes_to_strong_unscored() -> None:
+    """Prompts past MAX_WAITING_SCORES do not wait for the scorer's threads: they go to strong at once."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from freehold.routing import rules
+
+    release = threading.Event()
+
+    class Slow(Fixed):
+        def score(self, prompt: str) -> float:
+            release.wait(5)
+            return super().score(prompt)
+
+    scorer = Slow(0.0)  # weak, once scored
+    cfg = parse_config({"aliases": {"a": {"deployments": [SIM]}, "b": {"deployments": [SIM]},
+                                    "auto": {"router": {"strong": "a", "weak": "b"}}}})  # fmt: skip
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        st = RoutingStage(build_plans(cfg, load=lambda _: scorer), executor=pool)
+
+        async def burst() -> list[tuple[str, RequestContext]]:
+            async def one() -> tuple[str, RequestContext]:
+                ctx = RequestContext("chat_completions", "chat")
+                request = ChatRequest(body(model="auto"), "auto", False)
+                await st.before(ctx, request)
+                return request.model, ctx
+
+            tasks = [asyncio.ensure_future(one()) for _ in range(rules.MAX_WAITING_SCORES + 5)]
+            for _ in range(200):  # until the overflow has answered, while the scorer still holds the rest
+                await asyncio.sleep(0.01)
+                if sum(t.done() for t in tasks) >= 5:
+                    break
+            assert sum(t.done() for t in tasks) == 5
+            release.set()
+            return await asyncio.gather(*tasks)
+
+        results = asyncio.run(burst())
+    targets = [t for t, _ in results]
+    assert targets.count("a") == 5 and targets.count("b") == rules.MAX_WAITING_SCORES
+    busy = [ctx for t, ctx in results if t == "a"]
+    assert all(b'reason="router busy"' in ctx.headers[0][1] for ctx in busy if ctx.headers)
