@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import time
@@ -303,6 +304,21 @@ def _audit_writer(config: GatewayConfig, settings: Settings, database: AsyncEngi
         return key.secret
 
     return AuditWriter(SqlAuditStore(database), secret)
+
+
+def check_buildable(config: GatewayConfig, settings: Settings) -> None:
+    """Build, then drop, what ``serve`` builds from the file alone: the answer cache and the privacy detector.
+
+    With the cache's embedder and the detector's NER model: ``freehold check`` calls it, so a
+    missing extra or embedder fails there, naming its key, and not only when the gateway starts.
+
+    Raises:
+        ConfigError: one of them cannot be built.
+    """
+    cache = cache_stage(config, settings.redis_url, settings.redis_prefix, None)
+    if cache is not None:
+        asyncio.run(cache[0].close())  # a Redis client, if any, connects lazily: nothing was opened
+    privacy_stage(config)
 
 
 def privacy_stage(config: GatewayConfig) -> PrivacyStage | None:

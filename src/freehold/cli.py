@@ -83,6 +83,14 @@ def check(config: Annotated[Path, typer.Argument(help="Gateway file (YAML) to va
     """Validate a gateway file and show what it would serve (secrets are resolved, never shown)."""
     cfg, settings = _load(config)
     out.print(_table(cfg))
+    from freehold.bootstrap import check_buildable  # the runtime's imports, only for this command
+
+    try:
+        check_buildable(cfg, settings)
+    except ConfigError as exc:
+        err.print(f"[bold red]{config}: invalid configuration[/]")
+        _problems(exc)
+        raise typer.Exit(2) from None
     if cfg.routed_aliases():
         try:
             routes = routing_table(cfg)

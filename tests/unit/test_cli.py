@@ -153,3 +153,26 @@ def test_check_refuses_a_router_model_that_does_not_load(tmp_path: Path) -> None
     code, _, err = run("check", str(path))
     assert code == 2
     assert "aliases.auto.router.model: cannot load 'no_such_pkg.mod:Scorer'" in err
+
+
+def test_check_builds_the_cache_and_names_a_bad_embedder(tmp_path: Path) -> None:
+    """What only building shows (an embedder that does not load) fails `check`, not just `serve`."""
+    path = tmp_path / "gw.yaml"
+    path.write_text(
+        "aliases:\n  a:\n    deployments: [{provider: simulated, model: s}]\n"
+        "    cache: {semantic: {embedder: 'no_such_pkg.mod:embed'}}\n"
+    )
+    code, _, err = run("check", str(path))
+    assert code == 2
+    assert "aliases.a.cache.semantic.embedder:" in err
+
+
+def test_check_refuses_a_redis_cache_without_a_redis_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FREEHOLD_REDIS_URL", raising=False)
+    path = tmp_path / "gw.yaml"
+    path.write_text(
+        "cache: {backend: redis}\naliases:\n  a:\n    deployments: [{provider: simulated, model: s}]\n    cache: {}\n"
+    )
+    code, _, err = run("check", str(path))
+    assert code == 2
+    assert "cache.backend: 'redis' needs server.redis_url" in err
