@@ -118,6 +118,12 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "Use a password manager like 1Password or Bitwarden.",
         "The logs show `Authorization: Bearer sk-...REDACTED` and `password=****`",  # already masked
         "we keep it in a docker secret:\n  environment:\n    - APP_ENV=prod",
+        # code that names credentials without holding one
+        "key, secret = await self.ops.create_key(body)",
+        'api_key = x; for key in ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"): pass',
+        "The stored form of a secret: SHA-256, hex.",
+        "return Client(headers=headers, secrets=secrets, timeout=timeout)",
+        "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
     ],
 )
 def test_hard_negatives(text: str) -> None:

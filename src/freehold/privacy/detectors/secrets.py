@@ -78,9 +78,16 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
 _PLACEHOLDER: Final = re.compile(
     r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
     r"|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
-    r"|secret$|password$|token$|os\.|process\.env|env\(|getenv|settings\.|config\.|self\.|request\.|args\.)",
+    r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("
+    r"|getenv|settings\.|config\.|self\.|request\.|args\."
+    # a keyword of code where a value would be (``secret = await vault.get()``, ``token = new Token()``)
+    r"|await$|new$|yield$|lambda$|function$|not$|typeof$|require$"
+    # an algorithm, not a password (``secret: SHA-256``, ``password hashing: bcrypt``)
+    r"|(?:sha-?(?:1|224|256|384|512)|md5|bcrypt|scrypt|argon2(?:id|i|d)?|pbkdf2\S*|hmac\S*|aes-?\d+\S*|rsa-?\d*"
+    r"|[hre]s(?:256|384|512))$)",
     re.IGNORECASE,
 )
+_QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _CODE: Final = re.compile(r"[(\[]|^[A-Za-z_]\w*(?:\.\w+)+$|^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")
 _AUTH_HEADER: Final = re.compile(
     r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest)\s+"
@@ -233,7 +240,10 @@ def _strength(key: str) -> int:
 
 
 def _random_looking(value: str, min_len: int = 16) -> bool:
+    """Long enough, letters and digits, high entropy; a snake_case name (``ephemeral_5m_input_tokens``) is not."""
     if len(value) < min_len or not any(map(str.isdigit, value)) or not any(map(str.isalpha, value)):
+        return False
+    if "_" in value and value.islower():  # random base64 of this length all but never lacks a capital
         return False
     return entropy(value) >= (3.0 if len(value) < 32 else 3.5)
 
@@ -291,15 +301,21 @@ class SecretFinder:
             if not strength:
                 continue
             group = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "bare"
-            value = m.group(group)
-            if _PLACEHOLDER.match(value) or _CODE.search(value) or len(set(value)) <= 2:
+            start, end = m.span(group)
+            if group == "bare":  # Markdown/reST quotes and a sentence's last stop are not part of it
+                while start < end and text[start] == _QUOTES:
+                    start += 1
+                while end > start and text[end - 1] in "`.:":
+                    end -= 1
+            value = text[start:end]
+            if not value or _PLACEHOLDER.match(value) or _CODE.search(value) or len(set(value)) <= 2:
                 continue
             if strength == 2:
                 if len(value) < 4 or (group == "bare" and sep == ":" and not _self_evident(text, m.end(), value)):
                     continue
             elif not _random_looking(value):
                 continue
-            hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+            hits.append(Hit(start, end, "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         return hits, keyword
 
     def _random_near_words(self, text: str, lowered: str, words: list[tuple[int, int]]) -> list[Hit]:
