@@ -122,6 +122,7 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "key, secret = await self.ops.create_key(body)",
         'api_key = x; for key in ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"): pass',
         "The stored form of a secret: SHA-256, hex.",
+        "Round the number 12345.6789 to the nearest hundredth.",  # a decimal, after a phone word
         "return Client(headers=headers, secrets=secrets, timeout=timeout)",
         "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
     ],

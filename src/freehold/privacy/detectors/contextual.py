@@ -129,6 +129,8 @@ class PhoneFinder(RunFinder):
             digit_count = len(raw) - sum(map(raw.count, " .-()"))  # the pattern's only non-digits
             if not 7 <= digit_count <= 13 or _DATE_OR_IP.search(raw):
                 continue
+            if digit_count == len(raw) - 1 and raw.count(".") == 1:
+                continue  # one dot and no other separator: a decimal number ("12345.6789")
             if _said(text, m.start(), m.end()):
                 if any(_valid(raw, region) for region in REGIONS):
                     hits.append(Hit(m.start(), m.end(), "PHONE", 0.85, Priority.CONTEXTUAL))
