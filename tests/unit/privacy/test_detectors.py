@@ -123,6 +123,10 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         'api_key = x; for key in ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"): pass',
         "The stored form of a secret: SHA-256, hex.",
         "Round the number 12345.6789 to the nearest hundredth.",  # a decimal, after a phone word
+        "client = Client(secret_access_key=secret_access_key, region=region)",
+        "class Session(TypedDict):\n    client_secret: SessionClientSecret\n",
+        "auth token ops: ('CreateOAuth2TokenWithIAM', '_'): 'create-oauth2-token-with-iam'",
+        "return dict(zip(args[::2], args[1::2]))",
         "return Client(headers=headers, secrets=secrets, timeout=timeout)",
         "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
     ],

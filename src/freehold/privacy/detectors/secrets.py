@@ -87,6 +87,8 @@ _PLACEHOLDER: Final = re.compile(
     r"|[hre]s(?:256|384|512))$)",
     re.IGNORECASE,
 )
+_WORDS_IN: Final = re.compile(r"[A-Z]?[a-z]{3,}")  # the words of a camelCase or PascalCase name
+_TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")  # ``client_secret: SessionClientSecret``
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _CODE: Final = re.compile(r"[(\[]|^[A-Za-z_]\w*(?:\.\w+)+$|^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")
 _AUTH_HEADER: Final = re.compile(
@@ -245,6 +247,8 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
         return False
     if "_" in value and value.islower():  # random base64 of this length all but never lacks a capital
         return False
+    if sum(map(len, _WORDS_IN.findall(value))) >= 0.6 * len(value):
+        return False  # mostly words: a name (``CreateOAuth2TokenWithIAM``, ``X509WorkloadIdentity``)
     return entropy(value) >= (3.0 if len(value) < 32 else 3.5)
 
 
@@ -310,6 +314,8 @@ class SecretFinder:
             value = text[start:end]
             if not value or _PLACEHOLDER.match(value) or _CODE.search(value) or len(set(value)) <= 2:
                 continue
+            if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
+                continue  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
             if strength == 2:
                 if len(value) < 4 or (group == "bare" and sep == ":" and not _self_evident(text, m.end(), value)):
                     continue

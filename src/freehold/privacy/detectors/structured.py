@@ -223,6 +223,8 @@ class IpFinder(RunFinder):
                 groups = [g for g in addr.split(":") if g]
                 if len(groups) < 2 or ("::" not in addr and all(len(g) == 2 for g in groups)):
                     continue  # eight byte pairs are a serial number or fingerprint (04:a3:7f:…), not an address
+                if len(groups) == 2 and len(groups[0]) < 3:
+                    continue  # ``args[1::2]`` is a slice; a two-group address leads with a real prefix (fe80::1)
                 if ip_ok(addr):
                     hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
         return hits
