@@ -76,6 +76,19 @@ def test_validators() -> None:
         ("it is either Mond!2017 or Mond!2018.", []),  # no password word: nothing says these are
         ("password is either Mond!2017 or Mond!2018.", [("SECRET", "Mond!2017"), ("SECRET", "Mond!2018")]),
         ("mysql -h db -u app -p'Zq4$mN8!' shop", [("SECRET", "Zq4$mN8!")]),
+        ("das WLAN-Passwort lautet ab Montag Fichte_Reh07$, bitte", [("SECRET", "Fichte_Reh07$")]),
+        ("una contraseña temporal (Lirio4471&) que no funciona", [("SECRET", "Lirio4471&")]),
+        ("şifrem Kestane8812* idi", [("SECRET", "Kestane8812*")]),
+        ("export VAULT_TOKEN=hvs.CAESIJkl9Qw2XbT7vRn0pLmZ3aYd", [("SECRET", "hvs.CAESIJkl9Qw2XbT7vRn0pLmZ3aYd")]),
+        # cards in a CSV row, the next field after a comma; an SSN after "your social"
+        ("id,card,total\n7,5425233430109903,19.90", [("CREDIT_CARD", "5425233430109903")]),
+        ("the full one for your social is 412 55 0198", [("US_SSN", "412 55 0198")]),
+        # a national number of a country added to the regions tried
+        ("Ni når mig på 08-513 377 56", [("PHONE", "08-513 377 56")]),
+        (
+            "datum narození 19. 9. 1973, telefon 603 501 136",
+            [("DATE_OF_BIRTH", "19. 9. 1973"), ("PHONE", "603 501 136")],
+        ),
         (
             "db: postgres://admin:password@db.prod:5432/x",
             [("URL_CREDENTIALS", "postgres://admin:password@db.prod:5432/x")],
@@ -127,6 +140,11 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "class Session(TypedDict):\n    client_secret: SessionClientSecret\n",
         "auth token ops: ('CreateOAuth2TokenWithIAM', '_'): 'create-oauth2-token-with-iam'",
         "return dict(zip(args[::2], args[1::2]))",
+        "fill in:\n  password: <your password>\n  token: ${API_TOKEN}",
+        'MC = "5200 8282 8282 8210"\nAMEX = "3714 496353 98431"',  # two published test numbers: a fixtures file
+        "meter PDR 00881100123456, reading 12.804",  # "00" and digits, no phone word: a meter code
+        "If the ID number of the last student was the binary number 1001 0011, what is the next?",
+        "The input token count (1200000) exceeds the maximum number allowed",
         "return Client(headers=headers, secrets=secrets, timeout=timeout)",
         "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
     ],

@@ -30,14 +30,16 @@ _NATIONAL: Final = re.compile(
 _GROUP: Final = re.compile(r"\S+")
 _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
 _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
-_DATE_OR_IP: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|(?:\d+\.){3}\d+")
+_DATE_OR_IP: Final = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{1,2}\. \d{1,2}\. \d{4}\b|(?:\d+\.){3}\d+"
+)  # ISO and numeric dates, "19. 9. 1973" (Czech, German), dotted quads
 _PHONE_WORDS: Final = re.compile(
     r"\b(?:tel|call(?:ed|ing)?|ring|cell|fax|whatsapp|sms|text(?:ed)? me|contact|reach|hotline|landline|dial|number"
     r"|no\.|mob|on-call|oncall|pager|portable|numéro|numero|número|numer|nummer|rufnummer|tél|tlf|komórka"
     # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
     r"|anrufen|rufen|ruf|rückfragen|rückruf|erreichbar|durchwahl|appeler|appelez|appelle[zr]?|joignable|joindre"
     r"|llamar|llame|llámame|llámanos|llamada|chiamare|chiamami|chiamateci|chiamata|bellen|bel|gebeld|bereikbaar"
-    r"|ligar|ligue|liga|ringa|ringe|ringer|dzwonić|zadzwoń|dzwoń|zavolejte|zavolat|volejte)\b"
+    r"|ligar|ligue|liga|ringa|ringe|ringer|når|nås|kontakta|dzwonić|zadzwoń|dzwoń|zavolejte|zavolat|volejte)\b"
     # stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer
     r"|(?<![^\W_])(?:telefo|telepho|teléfo|télépho|telemó|phone|mobil|mobiel|móvil|movil|celular|cellulare|handy|電話)"
 )
@@ -49,9 +51,12 @@ _NOT_PHONE: Final = re.compile(
     r"|factuur|klant|ordine|fattura|zamówienia|faktury)\b"
 )
 # Where a number written without its country code is tried, most likely first.
-# Thirteen regions keep a miss cheap (each try is a metadata check, a few µs); a number of any
-# other country is found when written with its country code.
-REGIONS: Final = ("US", "GB", "DE", "FR", "IN", "AU", "ES", "IT", "NL", "BR", "MX", "JP", "CH")
+# Each try is a metadata check of a few µs, made only for a candidate next to a phone word; a
+# number of any other country is found when written with its country code.
+REGIONS: Final = (
+    "US", "GB", "DE", "FR", "IN", "AU", "ES", "IT", "NL", "BR", "MX", "JP", "CH",
+    "SE", "PL", "BE", "AT", "DK", "NO", "PT", "IE", "CZ", "TR",
+)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=4096)
@@ -116,6 +121,9 @@ class PhoneFinder(RunFinder):
                 candidate = m.group()[: groups[k - 1].end()].rstrip(".-)")
                 number = "+" + candidate[2:] if candidate.startswith("00") else candidate
                 score = 0.95 if _valid(number, None) else 0.0
+                if score and number is not candidate and candidate.isdigit():
+                    # "00" and digits alone is as often a meter or account code: it needs a phone word
+                    score = 0.85 if _said(text, m.start(), m.start() + len(candidate)) else 0.0
                 if not score and _said(text, m.start(), m.start() + len(candidate)) and _valid(number, None, True):
                     score = 0.7
                 if score:
@@ -131,6 +139,8 @@ class PhoneFinder(RunFinder):
                 continue
             if digit_count == len(raw) - 1 and raw.count(".") == 1:
                 continue  # one dot and no other separator: a decimal number ("12345.6789")
+            if not raw.strip("01 ") or (raw.isdigit() and raw.endswith("0000")):
+                continue  # a binary number ("1001 0011"), a round quantity ("1200000")
             if _said(text, m.start(), m.end()):
                 if any(_valid(raw, region) for region in REGIONS):
                     hits.append(Hit(m.start(), m.end(), "PHONE", 0.85, Priority.CONTEXTUAL))

@@ -38,7 +38,7 @@ _KNOWN: Final = re.compile(
     r"|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,}"
     r"|SK[0-9a-f]{32}|key-[0-9a-f]{32}|dapi[0-9a-f]{32}|dop_v1_[a-f0-9]{64}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"
     r"|gsk_[A-Za-z0-9]{40,}|r8_[A-Za-z0-9]{30,}|xai-[A-Za-z0-9]{40,}|pplx-[A-Za-z0-9]{40,}|lin_api_[A-Za-z0-9]{30,}"
-    r"|NRAK-[A-Z0-9]{27}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}|ntn_[A-Za-z0-9]{40,}"
+    r"|NRAK-[A-Z0-9]{27}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}|ntn_[A-Za-z0-9]{40,}|hv[sbr]\.[A-Za-z0-9_-]{24,}"
     r"|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"
     r"|\d{8,10}:AA[A-Za-z0-9_-]{33}"  # Telegram bot token
     r")(?![\w-])"
@@ -114,7 +114,7 @@ _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}
 # words' first letters): ``DB_PASSWORD`` is a name, not prose.
 _PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord|e(?=[\s:]))")  # led by "pass": fast
 _OTHER_PASSWORD_WORDS: Final = re.compile(
-    r"kennwort|mdp|contraseña|senha|wachtwoord|hasło|haslo|lösenord|adgangskode|kodeord|heslo|şifre(?:si)?|parola"
+    r"kennwort|mdp|contraseña|senha|wachtwoord|hasło|haslo|lösenord|adgangskode|kodeord|heslo|şifre(?:miz|m|si|n)?|parola"
     r"|salasana|パスワード"
 )
 _PROSE_TOKEN: Final = re.compile(r"[^\s]+")
@@ -122,7 +122,7 @@ _PROSE_TOKEN: Final = re.compile(r"[^\s]+")
 # token is the value; plain words ("du wifi", "temporal que me dio soporte:") may come before it.
 _COPULAS: Final = frozenset(
     "is was are reads remains now still = : - ist war lautet lautete est était c'est es era è é jest to było är "
-    "var er je bylo".split()
+    "var er je bylo idi".split()
 )  # fmt: skip
 _MAX_PROSE_WORDS: Final = 4
 _ALGORITHM: Final = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")  # SHA-256, PBKDF2-SHA256, AES-256-GCM: no password
@@ -164,13 +164,18 @@ def _prose_passwords(text: str, lowered: str) -> list[Hit]:
             if bare.lower() in _COPULAS or not bare:
                 stated, words = True, 0
                 continue
-            value = None if bare.replace("'", "").replace("-", "").isalpha() else _prose_value(text, *t.span(), stated)
+            if word[0] in "<{$[%":
+                break  # a template (``password: <your password>``, ``${SMTP_PASSWORD}``) states no password
+            plain = bare.replace("'", "").replace("-", "").isalpha()
+            # Right after a verb or colon, two kinds of character suffice; further on, as without one,
+            # the value must look strong ("lautet ab Montag Tundra_Sowa02$", "je od dnešního dne …").
+            value = None if plain else _prose_value(text, *t.span(), stated and words <= 1)
             if value is None:  # a word, or a token that is no password: skip it, within limits
                 words += 1
                 if word.endswith(":") and words <= _MAX_PROSE_WORDS + 1:
                     stated, words = True, 0  # "contraseña temporal que me dio soporte: …"
-                elif words > (1 if stated else _MAX_PROSE_WORDS) or word[-1] in ".?!":
-                    break
+                elif words > _MAX_PROSE_WORDS or word[-1] in ".?!,;":
+                    break  # too far, or the clause ended ("is on the sticker, SSID HomeNet-5G")
                 continue
             hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
             joined, second = next(tokens, None), next(tokens, None)
@@ -186,7 +191,7 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
     """The (start, end) of the password in the token ``text[start:end]``, or None when it does not look like one."""
     while end > start and text[end - 1] in _VALUE_TRIM:
         end -= 1
-    while start < end and text[start] in "\"'`«„":
+    while start < end and text[start] in "\"'`«„(":
         start += 1
     value = text[start:end]
     if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@" or _ALGORITHM.fullmatch(value):
