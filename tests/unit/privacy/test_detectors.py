@@ -145,6 +145,8 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "meter PDR 00881100123456, reading 12.804",  # "00" and digits, no phone word: a meter code
         "If the ID number of the last student was the binary number 1001 0011, what is the next?",
         "The input token count (1200000) exceeds the maximum number allowed",
+        "Dial-in code 884 221 093#, passcode 5521.",  # a conference code, after "dial"
+        "NHS no. 943 476 5919 | GP: Dr Patel",  # an identifier in a phone's shape
         "return Client(headers=headers, secrets=secrets, timeout=timeout)",
         "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
     ],

@@ -46,7 +46,7 @@ _PHONE_WORDS: Final = re.compile(
 _PHONE_COLUMN: Final = re.compile(r"phone|tel|mobil|móvil|handy|fax|cell|whatsapp|numer|nummer|número|numero|電話")
 _NOT_PHONE: Final = re.compile(
     r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
-    r"|contract|transaction|id|isbn|batch|build"
+    r"|contract|transaction|id|isbn|batch|build|code|pin|passcode|otp|nhs|passport|vat|tax|patient|employee|student"
     r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
     r"|factuur|klant|ordine|fattura|zamówienia|faktury)\b"
 )
@@ -146,7 +146,7 @@ class PhoneFinder(RunFinder):
                     hits.append(Hit(m.start(), m.end(), "PHONE", 0.85, Priority.CONTEXTUAL))
                 elif digit_count >= 10 and _valid(raw, "US", True):
                     hits.append(Hit(m.start(), m.end(), "PHONE", 0.6, Priority.CONTEXTUAL))
-            elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US"):
+            elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _NOT_PHONE.search(before(text, m.start(), 20)):
                 hits.append(Hit(m.start(), m.end(), "PHONE", 0.75, Priority.CONTEXTUAL))
         return hits
 
