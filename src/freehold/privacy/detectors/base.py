@@ -13,7 +13,19 @@ from typing import Final, NamedTuple, Protocol
 
 from freehold.privacy.spans import Category
 
-__all__ = ["LONG_RUN", "Cluster", "DigitFinder", "Finder", "Hit", "Priority", "after", "before", "in_runs", "long_runs"]
+__all__ = [
+    "LONG_RUN",
+    "Cluster",
+    "DigitFinder",
+    "Finder",
+    "Hit",
+    "Priority",
+    "after",
+    "alternation",
+    "before",
+    "in_runs",
+    "long_runs",
+]
 
 
 class Hit(NamedTuple):
@@ -55,6 +67,22 @@ LONG_RUN: Final = 7  # the shortest run a card, SSN, IPv4 address or national ph
 # ever fails at a run's first character if it fails at all of them; digits are repeated one
 # character class at a time, which ``re`` runs without backtracking state.
 _LONG_CLUSTER: Final = re.compile(r"[\d(](?=[\d .()-]{6})(?:(?<=\()\d{1,5}\)[ .-]*\d|(?<=\d))\d*(?:[ .-]+\d+)*")
+
+
+def alternation(*options: str) -> str:
+    """``(?:a|b|…)`` of regex ``options``, those that start with the same letter grouped under it.
+
+    ``re`` tries an alternation's branches one by one at each position it reaches, so thirty
+    words cost thirty tries per letter of the text; grouped ("pass|pwd" → "p(?:ass|wd)"), only
+    those starting with the letter at hand are tried. Branches starting with the same letter keep
+    their order; others cannot match at the same position, so the order between groups is moot.
+    """
+    groups: dict[str, list[str]] = {}
+    for option in options:
+        head = option[0] if option[0].isalnum() and option[1:2] not in ("?", "*", "+", "{") else option
+        groups.setdefault(head, []).append(option[len(head) :] if len(head) == 1 else "")
+    parts = [head + rests[0] if len(rests) == 1 else f"{head}(?:{'|'.join(rests)})" for head, rests in groups.items()]
+    return f"(?:{'|'.join(parts)})"
 
 
 def long_runs(text: str) -> list[Cluster]:

@@ -73,7 +73,7 @@ def _sql_column(text: str, pos: int) -> str | None:
     if index is None:
         return None
     columns = statement.group(1).split(",")
-    return columns[index].strip().strip("`\"[]").lower() if index < len(columns) else None
+    return columns[index].strip().strip('`"[]').lower() if index < len(columns) else None
 
 
 def _tuple_index(text: str, start: int, pos: int) -> int | None:

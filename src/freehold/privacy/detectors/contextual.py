@@ -15,7 +15,7 @@ from typing import Final
 import phonenumbers
 
 from freehold.privacy.detectors import phones
-from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, before, in_runs
+from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, alternation, before, in_runs
 from freehold.privacy.detectors.columns import column_name
 from freehold.privacy.detectors.validators import plausible_birth_date
 
@@ -33,16 +33,21 @@ _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\
 _DATE_OR_IP: Final = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{1,2}\. \d{1,2}\. \d{4}\b|(?:\d+\.){3}\d+"
 )  # ISO and numeric dates, "19. 9. 1973" (Czech, German), dotted quads
-_PHONE_WORDS: Final = re.compile(
-    r"\b(?:tel|call(?:ed|ing)?|ring|cell|fax|whatsapp|sms|text(?:ed)? me|contact|reach|hotline|landline|dial|number"
-    r"|no\.|mob|on-call|oncall|pager|portable|numéro|numero|número|numer|nummer|rufnummer|tél|tlf|komórka"
+_PHONE_WORD_LIST: Final = (
+    "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach",
+    "hotline", "landline", "dial", "number", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
+    "numero", "número", "numer", "nummer", "rufnummer", "tél", "tlf", "komórka",
     # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
-    r"|anrufen|rufen|ruf|rückfragen|rückruf|erreichbar|durchwahl|appeler|appelez|appelle[zr]?|joignable|joindre"
-    r"|llamar|llame|llámame|llámanos|llamada|chiamare|chiamami|chiamateci|chiamata|bellen|bel|gebeld|bereikbaar"
-    r"|ligar|ligue|liga|ringa|ringe|ringer|når|nås|kontakta|dzwonić|zadzwoń|dzwoń|zavolejte|zavolat|volejte)\b"
-    # stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer
-    r"|(?<![^\W_])(?:telefo|telepho|teléfo|télépho|telemó|phone|mobil|mobiel|móvil|movil|celular|cellulare|handy|電話)"
-)
+    "anrufen", "rufen", "ruf", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
+    "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada", "chiamare",
+    "chiamami", "chiamateci", "chiamata", "bellen", "bel", "gebeld", "bereikbaar", "ligar", "ligue", "liga",
+    "ringa", "ringe", "ringer", "når", "nås", "kontakta", "dzwonić", "zadzwoń", "dzwoń", "zavolejte", "zavolat",
+    "volejte",
+)  # fmt: skip
+# Stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer.
+_PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "télépho", "telemó", "phone", "mobil", "mobiel", "móvil",
+                       "movil", "celular", "cellulare", "handy", "電話")  # fmt: skip
+_PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
 _PHONE_COLUMN: Final = re.compile(r"phone|tel|mobil|móvil|handy|fax|cell|whatsapp|numer|nummer|número|numero|電話")
 _NOT_PHONE: Final = re.compile(
     r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
@@ -154,13 +159,14 @@ class PhoneFinder(RunFinder):
 # Before the words there must be no letter or digit (``BirthDateFinder`` checks, so that the pattern
 # starts with its words' first letters and ``re`` skips to them); ``patient_dob`` and
 # ``"birth_date"`` (field names) count.
-_BIRTH_WORDS: Final = (
-    r"(?:date[\s_]*of[\s_]*birth|birth[\s_-]?date|birthday|born(?:\s+on)?|d\.?o\.?b\.?|geburtsdatum"
-    r"|geboren(?:\s+am)?|geb\.|fecha\s+de\s+nacimiento|nacid[oa]\s+el|date\s+de\s+naissance|née?\s+le"
-    r"|data\s+di\s+nascita|nat[oa]\s+il|geboortedatum|geboren\s+op|data\s+de\s+nascimento|nascid[oa]\s+em"
-    r"|data\s+urodzenia|urodzon[ya]|födelsedatum|född|fødselsdato|født|datum\s+narození|narozen[aá]?"
-    r"|doğum\s+tarihi|syntymäaika|生年月日|誕生日)"
-)
+_BIRTH_WORDS: Final = alternation(
+    r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:\s+on)?", r"d\.?o\.?b\.?", r"geburtsdatum",
+    r"geboren(?:\s+am)?", r"geb\.", r"fecha\s+de\s+nacimiento", r"nacid[oa]\s+el", r"date\s+de\s+naissance",
+    r"née?\s+le", r"data\s+di\s+nascita", r"nat[oa]\s+il", r"geboortedatum", r"geboren\s+op",
+    r"data\s+de\s+nascimento", r"nascid[oa]\s+em", r"data\s+urodzenia", r"urodzon[ya]", r"födelsedatum", r"född",
+    r"fødselsdato", r"født", r"datum\s+narození", r"narozen[aá]?", r"doğum\s+tarihi", r"syntymäaika", r"生年月日",
+    r"誕生日",
+)  # fmt: skip
 _BIRTH: Final = re.compile(_BIRTH_WORDS, re.IGNORECASE)
 _BIRTH_LOWER: Final = re.compile(_BIRTH_WORDS)  # over the lower-cased text: far cheaper than IGNORECASE
 # Month names in the languages above (Polish and Czech in the genitive a date uses); "mar" is
