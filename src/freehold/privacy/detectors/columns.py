@@ -2,104 +2,167 @@
 
 A date under a ``dob`` header or in a ``birth_date`` column is a date of birth although no word
 stands next to it; a number under ``phone`` is a phone number. Finders ask only about a candidate
-the words around it did not settle, so this parses a line or a statement only then.
+the words around it did not settle, through one ``Columns`` per text: a text may hold thousands of
+rows, so each line is walked once (the block it belongs to is remembered) and an INSERT's values
+are read once, front to back, however many candidates ask.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Final
 
-__all__ = ["column_name"]
+__all__ = ["MAX_ROW", "Columns"]
 
 _DELIMITERS: Final = (",", "\t", ";", "|")
+MAX_ROW: Final = 10_000  # characters: a longer line is prose or data, not a table's row
+_INSERT_AT: Final = re.compile(r"insert\s+into\b", re.IGNORECASE)
 _INSERT: Final = re.compile(r"insert\s+into\s+[\w.`\"\[\]]+\s*\(([^()]{1,2000})\)\s*values\s*", re.IGNORECASE)
-_MAX_LINES: Final = 200  # how far up a header may be; tables in a prompt are short
 
 
-def column_name(text: str, pos: int) -> str | None:
-    """The lower-cased name of the column holding ``text[pos]``, or None when it is in no table.
+class Columns:
+    """Column names in one text; ask ``name(pos)`` for as many positions as needed."""
 
-    A delimited line is a row when it and every line up to the block's first have the same number
-    of the same delimiter; that first line is the header. An SQL value is named by the INSERT's
-    column list, counted by position in its tuple.
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._tops: dict[tuple[int, str, int], int] = {}  # (line start, delimiter, count) → its block's first line
+        self._rows: dict[int, tuple[str, list[int]] | None] = {}  # line start → its delimiter and where each is
+        self._headers: dict[int, list[str]] = {}  # a block's first line → its fields
+        self._inserts: list[int] | None = None  # where each INSERT starts, found on first use
+        self._reader: _ValuesReader | None = None
+
+    def name(self, pos: int) -> str | None:
+        """The lower-cased name of the column holding ``text[pos]``, or None when it is in no table.
+
+        A delimited line is a row when it and every line up to its block's first have the same
+        number of the same delimiter (a Markdown ``|---|`` rule may sit among them); that first
+        line is the header. An SQL value is named by its INSERT's column list, by its position in
+        its tuple.
+        """
+        return self._sql_column(pos) or self._table_column(pos)
+
+    def _table_column(self, pos: int) -> str | None:
+        text = self._text
+        start = text.rfind("\n", max(0, pos - MAX_ROW), pos) + 1
+        if start == 0 and pos > MAX_ROW:
+            return None  # too long a line
+        row = self._row(start)
+        if row is None:
+            return None
+        delimiter, at = row
+        top = self._block_top(start, delimiter, len(at))
+        if top == start:
+            return None  # the row is its block's first line: a header, or no table
+        fields = self._headers.get(top)
+        if fields is None:
+            header = text[top : text.find("\n", top)]
+            fields = self._headers[top] = [] if _rule(header) else header.split(delimiter)
+        index = bisect.bisect_left(at, pos)
+        return fields[index].strip().strip("\"'`*").lower() if index < len(fields) else None
+
+    def _row(self, start: int) -> tuple[str, list[int]] | None:
+        """The delimiter of the line at ``start`` (the most frequent) and its offsets; None for no delimiter.
+
+        Remembered per line; a line longer than ``MAX_ROW`` is no table's row.
+        """
+        if start in self._rows:
+            return self._rows[start]
+        text = self._text
+        end = text.find("\n", start, start + MAX_ROW + 1)
+        found = None
+        if end >= 0 or len(text) - start <= MAX_ROW:
+            line = text[start : len(text) if end < 0 else end]
+            delimiter = max(_DELIMITERS, key=line.count)
+            at: list[int] = []
+            i = line.find(delimiter)
+            while i >= 0:
+                at.append(start + i)
+                i = line.find(delimiter, i + 1)
+            found = (delimiter, at) if at else None
+        self._rows[start] = found
+        return found
+
+    def _block_top(self, start: int, delimiter: str, count: int) -> int:
+        """The first line of the block of lines with ``count`` ``delimiter``s that holds the line at ``start``."""
+        text, tops = self._text, self._tops
+        walked = []
+        top = start
+        while True:
+            known = tops.get((top, delimiter, count))
+            if known is not None:
+                top = known
+                break
+            walked.append(top)
+            if top == 0:
+                break
+            above = text.rfind("\n", 0, top - 1) + 1
+            line = text[above : top - 1]
+            if line.count(delimiter) != count and not _rule(line):
+                break
+            top = above
+        for line_start in walked:
+            tops[(line_start, delimiter, count)] = top
+        return top
+
+    def _sql_column(self, pos: int) -> str | None:
+        if self._inserts is None:
+            self._inserts = [m.start() for m in _INSERT_AT.finditer(self._text)]
+        i = bisect.bisect_right(self._inserts, pos) - 1
+        if i < 0:
+            return None
+        at = self._inserts[i]
+        reader = self._reader
+        if reader is None or reader.at != at or reader.pos > pos:
+            statement = _INSERT.match(self._text, at)
+            if statement is None or statement.end() > pos:
+                return None
+            reader = self._reader = _ValuesReader(self._text, at, statement.end(), statement.group(1).split(","))
+        index = reader.index_at(pos)
+        if index is None or index >= len(reader.columns):
+            return None
+        return reader.columns[index].strip().strip('`"[]').lower()
+
+
+class _ValuesReader:
+    """Which value of its ``( … )`` tuple a position is in, reading SQL quoting from VALUES on.
+
+    It reads forward only, so the candidates of one statement, asked in order, cost one pass.
     """
-    return _sql_column(text, pos) or _table_column(text, pos)
 
+    def __init__(self, text: str, at: int, start: int, columns: list[str]) -> None:
+        self.text, self.at, self.pos, self.columns = text, at, start, columns
+        self.depth = self.index = 0
+        self.quote = ""
+        self.ended = False
 
-def _line(text: str, pos: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return start, len(text) if end < 0 else end
-
-
-def _table_column(text: str, pos: int) -> str | None:
-    start, end = _line(text, pos)
-    row = text[start:end]
-    delimiter = max(_DELIMITERS, key=row.count)
-    count = row.count(delimiter)
-    if not count:
-        return None
-    index = text.count(delimiter, start, pos)
-    header = None
-    top = start
-    for _ in range(_MAX_LINES):
-        if top == 0:
-            break
-        above = text.rfind("\n", 0, top - 1) + 1
-        line = text[above : top - 1]
-        if line.count(delimiter) != count and not _rule(line):
-            break
-        if not _rule(line):
-            header = line
-        top = above
-    if header is None:
-        return None
-    fields = header.split(delimiter)
-    return fields[index].strip().strip("\"'`*").lower() if index < len(fields) else None
+    def index_at(self, pos: int) -> int | None:
+        text = self.text
+        depth, index, quote = self.depth, self.index, self.quote
+        i = self.pos
+        while i < pos and not self.ended:
+            c = text[i]
+            if quote:
+                if c == quote:
+                    quote = ""
+            elif c in "'\"":
+                quote = c
+            elif c == "(":
+                depth += 1
+                if depth == 1:
+                    index = 0
+            elif c == ")":
+                depth -= 1
+                self.ended = depth < 0
+            elif c == "," and depth == 1:
+                index += 1
+            elif c == ";" and depth == 0:
+                self.ended = True  # the statement ended before ``pos``
+            i += 1
+        self.pos, self.depth, self.index, self.quote = i, depth, index, quote
+        return index if depth == 1 and not self.ended else None
 
 
 def _rule(line: str) -> bool:
     """A Markdown table's ``|---|:--:|`` line, which sits between the header and the rows."""
     return bool(line.strip()) and not line.strip(" |:-")
-
-
-def _sql_column(text: str, pos: int) -> str | None:
-    at = max(text.rfind("INSERT", 0, pos), text.rfind("insert", 0, pos), text.rfind("Insert", 0, pos))
-    statement = _INSERT.match(text, at) if at >= 0 else None
-    if statement is None or statement.end() > pos:
-        return None
-    index = _tuple_index(text, statement.end(), pos)
-    if index is None:
-        return None
-    columns = statement.group(1).split(",")
-    return columns[index].strip().strip('`"[]').lower() if index < len(columns) else None
-
-
-def _tuple_index(text: str, start: int, pos: int) -> int | None:
-    """Which value of its ``( … )`` tuple ``pos`` is in, reading SQL quoting from the VALUES keyword on."""
-    depth = 0
-    index = 0
-    quote = ""
-    i = start
-    while i < pos:
-        c = text[i]
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c in "'\"":
-            quote = c
-        elif c == "(":
-            depth += 1
-            if depth == 1:
-                index = 0
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif c == "," and depth == 1:
-            index += 1
-        elif c == ";" and depth == 0:
-            return None  # the statement ended before ``pos``
-        i += 1
-    return index if depth == 1 else None

@@ -16,7 +16,7 @@ import phonenumbers
 
 from freehold.privacy.detectors import phones
 from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, alternation, before, in_runs
-from freehold.privacy.detectors.columns import column_name
+from freehold.privacy.detectors.columns import MAX_ROW, Columns
 from freehold.privacy.detectors.validators import plausible_birth_date
 
 __all__ = ["BirthDateFinder", "PhoneFinder"]
@@ -90,17 +90,18 @@ def _parsed_valid(number: str, region: str | None, possible: bool) -> bool:
     return bool(phonenumbers.is_valid_number(parsed))
 
 
-def _said(text: str, start: int, end: int) -> bool:
+def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     """A phone word shortly before (or just after) the number, and no "order", "invoice"… right before it.
 
-    Or, in a table, a column named like one (``phone``, ``Telefon``, ``mobile_no``).
+    Or, in a table (``columns``: None for a text of one line), a column named like one (``phone``,
+    ``Telefon``, ``mobile_no``).
     """
     window = before(text, start, 40)
     if _NOT_PHONE.search(window[-20:]):
         return False
     if _PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, end, 30)):
         return True
-    name = column_name(text, start) if "\n" in text else None  # a table's header names the column instead
+    name = columns.name(start) if columns is not None else None  # a table's header names the column instead
     return name is not None and _PHONE_COLUMN.search(name) is not None and not _NOT_PHONE.search(name)
 
 
@@ -115,6 +116,7 @@ class PhoneFinder(RunFinder):
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits: list[Hit] = []
         taken: set[int] = set()
+        columns = Columns(text) if "\n" in text else None
         # A national candidate counts its own digits; only the international scan needs seven in the
         # text (no country's number is shorter). It looks at the whole text: tabs or parentheses may
         # cut an international number into runs too short for ``runs``.
@@ -125,14 +127,15 @@ class PhoneFinder(RunFinder):
             for k in range(len(groups), max(len(groups) - 3, 0), -1):
                 candidate = m.group()[: groups[k - 1].end()].rstrip(".-)")
                 number = "+" + candidate[2:] if candidate.startswith("00") else candidate
+                end = m.start() + len(candidate)
                 score = 0.95 if _valid(number, None) else 0.0
                 if score and number is not candidate and candidate.isdigit():
                     # "00" and digits alone is as often a meter or account code: it needs a phone word
-                    score = 0.85 if _said(text, m.start(), m.start() + len(candidate)) else 0.0
-                if not score and _said(text, m.start(), m.start() + len(candidate)) and _valid(number, None, True):
+                    score = 0.85 if _said(text, m.start(), end, columns) else 0.0
+                if not score and _said(text, m.start(), end, columns) and _valid(number, None, True):
                     score = 0.7
                 if score:
-                    hits.append(Hit(m.start(), m.start() + len(candidate), "PHONE", score, Priority.CONTEXTUAL))
+                    hits.append(Hit(m.start(), end, "PHONE", score, Priority.CONTEXTUAL))
                     taken.add(m.start())
                     break
         for m in in_runs(_NATIONAL, text, runs, 7):
@@ -146,7 +149,7 @@ class PhoneFinder(RunFinder):
                 continue  # one dot and no other separator: a decimal number ("12345.6789")
             if not raw.strip("01 ") or (raw.isdigit() and raw.endswith("0000")):
                 continue  # a binary number ("1001 0011"), a round quantity ("1200000")
-            if _said(text, m.start(), m.end()):
+            if _said(text, m.start(), m.end(), columns):
                 if any(_valid(raw, region) for region in REGIONS):
                     hits.append(Hit(m.start(), m.end(), "PHONE", 0.85, Priority.CONTEXTUAL))
                 elif digit_count >= 10 and _valid(raw, "US", True):
@@ -255,6 +258,7 @@ class BirthDateFinder:
         if not _may_name_birth(lowered):
             return hits
         named = False
+        sql = "values" in lowered  # an INSERT's column list may name a birth date
         # Offsets agree when lower-casing kept the length (it does but for a few letters such as "İ").
         for m in _BIRTH_LOWER.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
             if m.start() and text[m.start() - 1].isalnum():
@@ -266,7 +270,7 @@ class BirthDateFinder:
             date = _DATE.match(text, start)
             if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
                 hits.append(Hit(date.start(), date.end(), "DATE_OF_BIRTH", 0.9, Priority.CONTEXTUAL))
-            elif "values" in lowered or _delimited_line(text, m.start()):
+            elif not named and (sql or _delimited_line(text, m.start())):
                 named = True  # the word may head a column: a CSV or Markdown header, an INSERT's column list
         if named:
             hits += _in_birth_column(text, {h.start for h in hits})
@@ -275,15 +279,18 @@ class BirthDateFinder:
 
 def _delimited_line(text: str, pos: int) -> bool:
     """Whether the line holding ``pos`` has a field delimiter, as a table's header has."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
+    start = text.rfind("\n", max(0, pos - MAX_ROW), pos) + 1
+    end = text.find("\n", pos, pos + MAX_ROW)
+    if (start == 0 and pos > MAX_ROW) or (end < 0 and len(text) - pos > MAX_ROW):
+        return False  # a longer line is no header (``Columns`` agrees)
     line = text[start : end if end >= 0 else len(text)]
     return "," in line or "\t" in line or ";" in line or "|" in line
 
 
 def _in_birth_column(text: str, taken: set[int]) -> list[Hit]:
-    """Dates whose column (``columns.column_name``) is named like a birth date (``dob``, ``birth_date``)."""
+    """Dates whose column (``Columns.name``) is named like a birth date (``dob``, ``birth_date``)."""
     hits = []
+    columns = Columns(text)
     for found in _NUMERIC_DATE.finditer(text):  # tables hold dates in figures; the digits lead ``re`` to them
         m = _DATE.match(text, found.start())
         if m is None:
@@ -293,7 +300,7 @@ def _in_birth_column(text: str, taken: set[int]) -> list[Hit]:
             continue
         if not _plausible(m):
             continue
-        name = column_name(text, start)
+        name = columns.name(start)
         if name is not None and _BIRTH_COLUMN.search(name):
             hits.append(Hit(start, end, "DATE_OF_BIRTH", 0.85, Priority.CONTEXTUAL))
     return hits

@@ -101,9 +101,9 @@ _CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"
 # Passwords given to a command on its line: ``mysql -u app -p'S3cret'``, ``net use … /user:DOM\\svc S3cret``.
 _CLI_PASSWORD: Final = (
     re.compile(
-        r"m(?:ysql|ariadb)[\w-]*\s[^\n]*?\s-p(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
+        r"m(?:ysql|ariadb)[\w-]*\s[^\n]{0,300}?\s-p(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
     ),
-    re.compile(r"net\s+use\s[^\n]*?/user:\S+\s+(?P<net>[^\s/]\S*)"),
+    re.compile(r"net\s+use\s[^\n]{0,300}?/user:\S+\s+(?P<net>[^\s/]\S*)"),
 )  # searched in the lower-cased text, led by a literal; the value is read from the text itself
 _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
@@ -130,6 +130,7 @@ _COPULAS: Final = frozenset(
     "var er je bylo idi".split()
 )  # fmt: skip
 _MAX_PROSE_WORDS: Final = 4
+_PROSE_REACH: Final = 300  # characters after the word: a few words and a value, never a whole long line
 _ALGORITHM: Final = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")  # SHA-256, PBKDF2-SHA256, AES-256-GCM: no password
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
 _VALUE_TRIM: Final = ".,;:)»\"'`"
@@ -159,8 +160,9 @@ def _prose_passwords(text: str, lowered: str) -> list[Hit]:
         after = text[k.end() : k.end() + 2]
         if not after[:1].isspace() and not (after[:1] == ":" and after[1:].isspace()):
             continue  # ``password=…``, ``password:…``, ``password_hash``: code, the assignments' business
-        line_end = text.find("\n", k.end())
-        tokens = _PROSE_TOKEN.finditer(text, k.end(), len(text) if line_end < 0 else line_end)
+        reach = min(len(text), k.end() + _PROSE_REACH)
+        line_end = text.find("\n", k.end(), reach)
+        tokens = _PROSE_TOKEN.finditer(text, k.end(), reach if line_end < 0 else line_end)
         stated = after[:1] == ":"
         words = 0  # plain words since the password word, or since the verb or colon once there is one
         for t in tokens:
