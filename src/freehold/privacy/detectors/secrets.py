@@ -20,6 +20,8 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation, before, in_runs
+from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, masked
+from freehold.privacy.detectors.prose import may_name_password, prose_passwords
 from freehold.privacy.detectors.validators import entropy
 
 __all__ = ["SecretFinder"]
@@ -76,22 +78,9 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "format", "policy", "reset", "hint", "label", "required", "manager", "rotation", "store",
                            "vault", "ref", "source", "min", "max", "usage", "strength", "hash", "algorithm", "mode",
                            "placeholder", "input", "column", "region", "pair", "set")  # fmt: skip
-_PLACEHOLDER: Final = re.compile(
-    r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
-    r"|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
-    r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("
-    r"|getenv|settings\.|config\.|self\.|request\.|args\."
-    # a keyword of code where a value would be (``secret = await vault.get()``, ``token = new Token()``)
-    r"|await$|new$|yield$|lambda$|function$|not$|typeof$|require$"
-    # an algorithm, not a password (``secret: SHA-256``, ``password hashing: bcrypt``)
-    r"|(?:sha-?(?:1|224|256|384|512)|md5|bcrypt|scrypt|argon2(?:id|i|d)?|pbkdf2\S*|hmac\S*|aes-?\d+\S*|rsa-?\d*"
-    r"|[hre]s(?:256|384|512))$)",
-    re.IGNORECASE,
-)
 _WORDS_IN: Final = re.compile(r"[A-Z]?[a-z]{3,}")  # the words of a camelCase or PascalCase name
 _TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")  # ``client_secret: SessionClientSecret``
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
-_CODE: Final = re.compile(r"[(\[]|^[A-Za-z_]\w*(?:\.\w+)+$|^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")
 _AUTH_HEADER: Final = re.compile(
     r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest)\s+"
     r"|\bbearer\s+)([A-Za-z0-9._~+/-]{8,}=*)"
@@ -109,126 +98,6 @@ _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
 _DIGEST_NAMES: Final = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
 _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-
-
-# A password stated in prose, in the languages people write support tickets in: "my wifi password
-# is Hx7#…", "le mot de passe du wifi a1gK…", "Passwort war Lindenhof#2291", "contraseña: 7Gqr#…".
-# No word character may precede it (checked in ``_prose_passwords``, so that ``re`` skips to the
-# words' first letters): ``DB_PASSWORD`` is a name, not prose.
-_PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord|e(?=[\s:]))")  # led by "pass": fast
-_OTHER_PASSWORD_WORDS: Final = re.compile(
-    alternation(
-        *"kennwort mdp contraseña senha wachtwoord hasło haslo lösenord adgangskode kodeord heslo "
-        "şifre(?:miz|m|si|n)? parola salasana パスワード".split()
-    )  # fmt: skip
-)
-_PROSE_TOKEN: Final = re.compile(r"[^\s]+")
-# What may sit between the word and the value: a verb ("is", "war", "est"…) or a colon says the next
-# token is the value; plain words ("du wifi", "temporal que me dio soporte:") may come before it.
-_COPULAS: Final = frozenset(
-    "is was are reads remains now still = : - ist war lautet lautete est était c'est es era è é jest to było är "
-    "var er je bylo idi".split()
-)  # fmt: skip
-_MAX_PROSE_WORDS: Final = 4
-_PROSE_REACH: Final = 300  # characters after the word: a few words and a value, never a whole long line
-_ALGORITHM: Final = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")  # SHA-256, PBKDF2-SHA256, AES-256-GCM: no password
-_CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
-_VALUE_TRIM: Final = ".,;:)»\"'`"
-_MASKED: Final = ("...", "…", "***", "xxxx", "redacted")
-
-
-def _prose_passwords(text: str, lowered: str) -> list[Hit]:
-    """Values that follow a password word in a sentence: see ``_PASSWORD_WORDS``.
-
-    From the word, up to four words are skipped to the first token that looks like a password: six
-    characters or more, letters and two more kinds of character (digits, capitals, symbols); after
-    a verb or a colon ("is", "war", "est", ":"), two kinds suffice but at most one word may
-    come between ("is either …", "is still …"); without one, it also needs a symbol or twelve
-    characters ("a password manager like 1Password" names a product). "Reset your password: click
-    the link", "must be 8 characters", "hashed with SHA-256" hold no such token. A second value
-    joined by "or"/"and" is taken as well.
-    """
-    hits: list[Hit] = []
-    named = list(_PASSWORD_WORDS.finditer(lowered)) if "pass" in lowered else []
-    if _may_name_password(lowered):
-        named += _OTHER_PASSWORD_WORDS.finditer(lowered)
-    for k in named:
-        if k.start() and (lowered[k.start() - 1].isalnum() or lowered[k.start() - 1] == "_"):
-            continue
-        if k.group() == "passe" and not lowered.endswith(("mot de ", "palavra-"), 0, k.start()):
-            continue  # French "passe" alone is a verb
-        after = text[k.end() : k.end() + 2]
-        if not after[:1].isspace() and not (after[:1] == ":" and after[1:].isspace()):
-            continue  # ``password=…``, ``password:…``, ``password_hash``: code, the assignments' business
-        reach = min(len(text), k.end() + _PROSE_REACH)
-        line_end = text.find("\n", k.end(), reach)
-        tokens = _PROSE_TOKEN.finditer(text, k.end(), reach if line_end < 0 else line_end)
-        stated = after[:1] == ":"
-        words = 0  # plain words since the password word, or since the verb or colon once there is one
-        for t in tokens:
-            word = t.group()
-            bare = word.rstrip(":,")
-            if bare.lower() in _COPULAS or not bare:
-                stated, words = True, 0
-                continue
-            if word[0] in "<{$[%":
-                break  # a template (``password: <your password>``, ``${SMTP_PASSWORD}``) states no password
-            plain = bare.replace("'", "").replace("-", "").isalpha()
-            # Right after a verb or colon, two kinds of character suffice; further on, as without one,
-            # the value must look strong ("lautet ab Montag Tundra_Sowa02$", "je od dnešního dne …").
-            value = None if plain else _prose_value(text, *t.span(), stated and words <= 1)
-            if value is None:  # a word, or a token that is no password: skip it, within limits
-                words += 1
-                if word.endswith(":") and words <= _MAX_PROSE_WORDS + 1:
-                    stated, words = True, 0  # "contraseña temporal que me dio soporte: …"
-                elif words > _MAX_PROSE_WORDS or word[-1] in ".?!,;":
-                    break  # too far, or the clause ended ("is on the sticker, SSID HomeNet-5G")
-                continue
-            hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
-            joined, second = next(tokens, None), next(tokens, None)
-            if joined is not None and second is not None and joined.group().lower() in _CONJUNCTIONS:
-                value = _prose_value(text, *second.span(), stated)
-                if value is not None:
-                    hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
-            break
-    return hits
-
-
-def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, int] | None:
-    """The (start, end) of the password in the token ``text[start:end]``, or None when it does not look like one."""
-    while end > start and text[end - 1] in _VALUE_TRIM:
-        end -= 1
-    while start < end and text[start] in "\"'`«„(":
-        start += 1
-    value = text[start:end]
-    if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@" or _ALGORITHM.fullmatch(value):
-        return None
-    if _PLACEHOLDER.match(value) or _CODE.search(value) or _masked(value):
-        return None
-    kinds = (
-        any(c.islower() for c in value) + any(c.isupper() for c in value) + any(c.isdigit() for c in value)
-        + any(not c.isalnum() for c in value)
-    )  # fmt: skip
-    if not any(c.isalpha() for c in value) or kinds < (2 if stated else 3):
-        return None
-    if not stated and len(value) < 12 and value.isalnum():
-        return None
-    return start, end
-
-
-def _may_name_password(lowered: str) -> bool:
-    """Whether a ``_PASSWORD_WORDS`` word other than those with "pass" may occur (the caller tests "pass").
-
-    Substring tests, far cheaper than the search; those with letters outside ASCII only where there are such.
-    """
-    return (
-        "wort" in lowered or "mdp" in lowered or "senha" in lowered or "woord" in lowered or "haslo" in lowered
-        or "kode" in lowered or "heslo" in lowered or "parola" in lowered or "salasana" in lowered
-        or (not lowered.isascii() and (
-            "contrase" in lowered or "hasł" in lowered or "lösen" in lowered or "şifre" in lowered
-            or "パスワード" in lowered
-        ))
-    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=4096)
@@ -277,17 +146,17 @@ class SecretFinder:
             hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
         lowered = text.lower()
         for m in _AUTH_HEADER.finditer(text) if "bearer" in lowered or "authorization" in lowered else ():
-            if not _PLACEHOLDER.match(m.group(1)) and len(m.group(1)) >= 12 and not _masked(m.group(1)):
+            if not PLACEHOLDER.match(m.group(1)) and len(m.group(1)) >= 12 and not masked(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET + 1))
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
-            if not _PLACEHOLDER.match(m.group(1)):
+            if not PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         if ("-p" in text or "/user:" in text) and len(lowered) == len(text):
             hits += _cli_passwords(text, lowered)
         assigned, keyword = self._assigned(text, lowered)
         hits += assigned
-        if len(lowered) == len(text) and ((keyword and "pass" in lowered) or _may_name_password(lowered)):
-            hits += _prose_passwords(text, lowered)
+        if len(lowered) == len(text) and ((keyword and "pass" in lowered) or may_name_password(lowered)):
+            hits += prose_passwords(text, lowered)
         if words and (keyword or "bearer" in lowered):  # every context word holds a keyword, or is "bearer"
             hits += self._random_near_words(text, lowered, words)
         return hits
@@ -324,7 +193,7 @@ class SecretFinder:
                 while end > start and text[end - 1] in "`.:":
                     end -= 1
             value = text[start:end]
-            if not value or _PLACEHOLDER.match(value) or _CODE.search(value) or len(set(value)) <= 2:
+            if not value or PLACEHOLDER.match(value) or CODE.search(value) or len(set(value)) <= 2:
                 continue
             if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
                 continue  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
@@ -349,12 +218,6 @@ class SecretFinder:
         return hits
 
 
-def _masked(value: str) -> bool:
-    """``sk-...REDACTED``, ``ghp_****``: a value someone already hid."""
-    lowered = value.lower()
-    return any(mark in lowered for mark in _MASKED)
-
-
 def _cli_passwords(text: str, lowered: str) -> list[Hit]:
     hits = []
     for pattern in _CLI_PASSWORD:
@@ -363,7 +226,7 @@ def _cli_passwords(text: str, lowered: str) -> list[Hit]:
                 continue
             group = next(g for g in ("sq", "dq", "bare", "net") if g in pattern.groupindex and m.group(g) is not None)
             value = text[m.start(group) : m.end(group)]
-            if len(value) >= 4 and not _PLACEHOLDER.match(value) and not _masked(value):
+            if len(value) >= 4 and not PLACEHOLDER.match(value) and not masked(value):
                 hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
     return hits
 

@@ -1,0 +1,32 @@
+"""What a credential's value is not: a placeholder, a name from code, a value someone already masked.
+
+Shared by the assignment, command-line and prose finders of ``secrets.py`` and ``prose.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["CODE", "PLACEHOLDER", "masked"]
+
+PLACEHOLDER: Final = re.compile(
+    r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
+    r"|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
+    r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("
+    r"|getenv|settings\.|config\.|self\.|request\.|args\."
+    # a keyword of code where a value would be (``secret = await vault.get()``, ``token = new Token()``)
+    r"|await$|new$|yield$|lambda$|function$|not$|typeof$|require$"
+    # an algorithm, not a password (``secret: SHA-256``, ``password hashing: bcrypt``)
+    r"|(?:sha-?(?:1|224|256|384|512)|md5|bcrypt|scrypt|argon2(?:id|i|d)?|pbkdf2\S*|hmac\S*|aes-?\d+\S*|rsa-?\d*"
+    r"|[hre]s(?:256|384|512))$)",
+    re.IGNORECASE,
+)
+CODE: Final = re.compile(r"[(\[]|^[A-Za-z_]\w*(?:\.\w+)+$|^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")
+MASKED: Final = ("...", "…", "***", "xxxx", "redacted")
+
+
+def masked(value: str) -> bool:
+    """``sk-...REDACTED``, ``ghp_****``: a value someone already hid."""
+    lowered = value.lower()
+    return any(mark in lowered for mark in MASKED)

@@ -1,0 +1,132 @@
+"""Passwords stated in prose, in the languages people write support tickets in.
+
+"my wifi password is Hx7#…", "le mot de passe du wifi a1gK…", "Passwort war Lindenhof#2291",
+"contraseña: 7Gqr#…": no operator assigns these, so ``secrets.py``'s assignment finder cannot see
+them; what says a token is the password is the word before it and the token's own look.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from freehold.privacy.detectors.base import Hit, Priority, alternation
+from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, masked
+
+__all__ = ["may_name_password", "prose_passwords"]
+
+# The password words. No word character may precede one (checked in ``prose_passwords``, so that
+# ``re`` skips to the words' first letters): ``DB_PASSWORD`` is a name, not prose.
+_PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord|e(?=[\s:]))")  # led by "pass": fast
+_OTHER_PASSWORD_WORDS: Final = re.compile(
+    alternation(
+        *"kennwort mdp contraseña senha wachtwoord hasło haslo lösenord adgangskode kodeord heslo "
+        "şifre(?:miz|m|si|n)? parola salasana パスワード".split()
+    )  # fmt: skip
+)
+_PROSE_TOKEN: Final = re.compile(r"[^\s]+")
+# What may sit between the word and the value: a verb ("is", "war", "est"…) or a colon says the next
+# token is the value; plain words ("du wifi", "temporal que me dio soporte:") may come before it.
+_COPULAS: Final = frozenset(
+    "is was are reads remains now still = : - ist war lautet lautete est était c'est es era è é jest to było är "
+    "var er je bylo idi".split()
+)  # fmt: skip
+_MAX_PROSE_WORDS: Final = 4
+_PROSE_REACH: Final = 300  # characters after the word: a few words and a value, never a whole long line
+_ALGORITHM: Final = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")  # SHA-256, PBKDF2-SHA256, AES-256-GCM: no password
+_CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
+_VALUE_TRIM: Final = ".,;:)»\"'`"
+
+
+def prose_passwords(text: str, lowered: str) -> list[Hit]:
+    """Values that follow a password word in a sentence, within the clause and 300 characters.
+
+    From the word, up to four plain words are skipped to the first token that looks like a password:
+    six characters or more, letters and two more kinds of character (digits, capitals, symbols) and
+    a symbol or twelve characters ("a password manager like 1Password" names a product). Right after
+    a verb or a colon ("is", "war", "est", ":"), or one word on ("is either …"), letters and one
+    more kind suffice. A template (``<your password>``, ``${…}``) or the clause's end (",", ".")
+    stops the search. "Reset your password: click the link", "must be 8 characters", "hashed with
+    SHA-256" hold no such token. A second value joined by "or"/"and" is taken as well.
+    """
+    hits: list[Hit] = []
+    named = list(_PASSWORD_WORDS.finditer(lowered)) if "pass" in lowered else []
+    if may_name_password(lowered):
+        named += _OTHER_PASSWORD_WORDS.finditer(lowered)
+    for k in named:
+        if k.start() and (lowered[k.start() - 1].isalnum() or lowered[k.start() - 1] == "_"):
+            continue
+        if k.group() == "passe" and not lowered.endswith(("mot de ", "palavra-"), 0, k.start()):
+            continue  # French "passe" alone is a verb
+        after = text[k.end() : k.end() + 2]
+        if not after[:1].isspace() and not (after[:1] == ":" and after[1:].isspace()):
+            continue  # ``password=…``, ``password:…``, ``password_hash``: code, the assignments' business
+        reach = min(len(text), k.end() + _PROSE_REACH)
+        line_end = text.find("\n", k.end(), reach)
+        tokens = _PROSE_TOKEN.finditer(text, k.end(), reach if line_end < 0 else line_end)
+        stated = after[:1] == ":"
+        words = 0  # plain words since the password word, or since the verb or colon once there is one
+        for t in tokens:
+            word = t.group()
+            bare = word.rstrip(":,")
+            if bare.lower() in _COPULAS or not bare:
+                stated, words = True, 0
+                continue
+            if word[0] in "<{$[%":
+                break  # a template (``password: <your password>``, ``${SMTP_PASSWORD}``) states no password
+            plain = bare.replace("'", "").replace("-", "").isalpha()
+            # Right after a verb or colon, two kinds of character suffice; further on, as without one,
+            # the value must look strong ("lautet ab Montag Tundra_Sowa02$", "je od dnešního dne …").
+            value = None if plain else _prose_value(text, *t.span(), stated and words <= 1)
+            if value is None:  # a word, or a token that is no password: skip it, within limits
+                words += 1
+                if word.endswith(":") and words <= _MAX_PROSE_WORDS + 1:
+                    stated, words = True, 0  # "contraseña temporal que me dio soporte: …"
+                elif words > _MAX_PROSE_WORDS or word[-1] in ".?!,;":
+                    break  # too far, or the clause ended ("is on the sticker, SSID HomeNet-5G")
+                continue
+            hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+            joined, second = next(tokens, None), next(tokens, None)
+            if joined is not None and second is not None and joined.group().lower() in _CONJUNCTIONS:
+                value = _prose_value(text, *second.span(), stated)
+                if value is not None:
+                    hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+            break
+    return hits
+
+
+def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, int] | None:
+    """The (start, end) of the password in the token ``text[start:end]``, or None when it does not look like one."""
+    while end > start and text[end - 1] in _VALUE_TRIM:
+        end -= 1
+    while start < end and text[start] in "\"'`«„(":
+        start += 1
+    value = text[start:end]
+    if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@" or _ALGORITHM.fullmatch(value):
+        return None
+    if PLACEHOLDER.match(value) or CODE.search(value) or masked(value):
+        return None
+    kinds = (
+        any(c.islower() for c in value) + any(c.isupper() for c in value) + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )  # fmt: skip
+    if not any(c.isalpha() for c in value) or kinds < (2 if stated else 3):
+        return None
+    if not stated and len(value) < 12 and value.isalnum():
+        return None
+    return start, end
+
+
+def may_name_password(lowered: str) -> bool:
+    """Whether a ``_PASSWORD_WORDS`` word other than those with "pass" may occur (the caller tests "pass").
+
+    Substring tests, far cheaper than the search; those with letters outside ASCII only where there are such.
+    """
+    return (
+        "wort" in lowered or "mdp" in lowered or "senha" in lowered or "woord" in lowered or "haslo" in lowered
+        or "kode" in lowered or "heslo" in lowered or "parola" in lowered or "salasana" in lowered
+        or (not lowered.isascii() and (
+            "contrase" in lowered or "hasł" in lowered or "lösen" in lowered or "şifre" in lowered
+            or "パスワード" in lowered
+        ))
+    )  # fmt: skip
