@@ -60,8 +60,13 @@ class AdmissionQueue:
                 self._changed.clear()
                 # Sleep until capacity is due, the line moves, or the deadline: whichever is first.
                 timeout = min(left, wait) if wait > 0 else left
+                # Awaited directly, so that this waiter is on the event before any other task runs. On
+                # Python 3.11 ``wait_for`` would wrap it in a task that only starts later: a waiter
+                # leaving in between sets the event, another going back to sleep clears it, and this
+                # one sleeps on, at the head of the line, until its ``max_wait`` runs out.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), timeout=max(timeout, 0.001))
+                    async with asyncio.timeout(max(timeout, 0.001)):
+                        await self._changed.wait()
         finally:
             self._heap.remove(entry)
             heapq.heapify(self._heap)

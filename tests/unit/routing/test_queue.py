@@ -163,3 +163,33 @@ async def test_the_line_moves_when_the_head_gives_up() -> None:
     free = True
     assert await asyncio.wait_for(behind, 1) < 0.5
     assert head.cancelled()
+
+
+async def test_every_waiter_is_admitted_when_capacity_returns() -> None:
+    """No lost wakeup: a waiter that goes back to sleep just as the head leaves must still hear of it.
+
+    ``a`` wakes first and, not at the head (``h`` is), goes back to sleep; ``h`` is admitted and moves
+    the line; ``b`` wakes and goes back to sleep behind ``a``. ``a``, now at the head with capacity
+    there, must be admitted at once, not when its own ``max_wait`` runs out.
+    """
+    q = queue(max_wait=1.0)
+    free = False
+    admitted: dict[str, float] = {}
+
+    def capacity_in() -> float:
+        return 0.0 if free else 0.5
+
+    async def one(name: str, priority: int) -> None:
+        await q.wait(priority, far(), capacity_in)
+        admitted[name] = time.monotonic()
+
+    tasks = []
+    for name, priority in (("a", 0), ("h", 9), ("b", 0)):  # waiting in this order: a, h, b
+        tasks.append(asyncio.create_task(one(name, priority)))
+        await asyncio.sleep(0.005)
+    free = True
+    started = time.monotonic()
+    await one("first", 20)  # capacity is back: the newcomer goes in at once and wakes the line
+    await asyncio.wait_for(asyncio.gather(*tasks), 2)
+    assert [name for name, _ in sorted(admitted.items(), key=lambda kv: kv[1])] == ["first", "h", "a", "b"]
+    assert max(admitted.values()) - started < 0.2, {name: at - started for name, at in admitted.items()}
