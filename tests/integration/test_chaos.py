@@ -17,12 +17,14 @@ What must hold (issue 4):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import json
 import math
+import sqlite3
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ import httpx
 import openai
 import pytest
 
+from freehold.ids import new_id
 from tests.integration.conftest import MASTER_KEY, Gateway, start_gateway, stop_gateway
 from tests.integration.mocks.chaos_mock import EXPECTED_KEY, KINDS, RECOVERABLE, ChaosMock, Faults
 from tests.integration.test_metrics_http import delta, scrape
@@ -41,9 +44,29 @@ TEXT_OF = {"chaos": "Hello from the chaos upstream, all in one piece."}
 READ_TIMEOUT = 0.4
 DEADLINE = 2.5
 SLACK = 0.75  # scheduling on a loaded 2-core machine; the deadline itself is what is tested
+CLIENT_SLACK = 2.5
+"""What the drills' clients may see beyond the deadline. Their bursts of 50 SDK calls share one
+process (and its GIL) with the mock upstream; on a loaded 2-core machine a call can wait over a
+second before the gateway even reads it (1.4 s measured with two busy processes beside the suite).
+The gateway's own clock is held to the deadline much more tightly (``_gateway_late``)."""
 COOLDOWN = 1.0
 THRESHOLD = 8
 MAX_WAIT = 1.0
+"""``queue.max_wait`` of the drills without a fallback."""
+TIGHT_WINDOW = 1.5
+"""How long the ``tight-*`` upstreams say their window is spent (``x-ratelimit-reset-requests``).
+Long enough that the queueing tests can get their requests into the gateway while it lasts, whatever
+the machine's load (it takes them 0.1-0.2 s with two busy processes beside); short enough to keep
+them quick."""
+TIGHT_MODEL = f"tight-{round(TIGHT_WINDOW * 1000)}-f"
+TIGHT_PRIORITY_MODEL = f"tight-{round(TIGHT_WINDOW * 1000)}-p"
+QUEUE_MAX_WAIT = 7.0
+"""``queue.max_wait`` of the main gateway. Requests held by one tight window are usually all let in
+when it ends, but an answer that comes back between two admissions opens the next window before the
+rest are sent: four windows back to back must fit, and still leave time before the deadline
+(``ROUTING``) and the clients' ``CLIENT_TIMEOUT``."""
+WAIT_FOR = 15.0
+"""Overall limit on waiting for a condition the tests synchronize on (generous: it only bounds a hang)."""
 BUDGET = {"ratio": 0.2, "min_per_second": 5.0, "window": 2.0}
 PRE_BYTE_KINDS = ("reset", "reset_mid_response", "truncated", "malformed", "hang", "overloaded", "rate_limit")
 
@@ -102,8 +125,8 @@ def gateway_config(mock: ChaosMock) -> dict[str, Any]:
         },
         # (f): a deployment with a per-minute quota, and one whose upstream says its window is spent.
         "rpm": {"deployments": [dep("healthy-f", name="rpm-3", rpm=3)]},
-        "tight": {"deployments": [dep("tight-500-f", name="tight")]},
-        "tight-priority": {"deployments": [dep("tight-500-p", name="tight-p")]},
+        "tight": {"deployments": [dep(TIGHT_MODEL, name="tight")]},
+        "tight-priority": {"deployments": [dep(TIGHT_PRIORITY_MODEL, name="tight-p")]},
     }
     for kind in PRE_BYTE_KINDS:  # (e): failures before the first byte, one alias each
         aliases[f"early-{kind}"] = {
@@ -111,7 +134,9 @@ def gateway_config(mock: ChaosMock) -> dict[str, Any]:
             "fallbacks": ["healthy"],
             "retries": {"max_attempts": 1},
         }
-    return {"routing": ROUTING, "aliases": aliases}
+    # Only the queueing tests' aliases can queue here (the others have a healthy fallback), so their
+    # longer wait changes nothing else.
+    return {"routing": {**ROUTING, "queue": {"max_size": 100, "max_wait": QUEUE_MAX_WAIT}}, "aliases": aliases}
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +170,7 @@ def bare_gw(chaos: ChaosMock, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 # Clients give up well after any deadline here, so a gateway that misses one shows as a failure, not a hang.
 CLIENT_TIMEOUT = 10.0
+assert 4 * TIGHT_WINDOW < QUEUE_MAX_WAIT < min(float(ROUTING["deadline"]), CLIENT_TIMEOUT) - 1  # type: ignore[arg-type]
 
 
 def _openai(gateway: Gateway) -> openai.AsyncOpenAI:
@@ -318,6 +344,60 @@ def _clean_anthropic_error(out: Outcome) -> str | None:
     return None
 
 
+# --- waiting on what the gateway and the upstream show, never on a guessed sleep -------------------------
+
+
+async def _until(
+    condition: Callable[[], bool], what: str, calls: Sequence[asyncio.Future[Outcome]], timeout: float = WAIT_FOR
+) -> None:
+    """Return once ``condition()`` holds; fail after ``timeout`` seconds, or at once if one of ``calls``
+    (the requests it waits on) has already ended."""
+    give_up = time.monotonic() + timeout
+    while not condition():
+        ended = [c.result() for c in calls if c.done()]
+        if ended:
+            raise AssertionError(f"requests ended before {what}: {ended}")
+        if time.monotonic() > give_up:
+            raise AssertionError(f"gave up after {timeout:.0f} s waiting until {what}")
+        await asyncio.sleep(0.01)
+
+
+def _request_ids(name: str, n: int) -> list[str]:
+    """``n`` fresh ``x-request-id`` values; the gateway keeps a client's id, so its ledger rows can be found."""
+    run = new_id()
+    return [f"{name}-{run}-{i}" for i in range(n)]
+
+
+def _routed(gateway: Gateway, request_ids: list[str]) -> int:
+    """How many of ``request_ids`` have been through every stage of ``gateway`` and handed to routing.
+
+    The usage ledger is the last stage: it commits a request's row before the request goes on, with
+    nothing but in-process work between that commit and the request taking its place in the
+    alias's queue (when its deployments are saturated). Read from the gateway's own database.
+    """
+    path = gateway.log_path.parent / "state" / "freehold.db"
+    marks = ", ".join("?" * len(request_ids))
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+        (found,) = db.execute(f"SELECT count(*) FROM ledger WHERE request_id IN ({marks})", request_ids).fetchone()
+    return int(found)
+
+
+def _gateway_late(before: dict[Any, float], after: dict[Any, float], alias: str, bound: str, sent: int) -> float:
+    """Requests to ``alias`` that took the gateway longer than ``bound`` seconds (a histogram bucket,
+    e.g. ``"3.0"``) from their arrival to their last byte, between two scrapes; ``sent`` requests
+    were made, and the histogram must have seen them (a scrape may miss the last few to end)."""
+    total = delta(before, after, "freehold_request_duration_seconds_count", alias=alias)
+    within = delta(before, after, "freehold_request_duration_seconds_bucket", alias=alias, le=bound)
+    assert sent / 2 < total <= sent, (total, sent)
+    return total - within
+
+
+# The gateway's clock, arrival to last byte: the deadline, plus the time before routing starts it and
+# the answer's writing. The mock's streams are sent at once, so their last byte follows the first.
+GATEWAY_BOUND = "3.0"  # a bucket of freehold_request_duration_seconds
+assert DEADLINE < float(GATEWAY_BOUND) < DEADLINE + SLACK
+
+
 # --- (a) one healthy fallback: nobody notices ----------------------------------------------------------
 
 
@@ -361,26 +441,31 @@ async def test_without_fallback_every_failure_is_a_clean_openai_error_within_the
     bare_gw: Gateway, chaos: ChaosMock
 ) -> None:
     chaos.configure("chaos-40-b", Faults(rate=0.4, kinds=KINDS, slow_seconds=1.0))
+    before = scrape(bare_gw)
     async with _openai(bare_gw) as oai:
         outcomes = await fan_out([openai_call(oai, "bare", i, stream=i % 2 == 1) for i in range(240)])
+    after = scrape(bare_gw)
 
+    # By the gateway's clock, every request was over within the deadline ...
+    assert _gateway_late(before, after, "bare", GATEWAY_BOUND, sent=240) == 0
     kinds: Counter[str] = Counter()
     for o in outcomes:
         assert o.unclean is None, o
+        # ... and by the clients', none was kept waiting long past it.
         if o.status is not None:
             why = _clean_openai_error(o)
             assert why is None, (why, o)
             kinds[f"status-{o.status}"] += 1
-            assert o.seconds <= DEADLINE + SLACK, o
+            assert o.seconds <= DEADLINE + CLIENT_SLACK, o
         elif o.error_event is not None:  # a stream that had started: ended by an error event
             assert o.stream and o.first_byte is not None, o
             assert isinstance(o.error_event, dict) and o.error_event.get("message"), o
-            assert o.first_byte <= DEADLINE + SLACK, o
+            assert o.first_byte <= DEADLINE + CLIENT_SLACK, o
             kinds["error-event"] += 1
         else:
             assert o.finished and o.text == TEXT_OF["chaos"], o
             deadline_of = o.first_byte if o.stream else o.seconds
-            assert deadline_of is not None and deadline_of <= DEADLINE + SLACK, o
+            assert deadline_of is not None and deadline_of <= DEADLINE + CLIENT_SLACK, o
             kinds["ok"] += 1
     # Both kinds of failure did reach clients (the drill is not vacuous).
     assert (
@@ -393,25 +478,28 @@ async def test_without_fallback_every_failure_is_a_clean_openai_error_within_the
 @pytest.mark.chaos
 async def test_without_fallback_anthropic_clients_get_anthropic_errors(bare_gw: Gateway, chaos: ChaosMock) -> None:
     chaos.configure("chaos-40-c", Faults(rate=0.4, kinds=KINDS, slow_seconds=1.0))
+    before = scrape(bare_gw)
     async with _anthropic(bare_gw) as claude:
         outcomes = await fan_out([anthropic_call(claude, "bare-anthropic", i, stream=i % 2 == 1) for i in range(120)])
+    after = scrape(bare_gw)
+    assert _gateway_late(before, after, "bare-anthropic", GATEWAY_BOUND, sent=120) == 0  # the gateway's clock
     kinds: Counter[str] = Counter()
     for o in outcomes:
         assert o.unclean is None, o
         if o.status is not None:
             why = _clean_anthropic_error(o)
             assert why is None, (why, o)
-            assert o.seconds <= DEADLINE + SLACK, o
+            assert o.seconds <= DEADLINE + CLIENT_SLACK, o
             kinds["status"] += 1
         elif o.error_event is not None:
             body = o.error_event
             assert isinstance(body, dict) and body.get("type") == "error", o
             assert isinstance(body.get("error"), dict) and body["error"].get("message"), o
-            assert o.first_byte is not None and o.first_byte <= DEADLINE + SLACK, o
+            assert o.first_byte is not None and o.first_byte <= DEADLINE + CLIENT_SLACK, o
             kinds["error-event"] += 1
         else:
             assert o.finished and o.text == TEXT_OF["chaos"], o
-            assert (o.first_byte if o.stream else o.seconds) <= DEADLINE + SLACK, o  # type: ignore[operator]
+            assert (o.first_byte if o.stream else o.seconds) <= DEADLINE + CLIENT_SLACK, o  # type: ignore[operator]
             kinds["ok"] += 1
     assert kinds["ok"] > 20 and kinds["status"] >= 1 and kinds["error-event"] >= 1, kinds
 
@@ -490,15 +578,18 @@ async def test_breaker_opens_after_the_threshold_and_probes_after_the_cooldown(
     for i in range(THRESHOLD):
         assert await served_by() == FALLBACK
         assert chaos.attempts[model] == i + 1
-    for _ in range(5):  # open: straight to the fallback, the dead deployment is left alone
-        assert await served_by() == FALLBACK
-    assert chaos.attempts[model] == THRESHOLD
+    opened = chaos.times[model][-1]  # this attempt's failure, once back, opened the circuit
+    # Open: straight to the fallback, the dead deployment is left alone. The five go together, so that
+    # even a loaded machine answers them well within the cooldown (they would rightly probe after it).
+    assert await asyncio.gather(*(served_by() for _ in range(5))) == [FALLBACK] * 5
+    assert chaos.attempts[model] == THRESHOLD, f"{time.monotonic() - opened:.2f} s after opening"
 
-    await asyncio.sleep(COOLDOWN + 0.2)
+    await asyncio.sleep(COOLDOWN + 0.2)  # the cooldown runs from the opening, before this sleep started
     assert await served_by() == FALLBACK  # the probe fails ...
     assert chaos.attempts[model] == THRESHOLD + 1
+    reopened = chaos.times[model][-1]
     assert await served_by() == FALLBACK  # ... and opens the circuit again at once
-    assert chaos.attempts[model] == THRESHOLD + 1
+    assert chaos.attempts[model] == THRESHOLD + 1, f"{time.monotonic() - reopened:.2f} s after reopening"
 
     chaos.configure(model, Faults(rate=0.0))  # the deployment recovers
     await asyncio.sleep(COOLDOWN + 0.2)
@@ -599,7 +690,7 @@ async def test_stream_failing_after_its_first_byte_ends_with_an_anthropic_error_
 
 async def test_saturated_alias_answers_429_with_a_truthful_retry_after(oai: openai.AsyncOpenAI) -> None:
     """Three requests fill ``rpm: 3``; the next slot is a minute away, beyond ``queue.max_wait``, so the
-    other three are told at once (no pointless wait) when to come back."""
+    other three are told at once (no pointless wait until ``max_wait``) when to come back."""
     outcomes = await fan_out([openai_call(oai, "rpm", i, stream=i % 2 == 1) for i in range(6)])
     ok = [o for o in outcomes if o.status is None]
     limited = [o for o in outcomes if o.status is not None]
@@ -607,32 +698,61 @@ async def test_saturated_alias_answers_429_with_a_truthful_retry_after(oai: open
     assert len(limited) == 3, outcomes
     for o in limited:
         assert o.status == 429 and _clean_openai_error(o) is None, o
-        assert o.seconds < MAX_WAIT, o
+        assert o.seconds < QUEUE_MAX_WAIT / 4, o
         # The first of the three ages out of the 60 s window about a minute after it was sent.
         assert 55 <= int(o.headers["retry-after"]) <= 60, o.headers
 
 
 async def test_alias_whose_upstream_window_is_spent_queues_instead_of_failing(
-    oai: openai.AsyncOpenAI, chaos: ChaosMock
+    gw: Gateway, oai: openai.AsyncOpenAI, chaos: ChaosMock
 ) -> None:
-    """The upstream's ``x-ratelimit-remaining-requests: 0`` (reset in 500 ms) holds requests back; they wait."""
-    first = await openai_call(oai, "tight", 0, stream=False)
+    """The upstream's ``x-ratelimit-remaining-requests: 0`` (reset in ``TIGHT_WINDOW``) holds requests
+    back; they wait."""
+    model = TIGHT_MODEL
+    first = await openai_call(oai, "tight", 0, stream=False)  # the upstream says: no more for a while
     assert first.finished, first
-    sent = time.monotonic()
-    outcomes = await fan_out([openai_call(oai, "tight", i, stream=i % 2 == 1) for i in range(1, 5)])
-    assert all(o.finished and o.status is None and o.unclean is None for o in outcomes), outcomes
-    arrived = chaos.times["tight-500-f"][-4:]
-    assert min(arrived) - sent >= 0.3, "requests went upstream while it said its window was spent"
+    answered = chaos.times[model][-1]  # the window opened after this, when the gateway read the answer
+    ids = _request_ids("tight", 4)
+    calls = [
+        asyncio.ensure_future(openai_call(oai, "tight", i, stream=i % 2 == 1, headers={"x-request-id": rid}))
+        for i, rid in enumerate(ids, start=1)
+    ]
+    await _until(lambda: _routed(gw, ids) == len(ids), "the four requests are handed to routing", calls)
+    # All four are in the gateway and none went upstream: they are being held.
+    assert chaos.attempts[model] == 1, (
+        f"requests went upstream {time.monotonic() - answered:.2f} s into a {TIGHT_WINDOW} s window said to be spent"
+    )
+    outcomes = await asyncio.gather(*calls)
+    assert all(o.finished and o.status is None and o.unclean is None for o in outcomes), outcomes  # not failed
+    arrived = chaos.times[model][1:]
+    assert len(arrived) == 4, arrived
+    # Held until the upstream's reset, not just for a while (the mock's clock on both sides).
+    assert min(arrived) - answered >= TIGHT_WINDOW, ("sent before the window's reset", min(arrived) - answered)
 
 
-async def test_priority_header_puts_a_waiting_request_first(oai: openai.AsyncOpenAI, chaos: ChaosMock) -> None:
+async def test_priority_header_puts_a_waiting_request_first(
+    gw: Gateway, oai: openai.AsyncOpenAI, chaos: ChaosMock
+) -> None:
     """``x-freehold-priority`` (integer, higher first): a later, more important request overtakes the queue."""
-    model = "tight-500-p"
-    first = await openai_call(oai, "tight-priority", 0, stream=False)  # the upstream says: no more for 500 ms
+    model = TIGHT_PRIORITY_MODEL
+    first = await openai_call(oai, "tight-priority", 0, stream=False)  # the upstream says: no more for a while
     assert first.finished, first
-    low = [asyncio.ensure_future(openai_call(oai, "tight-priority", i, stream=False)) for i in (1, 2, 3)]
-    await asyncio.sleep(0.1)  # the three are queued by now
-    high = asyncio.ensure_future(openai_call(oai, "tight-priority", 9, False, headers={"x-freehold-priority": "10"}))
+    answered = chaos.times[model][-1]
+    low_ids, (high_id,) = _request_ids("low", 3), _request_ids("high", 1)
+    low = [
+        asyncio.ensure_future(openai_call(oai, "tight-priority", i, stream=False, headers={"x-request-id": rid}))
+        for i, rid in zip((1, 2, 3), low_ids, strict=True)
+    ]
+    # Handed to routing, they queue at once (their deployment's window is spent): the three are waiting.
+    await _until(lambda: _routed(gw, low_ids) == len(low_ids), "the three requests are handed to routing", low)
+    high = asyncio.ensure_future(
+        openai_call(oai, "tight-priority", 9, False, headers={"x-freehold-priority": "10", "x-request-id": high_id})
+    )
+    await _until(lambda: _routed(gw, [high_id]) == 1, "the important request is handed to routing", [*low, high])
+    # Nothing went upstream yet: the window is still spent, so the important request joined a real queue.
+    assert chaos.attempts[model] == 1, (
+        f"requests went upstream {time.monotonic() - answered:.2f} s into a {TIGHT_WINDOW} s window said to be spent"
+    )
     outcomes = await asyncio.gather(*low, high)
     assert all(o.finished and o.status is None for o in outcomes), outcomes
     order = [marker.split(":")[0] for m, marker in chaos.arrivals if m == model]
