@@ -147,6 +147,7 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "The input token count (1200000) exceeds the maximum number allowed",
         "Dial-in code 884 221 093#, passcode 5521.",  # a conference code, after "dial"
         "NHS no. 943 476 5919 | GP: Dr Patel",  # an identifier in a phone's shape
+        "id,Kundennummer,hotel\n1,0612345678,0201234567",  # columns whose names only contain "nummer", "tel"
         "return Client(headers=headers, secrets=secrets, timeout=timeout)",
         "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
     ],

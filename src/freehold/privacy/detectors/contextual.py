@@ -48,7 +48,6 @@ _PHONE_WORD_LIST: Final = (
 _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "télépho", "telemó", "phone", "mobil", "mobiel", "móvil",
                        "movil", "celular", "cellulare", "handy", "電話")  # fmt: skip
 _PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
-_PHONE_COLUMN: Final = re.compile(r"phone|tel|mobil|móvil|handy|fax|cell|whatsapp|numer|nummer|número|numero|電話")
 _NOT_PHONE: Final = re.compile(
     r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
     r"|contract|transaction|id|isbn|batch|build|code|pin|passcode|otp|nhs|passport|vat|tax|patient|employee|student"
@@ -102,7 +101,10 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     if _PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, end, 30)):
         return True
     name = columns.name(start) if columns is not None else None  # a table's header names the column instead
-    return name is not None and _PHONE_COLUMN.search(name) is not None and not _NOT_PHONE.search(name)
+    if name is None:
+        return False
+    name = name.replace("_", " ").replace("-", " ")  # ``mobile_no``, ``phone-number``: the words, apart
+    return _PHONE_WORDS.search(name) is not None and not _NOT_PHONE.search(name)
 
 
 class PhoneFinder(RunFinder):
@@ -129,7 +131,7 @@ class PhoneFinder(RunFinder):
                 number = "+" + candidate[2:] if candidate.startswith("00") else candidate
                 end = m.start() + len(candidate)
                 score = 0.95 if _valid(number, None) else 0.0
-                if score and number is not candidate and candidate.isdigit():
+                if score and candidate.startswith("00") and candidate.isdigit():
                     # "00" and digits alone is as often a meter or account code: it needs a phone word
                     score = 0.85 if _said(text, m.start(), end, columns) else 0.0
                 if not score and _said(text, m.start(), end, columns) and _valid(number, None, True):
@@ -204,7 +206,7 @@ _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # Between the words and the date: punctuation, quotes, and the short words a sentence or a form
 # puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia").
 _BRIDGE: Final = re.compile(
-    r"[\s:：=,(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|the|in|:)[\s:,]*)*",
+    r"[\s:：=,(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|:)[\s:,]*)*",
     re.IGNORECASE,
 )
 _BIRTH_COLUMN: Final = re.compile(r"birth|dob|geburt|nacimiento|naissance|nascita|geboorte|nascimento|urodzenia"

@@ -100,7 +100,8 @@ class CardFinder(RunFinder):
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        tests: set[str] = set()  # the published test numbers seen, to drop them all if there are two
+        tests: list[Hit] = []  # published test numbers outside documentation words, kept unless there are two
+        seen: set[str] = set()
         for m in in_runs(_CARD, text, runs, 12):
             raw = m.group()
             digits = raw.replace(" ", "").replace("-", "")
@@ -111,17 +112,15 @@ class CardFinder(RunFinder):
                     continue
             if not (card_brand_ok(digits) and luhn_ok(digits)):
                 continue
-            score = 0.95
-            if digits in TEST_CARDS:
-                tests.add(digits)
-                window = before(text, m.start(), 80) + " " + after(text, m.end(), 40)
-                if _TEST_CONTEXT.search(window):
-                    continue
-                score = 0.6
-            hits.append(Hit(m.start(), m.end(), "CREDIT_CARD", score, Priority.CHECKSUM))
-        if len(tests) >= 2:  # a list of published test numbers (fixtures, docs) holds no real card
-            hits = [h for h in hits if h.score != 0.6]
-        return hits
+            if digits not in TEST_CARDS:
+                hits.append(Hit(m.start(), m.end(), "CREDIT_CARD", 0.95, Priority.CHECKSUM))
+                continue
+            seen.add(digits)
+            window = before(text, m.start(), 80) + " " + after(text, m.end(), 40)
+            if not _TEST_CONTEXT.search(window):
+                tests.append(Hit(m.start(), m.end(), "CREDIT_CARD", 0.6, Priority.CHECKSUM))
+        # Two published test numbers make a list of them (fixtures, docs): no real card is in it.
+        return hits + tests if len(seen) < 2 else hits
 
 
 _IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z])(\d{2})((?: ?[A-Z0-9]){10,32})")
