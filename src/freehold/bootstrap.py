@@ -232,7 +232,8 @@ def build(config: GatewayConfig, settings: Settings) -> Runtime:
             plans = build_plans(config)
         except ValueError as exc:
             raise ConfigError([str(exc)]) from None
-        first.append((RoutingStage(plans, BudgetShares(budgets.used_share)), routed))
+        shares = BudgetShares(budgets.used_share)
+        first.append((RoutingStage(plans, shares, max_waiting=config.routing.router_max_waiting), routed))
     # The audit log's stage comes after every stage that may rewrite the request (so it hashes
     # what will be sent) and before the ledger's.
     audit = _audit_writer(config, settings, database)

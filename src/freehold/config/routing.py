@@ -65,13 +65,16 @@ class RoutingDefaults(StrictModel):
 
     strategy: Strategy = "weighted"
     deadline: float = Field(120.0, gt=0)
-    """Seconds from arrival until a request must have its answer (or, for streams, its first byte)."""
+    """Seconds from the engine taking a request until it must have its answer (streams: its first byte)."""
     retries: RetryPolicy = RetryPolicy()
     retry_budget: RetryBudget = RetryBudget()
     breaker: BreakerPolicy = BreakerPolicy()
     queue: QueuePolicy = QueuePolicy()
     fallbacks: tuple[str, ...] = ()
     """Aliases tried, in order, after an alias's own fallbacks (a global safety net)."""
+    router_max_waiting: int = Field(64, ge=1)
+    """Prompts that may wait for the difficulty routers' scoring threads; the next goes to ``strong``
+    unscored (``reason="router busy"``) rather than queue behind a burst."""
 
     @model_validator(mode="after")
     def _delays(self) -> RoutingDefaults:

@@ -182,25 +182,29 @@ def _safe(text: str) -> str:
     return _UNSAFE.sub("?", text)
 
 
-MAX_WAITING_SCORES = 64
-"""Prompts waiting for the router's threads beyond this go to ``strong`` unscored ("router busy"):
-a burst must not queue every routed request behind milliseconds of CPU each (64 prompts at a few ms
-on two threads is already ~0.1 s of waiting). Strong is the side a scorer failure takes too: the
-answer stays good, only dearer."""
-
-
 class RoutingStage(Stage):
     """Routes requests of the aliases in ``plans``; see the module docstring."""
 
     name = "routing"
-    _waiting = 0  # prompts handed to the executor and not yet scored
 
     def __init__(
-        self, plans: Mapping[str, Plan], shares: BudgetShares | None = None, executor: Executor | None = None
+        self,
+        plans: Mapping[str, Plan],
+        shares: BudgetShares | None = None,
+        executor: Executor | None = None,
+        max_waiting: int = 64,
     ) -> None:
+        """``max_waiting`` (``routing.router_max_waiting``): prompts that may wait for a scoring thread.
+
+        Past it a prompt goes to ``strong`` unscored ("router busy"): a burst must not queue every
+        routed request behind milliseconds of CPU each (64 prompts at a few ms on two threads is
+        already ~0.1 s). Strong is the side a scorer failure takes too: the answer stays good, only dearer.
+        """
         self._plans = dict(plans)
         self._shares = shares
         self._executor = executor
+        self._max_waiting = max_waiting
+        self._waiting = 0  # prompts handed to the executor and not yet scored
         if executor is None and any(p.router is not None for p in plans.values()):
             # Scoring is CPU work (milliseconds): a few threads of its own keep the event loop free.
             self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="freehold-router")
@@ -238,7 +242,7 @@ class RoutingStage(Stage):
             target = router.weak  # nothing to score: embeddings go to the cheaper side
             header = f'{target}; from={origin}; router=weak; reason="{ctx.operation}"'
             return target, header, f"router: weak for {ctx.operation}"
-        if self._waiting >= MAX_WAITING_SCORES:
+        if self._waiting >= self._max_waiting:
             log.warning("request %s: the difficulty router is busy (%d prompts waiting); sent to strong",
                         ctx.request_id, self._waiting)  # fmt: skip
             target = router.strong

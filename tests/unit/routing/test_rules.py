@@ -183,12 +183,11 @@ def test_a_router_that_cannot_run_fails_at_load_not_on_requests(monkeypatch: pyt
 
 
 def test_a_burst_beyond_the_routers_queue_goes_to_strong_unscored() -> None:
-    """Prompts past MAX_WAITING_SCORES do not wait for the scorer's threads: they go to strong at once."""
+    """Prompts past ``routing.router_max_waiting`` do not wait for the scorer's threads: they go to strong at once."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from freehold.routing import rules
-
+    waiting = 8
     release = threading.Event()
 
     class Slow(Fixed):
@@ -197,10 +196,12 @@ def test_a_burst_beyond_the_routers_queue_goes_to_strong_unscored() -> None:
             return super().score(prompt)
 
     scorer = Slow(0.0)  # weak, once scored
-    cfg = parse_config({"aliases": {"a": {"deployments": [SIM]}, "b": {"deployments": [SIM]},
+    cfg = parse_config({"routing": {"router_max_waiting": waiting},
+                        "aliases": {"a": {"deployments": [SIM]}, "b": {"deployments": [SIM]},
                                     "auto": {"router": {"strong": "a", "weak": "b"}}}})  # fmt: skip
     with ThreadPoolExecutor(max_workers=1) as pool:
-        st = RoutingStage(build_plans(cfg, load=lambda _: scorer), executor=pool)
+        plans = build_plans(cfg, load=lambda _: scorer)
+        st = RoutingStage(plans, executor=pool, max_waiting=cfg.routing.router_max_waiting)
 
         async def burst() -> list[tuple[str, RequestContext]]:
             async def one() -> tuple[str, RequestContext]:
@@ -209,7 +210,7 @@ def test_a_burst_beyond_the_routers_queue_goes_to_strong_unscored() -> None:
                 await st.before(ctx, request)
                 return request.model, ctx
 
-            tasks = [asyncio.ensure_future(one()) for _ in range(rules.MAX_WAITING_SCORES + 5)]
+            tasks = [asyncio.ensure_future(one()) for _ in range(waiting + 5)]
             for _ in range(200):  # until the overflow has answered, while the scorer still holds the rest
                 await asyncio.sleep(0.01)
                 if sum(t.done() for t in tasks) >= 5:
@@ -220,6 +221,6 @@ def test_a_burst_beyond_the_routers_queue_goes_to_strong_unscored() -> None:
 
         results = asyncio.run(burst())
     targets = [t for t, _ in results]
-    assert targets.count("a") == 5 and targets.count("b") == rules.MAX_WAITING_SCORES
+    assert targets.count("a") == 5 and targets.count("b") == waiting
     busy = [ctx for t, ctx in results if t == "a"]
     assert all(b'reason="router busy"' in ctx.headers[0][1] for ctx in busy if ctx.headers)
