@@ -24,7 +24,7 @@ from tests.integration.test_rules_http import sim
 
 STUB = "tests.integration.stub_scorer:KeywordScorer"
 CONFIG = {
-    "routing": {"retries": {"max_attempts": 1}},
+    "routing": {"retries": {"max_attempts": 1}, "router_max_waiting": 2},
     "aliases": {
         "big": {"deployments": [sim("big-dep")]},
         "small": {"deployments": [sim("small-dep", local=True)]},
@@ -169,6 +169,39 @@ def test_scoring_does_not_block_other_requests(gw: Gateway) -> None:
     slow, quick = asyncio.run(run())
     assert slow >= 0.6
     assert max(quick) < 0.3, quick
+
+
+def test_a_burst_past_the_scoring_queue_goes_to_strong_unscored(gw: Gateway) -> None:
+    """With ``routing.router_max_waiting: 2`` prompts already scoring, the next is not queued behind them."""
+
+    async def run() -> tuple[httpx.Response, list[httpx.Response]]:
+        async with httpx.AsyncClient(
+            base_url=gw.base_url, headers={"Authorization": f"Bearer {MASTER_KEY}"}, timeout=20
+        ) as c:
+
+            async def ask(text: str) -> httpx.Response:
+                return await c.post(
+                    "/chat/completions", json={"model": "auto", "messages": [{"role": "user", "content": text}]}
+                )
+
+            slow = [asyncio.create_task(ask("sleep=3 difficulty=0.1")) for _ in range(2)]
+            # Probes go in one after another (the first may get in line before the two are scoring) until
+            # one is answered; none may wait for the scorer while the two hold both threads.
+            probes: list[asyncio.Task[httpx.Response]] = []
+            give_up = time.monotonic() + 2.5
+            while not any(p.done() for p in probes) and time.monotonic() < give_up:
+                probes.append(asyncio.create_task(ask("difficulty=0.1")))
+                await asyncio.sleep(0.1)
+            answered = next((p.result() for p in probes if p.done()), None)
+            assert answered is not None, "no probe was answered while the two were scoring"
+            await asyncio.gather(*probes)
+            return answered, await asyncio.gather(*slow)
+
+    probe, slow = asyncio.run(run())
+    assert probe.status_code == 200, probe.text
+    assert probe.headers["x-freehold-route"] == 'big; from=auto; router=strong; reason="router busy"'
+    assert probe.headers["x-freehold-deployment"] == "big-dep"  # answered at once, by strong, unscored
+    assert all(r.headers["x-freehold-deployment"] == "small-dep" for r in slow)  # the two scored ones: weak
 
 
 def test_a_failing_scorer_sends_to_strong(oa: openai.OpenAI) -> None:
