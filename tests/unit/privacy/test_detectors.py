@@ -83,6 +83,12 @@ def test_validators() -> None:
         # cards in a CSV row, the next field after a comma; an SSN after "your social"
         ("id,card,total\n7,5425233430109903,19.90", [("CREDIT_CARD", "5425233430109903")]),
         ("the full one for your social is 412 55 0198", [("US_SSN", "412 55 0198")]),
+        # "text" as the verb right before a number in a fictional (possible, not valid) range
+        (
+            "Call us at 1-800-555-0199 or text +44 7700 900123.",
+            [("PHONE", "1-800-555-0199"), ("PHONE", "+44 7700 900123")],
+        ),
+        ("text me on 0412 555 019 tonight", [("PHONE", "0412 555 019")]),
         # a national number of a country added to the regions tried
         ("Ni når mig på 08-513 377 56", [("PHONE", "08-513 377 56")]),
         (
@@ -150,6 +156,7 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "id,Kundennummer,hotel\n1,0612345678,0201234567",  # columns whose names only contain "nummer", "tel"
         "return Client(headers=headers, secrets=secrets, timeout=timeout)",
         "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
+        "Search this text 0412 555 019 for typos; the text 555 1234 too.",  # "text", the noun
     ],
 )
 def test_hard_negatives(text: str) -> None:

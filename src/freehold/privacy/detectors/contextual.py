@@ -48,6 +48,11 @@ _PHONE_WORD_LIST: Final = (
 _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "télépho", "telemó", "phone", "mobil", "mobiel", "móvil",
                        "movil", "celular", "cellulare", "handy", "電話")  # fmt: skip
 _PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
+# "text" is a phone word only as the verb right before the number ("or text +44 7700 900123",
+# "text me on 0412 555 019"); anywhere else, or after a determiner ("the text 555 1234"), it is the noun.
+_TEXT_VERB: Final = re.compile(
+    r"(?<!the )(?<!his )(?<!a )(?<!of )(?<!in )\btext(?:ed|ing)?(?: (?:me|us|him|her|them))?(?: (?:at|on|to))?[ :]*$"
+)
 _NOT_PHONE: Final = re.compile(
     r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
     r"|contract|transaction|id|isbn|batch|build|code|pin|passcode|otp|nhs|passport|vat|tax|patient|employee|student"
@@ -99,6 +104,8 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     if _NOT_PHONE.search(window[-20:]):
         return False
     if _PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, end, 30)):
+        return True
+    if "text" in window and _TEXT_VERB.search(window):
         return True
     name = columns.name(start) if columns is not None else None  # a table's header names the column instead
     if name is None:
