@@ -11,8 +11,8 @@ side). Categories with no true span in the corpus and no prediction are left out
 ``--ner``, PERSON, LOCATION and ORGANIZATION are not scored, and a text counts as clean when it has
 no true span of the scored categories. Throughput is wall time over the whole corpus on one core,
 tokens taken as characters / 4, the phone-validation cache emptied before each round (so every
-number is parsed as if seen for the first time); "+ substitute" adds replacing every span with a placeholder (the
-work a pseudonymizer does per span).
+number is parsed as if seen for the first time); "+ pseudonymize" is the privacy stage's own work on a
+request of one user message: finding the texts, detecting, assigning placeholders, writing them back.
 """
 
 from __future__ import annotations
@@ -27,14 +27,17 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from freehold.config.privacy import DetectionSection
+from freehold.config.privacy import DetectionSection, Policy
 from freehold.privacy.detectors import build_detector
 from freehold.privacy.detectors.contextual import _valid
+from freehold.privacy.policy import apply_policy
 from freehold.privacy.spans import CATEGORIES
+from freehold.privacy.walk import chat_slots
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "privacy" / "corpus"
 NER_TYPES = {"PERSON", "LOCATION", "ORGANIZATION"}
 Spans = list[tuple[int, int, str]]
+PSEUDONYMIZE = Policy(action="pseudonymize")
 
 
 def load(texts: list[Path], truth: Path | None) -> tuple[list[tuple[str, str]], dict[str, Spans]]:
@@ -107,33 +110,35 @@ def speed(detector: Any, rows: list[tuple[str, str]], rounds: int) -> None:
             detector.detect(text)
         best = min(best, time.perf_counter() - t0)
         _valid.cache_clear()
+        bodies = [{"messages": [{"role": "user", "content": text}]} for _, text in rows]
         t0 = time.perf_counter()
-        for _, text in rows:
-            out, last = [], 0
-            for s in detector.detect(text):
-                out += (text[last : s.start], f"<{s.type}_1>")
-                last = s.end
-            out.append(text[last:])
-            "".join(out)
+        for body in bodies:
+            apply_policy(PSEUDONYMIZE, detector, chat_slots(body))
         best_sub = min(best_sub, time.perf_counter() - t0)
     per_1k = 1000 / (chars / 4)
     print(f"throughput: {len(rows)} texts, {chars} chars (~{chars // 4} tokens), best of {rounds}")
     per_text = best / len(rows) * 1e6
     print(f"  detect:              {best * 1000 * per_1k:.3f} ms per 1,000 tokens ({per_text:.0f} µs/text)")
-    print(f"  detect + substitute: {best_sub * 1000 * per_1k:.3f} ms per 1,000 tokens")
+    print(f"  detect + pseudonymize: {best_sub * 1000 * per_1k:.3f} ms per 1,000 tokens")
     joined = " ".join(t for _, t in rows)
     prompts = [joined[i : i + 4000] for i in range(0, len(joined), 4000)]
-    best_prompts = float("inf")
+    best_prompts = best_policy = float("inf")
     for _ in range(rounds):
         _valid.cache_clear()
         t0 = time.perf_counter()
         for prompt in prompts:
             detector.detect(prompt)
         best_prompts = min(best_prompts, time.perf_counter() - t0)
-    print(
-        f"  the texts joined, as {len(prompts)} prompts of 4,000 chars (~1,000 tokens): "
-        f"{best_prompts * 1000 / (len(joined) / 4) * 1000:.3f} ms per 1,000 tokens"
-    )
+        _valid.cache_clear()
+        bodies = [{"messages": [{"role": "user", "content": prompt}]} for prompt in prompts]
+        t0 = time.perf_counter()
+        for body in bodies:
+            apply_policy(PSEUDONYMIZE, detector, chat_slots(body))
+        best_policy = min(best_policy, time.perf_counter() - t0)
+    per_1k_joined = 1000 / (len(joined) / 4) * 1000
+    print(f"  the texts joined, as {len(prompts)} prompts of 4,000 chars (~1,000 tokens):")
+    print(f"    detect:              {best_prompts * per_1k_joined:.3f} ms per 1,000 tokens")
+    print(f"    detect + pseudonymize: {best_policy * per_1k_joined:.3f} ms per 1,000 tokens")
 
 
 def speed_on_files(detector: Any, files: list[Path], rounds: int) -> None:
