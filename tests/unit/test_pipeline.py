@@ -11,7 +11,7 @@ import pytest
 from freehold.config.load import parse_config
 from freehold.config.routing import BreakerPolicy, RoutingDefaults
 from freehold.context import RequestContext
-from freehold.errors import ConfigError, InvalidRequest, ProviderUnavailable
+from freehold.errors import ConfigError, InvalidRequest, LocalOnlyUnavailable, ProviderUnavailable
 from freehold.gateway import Gateway
 from freehold.pipeline import Pipeline, Stage, Stages, load_stage
 from freehold.providers.base import Capabilities, Completion, StreamResponse
@@ -226,6 +226,24 @@ async def test_a_stage_may_restrict_the_deployments() -> None:
     for _ in range(5):
         assert (await gw.chat(RequestContext("internal", "chat"), request("x"))).deployment == "b"
     assert a.seen == []
+
+
+async def test_a_restriction_s_own_error_only_when_the_restriction_left_nothing_to_serve() -> None:
+    """Its error (e.g. 503 "local only") when it removed every deployment; the client's 400 when
+    no deployment could serve this kind of request anyway."""
+    a = Provider("a")
+    router = Router({"x": [Candidate(a, 1.0)]})
+    engine = Engine(router, RoutingDefaults(), MemoryBreakers(BreakerPolicy()), QuotaTracker({}), NullObserver())
+
+    async def call(p: Any) -> Any:
+        raise AssertionError("nothing may be called")
+
+    for capable, raised in ((None, LocalOnlyUnavailable), (lambda p: False, InvalidRequest)):
+        ctx = RequestContext("internal", "chat")
+        ctx.restrict(lambda p: False, "only elsewhere", LocalOnlyUnavailable)
+        with pytest.raises(raised) as info:
+            await engine.run(ctx, "x", call, usable=capable)
+        assert type(info.value) is raised
 
 
 def chunk(text: str, finish: str | None = None) -> bytes:

@@ -166,6 +166,7 @@ class Engine:
             tokens: the request's estimated token cost, for TPM quotas.
             usable: filters deployments that cannot serve this kind of request (e.g. embeddings).
         """
+        capable = usable
         if ctx.deployments is not None:
             usable = ctx.deployments if usable is None else _both(usable, ctx.deployments)
         direct = self._direct.get(alias) if usable is None else None
@@ -185,7 +186,7 @@ class Engine:
                 answer, err = await self._try_deployment(alias, policy, direct, call, tokens, deadline, attempts, [])
                 if answer is not None:
                     return answer
-                raise self._failure(alias, attempts)
+                raise self._failure(alias, policy, attempts, capable)
             else:
                 attempts.skip(name, quota=False)
         spun = False
@@ -219,17 +220,24 @@ class Engine:
             self._observer.queued(alias, waited, admitted=True)
             spun = waited < MIN_REQUEUE_WAIT
             attempts.skipped, attempts.saturated, attempts.unavailable = 0, False, []
-        raise self._failure(alias, attempts)
+        raise self._failure(alias, policy, attempts, capable)
 
-    def _failure(self, alias: str, attempts: _Attempts) -> FreeholdError:
+    def _failure(
+        self, alias: str, policy: AliasPolicy, attempts: _Attempts, capable: Callable[[ChatProvider], bool] | None
+    ) -> FreeholdError:
         """The error a request that got no answer ends with.
+
+        With nothing tried, a stage's restriction is to blame (its own error, e.g. 503 "local only")
+        only when some deployment of the chain could otherwise serve the request (``capable``: the
+        filter by kind of request); if none could (embeddings asked of a chat-only alias), that is
+        the client's 400 with or without the restriction.
 
         The errors leave ``attempts`` first: the exception's traceback will hold the frames that
         hold ``attempts``, and a cycle through them would keep the request alive until the
         cyclic collector runs (rarely, in the server: see ``bootstrap``).
         """
         errors, attempts.errors = attempts.errors, []
-        if not errors and attempts.ctx.unservable is not None:  # a stage's restriction left none
+        if not errors and attempts.ctx.unservable is not None and self._usable_in_chain(alias, policy, capable):
             return attempts.ctx.unservable(f"The model '{alias}' has no deployment this request may be sent to.")
         if not errors:
             return InvalidRequest(f"The model '{alias}' has no deployment that can serve this request.", param="model")
@@ -282,6 +290,9 @@ class Engine:
                 last = attempts.errors[-1]
                 self._observer.fallback(current, last.deployment, chain[i], "alias exhausted")
         return None
+
+    def _usable_in_chain(self, alias: str, policy: AliasPolicy, usable: Callable[[ChatProvider], bool] | None) -> bool:
+        return any(self._usable(a, usable) for a in self._chain(alias, policy))
 
     def _usable(self, alias: str, usable: Callable[[ChatProvider], bool] | None) -> list[Candidate]:
         found = self._router.candidates(alias)
