@@ -19,8 +19,9 @@ from typing import cast
 
 from freehold.config.privacy import DetectionSection
 from freehold.privacy.detectors.base import DigitFinder, Finder, Hit, long_runs
+from freehold.privacy.detectors.birthdates import BirthDateFinder
 from freehold.privacy.detectors.configured import ConfiguredFinder
-from freehold.privacy.detectors.contextual import BirthDateFinder, PhoneFinder
+from freehold.privacy.detectors.contextual import PhoneFinder
 from freehold.privacy.detectors.secrets import SecretFinder
 from freehold.privacy.detectors.structured import (
     CardFinder,

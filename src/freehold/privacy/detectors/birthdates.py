@@ -1,0 +1,163 @@
+"""Dates of birth: a date right after words that say so, in a column named so, or in the answer to the question.
+
+A date is a deadline, a release or an incident far more often than a birthday, so the date alone
+never counts: "born", "DOB", "date of birth" (in the languages below) must stand just before it,
+or head its table column, or ask the question a reply then answers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from freehold.privacy.detectors.base import Hit, Priority, alternation
+from freehold.privacy.detectors.columns import MAX_ROW, Columns
+from freehold.privacy.detectors.validators import plausible_birth_date
+
+__all__ = ["BirthDateFinder"]
+
+# Before the words there must be no letter or digit (``BirthDateFinder`` checks, so that the pattern
+# starts with its words' first letters and ``re`` skips to them); ``patient_dob`` and
+# ``"birth_date"`` (field names) count.
+_BIRTH_WORDS: Final = alternation(
+    r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:\s+on)?", r"d\.?o\.?b\.?", r"geburtsdatum",
+    r"geboren(?:\s+am)?", r"geb\.", r"fecha\s+de\s+nacimiento", r"nacid[oa]\s+el", r"date\s+de\s+naissance",
+    r"née?\s+le", r"data\s+di\s+nascita", r"nat[oa]\s+il", r"geboortedatum", r"geboren\s+op",
+    r"data\s+de\s+nascimento", r"nascid[oa]\s+em", r"data\s+urodzenia", r"urodzon[ya]", r"födelsedatum", r"född",
+    r"fødselsdato", r"født", r"datum\s+narození", r"narozen[aá]?", r"doğum\s+tarihi", r"syntymäaika", r"生年月日",
+    r"誕生日",
+)  # fmt: skip
+_BIRTH: Final = re.compile(_BIRTH_WORDS, re.IGNORECASE)
+_BIRTH_LOWER: Final = re.compile(_BIRTH_WORDS)  # over the lower-cased text: far cheaper than IGNORECASE
+# Month names in the languages above (Polish and Czech in the genitive a date uses); "mar" is
+# March, "mart" Turkish March, and the longest name is tried first.
+_MONTH_NAMES: Final = (
+    ("january", "jan", "januar", "janvier", "enero", "gennaio", "janeiro", "januari", "stycznia", "ledna", "ocak"),
+    ("february", "feb", "februar", "février", "febrero", "febbraio", "fevereiro", "februari", "lutego", "února",
+     "şubat"),
+    ("march", "mar", "märz", "mars", "marzo", "março", "maart", "marca", "marts", "března", "mart"),
+    ("april", "apr", "avril", "abril", "aprile", "kwietnia", "dubna", "nisan"),
+    ("may", "mai", "mayo", "maggio", "maio", "mei", "maja", "maj", "května", "mayıs"),
+    ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "czerwca", "června", "haziran"),
+    ("july", "jul", "juli", "juillet", "julio", "luglio", "julho", "lipca", "července", "temmuz"),
+    ("august", "aug", "août", "agosto", "augustus", "sierpnia", "augusti", "srpna", "ağustos"),
+    ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "setembro", "września",
+     "září", "eylül"),
+    ("october", "oct", "oktober", "octobre", "octubre", "ottobre", "outubro", "października", "října", "ekim"),
+    ("november", "nov", "novembre", "noviembre", "novembro", "listopada", "listopadu", "kasım"),
+    ("december", "dec", "dezember", "décembre", "diciembre", "dicembre", "dezembro", "grudnia", "prosince", "aralık"),
+)  # fmt: skip
+_MONTHS: Final = {name: i + 1 for i, names in enumerate(_MONTH_NAMES) for name in names}
+_MONTH: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE: Final = re.compile(
+    r"(?P<iso>(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))"
+    r"|(?P<num>(?P<a>\d{1,2})[-/.] ?(?P<b>\d{1,2})[-/.] ?(?P<y>\d{4}|\d{2}))"
+    rf"|(?P<dmy>(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?(?P<dm>{_MONTH})\.?,?\s+(?:de\s+)?(?P<dy>\d{{4}}))"
+    rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))"
+    r"|(?P<ymd>(?P<jy>\d{4})年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日)",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
+# Between the words and the date: punctuation, quotes, and the short words a sentence or a form
+# puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia").
+_BRIDGE: Final = re.compile(
+    r"[\s:：=,(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|:)[\s:,]*)*",
+    re.IGNORECASE,
+)
+_BIRTH_COLUMN: Final = re.compile(r"birth|dob|geburt|nacimiento|naissance|nascita|geboorte|nascimento|urodzenia"
+                                  r"|födelse|fødsel|narození|doğum|syntymä|生年月日")  # fmt: skip
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year if len(text) == 4 else (1900 + year if year > 30 else 2000 + year)
+
+
+def _plausible(m: re.Match[str]) -> bool:
+    if m.group("iso"):
+        return plausible_birth_date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+    if m.group("num"):
+        a, b, y = int(m.group("a")), int(m.group("b")), _year(m.group("y"))
+        return plausible_birth_date(y, a, b) or plausible_birth_date(y, b, a)  # US m/d or European d/m
+    if m.group("dmy"):
+        return plausible_birth_date(int(m.group("dy")), _MONTHS[m.group("dm").lower()], int(m.group("dd")))
+    if m.group("mdy"):
+        return plausible_birth_date(int(m.group("my")), _MONTHS[m.group("mm").lower()], int(m.group("md")))
+    return plausible_birth_date(int(m.group("jy")), int(m.group("jm")), int(m.group("jd")))
+
+
+def _may_name_birth(lowered: str) -> bool:
+    """Whether a ``_BIRTH`` phrase may occur: substring tests cost less than one regex search.
+
+    The words with letters outside ASCII are looked for only in text that has such letters.
+    """
+    return (
+        "birth" in lowered or "born" in lowered or "dob" in lowered or "d.o.b" in lowered or "geb" in lowered
+        or "naci" in lowered or "naiss" in lowered or "nato" in lowered or "nata" in lowered or "nasc" in lowered
+        or "urodz" in lowered or "naroz" in lowered or "syntym" in lowered
+        or (not lowered.isascii() and (
+            "né" in lowered or "föd" in lowered or "fød" in lowered or "doğum" in lowered or "生" in lowered
+            or "誕" in lowered
+        ))
+    )  # fmt: skip
+
+
+class BirthDateFinder:
+    """A date right after "born", "DOB", "date of birth" (and a few other languages): the date is the span.
+
+    Only the date that follows the words within a few filler words is taken; a bare year ("born
+    in 1985") is not a date of birth by itself and is left alone.
+    """
+
+    def find(self, text: str) -> list[Hit]:
+        hits: list[Hit] = []
+        lowered = text.lower()
+        if not _may_name_birth(lowered):
+            return hits
+        named = False
+        sql = "values" in lowered  # an INSERT's column list may name a birth date
+        # Offsets agree when lower-casing kept the length (it does but for a few letters such as "İ").
+        for m in _BIRTH_LOWER.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
+            if m.start() and text[m.start() - 1].isalnum():
+                continue  # inside a word ("reborn", "adobe")
+            bridge = _BRIDGE.match(text, m.end())
+            start = bridge.end() if bridge else m.end()
+            if start - m.end() > 24:
+                continue
+            date = _DATE.match(text, start)
+            if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
+                hits.append(Hit(date.start(), date.end(), "DATE_OF_BIRTH", 0.9, Priority.CONTEXTUAL))
+            elif not named and (sql or _delimited_line(text, m.start())):
+                named = True  # the word may head a column: a CSV or Markdown header, an INSERT's column list
+        if named:
+            hits += _in_birth_column(text, {h.start for h in hits})
+        return hits
+
+
+def _delimited_line(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos`` has a field delimiter, as a table's header has."""
+    start = text.rfind("\n", max(0, pos - MAX_ROW), pos) + 1
+    end = text.find("\n", pos, pos + MAX_ROW)
+    if (start == 0 and pos > MAX_ROW) or (end < 0 and len(text) - pos > MAX_ROW):
+        return False  # a longer line is no header (``Columns`` agrees)
+    line = text[start : end if end >= 0 else len(text)]
+    return "," in line or "\t" in line or ";" in line or "|" in line
+
+
+def _in_birth_column(text: str, taken: set[int]) -> list[Hit]:
+    """Dates whose column (``Columns.name``) is named like a birth date (``dob``, ``birth_date``)."""
+    hits = []
+    columns = Columns(text)
+    for found in _NUMERIC_DATE.finditer(text):  # tables hold dates in figures; the digits lead ``re`` to them
+        m = _DATE.match(text, found.start())
+        if m is None:
+            continue
+        start, end = m.span()
+        if start in taken or (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+            continue
+        if not _plausible(m):
+            continue
+        name = columns.name(start)
+        if name is not None and _BIRTH_COLUMN.search(name):
+            hits.append(Hit(start, end, "DATE_OF_BIRTH", 0.85, Priority.CONTEXTUAL))
+    return hits
