@@ -89,6 +89,22 @@ def test_validators() -> None:
             [("PHONE", "1-800-555-0199"), ("PHONE", "+44 7700 900123")],
         ),
         ("text me on 0412 555 019 tonight", [("PHONE", "0412 555 019")]),
+        # birth dates: a form label that goes on before its colon, a JSON key/value pair, a vCard
+        ("Fecha de nacimiento del asegurado: 02/09/1971", [("DATE_OF_BIRTH", "02/09/1971")]),
+        ("Data de nascimento (conforme RG): 15/03/1984", [("DATE_OF_BIRTH", "15/03/1984")]),
+        ('{"key": "date_of_birth", "value": "4 June 1979"}', [("DATE_OF_BIRTH", "4 June 1979")]),
+        ("BEGIN:VCARD\nBDAY:1991-07-30\nEND:VCARD", [("DATE_OF_BIRTH", "1991-07-30")]),
+        # … in more languages and date forms
+        ("Születési dátum: 1972. március 8.", [("DATE_OF_BIRTH", "1972. március 8.")]),
+        ("Tanggal lahir: 9 Desember 1990", [("DATE_OF_BIRTH", "9 Desember 1990")]),
+        ("Дата народження: 11.02.1968", [("DATE_OF_BIRTH", "11.02.1968")]),
+        ("出生日期：1979年3月14日", [("DATE_OF_BIRTH", "1979年3月14日")]),
+        ("Nací el 4 de mayo de 1983 en Sevilla.", [("DATE_OF_BIRTH", "4 de mayo de 1983")]),
+        ("födelsedatum är 1966-11-05", [("DATE_OF_BIRTH", "1966-11-05")]),
+        # … and the answer on the next line to a question about it
+        ("AGENT: Your date of birth?\nCALLER: Yes, it's June 2nd, 1958.", [("DATE_OF_BIRTH", "June 2nd, 1958")]),
+        ("Agentin: Ihr Geburtsdatum, bitte.\n[00:14] Kunde: Der 9. Mai 1977.", [("DATE_OF_BIRTH", "9. Mai 1977")]),
+        ("Date of birth:\n1986-10-21", [("DATE_OF_BIRTH", "1986-10-21")]),
         # a national number of a country added to the regions tried
         ("Ni når mig på 08-513 377 56", [("PHONE", "08-513 377 56")]),
         (
@@ -157,6 +173,11 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "return Client(headers=headers, secrets=secrets, timeout=timeout)",
         "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
         "Search this text 0412 555 019 for typos; the text 555 1234 too.",  # "text", the noun
+        # the next line after birth words: not a reply to them
+        "Please confirm your date of birth.\nThe appointment is on 2024-03-02.",
+        "Date of birth: not given.\nStart date: 2020-01-01",
+        "Date of birth:\nStart date: 2020-01-01",
+        "What is your date of birth?\nTicket 4471 was opened on 2023-05-06.",
     ],
 )
 def test_hard_negatives(text: str) -> None:

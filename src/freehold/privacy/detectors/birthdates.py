@@ -20,11 +20,15 @@ __all__ = ["BirthDateFinder"]
 # starts with its words' first letters and ``re`` skips to them); ``patient_dob`` and
 # ``"birth_date"`` (field names) count.
 _BIRTH_WORDS: Final = alternation(
-    r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:\s+on)?", r"d\.?o\.?b\.?", r"geburtsdatum",
-    r"geboren(?:\s+am)?", r"geb\.", r"fecha\s+de\s+nacimiento", r"nacid[oa]\s+el", r"date\s+de\s+naissance",
-    r"née?\s+le", r"data\s+di\s+nascita", r"nat[oa]\s+il", r"geboortedatum", r"geboren\s+op",
-    r"data\s+de\s+nascimento", r"nascid[oa]\s+em", r"data\s+urodzenia", r"urodzon[ya]", r"födelsedatum", r"född",
-    r"fødselsdato", r"født", r"datum\s+narození", r"narozen[aá]?", r"doğum\s+tarihi", r"syntymäaika", r"生年月日",
+    r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:\s+on)?", r"d\.?o\.?b\.?", r"bday",
+    r"geburtsdatum", r"geboren(?:\s+am)?", r"geb\.", r"fecha\s+de\s+nacimiento", r"nacid[oa]\s+el", r"nac[ií]\s+el",
+    r"date\s+de\s+naissance", r"née?\s+le", r"data\s+di\s+nascita", r"nat[oa]\s+il", r"geboortedatum",
+    r"geboren\s+op", r"data\s+de\s+nascimento", r"nascid[oa]\s+em", r"nasci\s+em", r"dat[aęy]\s+urodzenia",
+    r"urodzon[ya]", r"födelsedatum", r"född", r"fødselsdato", r"født", r"datum\s+narození", r"narozen[aá]?",
+    r"d[áa]tum\s+narodenia", r"narodil[a]?", r"doğum\s+tarihi", r"syntymäaika", r"data\s+na[sșş]terii",
+    r"n[ăa]scut[ăa]?", r"születési\s+(?:dátum|idő)", r"született", r"tanggal\s+lahir", r"lahir",
+    r"ημερομηνία\s+γέννησης", r"γεννήθηκα", r"дата\s+народження", r"дата\s+рождения", r"народил[аиося]+",
+    r"родил[аиося]+", r"जन्म\s+तिथि", r"जन्मतिथि", r"تاريخ\s+الميلاد", r"생년월일", r"出生日期", r"生年月日",
     r"誕生日",
 )  # fmt: skip
 _BIRTH: Final = re.compile(_BIRTH_WORDS, re.IGNORECASE)
@@ -32,20 +36,27 @@ _BIRTH_LOWER: Final = re.compile(_BIRTH_WORDS)  # over the lower-cased text: far
 # Month names in the languages above (Polish and Czech in the genitive a date uses); "mar" is
 # March, "mart" Turkish March, and the longest name is tried first.
 _MONTH_NAMES: Final = (
-    ("january", "jan", "januar", "janvier", "enero", "gennaio", "janeiro", "januari", "stycznia", "ledna", "ocak"),
+    ("january", "jan", "januar", "janvier", "enero", "gennaio", "janeiro", "januari", "stycznia", "ledna", "ocak",
+     "január", "ianuarie"),
     ("february", "feb", "februar", "février", "febrero", "febbraio", "fevereiro", "februari", "lutego", "února",
-     "şubat"),
-    ("march", "mar", "märz", "mars", "marzo", "março", "maart", "marca", "marts", "března", "mart"),
-    ("april", "apr", "avril", "abril", "aprile", "kwietnia", "dubna", "nisan"),
-    ("may", "mai", "mayo", "maggio", "maio", "mei", "maja", "maj", "května", "mayıs"),
-    ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "czerwca", "června", "haziran"),
-    ("july", "jul", "juli", "juillet", "julio", "luglio", "julho", "lipca", "července", "temmuz"),
-    ("august", "aug", "août", "agosto", "augustus", "sierpnia", "augusti", "srpna", "ağustos"),
+     "şubat", "február", "februarie"),
+    ("march", "mar", "märz", "mars", "marzo", "março", "maart", "marca", "marts", "března", "mart",
+     "március", "maret", "martie"),
+    ("april", "apr", "avril", "abril", "aprile", "kwietnia", "dubna", "nisan", "április", "aprilie"),
+    ("may", "mai", "mayo", "maggio", "maio", "mei", "maja", "maj", "května", "mayıs", "május"),
+    ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "czerwca", "června", "haziran", "június",
+     "iunie"),
+    ("july", "jul", "juli", "juillet", "julio", "luglio", "julho", "lipca", "července", "temmuz", "július",
+     "iulie"),
+    ("august", "aug", "août", "agosto", "augustus", "sierpnia", "augusti", "srpna", "ağustos",
+     "augusztus", "agustus"),
     ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "setembro", "września",
-     "září", "eylül"),
-    ("october", "oct", "oktober", "octobre", "octubre", "ottobre", "outubro", "października", "října", "ekim"),
-    ("november", "nov", "novembre", "noviembre", "novembro", "listopada", "listopadu", "kasım"),
-    ("december", "dec", "dezember", "décembre", "diciembre", "dicembre", "dezembro", "grudnia", "prosince", "aralık"),
+     "září", "eylül", "szeptember", "septembrie"),
+    ("october", "oct", "oktober", "octobre", "octubre", "ottobre", "outubro", "października", "října", "ekim",
+     "október", "octombrie"),
+    ("november", "nov", "novembre", "noviembre", "novembro", "listopada", "listopadu", "kasım", "noiembrie"),
+    ("december", "dec", "dezember", "décembre", "diciembre", "dicembre", "dezembro", "grudnia", "prosince", "aralık",
+     "desember", "decembrie"),
 )  # fmt: skip
 _MONTHS: Final = {name: i + 1 for i, names in enumerate(_MONTH_NAMES) for name in names}
 _MONTH: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -54,16 +65,23 @@ _DATE: Final = re.compile(
     r"|(?P<num>(?P<a>\d{1,2})[-/.] ?(?P<b>\d{1,2})[-/.] ?(?P<y>\d{4}|\d{2}))"
     rf"|(?P<dmy>(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?(?P<dm>{_MONTH})\.?,?\s+(?:de\s+)?(?P<dy>\d{{4}}))"
     rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))"
-    r"|(?P<ymd>(?P<jy>\d{4})年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日)",
+    r"|(?P<ymd>(?P<jy>\d{4})年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日)"
+    rf"|(?P<hu>(?P<hy>\d{{4}})\.\s+(?P<hm>{_MONTH})\s+(?P<hd>\d{{1,2}})\.?)",  # Hungarian: "1965. szeptember 13."
     re.IGNORECASE,
 )
 _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # Between the words and the date: punctuation, quotes, and the short words a sentence or a form
 # puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia").
 _BRIDGE: Final = re.compile(
-    r"[\s:：=,(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|:)[\s:,]*)*",
+    r"[\s:：=,(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é|es|è"
+    r"|jest|je|adalah|value|:)[\s:,\"']*)*",
     re.IGNORECASE,
 )
+# A form's label may go on after the words before its colon: "Fecha de nacimiento del titular:",
+# "Data de nascimento (para confirmação):", "Geboortedatum gecontroleerd:".
+_LABEL: Final = re.compile(r"(?:[ \t]+[^\W\d_]{1,20}){0,3}[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?[:：]")
+# A reply on the next line: a time stamp and a one-word speaker ("[09:12:14] Cliente:", "CALLER:") may lead it.
+_TURN: Final = re.compile(r"[ \t]*(?P<time>\[[\d:. ]{1,12}\][ \t]*)?(?P<speaker>[^\W\d_][\w'-]{0,24}[:：][ \t]*)?")
 _BIRTH_COLUMN: Final = re.compile(r"birth|dob|geburt|nacimiento|naissance|nascita|geboorte|nascimento|urodzenia"
                                   r"|födelse|fødsel|narození|doğum|syntymä|生年月日")  # fmt: skip
 
@@ -83,6 +101,8 @@ def _plausible(m: re.Match[str]) -> bool:
         return plausible_birth_date(int(m.group("dy")), _MONTHS[m.group("dm").lower()], int(m.group("dd")))
     if m.group("mdy"):
         return plausible_birth_date(int(m.group("my")), _MONTHS[m.group("mm").lower()], int(m.group("md")))
+    if m.group("hu"):
+        return plausible_birth_date(int(m.group("hy")), _MONTHS[m.group("hm").lower()], int(m.group("hd")))
     return plausible_birth_date(int(m.group("jy")), int(m.group("jm")), int(m.group("jd")))
 
 
@@ -94,10 +114,14 @@ def _may_name_birth(lowered: str) -> bool:
     return (
         "birth" in lowered or "born" in lowered or "dob" in lowered or "d.o.b" in lowered or "geb" in lowered
         or "naci" in lowered or "naiss" in lowered or "nato" in lowered or "nata" in lowered or "nasc" in lowered
-        or "urodz" in lowered or "naroz" in lowered or "syntym" in lowered
+        or "urodz" in lowered or "naroz" in lowered or "syntym" in lowered or "bday" in lowered or "narod" in lowered
+        or "lahir" in lowered or "nast" in lowered or "scut" in lowered
         or (not lowered.isascii() and (
             "né" in lowered or "föd" in lowered or "fød" in lowered or "doğum" in lowered or "生" in lowered
-            or "誕" in lowered
+            or "誕" in lowered or "nací" in lowered or "naș" in lowered or "naş" in lowered or "năs" in lowered
+            or "szület" in lowered or "γέννη" in lowered or "γεννή" in lowered or "народ" in lowered
+            or "родил" in lowered or "рожд" in lowered or "जन्म" in lowered or "الميلاد" in lowered
+            or "생년월일" in lowered
         ))
     )  # fmt: skip
 
@@ -120,18 +144,52 @@ class BirthDateFinder:
         for m in _BIRTH_LOWER.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # inside a word ("reborn", "adobe")
-            bridge = _BRIDGE.match(text, m.end())
-            start = bridge.end() if bridge else m.end()
-            if start - m.end() > 24:
-                continue
-            date = _DATE.match(text, start)
+            end = m.end()
+            label = _LABEL.match(text, end)
+            if label is not None and label.end() - end <= 60:
+                end = label.end()
+            bridge = _BRIDGE.match(text, end)
+            start = bridge.end() if bridge else end
+            date = _DATE.match(text, start) if start - end <= 24 else None
             if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
                 hits.append(Hit(date.start(), date.end(), "DATE_OF_BIRTH", 0.9, Priority.CONTEXTUAL))
+            elif (reply := _reply(text, m.end())) is not None:
+                hits.append(Hit(reply.start(), reply.end(), "DATE_OF_BIRTH", 0.8, Priority.CONTEXTUAL))
             elif not named and (sql or _delimited_line(text, m.start())):
                 named = True  # the word may head a column: a CSV or Markdown header, an INSERT's column list
         if named:
             hits += _in_birth_column(text, {h.start for h in hits})
         return hits
+
+
+def _reply(text: str, pos: int) -> re.Match[str] | None:
+    """The date on the next line that answers the birth words, as in a transcript or a form.
+
+    The question's line must end there: with "?" ("…your date of birth?"), with "." and a reply
+    led by a speaker ("Ihr Geburtsdatum." then "[00:19] Kunde: Das ist der 14. Dezember 1975."),
+    or with nothing but a colon (a form's label, its value on the next line, no label of its own).
+    At most three words, with no digit and no label's colon, come before the date.
+    """
+    line_end = text.find("\n", pos, pos + 100)
+    if line_end < 0:
+        return None
+    rest = text[pos:line_end].strip()
+    turn = _TURN.match(text, line_end + 1)
+    assert turn is not None  # every part of it is optional
+    spoken = turn.group("time") is not None or turn.group("speaker") is not None
+    if not (rest.endswith("?") or (rest.endswith(".") and spoken) or (rest in ("", ":", "：") and not spoken)):
+        return None
+    if any(c.isdigit() for c in rest):
+        return None
+    start = turn.end()
+    stop = text.find("\n", start, start + 60)
+    date = _DATE.search(text, start, stop if stop >= 0 else min(len(text), start + 60))
+    if date is None or date.end() < len(text) and text[date.end()].isalnum() or not _plausible(date):
+        return None
+    gap = text[start : date.start()]
+    if any(c.isdigit() for c in gap) or ":" in gap or "：" in gap or len(gap.split()) > 3:
+        return None  # another number, or another label ("Start date: …"), before it
+    return date
 
 
 def _delimited_line(text: str, pos: int) -> bool:
