@@ -89,6 +89,13 @@ def test_validators() -> None:
             [("PHONE", "1-800-555-0199"), ("PHONE", "+44 7700 900123")],
         ),
         ("text me on 0412 555 019 tonight", [("PHONE", "0412 555 019")]),
+        # addresses next to words that mark versions elsewhere
+        ("sshd: Accepted publickey for deploy from 198.51.100.23 port 52144", [("IP_ADDRESS", "198.51.100.23")]),
+        (
+            "inet addr:192.168.40.7 Bcast:192.168.40.255",
+            [("IP_ADDRESS", "192.168.40.7"), ("IP_ADDRESS", "192.168.40.255")],
+        ),
+        ("received an update from 10.20.30.40 at noon", [("IP_ADDRESS", "10.20.30.40")]),
         # birth dates: a form label that goes on before its colon, a JSON key/value pair, a vCard
         ("Fecha de nacimiento del asegurado: 02/09/1971", [("DATE_OF_BIRTH", "02/09/1971")]),
         ("Data de nascimento (conforme RG): 15/03/1984", [("DATE_OF_BIRTH", "15/03/1984")]),
@@ -173,6 +180,12 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "return Client(headers=headers, secrets=secrets, timeout=timeout)",
         "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
         "Search this text 0412 555 019 for typos; the text 555 1234 too.",  # "text", the noun
+        # four-part versions and section numbers
+        "Release notes - Agent 2.8.0.3 (released today); hotfix 2.8.0.4 follows",
+        "the runtime moves from 1.19.2.1 to 1.20.0.0; please upgrade to 6.1.0.12",
+        '{"imei": "35875905123456", "firmware":"3.2.11.5"}',
+        "see budget line 5.2.1.3 and section 4.1.2.2",
+        "$ sha256sum tool-2.4.1.7.tar.gz; installer agent-2.4.1.7-x86_64.msi; image ghcr.io/acme/api:2.4.1.7",
         # the next line after birth words: not a reply to them
         "Please confirm your date of birth.\nThe appointment is on 2024-03-02.",
         "Date of birth: not given.\nStart date: 2020-01-01",

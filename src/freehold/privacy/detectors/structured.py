@@ -206,8 +206,20 @@ _V6: Final = re.compile(
 # Every address has two colons at most four hex digits apart, the first at most four characters in.
 _V6_HINT: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _V6_END: Final = re.compile(r"[^\w:.%-]")  # an address and its zone id are made of these
-_VERSION: Final = re.compile(r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v)\s*[:=#]?\s*$")
-_VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|release)")
+# A dotted quad is a version (or a section number) after these words, a JSON key among them
+# (``"firmware":"4.1.12.7"``), or a verb of updating ("upgrade to", "moves from 1.21.4.1 to").
+_VERSION: Final = re.compile(
+    r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v|hotfix|patch|runtime|tag"
+    r"|section|sec\.|clause|chapter|line|paragraph|para|appendix|§)[\"']?\s*[:=#]?\s*[\"']?\s*$"
+    r"|\b(?:update|upgrade|move|bump|migrate|downgrade|roll back)[sd]?\s+(?:from\s+\S+\s+)?to\s*$"
+    r"|\b(?:upgrade|move|bump|downgrade)[sd]?\s+from\s*$"  # not "update from 10.0.0.1": a peer's update
+)
+_VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|\(?released?)")
+# Part of a file or image name: ``agent-3.14.0.2-x86_64.msi``, ``gateway:3.14.0.2``, ``freehold-3.14.0.2.tar.gz``.
+_NAMED_BEFORE: Final = re.compile(r"[A-Za-z][-_]$|[A-Za-z][\w.-]*/[\w.-]+:$")
+_NAMED_AFTER: Final = re.compile(
+    r"\.(?:tar|tgz|zip|gz|msi|exe|deb|rpm|whl|jar|dmg|pkg|apk|asc|sig)\b|[-_](?:x86|amd64|arm|aarch|linux|win)"
+)
 
 
 class IpFinder(RunFinder):
@@ -220,7 +232,9 @@ class IpFinder(RunFinder):
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
         for m in in_runs(_V4, text, runs, 7):
-            if _VERSION.search(before(text, m.start(), 24)) or _VERSION_AFTER.match(after(text, m.end(), 30)):
+            if _VERSION.search(before(text, m.start(), 40)) or _VERSION_AFTER.match(after(text, m.end(), 30)):
+                continue
+            if _NAMED_BEFORE.search(text, max(0, m.start() - 60), m.start()) or _NAMED_AFTER.match(text, m.end()):
                 continue
             if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
