@@ -89,6 +89,20 @@ def test_validators() -> None:
             [("PHONE", "1-800-555-0199"), ("PHONE", "+44 7700 900123")],
         ),
         ("text me on 0412 555 019 tonight", [("PHONE", "0412 555 019")]),
+        # phones: signature labels, words in more scripts, regions chosen by the text's script
+        ("Anna\nM: 07911 123456\nT: 020 7946 0018", [("PHONE", "07911 123456"), ("PHONE", "020 7946 0018")]),
+        ("Ufficio: 02 8734 1120\nCordiali saluti", [("PHONE", "02 8734 1120")]),
+        ("携帯電話：090-3471-2258", [("PHONE", "090-3471-2258")]),
+        ("제 휴대폰 번호는 010-2345-6789이고요", [("PHONE", "010-2345-6789")]),
+        ("手机：138 0013 8000", [("PHONE", "138 0013 8000")]),
+        ("Το κινητό μου είναι 694 123 4567.", [("PHONE", "694 123 4567")]),
+        ("الهاتف المتحرك: 050 123 4567", [("PHONE", "050 123 4567")]),
+        ("Puhelin: 040 1234567", [("PHONE", "040 1234567")]),
+        # a speaker label is no "customer number"; an extension written right after belongs to the number
+        ("Agent: Best number to reach you?\nCustomer: 0161 496 0321", [("PHONE", "0161 496 0321")]),
+        ("Direct: +1 303-555-0147 x2210", [("PHONE", "+1 303-555-0147 x2210")]),
+        ("Call 0113 496 0777 ext. 31 or (ext. 4) later", [("PHONE", "0113 496 0777 ext. 31")]),
+        ('<a href="https://wa.me/420731234567">WhatsApp</a>', [("PHONE", "420731234567")]),
         # addresses next to words that mark versions elsewhere
         ("sshd: Accepted publickey for deploy from 198.51.100.23 port 52144", [("IP_ADDRESS", "198.51.100.23")]),
         (
@@ -180,6 +194,11 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "return Client(headers=headers, secrets=secrets, timeout=timeout)",
         "The audit log's secret: ``FREEHOLD_AUDIT_KEY``, else a key file.",
         "Search this text 0412 555 019 for typos; the text 555 1234 too.",  # "text", the noun
+        # numbers near phone-like words that are not: an order in Korean, answer options, "number of"
+        "주문번호는 2027041188213입니다. 제 휴대폰은 나중에 알려드릴게요",
+        "Order them from least to greatest?\nA. 0.25 1.6 1.0\nB. 1.0 0.25 1.6\nC. 0.25 1.0 1.6\nD. 1.6 1.0 0.25",
+        "the maximum number of tokens allowed (1048576)",
+        "Bankgiro: 5312-0786\nFörfallodatum: 2026-11-15\nBelopp: 980 kr",  # no "bel" cut out of "Belopp"
         # four-part versions and section numbers
         "Release notes - Agent 2.8.0.3 (released today); hotfix 2.8.0.4 follows",
         "the runtime moves from 1.19.2.1 to 1.20.0.0; please upgrade to 6.1.0.12",

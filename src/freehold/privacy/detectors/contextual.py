@@ -15,7 +15,7 @@ from typing import Final
 import phonenumbers
 
 from freehold.privacy.detectors import phones
-from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, alternation, before, in_runs
+from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, alternation, before, in_runs
 from freehold.privacy.detectors.columns import Columns
 
 __all__ = ["REGIONS", "PhoneFinder"]
@@ -23,10 +23,15 @@ __all__ = ["REGIONS", "PhoneFinder"]
 # "+" or "00" not after a word character or "+"; written to start with a character class so that
 # ``re`` skips straight to the next "+" or "0" instead of trying every position.
 _INTL: Final = re.compile(r"[+0](?<![\w+].)(?:(?<=\+)|(?<=0)0)[1-9][\d(). \t-]{5,22}\d(?!\w)")
+# A Korean or Japanese particle may follow a number directly ("010-5160-6236이고"): only a Latin
+# letter or a digit after it makes it part of a longer token.
 _NATIONAL: Final = re.compile(
-    r"(?:\((?<![\w+#$€£./:-]\()\d{1,5}\)[ .-]?\d|\d(?<![\w+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d(?![\w]|[.-]\d| \d)"
+    r"(?:\((?<![\w+#$€£./:-]\()\d{1,5}\)[ .-]?\d|\d(?<![\w+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d"
+    r"(?![0-9A-Za-z_\u00c0-\u024f]|[.-]\d| \d)"
 )
 _GROUP: Final = re.compile(r"\S+")
+_EXTENSION: Final = re.compile(r",?[ \t]*(?:ext\.?|extension|x|#|poste)[ \t]*\d{1,6}(?![\w-])", re.IGNORECASE)
+_WHATSAPP: Final = re.compile(r"wa\.me/(\d{8,15})(?!\d)")
 _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
 _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 _DATE_OR_IP: Final = re.compile(
@@ -34,19 +39,32 @@ _DATE_OR_IP: Final = re.compile(
 )  # ISO and numeric dates, "19. 9. 1973" (Czech, German), dotted quads
 _PHONE_WORD_LIST: Final = (
     "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach",
-    "hotline", "landline", "dial", "number", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
+    "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
     "numero", "número", "numer", "nummer", "rufnummer", "tél", "tlf", "komórka",
     # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
     "anrufen", "rufen", "ruf", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
     "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada", "chiamare",
     "chiamami", "chiamateci", "chiamata", "bellen", "bel", "gebeld", "bereikbaar", "ligar", "ligue", "liga",
     "ringa", "ringe", "ringer", "når", "nås", "kontakta", "dzwonić", "zadzwoń", "dzwoń", "zavolejte", "zavolat",
-    "volejte",
+    "volejte", "richiama(?:re|mi)?", "fisso", "festnetz",
 )  # fmt: skip
 # Stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer.
-_PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "télépho", "telemó", "phone", "mobil", "mobiel", "móvil",
-                       "movil", "celular", "cellulare", "handy", "電話")  # fmt: skip
-_PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
+_PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "telemó", "phone", "mobil", "mobiel",
+                       "móvil", "movil", "celular", "cellulare", "handy", "puhelin", "τηλέφων", "κινητ", "σταθερ",
+                       "телефон", "мобільн", "мобильн", "फ़ोन", "फोन", "मोबाइल")  # fmt: skip
+# Written without spaces between words, or with a clitic article ("الهاتف"), so found anywhere:
+# "携帯電話", "手机号", "휴대폰 번호".
+_CJK_PHONE_WORDS: Final = ("電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락처", "هاتف", "جوال")
+_PHONE_WORDS: Final = re.compile(
+    rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}|{'|'.join(_CJK_PHONE_WORDS)}"
+)
+# A signature's or a contact card's label right before the number: "M: ", "T. ", "Office (Dubai): ",
+# "Ufficio: ", "Direct: ", "Mob. ", "Port. " (French "portable"), "No. HP" (Indonesian "handphone").
+_PHONE_LABEL: Final = re.compile(
+    r"(?:^|\n)[ \t>*|-]*[mtpf]:[ \t]*$"  # one letter and a colon only: "C. 0.25 1.0" is an answer option
+    r"|\b(?:office|ufficio|bureau|büro|buero|oficina|kantoor|kontor|direct|direkt|work|home|private|privat|mob|port"
+    r"|cel|hp|ph|fisso|festnetz|fixe|vezetékes|σπίτι)\.?(?:[ \t]*\([^()\n]{0,24}\))?[ \t]*[:：.][ \t]*$"
+)
 # "text" is a phone word only as the verb right before the number ("or text +44 7700 900123",
 # "text me on 0412 555 019"); anywhere else, or after a determiner ("the text 555 1234"), it is the noun.
 _TEXT_VERB: Final = re.compile(
@@ -57,14 +75,33 @@ _NOT_PHONE: Final = re.compile(
     r"|contract|transaction|id|isbn|batch|build|code|pin|passcode|otp|nhs|passport|vat|tax|patient|employee|student"
     r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
     r"|factuur|klant|ordine|fattura|zamówienia|faktury)\b"
+    r"|주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號"  # order, invoice, account: no spaces around them
 )
 # Where a number written without its country code is tried, most likely first.
 # Each try is a metadata check of a few µs, made only for a candidate next to a phone word; a
 # number of any other country is found when written with its country code.
 REGIONS: Final = (
     "US", "GB", "DE", "FR", "IN", "AU", "ES", "IT", "NL", "BR", "MX", "JP", "CH",
-    "SE", "PL", "BE", "AT", "DK", "NO", "PT", "IE", "CZ", "TR",
+    "SE", "PL", "BE", "AT", "DK", "NO", "PT", "IE", "CZ", "TR", "FI", "SK", "HU", "RO",
 )  # fmt: skip
+# Countries whose own script the text is written in, tried after ``REGIONS``: a Korean text's
+# number is most likely Korean. Each pattern is one character class, searched only for a candidate
+# next to a phone word that no region above took.
+SCRIPT_REGIONS: Final = (
+    (re.compile("[\uac00-\ud7af]"), ("KR",)),
+    (re.compile("[\u3040-\u30ff\u4e00-\u9fff]"), ("CN", "TW", "HK")),
+    (re.compile("[\u0370-\u03ff]"), ("GR", "CY")),
+    (re.compile("[\u0400-\u04ff]"), ("UA", "RU", "BG", "RS", "BY", "KZ")),
+    (re.compile("[\u0600-\u06ff]"), ("AE", "SA", "EG", "MA", "JO", "KW", "QA")),
+    (re.compile("[\u0590-\u05ff]"), ("IL",)),
+    (re.compile("[\u0e00-\u0e7f]"), ("TH",)),
+)
+
+
+def _script_regions(text: str) -> tuple[str, ...]:
+    if text.isascii():
+        return ()
+    return tuple(region for script, regions in SCRIPT_REGIONS if script.search(text) for region in regions)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -93,18 +130,45 @@ def _parsed_valid(number: str, region: str | None, possible: bool) -> bool:
     return bool(phonenumbers.is_valid_number(parsed))
 
 
+def _words_before(text: str, start: int, width: int) -> str:
+    """``before``, widened to whole words: a window that cut "hotel" to "tel" would find a phone word."""
+    lo = max(0, start - width)
+    stop = max(0, lo - 20)
+    while lo > stop and text[lo - 1].isalnum():
+        lo -= 1
+    return text[lo:start].lower()
+
+
+def _words_after(text: str, end: int, width: int) -> str:
+    """``after``, widened to whole words ("Belopp" cut to "bel" is no Dutch "call")."""
+    hi = min(len(text), end + width)
+    stop = min(len(text), hi + 20)
+    while hi < stop and text[hi].isalnum():
+        hi += 1
+    return text[end:hi].lower()
+
+
+def _speaker(window: str, negative: re.Match[str]) -> bool:
+    """Whether the negative word is a transcript's speaker ("Customer: 06 12 34 56 78"), not "customer no."."""
+    head = window[: negative.start()].rstrip(" \t")
+    return window.startswith(":", negative.end()) and (not head or head.endswith(("\n", "]")))
+
+
 def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     """A phone word shortly before (or just after) the number, and no "order", "invoice"… right before it.
 
     Or, in a table (``columns``: None for a text of one line), a column named like one (``phone``,
     ``Telefon``, ``mobile_no``).
     """
-    window = before(text, start, 40)
-    if _NOT_PHONE.search(window[-20:]):
+    window = _words_before(text, start, 40)
+    negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
+    if negative is not None and not _speaker(window, negative):
         return False
-    if _PHONE_WORDS.search(window) or _PHONE_WORDS.search(after(text, end, 30)):
+    if _PHONE_WORDS.search(window) or _PHONE_WORDS.search(_words_after(text, end, 30)):
         return True
     if "text" in window and _TEXT_VERB.search(window):
+        return True
+    if _PHONE_LABEL.search(window):
         return True
     name = columns.name(start) if columns is not None else None  # a table's header names the column instead
     if name is None:
@@ -158,10 +222,27 @@ class PhoneFinder(RunFinder):
             if not raw.strip("01 ") or (raw.isdigit() and raw.endswith("0000")):
                 continue  # a binary number ("1001 0011"), a round quantity ("1200000")
             if _said(text, m.start(), m.end(), columns):
-                if any(_valid(raw, region) for region in REGIONS):
+                if any(_valid(raw, region) for region in REGIONS) or any(
+                    _valid(raw, region) for region in _script_regions(text)
+                ):
                     hits.append(Hit(m.start(), m.end(), "PHONE", 0.85, Priority.CONTEXTUAL))
                 elif digit_count >= 10 and _valid(raw, "US", True):
                     hits.append(Hit(m.start(), m.end(), "PHONE", 0.6, Priority.CONTEXTUAL))
             elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _NOT_PHONE.search(before(text, m.start(), 20)):
                 hits.append(Hit(m.start(), m.end(), "PHONE", 0.75, Priority.CONTEXTUAL))
+        if "wa.me/" in text:  # a WhatsApp link holds the number in international form without its "+"
+            for m in _WHATSAPP.finditer(text):
+                if _valid("+" + m.group(1), None):
+                    hits.append(Hit(m.start(1), m.end(1), "PHONE", 0.9, Priority.CONTEXTUAL))
+        if hits and ("x" in text or "X" in text or "#" in text or "poste" in text):
+            hits = [_with_extension(text, hit) for hit in hits]
         return hits
+
+
+def _with_extension(text: str, hit: Hit) -> Hit:
+    """The number with the extension written right after it ("… 9824 ext. 214", "… 4211 x3302").
+
+    In parentheses ("(ext. 655)") the extension is an aside, and the number ends before it.
+    """
+    m = _EXTENSION.match(text, hit.end)
+    return hit if m is None else hit._replace(end=m.end())
