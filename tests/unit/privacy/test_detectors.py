@@ -103,6 +103,10 @@ def test_validators() -> None:
         ("Direct: +1 303-555-0147 x2210", [("PHONE", "+1 303-555-0147 x2210")]),
         ("Call 0113 496 0777 ext. 31 or (ext. 4) later", [("PHONE", "0113 496 0777 ext. 31")]),
         ('<a href="https://wa.me/420731234567">WhatsApp</a>', [("PHONE", "420731234567")]),
+        # a Diners Club number in the 3095 range; a spaced SSN in a column named "ssn"; curl's user as an e-mail
+        ("| 1188 | 3095 376041 0005 | 2022-11 |", [("CREDIT_CARD", "3095 376041 0005")]),
+        ("id,name,ssn,state\n7,Ann Lee,512 48 3307,OR", [("US_SSN", "512 48 3307")]),
+        ("curl -u ann.lee@example.org:Xk29fQ https://x", [("EMAIL", "ann.lee@example.org"), ("SECRET", "Xk29fQ")]),
         # addresses next to words that mark versions elsewhere
         ("sshd: Accepted publickey for deploy from 198.51.100.23 port 52144", [("IP_ADDRESS", "198.51.100.23")]),
         (

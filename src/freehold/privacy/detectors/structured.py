@@ -11,6 +11,7 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, before, in_runs
+from freehold.privacy.detectors.columns import Columns
 from freehold.privacy.detectors.validators import (
     IBAN_LENGTHS,
     TEST_CARDS,
@@ -31,6 +32,7 @@ _EMAIL: Final = re.compile(
 )
 _DOMAIN_END: Final = re.compile(r"[^\w.-]")  # no address runs past it: its domain is letters, digits, "-" and "."
 _SCP_PATH: Final = re.compile(r":[\w~/.-]")  # git@github.com:org/repo is a remote, not a mailbox
+_USER_FLAG: Final = re.compile(r"(?:\s-u|--user)[\s=][\"']?$")  # … unless it is ``curl -u me@x.com:password``
 _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 
 
@@ -42,7 +44,9 @@ class EmailFinder:
         if "@" not in text:
             return hits
         for m in _around(_EMAIL, text, "@", 64, _DOMAIN_END):
-            if _SCP_PATH.match(text, m.end()) or _RETINA.match(m.group(1)):
+            if _SCP_PATH.match(text, m.end()) and not _USER_FLAG.search(text, max(0, m.start() - 12), m.start()):
+                continue
+            if _RETINA.match(m.group(1)):
                 continue
             hits.append(Hit(m.start(), m.end(), "EMAIL", 0.95, Priority.EMAIL))
         return hits
@@ -170,6 +174,7 @@ class IbanFinder:
 
 
 _SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![\w]|[./-]\d)")
+_SSN_COLUMN: Final = re.compile(r"\bssn\b|social|\bss_?(?:no|num)")  # a table's column of them: "ssn", "social_sec"
 _SSN_CONTEXT: Final = re.compile(
     r"\b(?:ssn|social security|social sec|tin|taxpayer)\b|\bss#"
     r"|\b(?:your|my|his|her|their|the) social\b(?! media| network| login| sign| profile| account| post)"
@@ -179,15 +184,23 @@ _SSN_CONTEXT: Final = re.compile(
 class SsnFinder(RunFinder):
     """US social security numbers: 3-2-4 with dashes anywhere; spaced or bare only after "SSN" and kin.
 
+    Or in a table column named so ("ssn", "social_sec").
+
     Numbers the SSA never issues (area 000, 666, 9xx; group 00; serial 0000) are dropped.
     """
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
+        columns: Columns | None = None  # made when a spaced or bare number has no "SSN" before it
         for m in in_runs(_SSN, text, runs, 9):
             if not ssn_ok(m.group(1), m.group(3), m.group(4)):
                 continue
             context = _SSN_CONTEXT.search(before(text, m.start(), 50)) is not None
+            if not context and m.group(2) != "-" and "\n" in text:
+                if columns is None:
+                    columns = Columns(text)
+                name = columns.name(m.start())
+                context = name is not None and _SSN_COLUMN.search(name) is not None
             if m.group(2) == "-":
                 score = 0.95 if context else 0.85
             elif context:

@@ -87,7 +87,7 @@ def card_brand_ok(digits: str) -> bool:
         return 16 <= n <= 19
     if 3528 <= four <= 3589:  # JCB
         return 16 <= n <= 19
-    if 300 <= int(digits[:3]) <= 305 or two in (36, 38, 39):  # Diners Club
+    if 300 <= int(digits[:3]) <= 305 or four == 3095 or two in (36, 38, 39):  # Diners Club
         return 14 <= n <= 19
     if two == 62:  # UnionPay
         return 16 <= n <= 19
