@@ -103,6 +103,9 @@ def test_validators() -> None:
         ("Direct: +1 303-555-0147 x2210", [("PHONE", "+1 303-555-0147 x2210")]),
         ("Call 0113 496 0777 ext. 31 or (ext. 4) later", [("PHONE", "0113 496 0777 ext. 31")]),
         ('<a href="https://wa.me/420731234567">WhatsApp</a>', [("PHONE", "420731234567")]),
+        # an area code written "(06 1)"; a Korean particle right after an e-mail's domain
+        ("Vezetékes: (06 1) 445 2210", [("PHONE", "(06 1) 445 2210")]),
+        ("확인 메일은 minji.kim@naver.com로 보내주세요", [("EMAIL", "minji.kim@naver.com")]),
         # a Diners Club number in the 3095 range; a spaced SSN in a column named "ssn"; curl's user as an e-mail
         ("| 1188 | 3095 376041 0005 | 2022-11 |", [("CREDIT_CARD", "3095 376041 0005")]),
         ("id,name,ssn,state\n7,Ann Lee,512 48 3307,OR", [("US_SSN", "512 48 3307")]),

@@ -59,14 +59,16 @@ class Finder(Protocol):
 Cluster = tuple[int, int]
 LONG_RUN: Final = 7  # the shortest run a card, SSN, IPv4 address or national phone number fits in
 
-# A run of digits joined by spaces, dots and dashes, with an optional "(0)"-style prefix, of
+# A run of digits joined by spaces, dots and dashes, with an optional "(0)"- or "(06 1)"-style prefix, of
 # ``LONG_RUN`` characters or more: every card, SSN, IPv4 address and national phone number lies
 # inside one such run. Written to start with one character class, so that ``re`` skips to the
 # next digit or "(" fast; the lookahead right after it drops a run too short to matter before it
 # becomes a match object (prose is full of short numbers: "v2", "3 items", "2.4.1"), and it only
 # ever fails at a run's first character if it fails at all of them; digits are repeated one
 # character class at a time, which ``re`` runs without backtracking state.
-_LONG_CLUSTER: Final = re.compile(r"[\d(](?=[\d .()-]{6})(?:(?<=\()\d{1,5}\)[ .-]*\d|(?<=\d))\d*(?:[ .-]+\d+)*")
+_LONG_CLUSTER: Final = re.compile(
+    r"[\d(](?=[\d .()-]{6})(?:(?<=\()\d{1,5}(?: \d{1,3})?\)[ .-]*\d|(?<=\d))\d*(?:[ .-]+\d+)*"
+)
 
 
 def alternation(*options: str) -> str:

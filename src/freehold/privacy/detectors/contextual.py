@@ -26,7 +26,7 @@ _INTL: Final = re.compile(r"[+0](?<![\w+].)(?:(?<=\+)|(?<=0)0)[1-9][\d(). \t-]{5
 # A Korean or Japanese particle may follow a number directly ("010-5160-6236이고"): only a Latin
 # letter or a digit after it makes it part of a longer token.
 _NATIONAL: Final = re.compile(
-    r"(?:\((?<![\w+#$€£./:-]\()\d{1,5}\)[ .-]?\d|\d(?<![\w+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d"
+    r"(?:\((?<![\w+#$€£./:-]\()\d{1,5}(?: \d{1,3})?\)[ .-]?\d|\d(?<![\w+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d"
     r"(?![0-9A-Za-z_\u00c0-\u024f]|[.-]\d| \d)"
 )
 _GROUP: Final = re.compile(r"\S+")

@@ -28,8 +28,8 @@ __all__ = ["CardFinder", "EmailFinder", "IbanFinder", "IpFinder", "JwtFinder", "
 # Unicode letters are allowed in both parts (RFC 6531 addresses, IDN domains: zoë@exämple.fr).
 _EMAIL: Final = re.compile(
     r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
-    r"((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24})(?![\w-])"
-)
+    r"((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[A-Za-z]{2,24}(?![A-Za-z0-9_-])|[^\W\d_A-Za-z]{2,24}(?![\w-])))"
+)  # a Latin TLD may have a Korean or Japanese particle right after it ("jiwoo@naver.com로")
 _DOMAIN_END: Final = re.compile(r"[^\w.-]")  # no address runs past it: its domain is letters, digits, "-" and "."
 _SCP_PATH: Final = re.compile(r":[\w~/.-]")  # git@github.com:org/repo is a remote, not a mailbox
 _USER_FLAG: Final = re.compile(r"(?:\s-u|--user)[\s=][\"']?$")  # … unless it is ``curl -u me@x.com:password``
