@@ -129,6 +129,7 @@ def test_validators() -> None:
         ("出生日期：1979年3月14日", [("DATE_OF_BIRTH", "1979年3月14日")]),
         ("Nací el 4 de mayo de 1983 en Sevilla.", [("DATE_OF_BIRTH", "4 de mayo de 1983")]),
         ("födelsedatum är 1966-11-05", [("DATE_OF_BIRTH", "1966-11-05")]),
+        ("Acme Inc. ships an app. Maria was born on 3 March 1990.", [("DATE_OF_BIRTH", "3 March 1990")]),
         # … and the answer on the next line to a question about it
         ("AGENT: Your date of birth?\nCALLER: Yes, it's June 2nd, 1958.", [("DATE_OF_BIRTH", "June 2nd, 1958")]),
         ("Agentin: Ihr Geburtsdatum, bitte.\n[00:14] Kunde: Der 9. Mai 1977.", [("DATE_OF_BIRTH", "9. Mai 1977")]),
@@ -212,6 +213,9 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         '{"imei": "35875905123456", "firmware":"3.2.11.5"}',
         "see budget line 5.2.1.3 and section 4.1.2.2",
         "$ sha256sum tool-2.4.1.7.tar.gz; installer agent-2.4.1.7-x86_64.msi; image ghcr.io/acme/api:2.4.1.7",
+        # "born" of a company or a product
+        "About us: Tern Labs was born on 9 May 2018 in a garage.",
+        "Nexo was born on 4 March 2019 at a hackathon in Lisbon",
         # the next line after birth words: not a reply to them
         "Please confirm your date of birth.\nThe appointment is on 2024-03-02.",
         "Date of birth: not given.\nStart date: 2020-01-01",

@@ -77,6 +77,13 @@ _BRIDGE: Final = re.compile(
     r"|jest|je|adalah|value|:)[\s:,\"']*)*",
     re.IGNORECASE,
 )
+# "Born" said of a company, a product or an idea: its founding date is no one's birth date. The
+# subject is named earlier in the sentence; the founding story may follow the date.
+_ORG_SUBJECT: Final = re.compile(
+    r"\b(?:about us|company|startup|start-up|project|product|idea|brand|business|band|app|platform|initiative"
+    r"|inc|ltd|llc|gmbh|labs?|ai)\b"
+)
+_FOUNDING: Final = re.compile(r"\b(?:hackathon|garage|founded|incorporated|launched)\b")
 # A form's label may go on after the words before its colon: "Fecha de nacimiento del titular:",
 # "Data de nascimento (para confirmação):", "Geboortedatum gecontroleerd:".
 _LABEL: Final = re.compile(r"(?:[ \t]+[^\W\d_]{1,20}){0,3}[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?[:：]")
@@ -144,6 +151,8 @@ class BirthDateFinder:
         for m in _BIRTH_LOWER.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # inside a word ("reborn", "adobe")
+            if lowered.startswith("born", m.start()) and _founding(lowered, m.start(), m.end()):
+                continue  # "our startup was born on … at a hackathon": a company's, not a person's
             end = m.end()
             label = _LABEL.match(text, end)
             if label is not None and label.end() - end <= 60:
@@ -160,6 +169,14 @@ class BirthDateFinder:
         if named:
             hits += _in_birth_column(text, {h.start for h in hits})
         return hits
+
+
+def _founding(lowered: str, start: int, end: int) -> bool:
+    """Whether "born" at ``start`` tells a company's or a product's story (see ``_ORG_SUBJECT``)."""
+    sentence = lowered[max(0, start - 60) : start]
+    for stop in ".!?\n":
+        sentence = sentence[sentence.rfind(stop) + 1 :]
+    return _ORG_SUBJECT.search(sentence) is not None or _FOUNDING.search(lowered, end, end + 50) is not None
 
 
 def _reply(text: str, pos: int) -> re.Match[str] | None:
