@@ -13,6 +13,7 @@ import asyncio
 import importlib.util
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import anthropic
 import httpx
@@ -171,8 +172,9 @@ def test_scoring_does_not_block_other_requests(gw: Gateway) -> None:
     assert max(quick) < 0.3, quick
 
 
-def test_a_burst_past_the_scoring_queue_goes_to_strong_unscored(gw: Gateway) -> None:
+def test_a_burst_past_the_scoring_queue_goes_to_strong_unscored(gw: Gateway, tmp_path: Path) -> None:
     """With ``routing.router_max_waiting: 2`` prompts already scoring, the next is not queued behind them."""
+    marks = [tmp_path / "s1", tmp_path / "s2"]
 
     async def run() -> tuple[httpx.Response, list[httpx.Response]]:
         async with httpx.AsyncClient(
@@ -184,18 +186,14 @@ def test_a_burst_past_the_scoring_queue_goes_to_strong_unscored(gw: Gateway) -> 
                     "/chat/completions", json={"model": "auto", "messages": [{"role": "user", "content": text}]}
                 )
 
-            slow = [asyncio.create_task(ask("sleep=3 difficulty=0.1")) for _ in range(2)]
-            # Probes go in one after another (the first may get in line before the two are scoring) until
-            # one is answered; none may wait for the scorer while the two hold both threads.
-            probes: list[asyncio.Task[httpx.Response]] = []
+            slow = [asyncio.create_task(ask(f"sleep=3 difficulty=0.1 mark={m}")) for m in marks]
             give_up = time.monotonic() + 2.5
-            while not any(p.done() for p in probes) and time.monotonic() < give_up:
-                probes.append(asyncio.create_task(ask("difficulty=0.1")))
-                await asyncio.sleep(0.1)
-            answered = next((p.result() for p in probes if p.done()), None)
-            assert answered is not None, "no probe was answered while the two were scoring"
-            await asyncio.gather(*probes)
-            return answered, await asyncio.gather(*slow)
+            while not all(m.exists() for m in marks):  # both hold a scoring thread (the stub marks it)
+                assert time.monotonic() < give_up, "the two slow prompts never started scoring"
+                await asyncio.sleep(0.01)
+            probe = await ask("difficulty=0.1")
+            assert not any(s.done() for s in slow)  # answered while both threads were held, not after
+            return probe, await asyncio.gather(*slow)
 
     probe, slow = asyncio.run(run())
     assert probe.status_code == 200, probe.text
