@@ -72,19 +72,33 @@ _LONG_CLUSTER: Final = re.compile(
 
 
 def alternation(*options: str) -> str:
-    """``(?:a|b|…)`` of regex ``options``, those that start with the same letter grouped under it.
+    """``(?:a|b|…)`` of regex ``options``, shaped as a trie of their leading letters.
 
     ``re`` tries an alternation's branches one by one at each position it reaches, so thirty
-    words cost thirty tries per letter of the text; grouped ("pass|pwd" → "p(?:ass|wd)"), only
-    those starting with the letter at hand are tried. Branches starting with the same letter keep
-    their order; others cannot match at the same position, so the order between groups is moot.
+    words cost thirty tries per letter of the text; grouped by their first letter, then by the next
+    under it ("pass|pwd|passcode" → "p(?:ass(?:|code)|wd)"), only the branches that share what the
+    text has so far are tried. Options keep their order where they could match at the same place
+    (same leading letters); branches under different letters cannot, so their order is moot.
     """
-    groups: dict[str, list[str]] = {}
+    return f"(?:{'|'.join(_trie(list(options)))})"
+
+
+def _trie(options: list[str]) -> list[str]:
+    """The branches of ``options``' alternation, each letter shared by several options written once."""
+    groups: dict[tuple[bool, str], list[str]] = {}  # (led by a letter, the letter or the whole option)
     for option in options:
-        head = option[0] if option[0].isalnum() and option[1:2] not in ("?", "*", "+", "{") else option
-        groups.setdefault(head, []).append(option[len(head) :] if len(head) == 1 else "")
-    parts = [head + rests[0] if len(rests) == 1 else f"{head}(?:{'|'.join(rests)})" for head, rests in groups.items()]
-    return f"(?:{'|'.join(parts)})"
+        if option[:1].isalnum() and option[1:2] not in ("?", "*", "+", "{"):
+            groups.setdefault((True, option[0]), []).append(option[1:])
+        else:  # no leading letter: a branch of its own, never merged
+            groups.setdefault((False, option), []).append("")
+    parts = []
+    for (letter, head), rests in groups.items():
+        if not letter or len(rests) == 1:
+            parts.append(head + rests[0])
+        else:
+            inner = _trie(rests)
+            parts.append(head + inner[0] if len(inner) == 1 else f"{head}(?:{'|'.join(inner)})")
+    return parts
 
 
 def long_runs(text: str) -> list[Cluster]:

@@ -26,13 +26,18 @@ _BIRTH_WORDS: Final = alternation(
     r"geboren\s+op", r"data\s+de\s+nascimento", r"nascid[oa]\s+em", r"nasci\s+em", r"dat[aęy]\s+urodzenia",
     r"urodzon[ya]", r"födelsedatum", r"född", r"fødselsdato", r"født", r"datum\s+narození", r"narozen[aá]?",
     r"d[áa]tum\s+narodenia", r"narodil[a]?", r"doğum\s+tarihi", r"syntymäaika", r"data\s+na[sșş]terii",
-    r"n[ăa]scut[ăa]?", r"születési\s+(?:dátum|idő)", r"született", r"tanggal\s+lahir", r"lahir",
+    r"n[ăa]scut[ăa]?", r"születési\s+(?:dátum|idő)", r"született",
     r"ημερομηνία\s+γέννησης", r"γεννήθηκα", r"дата\s+народження", r"дата\s+рождения", r"народил[аиося]+",
     r"родил[аиося]+", r"जन्म\s+तिथि", r"जन्मतिथि", r"تاريخ\s+الميلاد", r"생년월일", r"出生日期", r"生年月日",
     r"誕生日",
 )  # fmt: skip
-_BIRTH: Final = re.compile(_BIRTH_WORDS, re.IGNORECASE)
+# Words that start with a letter frequent in English ("tanggal lahir": t, l) would make ``re`` try a
+# branch at every such letter of every text (a third more time on long prompts); they join the
+# pattern only for a text that holds them.
+_FREQUENT_LEAD: Final = (r"tanggal\s+lahir", r"lahir")
+_BIRTH: Final = re.compile(alternation(_BIRTH_WORDS, *_FREQUENT_LEAD), re.IGNORECASE)
 _BIRTH_LOWER: Final = re.compile(_BIRTH_WORDS)  # over the lower-cased text: far cheaper than IGNORECASE
+_BIRTH_LOWER_ALL: Final = re.compile(alternation(_BIRTH_WORDS, *_FREQUENT_LEAD))
 # Month names in the languages above (Polish and Czech in the genitive a date uses); "mar" is
 # March, "mart" Turkish March, and the longest name is tried first.
 _MONTH_NAMES: Final = (
@@ -148,7 +153,8 @@ class BirthDateFinder:
         named = False
         sql = "values" in lowered  # an INSERT's column list may name a birth date
         # Offsets agree when lower-casing kept the length (it does but for a few letters such as "İ").
-        for m in _BIRTH_LOWER.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
+        lower = _BIRTH_LOWER_ALL if "lahir" in lowered else _BIRTH_LOWER
+        for m in lower.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # inside a word ("reborn", "adobe")
             if lowered.startswith("born", m.start()) and _founding(lowered, m.start(), m.end()):

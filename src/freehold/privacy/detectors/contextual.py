@@ -55,9 +55,8 @@ _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "
 # Written without spaces between words, or with a clitic article ("الهاتف"), so found anywhere:
 # "携帯電話", "手机号", "휴대폰 번호".
 _CJK_PHONE_WORDS: Final = ("電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락처", "هاتف", "جوال")
-_PHONE_WORDS: Final = re.compile(
-    rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}|{'|'.join(_CJK_PHONE_WORDS)}"
-)
+_PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
+_CJK_PHONE: Final = re.compile("|".join(_CJK_PHONE_WORDS))  # searched only in a window with such letters
 # A signature's or a contact card's label right before the number: "M: ", "T. ", "Office (Dubai): ",
 # "Ufficio: ", "Direct: ", "Mob. ", "Port. " (French "portable"), "No. HP" (Indonesian "handphone").
 _PHONE_LABEL: Final = re.compile(
@@ -75,8 +74,8 @@ _NOT_PHONE: Final = re.compile(
     r"|contract|transaction|id|isbn|batch|build|code|pin|passcode|otp|nhs|passport|vat|tax|patient|employee|student"
     r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
     r"|factuur|klant|ordine|fattura|zamówienia|faktury)\b"
-    r"|주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號"  # order, invoice, account: no spaces around them
 )
+_NOT_PHONE_CJK: Final = re.compile("주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號")  # order, invoice, account
 # Where a number written without its country code is tried, most likely first.
 # Each try is a metadata check of a few µs, made only for a candidate next to a phone word; a
 # number of any other country is found when written with its country code.
@@ -164,11 +163,17 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
     if negative is not None and not _speaker(window, negative):
         return False
-    if _PHONE_WORDS.search(window) or _PHONE_WORDS.search(_words_after(text, end, 30)):
+    following = _words_after(text, end, 30)
+    ascii_only = window.isascii() and following.isascii()
+    if not ascii_only and _NOT_PHONE_CJK.search(window, max(0, len(window) - 20)):
+        return False
+    if _PHONE_WORDS.search(window) or _PHONE_WORDS.search(following):
+        return True
+    if not ascii_only and (_CJK_PHONE.search(window) or _CJK_PHONE.search(following)):
         return True
     if "text" in window and _TEXT_VERB.search(window):
         return True
-    if _PHONE_LABEL.search(window):
+    if window.rstrip(" \t")[-1:] in (":", ".", "：") and _PHONE_LABEL.search(window):
         return True
     name = columns.name(start) if columns is not None else None  # a table's header names the column instead
     if name is None:

@@ -224,7 +224,10 @@ _V6_END: Final = re.compile(r"[^\w:.%-]")  # an address and its zone id are made
 _VERSION: Final = re.compile(
     r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v|hotfix|patch|runtime|tag"
     r"|section|sec\.|clause|chapter|line|paragraph|para|appendix|§)[\"']?\s*[:=#]?\s*[\"']?\s*$"
-    r"|\b(?:update|upgrade|move|bump|migrate|downgrade|roll back)[sd]?\s+(?:from\s+\S+\s+)?to\s*$"
+)
+# Searched only when the window ends in "to" or "from" (a cheap test first).
+_UPDATED: Final = re.compile(
+    r"\b(?:update|upgrade|move|bump|migrate|downgrade|roll back)[sd]?\s+(?:from\s+\S+\s+)?to\s*$"
     r"|\b(?:upgrade|move|bump|downgrade)[sd]?\s+from\s*$"  # not "update from 10.0.0.1": a peer's update
 )
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|\(?released?)")
@@ -245,9 +248,15 @@ class IpFinder(RunFinder):
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
         for m in in_runs(_V4, text, runs, 7):
-            if _VERSION.search(before(text, m.start(), 40)) or _VERSION_AFTER.match(after(text, m.end(), 30)):
+            start, end = m.span()
+            window = before(text, start, 40)
+            if _VERSION.search(window, max(0, len(window) - 24)) or _VERSION_AFTER.match(after(text, end, 30)):
                 continue
-            if _NAMED_BEFORE.search(text, max(0, m.start() - 60), m.start()) or _NAMED_AFTER.match(text, m.end()):
+            if window.rstrip().endswith(("to", "from")) and _UPDATED.search(window):
+                continue
+            if start and text[start - 1] in "-_:" and _NAMED_BEFORE.search(text, max(0, start - 60), start):
+                continue
+            if end < len(text) and text[end] in ".-_" and _NAMED_AFTER.match(text, end):
                 continue
             if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
