@@ -103,6 +103,9 @@ def test_validators() -> None:
         ("Direct: +1 303-555-0147 x2210", [("PHONE", "+1 303-555-0147 x2210")]),
         ("Call 0113 496 0777 ext. 31 or (ext. 4) later", [("PHONE", "0113 496 0777 ext. 31")]),
         ('<a href="https://wa.me/420731234567">WhatsApp</a>', [("PHONE", "420731234567")]),
+        ("sou a Inês, nascida a 16 de outubro de 1997", [("DATE_OF_BIRTH", "16 de outubro de 1997")]),
+        ("doğum tarihim 03.03.1996, teşekkürler", [("DATE_OF_BIRTH", "03.03.1996")]),
+        ("tempat/tgl lahir: Bandung, 30 September 2004", [("DATE_OF_BIRTH", "30 September 2004")]),
         # an area code written "(06 1)"; a Korean particle right after an e-mail's domain
         ("Vezetékes: (06 1) 445 2210", [("PHONE", "(06 1) 445 2210")]),
         ("확인 메일은 minji.kim@naver.com로 보내주세요", [("EMAIL", "minji.kim@naver.com")]),
@@ -110,6 +113,18 @@ def test_validators() -> None:
         ("| 1188 | 3095 376041 0005 | 2022-11 |", [("CREDIT_CARD", "3095 376041 0005")]),
         ("id,name,ssn,state\n7,Ann Lee,512 48 3307,OR", [("US_SSN", "512 48 3307")]),
         ("curl -u ann.lee@example.org:Xk29fQ https://x", [("EMAIL", "ann.lee@example.org"), ("SECRET", "Xk29fQ")]),
+        # casual and regional phone words, regions of Latin America, Africa and Asia, "0171/2341769"
+        ("meu cel é (21) 98123-4567 e o email", [("PHONE", "(21) 98123-4567")]),
+        ("celu 011 15-5123-4567 o el fijo 0351 423-1234", [("PHONE", "011 15-5123-4567"), ("PHONE", "0351 423-1234")]),
+        ("bin unter 0171/5123456 erreichbar", [("PHONE", "0171/5123456")]),
+        ("Tél perso : 06.12.34.56.78", [("PHONE", "06.12.34.56.78")]),
+        ("hi, my no is 07700 900461 pls text", [("PHONE", "07700 900461")]),
+        ("SĐT 0912 345 678 nhé", [("PHONE", "0912 345 678")]),
+        ("הטלפון שלי 052-123-4567", [("PHONE", "052-123-4567")]),
+        # card networks: Troy, Mir, RuPay
+        ("troy 9792 1234 5678 9000; mir 2201 1234 5678 9000", [("CREDIT_CARD", "9792 1234 5678 9000"),
+                                                              ("CREDIT_CARD", "2201 1234 5678 9000")]),
+        ("rupay 8123 4567 8901 2308", [("CREDIT_CARD", "8123 4567 8901 2308")]),
         # addresses next to words that mark versions elsewhere
         ("sshd: Accepted publickey for deploy from 198.51.100.23 port 52144", [("IP_ADDRESS", "198.51.100.23")]),
         (
@@ -207,6 +222,16 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "Order them from least to greatest?\nA. 0.25 1.6 1.0\nB. 1.0 0.25 1.6\nC. 0.25 1.0 1.6\nD. 1.6 1.0 0.25",
         "the maximum number of tokens allowed (1048576)",
         "Bankgiro: 5312-0786\nFörfallodatum: 2026-11-15\nBelopp: 980 kr",  # no "bel" cut out of "Belopp"
+        # account, policy and tax numbers in several languages; an order number in Arabic
+        "póliza 0093-221-448810, seguro",
+        "Bank: FNB   Acc: 62841230017   Branch: 250655, cell later",
+        "employer EIN 84-1234567, call payroll",
+        "رقم الطلب 4410239 بتاريخ اليوم",
+        # a Sentry DSN (its key ships in every client app), a server's default login, a Message-ID
+        '"sentryDsn": "https://d6a924ad7d44e8c367d87d661dfab817@o4507.ingest.sentry.io/4507711"',
+        "DATABASE_URL=postgres://postgres:postgres@localhost:5432/dev",
+        "Message-ID: <20250603151422.4VtQ2n0kx3z9sWm@mx-out7.example.com>",
+        "upgraded the appliance firmware from 10.2.0.11 to 10.3.1.4 last night",
         # four-part versions and section numbers
         "Release notes - Agent 2.8.0.3 (released today); hotfix 2.8.0.4 follows",
         "the runtime moves from 1.19.2.1 to 1.20.0.0; please upgrade to 6.1.0.12",

@@ -23,9 +23,9 @@ _BIRTH_WORDS: Final = alternation(
     r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:\s+on)?", r"d\.?o\.?b\.?", r"bday",
     r"geburtsdatum", r"geboren(?:\s+am)?", r"geb\.", r"fecha\s+de\s+nacimiento", r"nacid[oa]\s+el", r"nac[ií]\s+el",
     r"date\s+de\s+naissance", r"née?\s+le", r"data\s+di\s+nascita", r"nat[oa]\s+il", r"geboortedatum",
-    r"geboren\s+op", r"data\s+de\s+nascimento", r"nascid[oa]\s+em", r"nasci\s+em", r"dat[aęy]\s+urodzenia",
+    r"geboren\s+op", r"data\s+de\s+nascimento", r"nascid[oa]\s+(?:em|a)", r"nasci\s+em", r"dat[aęy]\s+urodzenia",
     r"urodzon[ya]", r"födelsedatum", r"född", r"fødselsdato", r"født", r"datum\s+narození", r"narozen[aá]?",
-    r"d[áa]tum\s+narodenia", r"narodil[a]?", r"doğum\s+tarihi", r"syntymäaika", r"data\s+na[sșş]terii",
+    r"d[áa]tum\s+narodenia", r"narodil[a]?", r"doğum\s+tarih(?:im|i)?", r"syntymäaika", r"data\s+na[sșş]terii",
     r"n[ăa]scut[ăa]?", r"születési\s+(?:dátum|idő)", r"született",
     r"ημερομηνία\s+γέννησης", r"γεννήθηκα", r"дата\s+народження", r"дата\s+рождения", r"народил[аиося]+",
     r"родил[аиося]+", r"जन्म\s+तिथि", r"जन्मतिथि", r"تاريخ\s+الميلاد", r"생년월일", r"出生日期", r"生年月日",
@@ -92,6 +92,8 @@ _FOUNDING: Final = re.compile(r"\b(?:hackathon|garage|founded|incorporated|launc
 # A form's label may go on after the words before its colon: "Fecha de nacimiento del titular:",
 # "Data de nascimento (para confirmação):", "Geboortedatum gecontroleerd:".
 _LABEL: Final = re.compile(r"(?:[ \t]+[^\W\d_]{1,20}){0,3}[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?[:：]")
+# A form asking for the place and date of birth together: the place, a comma, then the date.
+_PLACE: Final = re.compile(r"[^\W\d_][\w .'-]{1,30}?,[ \t]*")
 # A reply on the next line: a time stamp and a one-word speaker ("[09:12:14] Cliente:", "CALLER:") may lead it.
 _TURN: Final = re.compile(r"[ \t]*(?P<time>\[[\d:. ]{1,12}\][ \t]*)?(?P<speaker>[^\W\d_][\w'-]{0,24}[:：][ \t]*)?")
 _BIRTH_COLUMN: Final = re.compile(r"birth|dob|geburt|nacimiento|naissance|nascita|geboorte|nascimento|urodzenia"
@@ -166,6 +168,8 @@ class BirthDateFinder:
             bridge = _BRIDGE.match(text, end)
             start = bridge.end() if bridge else end
             date = _DATE.match(text, start) if start - end <= 24 else None
+            if date is None and label is not None and (place := _PLACE.match(text, start)) is not None:
+                date = _DATE.match(text, place.end())  # "tempat/tgl lahir: Bandung, 30 September 2004"
             if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
                 hits.append(Hit(date.start(), date.end(), "DATE_OF_BIRTH", 0.9, Priority.CONTEXTUAL))
             elif (reply := _reply(text, m.end())) is not None:

@@ -29,11 +29,15 @@ _NATIONAL: Final = re.compile(
     r"(?:\((?<![\w+#$€£./:-]\()\d{1,5}(?: \d{1,3})?\)[ .-]?\d|\d(?<![\w+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d"
     r"(?![0-9A-Za-z_\u00c0-\u024f]|[.-]\d| \d)"
 )
+# An area code ended by "/" ("0171/2341769", as German and Austrian write it): the digit runs the
+# other finders share stop at "/", so these are looked for on their own, where a "/" is.
+_SLASHED: Final = re.compile(r"0(?<![\w/.]0)\d{1,4}/\d[\d .-]{3,10}\d(?![\w/]|[.-]\d)")
 _GROUP: Final = re.compile(r"\S+")
 _EXTENSION: Final = re.compile(r",?[ \t]*(?:ext\.?|extension|x|#|poste)[ \t]*\d{1,6}(?![\w-])", re.IGNORECASE)
 _WHATSAPP: Final = re.compile(r"wa\.me/(\d{8,15})(?!\d)")
 _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
 _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
+_PAIRS: Final = re.compile(r"0\d([ .-])\d\d(?:\1\d\d){3}")  # "06.49.99.66.08": five pairs, not a date
 _DATE_OR_IP: Final = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{1,2}\. \d{1,2}\. \d{4}\b|(?:\d+\.){3}\d+"
 )  # ISO and numeric dates, "19. 9. 1973" (Czech, German), dotted quads
@@ -46,7 +50,8 @@ _PHONE_WORD_LIST: Final = (
     "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada", "chiamare",
     "chiamami", "chiamateci", "chiamata", "bellen", "bel", "gebeld", "bereikbaar", "ligar", "ligue", "liga",
     "ringa", "ringe", "ringer", "når", "nås", "kontakta", "dzwonić", "zadzwoń", "dzwoń", "zavolejte", "zavolat",
-    "volejte", "richiama(?:re|mi)?", "fisso", "festnetz",
+    "volejte", "richiama(?:re|mi)?", "fisso", "festnetz", "fijo", "celu", "cel", "bereiken", "sđt", "cp",
+    "hp", "wa", "(?:my|your|his|her|our|their) no",
 )  # fmt: skip
 # Stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer.
 _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "telemó", "phone", "mobil", "mobiel",
@@ -54,7 +59,10 @@ _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "
                        "телефон", "мобільн", "мобильн", "फ़ोन", "फोन", "मोबाइल")  # fmt: skip
 # Written without spaces between words, or with a clitic article ("الهاتف"), so found anywhere:
 # "携帯電話", "手机号", "휴대폰 번호".
-_CJK_PHONE_WORDS: Final = ("電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락처", "هاتف", "جوال")
+_CJK_PHONE_WORDS: Final = (
+    "電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락처", "هاتف", "جوال", "رقم",
+    "טלפון", "נייד", "เบอร์", "โทร",
+)  # fmt: skip
 _PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
 _CJK_PHONE: Final = re.compile("|".join(_CJK_PHONE_WORDS))  # searched only in a window with such letters
 # A signature's or a contact card's label right before the number: "M: ", "T. ", "Office (Dubai): ",
@@ -73,15 +81,18 @@ _NOT_PHONE: Final = re.compile(
     r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
     r"|contract|transaction|id|isbn|batch|build|code|pin|passcode|otp|nhs|passport|vat|tax|patient|employee|student"
     r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
-    r"|factuur|klant|ordine|fattura|zamówienia|faktury)\b"
+    r"|factuur|klant|ordine|fattura|zamówienia|faktury|póliza|poliza|polizza|police|kötvény\w*|acc|acct|ein|ocr"
+    r"|bankgiro|plusgiro|iban|bic|swift|cpf|cnpj|nif|nie|dni|rfc|curp)\b"
 )
-_NOT_PHONE_CJK: Final = re.compile("주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號")  # order, invoice, account
+# order, invoice, account (and "the order", "the account" in Arabic)
+_NOT_PHONE_CJK: Final = re.compile("주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號|खाता|طلب|فاتورة|حساب")
 # Where a number written without its country code is tried, most likely first.
 # Each try is a metadata check of a few µs, made only for a candidate next to a phone word; a
 # number of any other country is found when written with its country code.
 REGIONS: Final = (
     "US", "GB", "DE", "FR", "IN", "AU", "ES", "IT", "NL", "BR", "MX", "JP", "CH",
     "SE", "PL", "BE", "AT", "DK", "NO", "PT", "IE", "CZ", "TR", "FI", "SK", "HU", "RO",
+    "AR", "CO", "CL", "PE", "PH", "ID", "VN", "MY", "SG", "ZA", "NG", "KE", "NZ",
 )  # fmt: skip
 # Countries whose own script the text is written in, tried after ``REGIONS``: a Korean text's
 # number is most likely Korean. Each pattern is one character class, searched only for a candidate
@@ -215,12 +226,15 @@ class PhoneFinder(RunFinder):
                     hits.append(Hit(m.start(), end, "PHONE", score, Priority.CONTEXTUAL))
                     taken.add(m.start())
                     break
-        for m in in_runs(_NATIONAL, text, runs, 7):
+        national = in_runs(_NATIONAL, text, runs, 7)
+        if "/" in text:
+            national += _SLASHED.finditer(text)
+        for m in national:
             if m.start() in taken or text[max(0, m.start() - 1) : m.start()] == "+":
                 continue
             raw = m.group()
-            digit_count = len(raw) - sum(map(raw.count, " .-()"))  # the pattern's only non-digits
-            if not 7 <= digit_count <= 13 or _DATE_OR_IP.search(raw):
+            digit_count = len(raw) - sum(map(raw.count, " .-()/"))  # the patterns' only non-digits
+            if not 7 <= digit_count <= 13 or (_DATE_OR_IP.search(raw) and not _PAIRS.fullmatch(raw)):
                 continue
             if digit_count == len(raw) - 1 and raw.count(".") == 1:
                 continue  # one dot and no other separator: a decimal number ("12345.6789")

@@ -33,6 +33,7 @@ _EMAIL: Final = re.compile(
 _DOMAIN_END: Final = re.compile(r"[^\w.-]")  # no address runs past it: its domain is letters, digits, "-" and "."
 _SCP_PATH: Final = re.compile(r":[\w~/.-]")  # git@github.com:org/repo is a remote, not a mailbox
 _USER_FLAG: Final = re.compile(r"(?:\s-u|--user)[\s=][\"']?$")  # … unless it is ``curl -u me@x.com:password``
+_ID_HEADER: Final = re.compile(r"(?i:message-id|in-reply-to|references|content-id|x-message-id):")
 _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 
 
@@ -48,6 +49,11 @@ class EmailFinder:
                 continue
             if _RETINA.match(m.group(1)):
                 continue
+            if text.startswith("://", m.start() - 3):
+                continue  # ``https://key@host``: a URL's user part (the URL finders judge it), not a mailbox
+            line = text.rfind("\n", 0, m.start()) + 1
+            if _ID_HEADER.match(text, line):
+                continue  # ``Message-ID: <2025…@mx.example.com>`` names a message, not a mailbox
             hits.append(Hit(m.start(), m.end(), "EMAIL", 0.95, Priority.EMAIL))
         return hits
 
@@ -229,6 +235,7 @@ _VERSION: Final = re.compile(
 _UPDATED: Final = re.compile(
     r"\b(?:update|upgrade|move|bump|migrate|downgrade|roll back)[sd]?\s+(?:from\s+\S+\s+)?to\s*$"
     r"|\b(?:upgrade|move|bump|downgrade)[sd]?\s+from\s*$"  # not "update from 10.0.0.1": a peer's update
+    r"|\b(?:firmware|version|release|build|runtime)\s+from\s+(?:\S+\s+to\s*)?$"
 )
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|\(?released?)")
 # Part of a file or image name: ``agent-3.14.0.2-x86_64.msi``, ``gateway:3.14.0.2``, ``freehold-3.14.0.2.tar.gz``.
@@ -296,6 +303,9 @@ _TRAILING: Final = ".,;:!?)]}'\""
 
 
 _TEMPLATE_USERS: Final = frozenset({"user", "username", "usr", "login", "name", "myuser", "dbuser"})
+# A server's out-of-the-box login, user and password the same (``postgres:postgres``, ``guest:guest``).
+_DEFAULT_LOGINS: Final = frozenset({"postgres", "root", "admin", "guest", "test", "mysql", "redis", "sa", "rabbitmq"})
+_DSN_HOST: Final = re.compile(r"[\w.-]*\bsentry\.io[:/]|[\w.-]*\bsentry\b[\w.-]*/\d+\b")
 _TEMPLATE_PASSWORDS: Final = frozenset({"password", "pass", "passwd", "pwd", "secret", "mypassword", "dbpass"})
 
 
@@ -303,8 +313,11 @@ def _template(user: str, password: str) -> bool:
     """``user:password``, ``username:pass``…: both parts the words a README writes, so a template, not a login.
 
     One generic word alone is not enough: ``admin:password`` on a real host is a real (weak) login.
+    A server's default login, the user's name as its password (``postgres:postgres``), is one too.
     """
-    return user.lower() in _TEMPLATE_USERS and password.lower() in _TEMPLATE_PASSWORDS
+    user, password = user.lower(), password.lower()
+    template = user in _TEMPLATE_USERS and password in _TEMPLATE_PASSWORDS
+    return template or (user == password and user in _DEFAULT_LOGINS)
 
 
 class UrlCredentialsFinder:
@@ -324,6 +337,8 @@ class UrlCredentialsFinder:
                     continue
             elif not password or _PLACEHOLDER.match(password) or _PLACEHOLDER.match(user) or _template(user, password):
                 continue
+            if password is None and _DSN_HOST.match(text, m.end(1) + 1):
+                continue  # a Sentry DSN's key is public by design: it ships inside every client app
             end = m.end()
             while end > m.start() and text[end - 1] in _TRAILING:
                 end -= 1

@@ -89,6 +89,12 @@ def card_brand_ok(digits: str) -> bool:
         return 16 <= n <= 19
     if 300 <= int(digits[:3]) <= 305 or four == 3095 or two in (36, 38, 39):  # Diners Club
         return 14 <= n <= 19
+    if 2200 <= four <= 2204:  # Mir
+        return 16 <= n <= 19
+    if four == 9792:  # Troy
+        return n == 16
+    if two in (81, 82) or digits.startswith("508"):  # RuPay (its 60 and 65 ranges are Discover's, above)
+        return n == 16
     if two == 62:  # UnionPay
         return 16 <= n <= 19
     if two == 50 or 56 <= two <= 69:  # Maestro
