@@ -22,7 +22,11 @@ PLACEHOLDER: Final = re.compile(
     r"|[hre]s(?:256|384|512))$)",
     re.IGNORECASE,
 )
-CODE: Final = re.compile(r"[(\[]|^[A-Za-z_]\w*(?:\.\w+)+$|^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")
+# A call, a subscript or a tuple (``get_password()``, ``os.environ["X"]``, ``(key.value(),)``), an
+# attribute (``settings.KEY``; none starts with a digit: ``papavero.90LICHEN`` is a value), a constant.
+CODE: Final = re.compile(
+    r"^[A-Za-z_]?[\w.]*\s*[(\[]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[A-Z][A-Z0-9]*_[A-Z0-9_]+$"
+)
 MASKED: Final = ("...", "…", "***", "xxxx", "redacted")
 
 

@@ -61,9 +61,14 @@ _KEYWORDS: Final = alternation("pass", "pwd", "secret", "token", "key", "auth", 
 _KEYWORD: Final = re.compile(_KEYWORDS, re.IGNORECASE)
 _KEYWORD_LOWER: Final = re.compile(_KEYWORDS)
 _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
-_VALUE: Final = r"(?:\"(?P<dq>[^\"\n]{1,300})\"|'(?P<sq>[^'\n]{1,300})'|(?P<bare>[^\s'\",;)}\]]{1,300}))"
+# ``eq``: JSON-escaped quotes, as code looks inside a notebook's JSON (``os.environ[\"KEY\"] = \"…\"``).
+_VALUE: Final = (
+    r"(?:\"(?P<dq>[^\"\n]{1,300})\"|'(?P<sq>[^'\n]{1,300})'|\\\"(?P<eq>[^\"\\\\n]{1,300})\\\""
+    r"|(?P<bare>[^\s'\",;)}\]\\]{1,300}))"
+)
 # The value stays on the operator's line: "docker secret:\n  environment:" assigns nothing.
-_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*)" + _VALUE)
+# ``os.environ["API_KEY"] = …``: a subscript's closing quote and bracket may come before the operator.
+_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?(?:\\?[\"'])?\]?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*)" + _VALUE)
 # A command-line flag (``--password hunter2``) may take its value after a space alone; any other
 # name needs an operator, so prose ("the token expired") fails this match in C, not in Python.
 _FLAG_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*|[ \t]+(?=\S))" + _VALUE)
@@ -178,20 +183,23 @@ class SecretFinder:
             m = (_FLAG_ASSIGN if text.startswith("--", start) else _ASSIGN).match(text, k.end())
             if m is None:
                 continue
-            done = m.end()
-            key, sep = text[start : m.start("sep")].rstrip("\"'"), m.group("sep").strip()
+            key, sep = text[start : m.start("sep")].rstrip("\"'\\]"), m.group("sep").strip()
             if sep == "==" or key.lower().endswith("authorization"):
+                done = m.end()
                 continue
             strength = _strength(key)
             if not strength:
-                continue
-            group = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "bare"
+                continue  # no credential's name ("otpauth://…"): a keyword inside its value is still looked at
+            done = m.end()
+            group = next(g for g in ("dq", "sq", "eq", "bare") if m.group(g) is not None)
             start, end = m.span(group)
             if group == "bare":  # Markdown/reST quotes and a sentence's last stop are not part of it
                 while start < end and text[start] == _QUOTES:
                     start += 1
                 while end > start and text[end - 1] in "`.:":
                     end -= 1
+                if text[k.start() - 1 : k.start()] in ("?", "&") and "&" in text[start:end]:
+                    end = text.index("&", start)  # a URL's query: ``?secret=JBSW…&issuer=Bank``
             value = text[start:end]
             if not value or PLACEHOLDER.match(value) or CODE.search(value) or len(set(value)) <= 2:
                 continue
