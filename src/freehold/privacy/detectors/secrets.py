@@ -43,8 +43,14 @@ _KNOWN: Final = re.compile(
     r"|NRAK-[A-Z0-9]{27}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}|ntn_[A-Za-z0-9]{40,}|hv[sbr]\.[A-Za-z0-9_-]{24,}"
     r"|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"
     r"|\d{8,10}:AA[A-Za-z0-9_-]{33}"  # Telegram bot token
+    r"|sk-or-v1-[0-9a-f]{64}|lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}|sntry[us]_[A-Za-z0-9_=+/]{40,}"
+    r"|dp\.(?:st|pt|ct|sa|scim|audit)\.(?:[a-z0-9_-]+\.)?[A-Za-z0-9]{40,}|tskey-(?:auth|api|client|webhook)-[A-Za-z0-9-]{20,}"
+    r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,}|AGE-SECRET-KEY-1[0-9A-Z]{58}|nfp_[A-Za-z0-9]{36,}"
+    r"|AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}"  # Firebase Cloud Messaging server key
     r")(?![\w-])"
 )
+# A vendor prefix with a made-up body (``ghp_XXXX…``, ``sk_live_xxxx…``), or AWS's documented example keys.
+_FAKE_BODY: Final = re.compile(r"(?:[xX*0.]{8,}|.*EXAMPLE)$")
 # Every vendor key and every random token is 15 characters or more with no whitespace, so it lies
 # inside one whitespace-delimited word that long; most prose has few such words, so the costly
 # patterns only look at them (their own lookarounds find where in the word a key starts and ends).
@@ -144,7 +150,7 @@ class SecretFinder:
     def find(self, text: str) -> list[Hit]:
         words = _long_words(text)
         known = in_runs(_KNOWN, text, words, _LONG_WORD) if words else []
-        hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in known]
+        hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in known if not _fake(m.group())]
         if "-----BEGIN" in text:
             hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
         if "Key=" in text:
@@ -201,7 +207,7 @@ class SecretFinder:
                 if text[k.start() - 1 : k.start()] in ("?", "&") and "&" in text[start:end]:
                     end = text.index("&", start)  # a URL's query: ``?secret=JBSW…&issuer=Bank``
             value = text[start:end]
-            if not value or PLACEHOLDER.match(value) or CODE.search(value) or len(set(value)) <= 2:
+            if not value or PLACEHOLDER.match(value) or CODE.search(value) or len(set(value)) <= 2 or masked(value):
                 continue
             if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
                 continue  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
@@ -237,6 +243,12 @@ def _cli_passwords(text: str, lowered: str) -> list[Hit]:
             if len(value) >= 4 and not PLACEHOLDER.match(value) and not masked(value):
                 hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
     return hits
+
+
+def _fake(key: str) -> bool:
+    """A documented or made-up key: its body (after the prefix's last ``_``, ``-``, ``.``) is filler or says EXAMPLE."""
+    body = key[max(key.rfind("_"), key.rfind("-"), key.rfind(".")) + 1 :] if len(key) > 20 else key
+    return _FAKE_BODY.match(body) is not None or len(set(body)) <= 2
 
 
 def _after_digest_name(text: str, start: int) -> bool:
