@@ -107,6 +107,12 @@ _CLI_PASSWORD: Final = (
 )  # searched in the lower-cased text, led by a literal; the value is read from the text itself
 _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
+# What a public key follows: its own type (``ssh-ed25519 AAAA…``) or words that say it is public.
+_PUBLIC_KEY: Final = re.compile(r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|public[ _-]?key|pubkey)\W*$")
+_PUBLIC_BLOCK: Final = re.compile(
+    r"-----BEGIN ((?:[A-Z0-9]+ )*(?:PUBLIC KEY(?: BLOCK)?|CERTIFICATE(?: REQUEST)?))-----"
+    r"[\s\S]{0,20000}?-----END \1-----"
+)
 _DIGEST_NAMES: Final = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
 _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
@@ -223,11 +229,15 @@ class SecretFinder:
         hits: list[Hit] = []
         if not _TOKEN_CONTEXT.search(lowered):
             return hits
+        public = _public_blocks(text) if "-----BEGIN" in text else ()
         for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
             if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2 or _after_digest_name(text, m.start()):
                 continue
-            if _TOKEN_CONTEXT.search(before(text, m.start(), 40)) and _random_looking(token, 20):
+            if token.startswith(("age1", "//")) or any(a <= m.start() < b for a, b in public):
+                continue  # an age public key, a URL's user part, the body of a public key or certificate
+            window = before(text, m.start(), 40)
+            if _TOKEN_CONTEXT.search(window) and _random_looking(token, 20) and not _PUBLIC_KEY.search(window):
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
 
@@ -243,6 +253,11 @@ def _cli_passwords(text: str, lowered: str) -> list[Hit]:
             if len(value) >= 4 and not PLACEHOLDER.match(value) and not masked(value):
                 hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
     return hits
+
+
+def _public_blocks(text: str) -> list[tuple[int, int]]:
+    """Where PEM public keys, PGP public key blocks and certificates lie: their bodies are random, not secret."""
+    return [m.span() for m in _PUBLIC_BLOCK.finditer(text)]
 
 
 def _fake(key: str) -> bool:
