@@ -20,6 +20,7 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation, before, in_runs
+from freehold.privacy.detectors.credentials import shaped_credentials
 from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, masked
 from freehold.privacy.detectors.prose import may_name_password, prose_passwords
 from freehold.privacy.detectors.validators import entropy
@@ -89,6 +90,8 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "format", "policy", "reset", "hint", "label", "required", "manager", "rotation", "store",
                            "vault", "ref", "source", "min", "max", "usage", "strength", "hash", "algorithm", "mode",
                            "placeholder", "input", "column", "region", "pair", "set")  # fmt: skip
+# A CSRF token is sent to every visitor's page; ``existingSecret`` names a Kubernetes Secret, not its value.
+_NOT_VALUE_LEADS: Final = ("csrf", "xsrf", "csrftoken", "existing")
 _WORDS_IN: Final = re.compile(r"[A-Z]?[a-z]{3,}")  # the words of a camelCase or PascalCase name
 _TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")  # ``client_secret: SessionClientSecret``
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
@@ -126,7 +129,7 @@ def _strength(key: str) -> int:
     """
     name = key.lstrip("-")
     parts = [p.lower() for p in _PARTS.findall(name)]
-    if not parts or parts[-1] in _NOT_VALUE_NAMES:
+    if not parts or parts[-1] in _NOT_VALUE_NAMES or parts[0] in _NOT_VALUE_LEADS:
         return 0
     joined = "".join(parts)
     if any(p in _STRONG for p in parts) or joined.endswith(_STRONG_TAIL):
@@ -172,6 +175,7 @@ class SecretFinder:
             hits += _cli_passwords(text, lowered)
         assigned, keyword = self._assigned(text, lowered)
         hits += assigned
+        hits += shaped_credentials(text, lowered)
         if len(lowered) == len(text) and ((keyword and "pass" in lowered) or may_name_password(lowered)):
             hits += prose_passwords(text, lowered)
         if words and (keyword or "bearer" in lowered):  # every context word holds a keyword, or is "bearer"
