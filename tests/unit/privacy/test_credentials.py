@@ -54,6 +54,10 @@ def found(text: str) -> list[tuple[str, str]]:
             "doppler run --token dp.st.prd.Aq7xLm2Zp9Wq4vN8cY1sD6fG3hJ5kQ0wEaUiOpZz -- npm start",
             "dp.st.prd.Aq7xLm2Zp9Wq4vN8cY1sD6fG3hJ5kQ0wEaUiOpZz",
         ),
+        # passwords given to commands (redis-cli's -p is a port), an Okta SSWS header
+        ("  - docker login -u ci -p Larch-ferry-Osprey7 registry.example.com", "Larch-ferry-Osprey7"),
+        ("$ redis-cli -h cache -p 6379 -a 'kV9#rT2-mQ7' --no-auth-warning", "kV9#rT2-mQ7"),
+        ('-H "Authorization: SSWS 00Tq9XbW2mKp7LzR4vN8cY1sD6fG3hJ5kQ0wEa"', "00Tq9XbW2mKp7LzR4vN8cY1sD6fG3hJ5kQ0wEa"),
         # assignments: subscripts, notebook JSON, a query parameter, Django keys, dotted values
         (
             'os.environ["WANDB_API_KEY"] = "5f0e9d8c7b6a59483726150f4e3d2c1b0a9f8e7d"',
@@ -82,6 +86,8 @@ def test_finds(text: str, secret: str) -> None:
         "-----END PUBLIC KEY-----",
         "auth:\n    existingSecret: db-creds\n    enabled: true",  # the name of a Kubernetes Secret
         "api_key = os.environ['OPENAI_API_KEY']; self._secrets = (key.get_secret_value(),)",
+        "  -u, --user TEXT      Account e-mail\n  -p, --password TEXT  Password (prompted if omitted)",
+        "$ gpg --list-secret-keys --keyid-format=long\nsec   ed25519/7C3E9B4410D8A2F6 2027-03-01 [SC]",
     ],
 )
 def test_leaves(text: str) -> None:

@@ -96,7 +96,7 @@ _WORDS_IN: Final = re.compile(r"[A-Z]?[a-z]{3,}")  # the words of a camelCase or
 _TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")  # ``client_secret: SessionClientSecret``
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _AUTH_HEADER: Final = re.compile(
-    r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest)\s+"
+    r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest|ssws)\s+"
     r"|\bbearer\s+)([A-Za-z0-9._~+/-]{8,}=*)"
 )
 # ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
@@ -107,11 +107,21 @@ _CLI_PASSWORD: Final = (
         r"m(?:ysql|ariadb)[\w-]*\s[^\n]{0,300}?\s-p(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
     ),
     re.compile(r"net\s+use\s[^\n]{0,300}?/user:\S+\s+(?P<net>[^\s/]\S*)"),
+    # ``docker login -u ci -p …`` (podman, helm registry, buildah too); ``redis-cli … -a …`` (its -p is a port)
+    re.compile(
+        r"(?:docker|podman|buildah|helm\s+registry)\s+login\s[^\n]{0,300}?\s(?:-p|--password)[ =]"
+        r"(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
+    ),
+    re.compile(r"redis-cli\s[^\n]{0,300}?\s-a\s+(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"),
 )  # searched in the lower-cased text, led by a literal; the value is read from the text itself
 _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
 # What a public key follows: its own type (``ssh-ed25519 AAAA…``) or words that say it is public.
 _PUBLIC_KEY: Final = re.compile(r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|public[ _-]?key|pubkey)\W*$")
+# An OpenPGP key's id as ``gpg --list-keys`` prints it (``ed25519/7C3E9B4410D8A2F6``): it names a key.
+_KEY_ID: Final = re.compile(
+    r"(?:rsa|dsa|elg|ed25519|cv25519|ed448|cv448|nistp\d+|brainpoolp\d+r1|secp256k1)\d*/[0-9A-F]{8,40}$"
+)
 _PUBLIC_BLOCK: Final = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*(?:PUBLIC KEY(?: BLOCK)?|CERTIFICATE(?: REQUEST)?))-----"
     r"[\s\S]{0,20000}?-----END \1-----"
@@ -171,7 +181,7 @@ class SecretFinder:
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        if ("-p" in text or "/user:" in text) and len(lowered) == len(text):
+        if ("-p" in text or "/user:" in text or "-a " in text) and len(lowered) == len(text):
             hits += _cli_passwords(text, lowered)
         assigned, keyword = self._assigned(text, lowered)
         hits += assigned
@@ -221,6 +231,8 @@ class SecretFinder:
                 continue
             if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
                 continue  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
+            if not sep and (value[0] == "-" or (value.isupper() and value.isalpha())):
+                continue  # a flag's next flag (``--list-secret-keys --keyid-format``), a help text's metavar (``TEXT``)
             if strength == 2:
                 if len(value) < 4 or (group == "bare" and sep == ":" and not _self_evident(text, m.end(), value)):
                     continue
@@ -238,7 +250,7 @@ class SecretFinder:
             token = m.group()
             if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2 or _after_digest_name(text, m.start()):
                 continue
-            if token.startswith(("age1", "//")) or any(a <= m.start() < b for a, b in public):
+            if token.startswith(("age1", "//")) or any(a <= m.start() < b for a, b in public) or _KEY_ID.match(token):
                 continue  # an age public key, a URL's user part, the body of a public key or certificate
             window = before(text, m.start(), 40)
             if _TOKEN_CONTEXT.search(window) and _random_looking(token, 20) and not _PUBLIC_KEY.search(window):
