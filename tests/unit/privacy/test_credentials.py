@@ -1,4 +1,5 @@
-"""Secrets found by their place or their shape: cookies, .pgpass, DSNs, connect calls, SDK clients, vendor keys."""
+"""Secrets found by their place or their shape (cookies, .pgpass, DSNs, connect calls, SDK clients, commands,
+vendor keys) or said in casual prose; and the look-alikes left alone."""
 
 from __future__ import annotations
 
@@ -54,6 +55,12 @@ def found(text: str) -> list[tuple[str, str]]:
             "doppler run --token dp.st.prd.Aq7xLm2Zp9Wq4vN8cY1sD6fG3hJ5kQ0wEaUiOpZz -- npm start",
             "dp.st.prd.Aq7xLm2Zp9Wq4vN8cY1sD6fG3hJ5kQ0wEaUiOpZz",
         ),
+        # passwords in casual prose: more words before the verb, "pw", "clave", Hinglish "hai", capitals and digits
+        ("la clave del wifi que me pediste ayer es girasol4471", "girasol4471"),
+        ("password hai nimbupani552 . aur netflix ka baad mein", "nimbupani552"),
+        ("das Passwort ist 7QWERT2ZXK (alles groß)", "7QWERT2ZXK"),
+        ("the team mailbox pw is Quokka88! dont change it", "Quokka88!"),
+        ("le code du wifi c'est H4KQ9ZPX2M", "H4KQ9ZPX2M"),
         # passwords given to commands (redis-cli's -p is a port), an Okta SSWS header
         ("  - docker login -u ci -p Larch-ferry-Osprey7 registry.example.com", "Larch-ferry-Osprey7"),
         ("$ redis-cli -h cache -p 6379 -a 'kV9#rT2-mQ7' --no-auth-warning", "kV9#rT2-mQ7"),
@@ -86,6 +93,8 @@ def test_finds(text: str, secret: str) -> None:
         "-----END PUBLIC KEY-----",
         "auth:\n    existingSecret: db-creds\n    enabled: true",  # the name of a Kubernetes Secret
         "api_key = os.environ['OPENAI_API_KEY']; self._secrets = (key.get_secret_value(),)",
+        "The password is hashed with PBKDF2-SHA256, then AES-256-GCM wraps the key.",
+        "your verification code is 482913, valid for 10 minutes",
         "  -u, --user TEXT      Account e-mail\n  -p, --password TEXT  Password (prompted if omitted)",
         "$ gpg --list-secret-keys --keyid-format=long\nsec   ed25519/7C3E9B4410D8A2F6 2027-03-01 [SC]",
     ],

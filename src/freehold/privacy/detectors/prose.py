@@ -21,7 +21,7 @@ _PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord|e(?=
 _OTHER_PASSWORD_WORDS: Final = re.compile(
     alternation(
         *"kennwort mdp contraseña senha wachtwoord hasło haslo lösenord adgangskode kodeord heslo "
-        "şifre(?:miz|m|si|n)? parola salasana パスワード".split()
+        "şifre(?:miz|m|si|n)? parola salasana パスワード clave pw wi-?fi\\s+code code\\s+(?:du\\s+)?wi-?fi".split()
     )  # fmt: skip
 )
 _PROSE_TOKEN: Final = re.compile(r"[^\s]+")
@@ -29,11 +29,13 @@ _PROSE_TOKEN: Final = re.compile(r"[^\s]+")
 # token is the value; plain words ("du wifi", "temporal que me dio soporte:") may come before it.
 _COPULAS: Final = frozenset(
     "is was are reads remains now still = : - ist war lautet lautete est était c'est es era è é jest to było är "
-    "var er je bylo idi".split()
+    "var er je bylo idi hai".split()
 )  # fmt: skip
 _MAX_PROSE_WORDS: Final = 4
+_MAX_WORDS_TO_VERB: Final = 6  # "la clave del wifi q me preguntaste es …": a verb may come further on
 _PROSE_REACH: Final = 300  # characters after the word: a few words and a value, never a whole long line
-_ALGORITHM: Final = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")  # SHA-256, PBKDF2-SHA256, AES-256-GCM: no password
+# SHA-256, PBKDF2-SHA256, AES-256-GCM: letters, then digits, in each part; "9KWXA8EBZL" mixes them.
+_ALGORITHM: Final = re.compile(r"(?:[A-Z]+\d*|\d+)(?:-(?:[A-Z]+\d*|\d+))*")
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
 _VALUE_TRIM: Final = ".,;:)»\"'`"
 
@@ -77,12 +79,13 @@ def prose_passwords(text: str, lowered: str) -> list[Hit]:
             plain = bare.replace("'", "").replace("-", "").isalpha()
             # Right after a verb or colon, two kinds of character suffice; further on, as without one,
             # the value must look strong ("lautet ab Montag Tundra_Sowa02$", "je od dnešního dne …").
-            value = None if plain else _prose_value(text, *t.span(), stated and words <= 1)
+            too_far = words >= _MAX_PROSE_WORDS and not stated  # past four words only after a verb
+            value = None if plain or too_far else _prose_value(text, *t.span(), stated and words <= 1)
             if value is None:  # a word, or a token that is no password: skip it, within limits
                 words += 1
                 if word.endswith(":") and words <= _MAX_PROSE_WORDS + 1:
                     stated, words = True, 0  # "contraseña temporal que me dio soporte: …"
-                elif words > _MAX_PROSE_WORDS or word[-1] in ".?!,;":
+                elif words > _MAX_WORDS_TO_VERB or word[-1] in ".?!,;":
                     break  # too far, or the clause ended ("is on the sticker, SSID HomeNet-5G")
                 continue
             hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
@@ -124,6 +127,7 @@ def may_name_password(lowered: str) -> bool:
     """
     return (
         "wort" in lowered or "mdp" in lowered or "senha" in lowered or "woord" in lowered or "haslo" in lowered
+        or "clave" in lowered or "pw" in lowered or "code" in lowered
         or "kode" in lowered or "heslo" in lowered or "parola" in lowered or "salasana" in lowered
         or (not lowered.isascii() and (
             "contrase" in lowered or "hasł" in lowered or "lösen" in lowered or "şifre" in lowered
