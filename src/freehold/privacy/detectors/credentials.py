@@ -17,8 +17,10 @@ from freehold.privacy.detectors.validators import entropy
 
 __all__ = ["shaped_credentials"]
 
-# A cookie header (request or response), or curl's -b/--cookie: the name=value pairs after it.
-_COOKIE_LINE: Final = re.compile(r"(?im)^[ \t]*(?:set-)?cookie:[ \t]*(.+)$|(?:\s-b|--cookie)[ \t]+[\"']([^\"'\n]+)")
+# A cookie header (request or response), or curl's -b/--cookie: the name=value pairs after it. Tried
+# only where "cookie" or " -b " occurs (found by ``str.find``), never as a scan of the whole text.
+_COOKIE_HEADER: Final = re.compile(r"(?i:set-)?(?i:cookie):[ \t]*([^\n]+)")
+_COOKIE_FLAG: Final = re.compile(r"(?:-b|--cookie)[ \t]+[\"']([^\"'\n]+)")
 _COOKIE: Final = re.compile(r"([\w.-]+)=([^;\s]+)")
 # Names that mark a server session: Django, Express, PHP, Java, Laravel, Rails (``_app_session``), ASP.NET.
 _SESSION_COOKIE: Final = re.compile(
@@ -27,36 +29,39 @@ _SESSION_COOKIE: Final = re.compile(
 )
 # Names no other cookie has: their value is a session wherever it is written ("sets PHPSESSID=…").
 _SESSION_ANYWHERE: Final = re.compile(
-    r"(?i)\b(?:phpsessid|jsessionid|connect\.sid|laravel_session|asp\.net_sessionid|sessionid)=([^;\s,\"']+)"
-)
+    r"\b(?:phpsessid|jsessionid|connect\.sid|laravel_session|asp\.net_sessionid|sessionid)=([^;\s,\"']+)"
+)  # searched in the lower-cased text; the value is read from the text
 # host:port:database:user:password, the whole line (port a number or "*").
 _PGPASS: Final = re.compile(r"(?m)^[^\s:#][^\s:]*:(?:\d{1,5}|\*):[^\s:]+:[^\s:]+:(\S+)$")
 # user:password@tcp(host:port)/db, as Go's MySQL driver writes a DSN (no scheme before it).
-_GO_DSN: Final = re.compile(r"(?<![\w/:])[\w.-]{1,64}:([^\s:@\"'`/]{4,128})@(?:tcp|unix)\(")
+_GO_DSN: Final = re.compile(r"(?<![\w/:])[\w.-]{1,64}:([^\s:@\"'`/]{4,128})@tcp\(")
 # The password as a connect call's third argument: PHP's PDO and mysqli, JDBC's getConnection.
 _CONNECT: Final = re.compile(
-    r"(?:\bnew\s+PDO|\bgetConnection|\bmysqli_connect|\bnew\s+mysqli|\bmysql_connect)\s*\(\s*"
+    r"(?:new\s+PDO|getConnection|mysqli_connect|new\s+mysqli|mysql_connect)\s*\(\s*"
     r"(?:\"[^\"\n]*\"|'[^'\n]*'|[\w.$]+)\s*,\s*(?:\"[^\"\n]*\"|'[^'\n]*'|[\w.$]+)\s*,\s*(?:\"([^\"\n]+)\"|'([^'\n]+)')"
 )
 # A key handed to an SDK client's constructor: ``cohere.ClientV2("…")``, ``Client("AC…", "…")``.
 _CLIENT: Final = re.compile(
-    r"\b\w*Client\w*\(\s*[\"']([A-Za-z0-9_-]{20,})[\"'](?:\s*,\s*[\"']([A-Za-z0-9_-]{20,})[\"'])?"
-)
+    r"Client\w*\(\s*[\"']([A-Za-z0-9_-]{20,})[\"'](?:\s*,\s*[\"']([A-Za-z0-9_-]{20,})[\"'])?"
+)  # led by the literal, so ``re`` skips from one "Client" to the next
 _IDENTIFIER: Final = re.compile(r"AC[0-9a-f]{32}")  # a Twilio account SID names the account; its token is the secret
 
 
 def shaped_credentials(text: str, lowered: str) -> list[Hit]:
     """Every credential found by its place (see the module's docstring)."""
     hits: list[Hit] = []
-    if "cookie" in lowered:
-        hits += _session_cookies(text)
-    if "sessid" in lowered or "sessionid" in lowered or "connect.sid" in lowered or "laravel_session" in lowered:
-        hits += [h for h in _values(_SESSION_ANYWHERE, text, 1) if h.end - h.start >= 16]
-    if "pgpass" in lowered or ":5432:" in text or ":*:" in text:  # where such lines are seen
+    if "cookie" in lowered or " -b " in text:
+        hits += _session_cookies(text, lowered)
+    if ("sess" in lowered or ".sid" in lowered) and len(lowered) == len(text):
+        for m in _SESSION_ANYWHERE.finditer(lowered):
+            value = text[m.start(1) : m.end(1)]
+            if len(value) >= 16 and not masked(value) and not PLACEHOLDER.match(value):
+                hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
+    if "pgpass" in lowered or ":5432:" in text:  # where such lines are seen
         hits += _values(_PGPASS, text, 1)
-    if "@tcp(" in text or "@unix(" in text:
+    if "@tcp(" in text:
         hits += _values(_GO_DSN, text, 1)
-    if "pdo" in lowered or "getconnection" in lowered or "mysql" in lowered:
+    if "pdo" in lowered or "connect" in lowered:
         for m in _CONNECT.finditer(text):
             group = 1 if m.group(1) is not None else 2
             if not PLACEHOLDER.match(m.group(group)) and not masked(m.group(group)):
@@ -70,17 +75,33 @@ def shaped_credentials(text: str, lowered: str) -> list[Hit]:
     return hits
 
 
-def _session_cookies(text: str) -> list[Hit]:
+def _session_cookies(text: str, lowered: str) -> list[Hit]:
     hits = []
-    for line in _COOKIE_LINE.finditer(text):
-        group = 1 if line.group(1) is not None else 2
-        for m in _COOKIE.finditer(text, line.start(group), line.end(group)):
+    starts = [i for i in _positions(lowered, "cookie") if i == 0 or lowered[i - 1] in " \t\n-\"'"]
+    spans = []
+    for i in starts:
+        header = _COOKIE_HEADER.match(text, i - 4 if lowered.startswith("set-", max(0, i - 4)) else i)
+        if header is not None:
+            spans.append(header.span(1))
+        elif (flag := _COOKIE_FLAG.match(text, i - 2)) is not None:
+            spans.append(flag.span(1))
+    spans += [m.span(1) for i in _positions(text, " -b ") if (m := _COOKIE_FLAG.match(text, i + 1)) is not None]
+    for start, end in spans:
+        for m in _COOKIE.finditer(text, start, end):
             name, value = m.group(1), m.group(2)
             if "csrf" in name.lower() or "xsrf" in name.lower() or not _SESSION_COOKIE.fullmatch(name):
                 continue
             if len(value) >= 16 and not masked(value) and not PLACEHOLDER.match(value):
                 hits.append(Hit(m.start(2), m.end(2), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
     return hits
+
+
+def _positions(text: str, needle: str) -> list[int]:
+    found, at = [], text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + 1)
+    return found
 
 
 def _values(pattern: re.Pattern[str], text: str, group: int) -> list[Hit]:

@@ -25,12 +25,12 @@ PLACEHOLDER: Final = re.compile(
 # A call, a subscript or a tuple (``get_password()``, ``os.environ["X"]``, ``(key.value(),)``), an
 # attribute (``settings.KEY``; none starts with a digit: ``papavero.90LICHEN`` is a value), a constant.
 CODE: Final = re.compile(
-    r"^[A-Za-z_]?[\w.]*\s*[(\[]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[A-Z][A-Z0-9]*_[A-Z0-9_]+$"
-)
+    r"[A-Za-z_]?[\w.]*\s*[(\[]|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|[A-Z][A-Z0-9]*_[A-Z0-9_]+$"
+)  # use ``CODE.match``: each branch describes the value from its start
 MASKED: Final = ("...", "…", "***", "xxxx", "redacted")
 
 
 def masked(value: str) -> bool:
     """``sk-...REDACTED``, ``ghp_****``: a value someone already hid; or a documented one (AWS's ``…EXAMPLEKEY``)."""
     lowered = value.lower()
-    return any(mark in lowered for mark in MASKED) or "EXAMPLE" in value
+    return any(mark in lowered for mark in MASKED) or value.endswith(("EXAMPLE", "EXAMPLEKEY"))

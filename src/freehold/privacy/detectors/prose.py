@@ -13,7 +13,7 @@ from typing import Final
 from freehold.privacy.detectors.base import Hit, Priority, alternation
 from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, masked
 
-__all__ = ["may_name_password", "prose_passwords"]
+__all__ = ["CASUAL", "OTHER", "password_words", "prose_passwords"]
 
 # The password words. No word character may precede one (checked in ``prose_passwords``, so that
 # ``re`` skips to the words' first letters): ``DB_PASSWORD`` is a name, not prose.
@@ -21,9 +21,12 @@ _PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord|e(?=
 _OTHER_PASSWORD_WORDS: Final = re.compile(
     alternation(
         *"kennwort mdp contraseña senha wachtwoord hasło haslo lösenord adgangskode kodeord heslo "
-        "şifre(?:miz|m|si|n)? parola salasana パスワード clave pw wi-?fi\\s+code code\\s+(?:du\\s+)?wi-?fi".split()
+        "şifre(?:miz|m|si|n)? parola salasana パスワード".split()
     )  # fmt: skip
 )
+# Casual words led by letters frequent in prose (c, p, w): a pattern of their own, so that the words
+# above are not tried at every "c" of every text.
+_CASUAL_PASSWORD_WORDS: Final = re.compile(alternation("clave", "pw", r"wi-?fi\s+code", r"code\s+(?:du\s+)?wi-?fi"))
 _PROSE_TOKEN: Final = re.compile(r"[^\s]+")
 # What may sit between the word and the value: a verb ("is", "war", "est"…) or a colon says the next
 # token is the value; plain words ("du wifi", "temporal que me dio soporte:") may come before it.
@@ -40,8 +43,10 @@ _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub al
 _VALUE_TRIM: Final = ".,;:)»\"'`"
 
 
-def prose_passwords(text: str, lowered: str) -> list[Hit]:
+def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
     """Values that follow a password word in a sentence, within the clause and 300 characters.
+
+    ``words_of``: what ``password_words`` said of ``lowered`` (the caller asked it already).
 
     From the word, up to four plain words are skipped to the first token that looks like a password:
     six characters or more, letters and two more kinds of character (digits, capitals, symbols) and
@@ -53,8 +58,10 @@ def prose_passwords(text: str, lowered: str) -> list[Hit]:
     """
     hits: list[Hit] = []
     named = list(_PASSWORD_WORDS.finditer(lowered)) if "pass" in lowered else []
-    if may_name_password(lowered):
+    if words_of & OTHER:
         named += _OTHER_PASSWORD_WORDS.finditer(lowered)
+    if words_of & CASUAL:
+        named += _CASUAL_PASSWORD_WORDS.finditer(lowered)
     for k in named:
         if k.start() and (lowered[k.start() - 1].isalnum() or lowered[k.start() - 1] == "_"):
             continue
@@ -107,7 +114,7 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
     value = text[start:end]
     if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@" or _ALGORITHM.fullmatch(value):
         return None
-    if PLACEHOLDER.match(value) or CODE.search(value) or masked(value):
+    if PLACEHOLDER.match(value) or CODE.match(value) or masked(value):
         return None
     kinds = (
         any(c.islower() for c in value) + any(c.isupper() for c in value) + any(c.isdigit() for c in value)
@@ -120,17 +127,22 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
     return start, end
 
 
-def may_name_password(lowered: str) -> bool:
-    """Whether a ``_PASSWORD_WORDS`` word other than those with "pass" may occur (the caller tests "pass").
+OTHER: Final = 1  # ``password_words``: a word of another language may occur
+CASUAL: Final = 2  # … a casual one ("pw", "clave", a wifi code)
+
+
+def password_words(lowered: str) -> int:
+    """Which password words other than those with "pass" may occur (the caller tests "pass"): ``OTHER | CASUAL``.
 
     Substring tests, far cheaper than the search; those with letters outside ASCII only where there are such.
     """
-    return (
+    other = (
         "wort" in lowered or "mdp" in lowered or "senha" in lowered or "woord" in lowered or "haslo" in lowered
-        or "clave" in lowered or "pw" in lowered or "code" in lowered
         or "kode" in lowered or "heslo" in lowered or "parola" in lowered or "salasana" in lowered
         or (not lowered.isascii() and (
             "contrase" in lowered or "hasł" in lowered or "lösen" in lowered or "şifre" in lowered
             or "パスワード" in lowered
         ))
     )  # fmt: skip
+    casual = " pw" in lowered or "clave" in lowered or "wifi" in lowered
+    return (OTHER if other else 0) | (CASUAL if casual else 0)

@@ -22,7 +22,7 @@ from typing import Final
 from freehold.privacy.detectors.base import Hit, Priority, alternation, before, in_runs
 from freehold.privacy.detectors.credentials import shaped_credentials
 from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, masked
-from freehold.privacy.detectors.prose import may_name_password, prose_passwords
+from freehold.privacy.detectors.prose import password_words, prose_passwords
 from freehold.privacy.detectors.validators import entropy
 
 __all__ = ["SecretFinder"]
@@ -51,7 +51,7 @@ _KNOWN: Final = re.compile(
     r")(?![\w-])"
 )
 # A vendor prefix with a made-up body (``ghp_XXXX…``, ``sk_live_xxxx…``), or AWS's documented example keys.
-_FAKE_BODY: Final = re.compile(r"(?:[xX*0.]{8,}|.*EXAMPLE)$")
+_FAKE_BODY: Final = re.compile(r"[xX*0.]{8,}$")
 # Every vendor key and every random token is 15 characters or more with no whitespace, so it lies
 # inside one whitespace-delimited word that long; most prose has few such words, so the costly
 # patterns only look at them (their own lookarounds find where in the word a key starts and ends).
@@ -114,6 +114,7 @@ _CLI_PASSWORD: Final = (
     ),
     re.compile(r"redis-cli\s[^\n]{0,300}?\s-a\s+(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"),
 )  # searched in the lower-cased text, led by a literal; the value is read from the text itself
+_CLI_COMMANDS: Final = (("mysql", "mariadb"), ("net use",), ("login",), ("redis-cli",))  # each pattern's gate
 _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
 # What a public key follows: its own type (``ssh-ed25519 AAAA…``) or words that say it is public.
@@ -185,9 +186,12 @@ class SecretFinder:
             hits += _cli_passwords(text, lowered)
         assigned, keyword = self._assigned(text, lowered)
         hits += assigned
-        hits += shaped_credentials(text, lowered)
-        if len(lowered) == len(text) and ((keyword and "pass" in lowered) or may_name_password(lowered)):
-            hits += prose_passwords(text, lowered)
+        if words:  # every shape holds its value in a word of 15 characters or more (a cookie, a .pgpass line…)
+            hits += shaped_credentials(text, lowered)
+        if len(lowered) == len(text):
+            words_of = password_words(lowered)
+            if words_of or (keyword and "pass" in lowered):
+                hits += prose_passwords(text, lowered, words_of)
         if words and (keyword or "bearer" in lowered):  # every context word holds a keyword, or is "bearer"
             hits += self._random_near_words(text, lowered, words)
         return hits
@@ -214,10 +218,13 @@ class SecretFinder:
                 done = m.end()
                 continue
             strength = _strength(key)
+            if not strength and "?" not in m.group():
+                done = m.end()
             if not strength:
-                continue  # no credential's name ("otpauth://…"): a keyword inside its value is still looked at
+                continue  # no credential's name; a URL's query in its value ("otpauth://…?secret=…") is still read
             done = m.end()
-            group = next(g for g in ("dq", "sq", "eq", "bare") if m.group(g) is not None)
+            dq, sq, eq = m.group("dq", "sq", "eq")
+            group = "dq" if dq is not None else "sq" if sq is not None else "eq" if eq is not None else "bare"
             start, end = m.span(group)
             if group == "bare":  # Markdown/reST quotes and a sentence's last stop are not part of it
                 while start < end and text[start] == _QUOTES:
@@ -227,7 +234,7 @@ class SecretFinder:
                 if text[k.start() - 1 : k.start()] in ("?", "&") and "&" in text[start:end]:
                     end = text.index("&", start)  # a URL's query: ``?secret=JBSW…&issuer=Bank``
             value = text[start:end]
-            if not value or PLACEHOLDER.match(value) or CODE.search(value) or len(set(value)) <= 2 or masked(value):
+            if not value or PLACEHOLDER.match(value) or CODE.match(value) or len(set(value)) <= 2:
                 continue
             if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
                 continue  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
@@ -238,7 +245,8 @@ class SecretFinder:
                     continue
             elif not _random_looking(value):
                 continue
-            hits.append(Hit(start, end, "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+            if not masked(value):
+                hits.append(Hit(start, end, "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         return hits, keyword
 
     def _random_near_words(self, text: str, lowered: str, words: list[tuple[int, int]]) -> list[Hit]:
@@ -250,17 +258,21 @@ class SecretFinder:
             token = m.group()
             if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2 or _after_digest_name(text, m.start()):
                 continue
-            if token.startswith(("age1", "//")) or any(a <= m.start() < b for a, b in public) or _KEY_ID.match(token):
-                continue  # an age public key, a URL's user part, the body of a public key or certificate
             window = before(text, m.start(), 40)
-            if _TOKEN_CONTEXT.search(window) and _random_looking(token, 20) and not _PUBLIC_KEY.search(window):
+            if not (_TOKEN_CONTEXT.search(window) and _random_looking(token, 20)):
+                continue
+            if token.startswith(("age1", "//")) or _KEY_ID.match(token) or _PUBLIC_KEY.search(window):
+                continue  # an age public key, a URL's user part, a key id, a key said to be public
+            if not any(a <= m.start() < b for a, b in public):  # nor the body of a public key or certificate
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
 
 
 def _cli_passwords(text: str, lowered: str) -> list[Hit]:
     hits = []
-    for pattern in _CLI_PASSWORD:
+    for command, pattern in zip(_CLI_COMMANDS, _CLI_PASSWORD, strict=True):
+        if not any(word in lowered for word in command):
+            continue
         for m in pattern.finditer(lowered):
             if m.start() and lowered[m.start() - 1].isalnum():
                 continue
@@ -277,7 +289,14 @@ def _public_blocks(text: str) -> list[tuple[int, int]]:
 
 
 def _fake(key: str) -> bool:
-    """A documented or made-up key: its body (after the prefix's last ``_``, ``-``, ``.``) is filler or says EXAMPLE."""
+    """A documented or made-up key: its body (after the prefix's last ``_``, ``-``, ``.``) is filler or says EXAMPLE.
+
+    A real key of 20 characters or more holds a dozen different ones; only a key with fewer is looked at.
+    """
+    if key.endswith(("EXAMPLE", "EXAMPLEKEY")):  # AWS's documented keys (AKIAIOSFODNN7EXAMPLE)
+        return True
+    if len(set(key)) >= 12:
+        return False
     body = key[max(key.rfind("_"), key.rfind("-"), key.rfind(".")) + 1 :] if len(key) > 20 else key
     return _FAKE_BODY.match(body) is not None or len(set(body)) <= 2
 
