@@ -81,8 +81,8 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
             if bare.lower() in _COPULAS or not bare:
                 stated, words = True, 0
                 continue
-            if word[0] in "<{$[%":
-                break  # a template (``password: <your password>``, ``${SMTP_PASSWORD}``) states no password
+            if word.lstrip("\"'`(")[:1] in ("<", "{", "$", "[", "%"):
+                break  # a template (``password: <your password>``, ``"${SMTP_PASSWORD}"``) states no password
             plain = bare.replace("'", "").replace("-", "").isalpha()
             # Right after a verb or colon, two kinds of character suffice; further on, as without one,
             # the value must look strong ("lautet ab Montag Tundra_Sowa02$", "je od dnešního dne …").

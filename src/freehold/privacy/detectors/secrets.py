@@ -50,8 +50,6 @@ _KNOWN: Final = re.compile(
     r"|AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}"  # Firebase Cloud Messaging server key
     r")(?![\w-])"
 )
-# A vendor prefix with a made-up body (``ghp_XXXX…``, ``sk_live_xxxx…``), or AWS's documented example keys.
-_FAKE_BODY: Final = re.compile(r"[xX*0.]{8,}$")
 # Every vendor key and every random token is 15 characters or more with no whitespace, so it lies
 # inside one whitespace-delimited word that long; most prose has few such words, so the costly
 # patterns only look at them (their own lookarounds find where in the word a key starts and ends).
@@ -69,9 +67,10 @@ _KEYWORD: Final = re.compile(_KEYWORDS, re.IGNORECASE)
 _KEYWORD_LOWER: Final = re.compile(_KEYWORDS)
 _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 # ``eq``: JSON-escaped quotes, as code looks inside a notebook's JSON (``os.environ[\"KEY\"] = \"…\"``).
+# Up to 2,000 characters: an AWS session token runs to a thousand; cut short, it would be half hidden.
 _VALUE: Final = (
-    r"(?:\"(?P<dq>[^\"\n]{1,300})\"|'(?P<sq>[^'\n]{1,300})'|\\\"(?P<eq>[^\"\\\\n]{1,300})\\\""
-    r"|(?P<bare>[^\s'\",;)}\]\\]{1,300}))"
+    r"(?:\"(?P<dq>[^\"\n]{1,2000})\"|'(?P<sq>[^'\n]{1,2000})'|\\\"(?P<eq>[^\"\\\\n]{1,2000})\\\""
+    r"|(?P<bare>[^\s'\",;)}\]\\]{1,2000}))"
 )
 # The value stays on the operator's line: "docker secret:\n  environment:" assigns nothing.
 # ``os.environ["API_KEY"] = …``: a subscript's closing quote and bracket may come before the operator.
@@ -112,7 +111,9 @@ _CLI_PASSWORD: Final = (
         r"(?:docker|podman|buildah|helm\s+registry)\s+login\s[^\n]{0,300}?\s(?:-p|--password)[ =]"
         r"(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
     ),
-    re.compile(r"redis-cli\s[^\n]{0,300}?\s-a\s+(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"),
+    re.compile(
+        r"redis-cli\s[^\n]{0,300}?\s-a\s+(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
+    ),
 )  # searched in the lower-cased text, led by a literal; the value is read from the text itself
 _CLI_COMMANDS: Final = (("mysql", "mariadb"), ("net use",), ("login",), ("redis-cli",))  # each pattern's gate
 _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
@@ -123,9 +124,11 @@ _PUBLIC_KEY: Final = re.compile(r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+
 _KEY_ID: Final = re.compile(
     r"(?:rsa|dsa|elg|ed25519|cv25519|ed448|cv448|nistp\d+|brainpoolp\d+r1|secp256k1)\d*/[0-9A-F]{8,40}$"
 )
+# PEM (``-----BEGIN PUBLIC KEY-----``, ``CERTIFICATE``), PGP armour, RFC 4716 (``---- BEGIN SSH2 PUBLIC KEY ----``);
+# to its END line, or, cut short, over its header and base64 lines.
 _PUBLIC_BLOCK: Final = re.compile(
-    r"-----BEGIN ((?:[A-Z0-9]+ )*(?:PUBLIC KEY(?: BLOCK)?|CERTIFICATE(?: REQUEST)?))-----"
-    r"[\s\S]{0,20000}?-----END \1-----"
+    r"(-----|---- )BEGIN ((?:[A-Z0-9]+ )*(?:PUBLIC KEY(?: BLOCK)?|CERTIFICATE(?: REQUEST)?)) ?-{4,5}"
+    r"(?:[\s\S]{0,20000}?\1END \2 ?-{4,5}|(?:(?:\\n|\s)+(?:[A-Z][\w-]+: [^\n\\]*|[A-Za-z0-9+/=:-]{8,}))+)"
 )
 _DIGEST_NAMES: Final = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
 _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -253,7 +256,7 @@ class SecretFinder:
         hits: list[Hit] = []
         if not _TOKEN_CONTEXT.search(lowered):
             return hits
-        public = _public_blocks(text) if "-----BEGIN" in text else ()
+        public = _public_blocks(text) if "-----BEGIN" in text or "---- BEGIN" in text else ()
         for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
             if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2 or _after_digest_name(text, m.start()):
@@ -289,16 +292,22 @@ def _public_blocks(text: str) -> list[tuple[int, int]]:
 
 
 def _fake(key: str) -> bool:
-    """A documented or made-up key: its body (after the prefix's last ``_``, ``-``, ``.``) is filler or says EXAMPLE.
+    """A documented or made-up key: it ends in filler, or its body (after the prefix) has two kinds of character.
 
-    A real key of 20 characters or more holds a dozen different ones; only a key with fewer is looked at.
+    Filler is eight or more of ``x``, ``X``, ``0``, ``*``, ``.`` closing the key (``ghp_XXXX…``,
+    ``AKIA0000…``); the body is what follows the prefix's last ``_``, ``-`` or ``.`` (``sk_live_abab…``),
+    or, for a prefix of letters alone (``AKIA``), its last sixteen characters. A real key of 20
+    characters or more holds a dozen different ones; only a key with fewer is looked at.
     """
     if key.endswith(("EXAMPLE", "EXAMPLEKEY")):  # AWS's documented keys (AKIAIOSFODNN7EXAMPLE)
         return True
     if len(set(key)) >= 12:
         return False
-    body = key[max(key.rfind("_"), key.rfind("-"), key.rfind(".")) + 1 :] if len(key) > 20 else key
-    return _FAKE_BODY.match(body) is not None or len(set(body)) <= 2
+    if len(key) - len(key.rstrip("xX*0.")) >= 8:
+        return True
+    cut = max(key.rfind("_"), key.rfind("-"), key.rfind("."))
+    body = key[cut + 1 :] if cut >= 0 else key[-16:]
+    return len(body) >= 8 and len(set(body)) <= 2
 
 
 def _after_digest_name(text: str, start: int) -> bool:
