@@ -32,6 +32,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("$ cat ~/.pgpass\ndb.internal:5432:*:report:Wq7-marble-Tulip42", "Wq7-marble-Tulip42"),
         ('dsn := "billing:Zr8kQ2mNv5xT@tcp(10.0.4.2:3306)/billing"', "Zr8kQ2mNv5xT"),
         ("$db = new PDO('mysql:host=db;dbname=app', 'app_rw', 'Hq4!xLm92-pT');", "Hq4!xLm92-pT"),
+        ('$c = new mysqli("db", "shop", "Pr7#kW2-zQx");', "Pr7#kW2-zQx"),
+        ('dsn := "app:Lm3vQ8-rT2k@unix(/var/run/mysqld/mysqld.sock)/app"', "Lm3vQ8-rT2k"),
         ('Connection c = DriverManager.getConnection(url, "svc", "nB7#vQ2-kLp9");', "nB7#vQ2-kLp9"),
         # a key handed to an SDK client (not the account id beside it)
         (

@@ -34,7 +34,7 @@ _SESSION_ANYWHERE: Final = re.compile(
 # host:port:database:user:password, the whole line (port a number or "*").
 _PGPASS: Final = re.compile(r"(?m)^[^\s:#][^\s:]*:(?:\d{1,5}|\*):[^\s:]+:[^\s:]+:(\S+)$")
 # user:password@tcp(host:port)/db, as Go's MySQL driver writes a DSN (no scheme before it).
-_GO_DSN: Final = re.compile(r"(?<![\w/:])[\w.-]{1,64}:([^\s:@\"'`/]{4,128})@tcp\(")
+_GO_DSN: Final = re.compile(r"(?<![\w/:])[\w.-]{1,64}:([^\s:@\"'`/]{4,128})@(?:tcp|unix)\(")
 # The password as a connect call's third argument: PHP's PDO and mysqli, JDBC's getConnection.
 _CONNECT: Final = re.compile(
     r"(?:new\s+PDO|getConnection|mysqli_connect|new\s+mysqli|mysql_connect)\s*\(\s*"
@@ -57,11 +57,11 @@ def shaped_credentials(text: str, lowered: str) -> list[Hit]:
             value = text[m.start(1) : m.end(1)]
             if len(value) >= 16 and not masked(value) and not PLACEHOLDER.match(value):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
-    if "pgpass" in lowered or ":5432:" in text:  # where such lines are seen
+    if "pgpass" in lowered or ":5432:" in text:  # where such lines are seen (other ports: only with "pgpass")
         hits += _values(_PGPASS, text, 1)
-    if "@tcp(" in text:
+    if "@tcp(" in text or "@unix(" in text:
         hits += _values(_GO_DSN, text, 1)
-    if "pdo" in lowered or "connect" in lowered:
+    if "pdo" in lowered or "connect" in lowered or "mysqli" in lowered:
         for m in _CONNECT.finditer(text):
             group = 1 if m.group(1) is not None else 2
             if not PLACEHOLDER.match(m.group(group)) and not masked(m.group(group)):
