@@ -65,12 +65,13 @@ _CJK_PHONE_WORDS: Final = (
 )  # fmt: skip
 _PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
 _CJK_PHONE: Final = re.compile("|".join(_CJK_PHONE_WORDS))  # searched only in a window with such letters
-# A signature's or a contact card's label right before the number: "M: ", "T. ", "Office (Dubai): ",
-# "Ufficio: ", "Direct: ", "Mob. ", "Port. " (French "portable"), "No. HP" (Indonesian "handphone").
+# A signature's or a contact card's label right before the number: "M: ", "Office (Dubai): ",
+# "Ufficio: ", "Direct: ", "Port. " (French "portable"): words that are phone words only as labels
+# ("mob", "cel", "hp", "fisso" are phone words anywhere, above).
 _PHONE_LABEL: Final = re.compile(
     r"(?:^|\n)[ \t>*|-]*[mtpf]:[ \t]*$"  # one letter and a colon only: "C. 0.25 1.0" is an answer option
-    r"|\b(?:office|ufficio|bureau|büro|buero|oficina|kantoor|kontor|direct|direkt|work|home|private|privat|mob|port"
-    r"|cel|hp|ph|fisso|festnetz|fixe|vezetékes|σπίτι)\.?(?:[ \t]*\([^()\n]{0,24}\))?[ \t]*[:：.][ \t]*$"
+    r"|\b(?:office|ufficio|bureau|büro|buero|oficina|kantoor|kontor|direct|direkt|work|home|private|privat|port"
+    r"|ph|fixe|vezetékes|σπίτι)\.?(?:[ \t]*\([^()\n]{0,24}\))?[ \t]*[:：.][ \t]*$"
 )
 # "text" is a phone word only as the verb right before the number ("or text +44 7700 900123",
 # "text me on 0412 555 019"); anywhere else, or after a determiner ("the text 555 1234"), it is the noun.
