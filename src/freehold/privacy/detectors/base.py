@@ -25,6 +25,8 @@ __all__ = [
     "before",
     "in_runs",
     "long_runs",
+    "words_after",
+    "words_before",
 ]
 
 
@@ -159,3 +161,21 @@ def before(text: str, start: int, width: int) -> str:
 
 def after(text: str, end: int, width: int) -> str:
     return text[end : end + width].lower()
+
+
+def words_before(text: str, start: int, width: int) -> str:
+    """``before``, widened to whole words: a window that cut "hotel" to "tel" would find a phone word."""
+    lo = max(0, start - width)
+    stop = max(0, lo - 20)
+    while lo > stop and text[lo - 1].isalnum():
+        lo -= 1
+    return text[lo:start].lower()
+
+
+def words_after(text: str, end: int, width: int) -> str:
+    """``after``, widened to whole words ("Belopp" cut to "bel" is no Dutch "call")."""
+    hi = min(len(text), end + width)
+    stop = min(len(text), hi + 20)
+    while hi < stop and text[hi].isalnum():
+        hi += 1
+    return text[end:hi].lower()

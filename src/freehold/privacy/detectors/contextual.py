@@ -15,7 +15,17 @@ from typing import Final
 import phonenumbers
 
 from freehold.privacy.detectors import phones
-from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, alternation, before, in_runs
+from freehold.privacy.detectors.base import (
+    Cluster,
+    Hit,
+    Priority,
+    RunFinder,
+    alternation,
+    before,
+    in_runs,
+    words_after,
+    words_before,
+)
 from freehold.privacy.detectors.columns import Columns
 
 __all__ = ["REGIONS", "PhoneFinder"]
@@ -141,24 +151,6 @@ def _parsed_valid(number: str, region: str | None, possible: bool) -> bool:
     return bool(phonenumbers.is_valid_number(parsed))
 
 
-def _words_before(text: str, start: int, width: int) -> str:
-    """``before``, widened to whole words: a window that cut "hotel" to "tel" would find a phone word."""
-    lo = max(0, start - width)
-    stop = max(0, lo - 20)
-    while lo > stop and text[lo - 1].isalnum():
-        lo -= 1
-    return text[lo:start].lower()
-
-
-def _words_after(text: str, end: int, width: int) -> str:
-    """``after``, widened to whole words ("Belopp" cut to "bel" is no Dutch "call")."""
-    hi = min(len(text), end + width)
-    stop = min(len(text), hi + 20)
-    while hi < stop and text[hi].isalnum():
-        hi += 1
-    return text[end:hi].lower()
-
-
 def _speaker(window: str, negative: re.Match[str]) -> bool:
     """Whether the negative word is a transcript's speaker ("Customer: 06 12 34 56 78"), not "customer no."."""
     head = window[: negative.start()].rstrip(" \t")
@@ -171,11 +163,11 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     Or, in a table (``columns``: None for a text of one line), a column named like one (``phone``,
     ``Telefon``, ``mobile_no``).
     """
-    window = _words_before(text, start, 40)
+    window = words_before(text, start, 40)
     negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
     if negative is not None and not _speaker(window, negative):
         return False
-    following = _words_after(text, end, 30)
+    following = words_after(text, end, 30)
     ascii_only = window.isascii() and following.isascii()
     if not ascii_only and _NOT_PHONE_CJK.search(window, max(0, len(window) - 20)):
         return False
