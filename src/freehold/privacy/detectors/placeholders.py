@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["CODE", "PLACEHOLDER", "masked"]
+__all__ = ["CODE", "PLACEHOLDER", "PUBLISHED", "hashed", "masked"]
 
 PLACEHOLDER: Final = re.compile(
     r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
-    r"|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
+    r"|changeit$|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
     r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("
     r"|getenv|settings\.|config\.|self\.|request\.|args\."
     # a keyword of code where a value would be (``secret = await vault.get()``, ``token = new Token()``)
@@ -28,6 +28,14 @@ CODE: Final = re.compile(
     r"[A-Za-z_]?[\w.]*\s*[(\[]|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|[A-Z][A-Z0-9]*_[A-Z0-9_]+$"
 )  # use ``CODE.match``: each branch describes the value from its start
 
+# Keys made to be published: shipped in web pages and apps, they identify an account and grant no
+# access. Stripe/Clerk ``pk_``, Mapbox ``pk.``, Datadog RUM ``pub…``, RevenueCat ``appl_``/``goog_``,
+# Razorpay's key id, Twilio's SIDs (``AC…``, ``MG…``: a name, its auth token is the secret).
+PUBLISHED: Final = re.compile(
+    r"pk_(?:live|test)_|pk\.eyJ|pub[0-9a-f]{32}$|(?:appl|goog|amzn)_[A-Za-z0-9]{20,}$|rzp_(?:live|test)_[A-Za-z0-9]{14}$"
+    r"|(?:AC|MG|SM|PN|MM|CA|RE|IS|VA|KS)[0-9a-f]{32}$"
+)
+
 
 def masked(value: str) -> bool:
     """``sk-...REDACTED``, ``ghp_****``: a value someone already hid; or a documented one (AWS's ``…EXAMPLEKEY``)."""
@@ -36,3 +44,16 @@ def masked(value: str) -> bool:
         "..." in value or "…" in value or "***" in value or "xxxx" in lowered or "redacted" in lowered
         or value.endswith(("EXAMPLE", "EXAMPLEKEY"))
     )  # fmt: skip
+
+
+# What a system stores instead of a password: crypt(3) (``$1$``, ``$6$``, yescrypt ``$y$``, Cisco ``$9$``),
+# LDAP ``{SSHA}``, a PostgreSQL SCRAM verifier or ``md5…``, MySQL's ``*…``, Django's ``pbkdf2_sha256$``.
+_HASHED: Final = re.compile(
+    r"\$(?:1|2[abxy]?|5|6|7|8|9|y|gy|apr1|argon2(?:id|i|d)|scrypt)\$|SCRAM-SHA-(?:1|256)\$|\{(?:S?SHA\d*|S?MD5|CRYPT"
+    r"|PBKDF2[\w-]*|ARGON2)\}|md5[0-9a-f]{32}$|\*[0-9A-F]{40}$|(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt)\$"
+)
+
+
+def hashed(value: str) -> bool:
+    """A password's hash, as stored: one-way, so not the credential itself."""
+    return _HASHED.match(value) is not None

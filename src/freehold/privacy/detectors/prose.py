@@ -11,7 +11,7 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation
-from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, masked
+from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, hashed, masked
 
 __all__ = ["CASUAL", "OTHER", "password_words", "prose_passwords"]
 
@@ -114,7 +114,7 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
     value = text[start:end]
     if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@" or _ALGORITHM.fullmatch(value):
         return None
-    if PLACEHOLDER.match(value) or CODE.match(value) or masked(value):
+    if PLACEHOLDER.match(value) or CODE.match(value) or masked(value) or hashed(value):
         return None
     kinds = (
         any(c.islower() for c in value) + any(c.isupper() for c in value) + any(c.isdigit() for c in value)

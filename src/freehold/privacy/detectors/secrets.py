@@ -15,13 +15,13 @@ credential (``password = os.environ["DB_PASSWORD"]``, ``token: str``) are not se
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation, before, in_runs
 from freehold.privacy.detectors.credentials import shaped_credentials
-from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, masked
+from freehold.privacy.detectors.names import strength as strength_of
+from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, hashed, masked
 from freehold.privacy.detectors.prose import password_words, prose_passwords
 from freehold.privacy.detectors.validators import entropy
 
@@ -62,7 +62,7 @@ _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}=
 
 # A name that says "credential" (found by its keyword, then widened to the whole name), an
 # assignment, then the value, quoted or bare. Anchoring on the keyword keeps prose cheap.
-_KEYWORDS: Final = alternation("pass", "pwd", "secret", "token", "key", "auth", "credential")
+_KEYWORDS: Final = alternation("pass", "pwd", "psk", "secret", "token", "key", "auth", "credential")
 _KEYWORD: Final = re.compile(_KEYWORDS, re.IGNORECASE)
 _KEYWORD_LOWER: Final = re.compile(_KEYWORDS)
 _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
@@ -78,21 +78,10 @@ _ASSIGN: Final = re.compile(r"[\w.-]{0,30}?(?:\\?[\"'])?\]?(?P<sep>\s*(?:=>|:=|=
 # A command-line flag (``--password hunter2``) may take its value after a space alone; any other
 # name needs an operator, so prose ("the token expired") fails this match in C, not in Python.
 _FLAG_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*|[ \t]+(?=\S))" + _VALUE)
-_PARTS: Final = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_STRONG: Final = ("password", "passwd", "pwd", "pass", "passphrase", "passcode", "secret", "secrets")
-_STRONG_TAIL: Final = ("password", "passwd", "secret", "pwd", "passphrase")
-_WEAK: Final = ("token", "apikey", "key", "auth", "credential", "credentials", "bearer")
-_KEY_QUALIFIERS: Final = ("api", "access", "secret", "private", "signing", "encryption", "master", "license", "auth",
-                          "client", "app", "service", "subscription", "account", "admin", "x")  # fmt: skip
-_NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "url", "uri", "endpoint", "file", "path",
-                           "name", "id", "expiry", "expires", "ttl", "header", "field", "env", "var", "prefix",
-                           "format", "policy", "reset", "hint", "label", "required", "manager", "rotation", "store",
-                           "vault", "ref", "source", "min", "max", "usage", "strength", "hash", "algorithm", "mode",
-                           "placeholder", "input", "column", "region", "pair", "set")  # fmt: skip
-# A CSRF token is sent to every visitor's page; ``existingSecret`` names a Kubernetes Secret, not its value.
-_NOT_VALUE_LEADS: Final = ("csrf", "xsrf", "csrftoken", "existing")
 _WORDS_IN: Final = re.compile(r"[A-Z]?[a-z]{3,}")  # the words of a camelCase or PascalCase name
 _TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")  # ``client_secret: SessionClientSecret``
+_QUOTED: Final = re.compile(r"\"([^\"\n]{1,2000})\"")
+_SPEC: Final = re.compile(r"[a-z]+=")  # ``docker build --secret id=npmrc,src=…``: a flag's spec, not its secret
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _AUTH_HEADER: Final = re.compile(
     r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest|ssws)\s+"
@@ -130,35 +119,26 @@ _PUBLIC_BLOCK: Final = re.compile(
     r"(-----|---- )BEGIN ((?:[A-Z0-9]+ )*(?:PUBLIC KEY(?: BLOCK)?|CERTIFICATE(?: REQUEST)?)) ?-{4,5}"
     r"(?:[\s\S]{0,20000}?\1END \2 ?-{4,5}|(?:(?:\\n|\s)+(?:[A-Z][\w-]+: [^\n\\]*|[A-Za-z0-9+/=:-]{8,}))+)"
 )
+# Words after which a random token is an identifier: it names a credential, it does not grant anything.
+_NAMED_ID: Final = re.compile(
+    r"(?:accessor|accessorid|fingerprint|key[ _-]?id|sid|nonce|request[ _-]?id|trace[ _-]?id|VXNlcm5hbWU6\n)"
+    r"[\"':= \t]*$",
+    re.IGNORECASE,
+)  # ``VXNlcm5hbWU6``: SMTP's base64 "Username:" prompt; the line after it is a login name
 _DIGEST_NAMES: Final = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
 _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
-@functools.lru_cache(maxsize=4096)
-def _strength(key: str) -> int:
-    """2 for a name that says password or secret, 1 for token/key/auth, 0 for anything else.
-
-    Cached: the same few names (``password``, ``api_key``, ``DB_PASSWORD``…) come back in text
-    after text, and splitting one into its parts costs more than the rest of its check.
-    """
-    name = key.lstrip("-")
-    parts = [p.lower() for p in _PARTS.findall(name)]
-    if not parts or parts[-1] in _NOT_VALUE_NAMES or parts[0] in _NOT_VALUE_LEADS:
-        return 0
-    joined = "".join(parts)
-    if any(p in _STRONG for p in parts) or joined.endswith(_STRONG_TAIL):
-        return 2
-    for i, part in enumerate(parts):
-        if part == "key" and (i == 0 or parts[i - 1] not in _KEY_QUALIFIERS):
-            continue  # "primary key", "sort_key": a key that is no credential
-        if part in _WEAK or joined.endswith(("apikey", "accesskey", "authtoken")):
-            return 1
-    return 0
-
-
 def _random_looking(value: str, min_len: int = 16) -> bool:
-    """Long enough, letters and digits, high entropy; a snake_case name (``ephemeral_5m_input_tokens``) is not."""
-    if len(value) < min_len or not any(map(str.isdigit, value)) or not any(map(str.isalpha, value)):
+    """Long enough, letters and digits, high entropy; a snake_case name (``ephemeral_5m_input_tokens``) is not.
+
+    Base64 of 32 bytes (a WireGuard or HMAC key, ``…=``) may lack a digit, one time in a thousand; its
+    ``+`` or ``=`` says it is no name, and its entropy says it is random.
+    """
+    if len(value) < min_len or not any(map(str.isalpha, value)):
+        return False
+    base64 = "+" in value or value.endswith("=")
+    if not any(map(str.isdigit, value)) and not (base64 and len(value) >= 32 and entropy(value) >= 4.0):
         return False
     if "_" in value and value.islower():  # random base64 of this length all but never lacks a capital
         return False
@@ -220,7 +200,7 @@ class SecretFinder:
             if sep == "==" or key.lower().endswith("authorization"):
                 done = m.end()
                 continue
-            strength = _strength(key)
+            strength = strength_of(key)
             if not strength and "?" not in m.group():
                 done = m.end()
             if not strength:
@@ -236,20 +216,12 @@ class SecretFinder:
                     end -= 1
                 if text[k.start() - 1 : k.start()] in ("?", "&") and "&" in text[start:end]:
                     end = text.index("&", start)  # a URL's query: ``?secret=JBSW…&issuer=Bank``
-            value = text[start:end]
-            if not value or PLACEHOLDER.match(value) or CODE.match(value) or len(set(value)) <= 2:
-                continue
-            if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
-                continue  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
-            if not sep and (value[0] == "-" or (value.isupper() and value.isalpha())):
-                continue  # a flag's next flag (``--list-secret-keys --keyid-format``), a help text's metavar (``TEXT``)
-            if strength == 2:
-                if len(value) < 4 or (group == "bare" and sep == ":" and not _self_evident(text, m.end(), value)):
-                    continue
-            elif not _random_looking(value):
-                continue
-            if not masked(value):
+            if _value(text, key, sep, group, start, end, strength, m.end()):
                 hits.append(Hit(start, end, "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+                if group != "bare" and text.startswith(" -> ", end + 1):  # a plan's change: ``"old" -> "new"``
+                    new = _QUOTED.match(text, end + 5)
+                    if new is not None and _value(text, key, sep, group, *new.span(1), strength, new.end()):
+                        hits.append(Hit(*new.span(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         return hits, keyword
 
     def _random_near_words(self, text: str, lowered: str, words: list[tuple[int, int]]) -> list[Hit]:
@@ -266,9 +238,33 @@ class SecretFinder:
                 continue
             if token.startswith(("age1", "//")) or _KEY_ID.match(token) or _PUBLIC_KEY.search(window):
                 continue  # an age public key, a URL's user part, a key id, a key said to be public
+            if PUBLISHED.match(token) or _NAMED_ID.search(window) or _in_hash(text, m.start()):
+                continue  # a publishable key, an id (``-accessor …``, ``Sid``), the tail of a password's hash
             if not any(a <= m.start() < b for a, b in public):  # nor the body of a public key or certificate
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
+
+
+def _value(text: str, key: str, sep: str, group: str, start: int, end: int, strength: int, after: int) -> bool:
+    """Whether ``text[start:end]``, assigned to ``key`` with ``sep``, is a credential's value.
+
+    Not a placeholder, a name from code, a hash, the name itself, a type or a metavar; a value
+    quoted as a string literal is code only when it is all words (``"config.db"``, not ``"l2.zBmh…"``).
+    """
+    value = text[start:end]
+    if not value or PLACEHOLDER.match(value) or len(set(value)) <= 2 or hashed(value) or masked(value):
+        return False
+    if PUBLISHED.match(value):
+        return False
+    if CODE.match(value) and (group == "bare" or not _random_looking(value.replace(".", ""), 8)):
+        return False
+    if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
+        return False  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
+    if not sep and (value[0] == "-" or (value.isupper() and value.isalpha()) or _SPEC.match(value)):
+        return False  # a flag's next flag (``--list-keys --keyid-format``), a metavar (``TEXT``), ``--secret id=npmrc``
+    if strength == 2:
+        return len(value) >= 4 and (group != "bare" or sep != ":" or _self_evident(text, after, value))
+    return _random_looking(value)
 
 
 def _cli_passwords(text: str, lowered: str) -> list[Hit]:
@@ -310,16 +306,25 @@ def _fake(key: str) -> bool:
     return len(body) >= 8 and len(set(body)) <= 2
 
 
+def _in_hash(text: str, start: int) -> bool:
+    """Whether the token at ``start`` is part of a stored hash (``$6$salt$…``, ``SCRAM-SHA-256$4096:…``)."""
+    if start == 0 or text[start - 1] not in "$:":
+        return False
+    head = text[max(0, start - 80) : start]
+    cut = max(head.rfind(c) for c in " \t\n'\"")
+    return hashed(head[cut + 1 :])
+
+
 def _after_digest_name(text: str, start: int) -> bool:
     """``SHA256:…`` (an SSH key fingerprint, an image digest): a public digest, not a secret."""
     return text[max(0, start - 7) : start].lower().endswith(_DIGEST_NAMES)
 
 
 def _has_keyword(lowered: str) -> bool:
-    """Whether ``_KEYWORD_LOWER`` occurs: seven substring tests cost a third of one regex search."""
+    """Whether ``_KEYWORD_LOWER`` occurs: eight substring tests cost a third of one regex search."""
     return (
-        "pass" in lowered or "pwd" in lowered or "secret" in lowered or "token" in lowered or "key" in lowered
-        or "auth" in lowered or "credential" in lowered
+        "pass" in lowered or "pwd" in lowered or "psk" in lowered or "secret" in lowered or "token" in lowered
+        or "key" in lowered or "auth" in lowered or "credential" in lowered
     )  # fmt: skip
 
 

@@ -1,0 +1,58 @@
+"""How strongly a name says "credential": shared by every finder that reads a value by its name.
+
+``password=``, ``{"name": "DB_PASSWORD", "value": …}``, ``<password>…</password>``, a CSV column
+``login_password``: the same question, whether the name is a credential's, is asked of each.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Final
+
+__all__ = ["strength"]
+
+_PARTS: Final = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_STRONG: Final = ("password", "passwd", "pwd", "pass", "passphrase", "passcode", "secret", "secrets", "psk")
+_STRONG_TAIL: Final = ("password", "passwd", "secret", "pwd", "passphrase")
+_WEAK: Final = ("token", "apikey", "key", "auth", "credential", "credentials", "bearer")
+# What makes "key" a credential's ("api key", "preshared key", "routing key" of an alerting service);
+# a key after anything else is a data structure's ("primary key", "sort_key").
+_KEY_QUALIFIERS: Final = ("api", "access", "secret", "private", "signing", "encryption", "master", "license", "auth",
+                          "client", "app", "service", "subscription", "account", "admin", "x", "validation",
+                          "decryption", "preshared", "routing", "integration", "consumer")  # fmt: skip
+_NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "url", "uri", "endpoint", "file", "path",
+                           "name", "id", "expiry", "expires", "ttl", "header", "field", "env", "var", "prefix",
+                           "format", "policy", "reset", "hint", "label", "required", "manager", "rotation", "store",
+                           "vault", "ref", "source", "min", "max", "usage", "strength", "hash", "algorithm", "mode",
+                           "placeholder", "input", "column", "region", "pair", "set")  # fmt: skip
+# A CSRF token is sent to every visitor's page; ``existingSecret`` names a Kubernetes Secret, not its value.
+_NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing")
+
+
+@functools.lru_cache(maxsize=4096)
+def strength(key: str) -> int:
+    """2 for a name that says password or secret, 1 for token/key/auth, 0 for anything else.
+
+    ``secret_id`` (Vault AppRole, Consul) is the secret half of a pair, though ids are not values;
+    a flag that takes key ids (``--export-secret-keys``) names keys, it holds none.
+    Cached: the same few names (``password``, ``api_key``, ``DB_PASSWORD``…) come back in text
+    after text, and splitting one into its parts costs more than the rest of its check.
+    """
+    name = key.lstrip("-")
+    parts = [p.lower() for p in _PARTS.findall(name)]
+    if parts[-2:] == ["secret", "id"]:
+        return 2
+    if not parts or parts[-1] in _NOT_VALUE_NAMES or any(p in _NOT_VALUE_PARTS for p in parts):
+        return 0
+    if key.startswith("--") and parts[-1] in ("keys", "subkeys"):
+        return 0
+    joined = "".join(parts)
+    if any(p in _STRONG for p in parts) or joined.endswith(_STRONG_TAIL):
+        return 2
+    for i, part in enumerate(parts):
+        if part == "key" and (i == 0 or parts[i - 1] not in _KEY_QUALIFIERS):
+            continue  # "primary key", "sort_key": a key that is no credential
+        if part in _WEAK or joined.endswith(("apikey", "accesskey", "authtoken")):
+            return 1
+    return 0
