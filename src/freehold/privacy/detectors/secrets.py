@@ -19,6 +19,7 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation, before, in_runs
+from freehold.privacy.detectors.commands import command_passwords
 from freehold.privacy.detectors.credentials import shaped_credentials
 from freehold.privacy.detectors.names import strength as strength_of
 from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, hashed, masked
@@ -89,22 +90,6 @@ _AUTH_HEADER: Final = re.compile(
 )
 # ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
 _CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
-# Passwords given to a command on its line: ``mysql -u app -p'S3cret'``, ``net use … /user:DOM\\svc S3cret``.
-_CLI_PASSWORD: Final = (
-    re.compile(
-        r"m(?:ysql|ariadb)[\w-]*\s[^\n]{0,300}?\s-p(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
-    ),
-    re.compile(r"net\s+use\s[^\n]{0,300}?/user:\S+\s+(?P<net>[^\s/]\S*)"),
-    # ``docker login -u ci -p …`` (podman, helm registry, buildah too); ``redis-cli … -a …`` (its -p is a port)
-    re.compile(
-        r"(?:docker|podman|buildah|helm\s+registry)\s+login\s[^\n]{0,300}?\s(?:-p|--password)[ =]"
-        r"(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
-    ),
-    re.compile(
-        r"redis-cli\s[^\n]{0,300}?\s-a\s+(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
-    ),
-)  # searched in the lower-cased text, led by a literal; the value is read from the text itself
-_CLI_COMMANDS: Final = (("mysql", "mariadb"), ("net use",), ("login",), ("redis-cli",))  # each pattern's gate
 _TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
 # What a public key follows: its own type (``ssh-ed25519 AAAA…``) or words that say it is public.
@@ -165,8 +150,8 @@ class SecretFinder:
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        if ("-p" in text or "/user:" in text or "-a " in text) and len(lowered) == len(text):
-            hits += _cli_passwords(text, lowered)
+        if len(lowered) == len(text):
+            hits += command_passwords(text, lowered)
         assigned, keyword = self._assigned(text, lowered)
         hits += assigned
         if words:  # every shape holds its value in a word of 15 characters or more (a cookie, a .pgpass line…)
@@ -265,21 +250,6 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
     if strength == 2:
         return len(value) >= 4 and (group != "bare" or sep != ":" or _self_evident(text, after, value))
     return _random_looking(value)
-
-
-def _cli_passwords(text: str, lowered: str) -> list[Hit]:
-    hits = []
-    for command, pattern in zip(_CLI_COMMANDS, _CLI_PASSWORD, strict=True):
-        if not any(word in lowered for word in command):
-            continue
-        for m in pattern.finditer(lowered):
-            if m.start() and lowered[m.start() - 1].isalnum():
-                continue
-            group = next(g for g in ("sq", "dq", "bare", "net") if g in pattern.groupindex and m.group(g) is not None)
-            value = text[m.start(group) : m.end(group)]
-            if len(value) >= 4 and not PLACEHOLDER.match(value) and not masked(value):
-                hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-    return hits
 
 
 def _public_blocks(text: str) -> list[tuple[int, int]]:
