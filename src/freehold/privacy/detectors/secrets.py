@@ -21,6 +21,7 @@ from typing import Final
 from freehold.privacy.detectors.base import Hit, Priority, alternation, before, in_runs
 from freehold.privacy.detectors.commands import command_passwords
 from freehold.privacy.detectors.credentials import shaped_credentials
+from freehold.privacy.detectors.named import named_values
 from freehold.privacy.detectors.names import strength as strength_of
 from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, hashed, masked
 from freehold.privacy.detectors.prose import password_words, prose_passwords
@@ -154,6 +155,8 @@ class SecretFinder:
             hits += command_passwords(text, lowered)
         assigned, keyword = self._assigned(text, lowered)
         hits += assigned
+        if keyword:
+            hits += named_values(text, lowered)
         if words:  # every shape holds its value in a word of 15 characters or more (a cookie, a .pgpass line…)
             hits += shaped_credentials(text, lowered)
         if len(lowered) == len(text):

@@ -295,8 +295,9 @@ class JwtFinder:
 
 
 _URL_CRED: Final = re.compile(
-    r"(?<![\w+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}://([^\s:/?#@'\"<>]+)(?::([^\s/?#@'\"<>]*))?@[^\s'\"<>`]+"
+    r"(?<![\w+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}://([^\s:/?#@'\"<>]*)(?::([^\s/?#@'\"<>]*))?@[^\s'\"<>`]+"
 )
+_TOKEN_USER: Final = re.compile(r"[\w-]+")
 _URL_END: Final = re.compile(r"[\s'\"<>]")  # the scheme is at most 21 characters, and nothing after it is one of these
 _PLACEHOLDER: Final = re.compile(r"^(?:\$\{?|<|\{\{|%\(|%s|\*+$|x+$|\.\.\.|\[)", re.IGNORECASE)
 _TRAILING: Final = ".,;:!?)]}'\""
@@ -323,6 +324,8 @@ def _template(user: str, password: str) -> bool:
 class UrlCredentialsFinder:
     """URLs with a password (or a token as the user) before the host: the whole URL is the span.
 
+    The user may be empty (``redis://:pass@host``: Redis before ACLs has a password alone).
+
     Templated credentials (``${DB_PASS}``, ``<password>``, ``****``) are not credentials.
     """
 
@@ -332,8 +335,8 @@ class UrlCredentialsFinder:
         hits = []
         for m in _around(_URL_CRED, text, "://", 21, _URL_END):
             user, password = m.group(1), m.group(2)
-            if password is None:
-                if len(user) < 20 or not any(c.isdigit() for c in user):  # a token as the user name
+            if password is None:  # a token as the user name; "a.com,b@c.d" in a CSV row is two fields
+                if len(user) < 20 or not any(c.isdigit() for c in user) or not _TOKEN_USER.fullmatch(user):
                     continue
             elif not password or _PLACEHOLDER.match(password) or _PLACEHOLDER.match(user) or _template(user, password):
                 continue

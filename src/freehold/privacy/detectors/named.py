@@ -1,0 +1,145 @@
+"""Values named by a credential's name that does not stand right before them with an operator.
+
+``{"name": "DB_PASSWORD", "value": "…"}`` (Kubernetes env lists, ECS task definitions, Postman),
+``<add key="ClearTextPassword" value="…"/>``, ``define('DB_PASSWORD', '…')``,
+``<password>…</password>``, a CSV or Markdown table with a ``password`` column: the name says what
+the value is, but ``secrets.py``'s ``name = value`` reading cannot join them. Each shape is looked
+for only where a credential keyword occurs at all (the caller knows) and a cheap substring says
+the shape may be there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from freehold.privacy.detectors.base import Hit, Priority
+from freehold.privacy.detectors.names import strength
+from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, hashed, masked
+from freehold.privacy.detectors.validators import entropy
+
+__all__ = ["named_values"]
+
+_Q: Final = r"[\"']?"
+# A name field, then (after a comma, spaces or a line break) a value field: JSON, YAML, HCL, XML attributes.
+_PAIR: Final = re.compile(
+    rf"(?<![\w-]){_Q}(?:key|name|Key|Name|ParameterKey|ParameterName){_Q}\s*[:=]\s*{_Q}(?P<name>[\w.-]{{2,80}}){_Q}"
+    rf"\s*,?\s*(?:-\s+)?{_Q}(?:value|Value|ParameterValue){_Q}\s*[:=]\s*"
+    r"(?:\"(?P<dq>[^\"\n]{1,2000})\"|'(?P<sq>[^'\n]{1,2000})'|(?P<bare>[^\s\"',}\]]{1,2000}))"
+)
+# A call that takes the name, then the value: ``define('AUTH_KEY', '…')``, ``setenv("API_TOKEN", "…")``;
+# a call, not a tuple (``("SECRET", "hunter2")`` pairs a label with an example).
+_CALL: Final = re.compile(r"(?<=\w)\(\s*[\"']([\w.-]{2,80})[\"']\s*,\s*(?:\"([^\"\n]{4,2000})\"|'([^'\n]{4,2000})')")
+_ELEMENT: Final = re.compile(r"<([\w:.-]{2,60})>([^<>\n]{4,2000})</\1>")
+_DELIMITERS: Final = (",", "\t", "|", ";")
+_MAX_ROWS: Final = 500
+_COLUMN_NAME: Final = re.compile(r"[A-Za-z_][\w.-]*(?: [\w.-]+){0,3}")
+
+
+def named_values(text: str, lowered: str) -> list[Hit]:
+    """Every value found by a credential's name beside it (see the module's docstring)."""
+    hits: list[Hit] = []
+    if "value" in lowered:
+        for m in _PAIR.finditer(text):
+            group = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "bare"
+            _take(hits, text, m.group("name"), *m.span(group))
+    if "', " in text or '", ' in text or "','" in text or '","' in text:
+        for m in _CALL.finditer(text):
+            _take(hits, text, m.group(1), *m.span(2 if m.group(2) is not None else 3))
+    if "</" in text:
+        for m in _ELEMENT.finditer(text):
+            _take(hits, text, m.group(1), *m.span(2))
+    if "\n" in text:
+        hits += _columns(text, lowered)
+    return hits
+
+
+def _take(hits: list[Hit], text: str, name: str, start: int, end: int) -> None:
+    level = strength(name)
+    if level and _credential(text[start:end], level):
+        hits.append(Hit(start, end, "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+
+
+def _credential(value: str, level: int) -> bool:
+    """A literal value, not a placeholder, reference, hash or masked one; for a token/key name, a random one."""
+    value = value.strip()
+    if len(value) < 4 or len(set(value)) <= 2 or PLACEHOLDER.match(value) or masked(value) or hashed(value):
+        return False
+    if CODE.match(value) or PUBLISHED.match(value) or value.startswith(("ENC[", "ENC(", "{cipher}", "vault:")):
+        return False
+    if level == 2:
+        return True
+    return len(value) >= 16 and any(c.isdigit() for c in value) and entropy(value) >= 3.0 and " " not in value
+
+
+def _columns(text: str, lowered: str) -> list[Hit]:
+    """The cells under a ``password`` (``login_password``, ``api_token``…) column of a delimited table.
+
+    The header is a line with that name among two or more fields split by one delimiter; its rows
+    are the lines after it with the same number of that delimiter (a Markdown ``|---|`` rule
+    skipped). Quoted fields (``"a, b"``) are read as one.
+    """
+    hits: list[Hit] = []
+    for word in ("pass", "secret", "token", "key", "pwd"):
+        at = lowered.find(word)
+        while at >= 0:
+            start = lowered.rfind("\n", 0, at) + 1
+            end = lowered.find("\n", at)
+            end = len(text) if end < 0 else end
+            hits += _column_cells(text, start, end)
+            at = lowered.find(word, end)
+    return hits
+
+
+def _column_cells(text: str, start: int, end: int) -> list[Hit]:
+    header = text[start:end]
+    delimiter = max(_DELIMITERS, key=header.count)
+    count = header.count(delimiter)
+    if count < 2 if delimiter != "|" else count < 3:
+        return []
+    fields = [f for f, _, _ in _fields(header, delimiter, 0)]
+    if delimiter == "|":  # a Markdown row starts and ends with its delimiter
+        fields = fields[1:-1] if len(fields) > 2 and not fields[0] and not fields[-1] else []
+    if not fields or not all(_COLUMN_NAME.fullmatch(f) for f in fields):
+        return []  # a header holds names alone: prose, code and JSON lines are no header
+    shift = 1 if delimiter == "|" else 0
+    wanted = {i + shift: level for i, f in enumerate(fields) if (level := strength(f.replace(" ", "_")))}
+    if not wanted:
+        return []
+    hits: list[Hit] = []
+    line_start = end + 1
+    for _ in range(_MAX_ROWS):
+        if line_start >= len(text):
+            break
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        row = text[line_start:line_end]
+        if row.count(delimiter) != count and not (delimiter == "|" and not row.strip(" |:-")):
+            if delimiter != "," or '"' not in row:
+                break
+        for i, (cell, a, b) in enumerate(_fields(row, delimiter, line_start)):
+            if i in wanted and _credential(cell, wanted[i]):
+                hits.append(Hit(a, b, "SECRET", 0.85, Priority.ASSIGNED_SECRET))
+        line_start = line_end + 1
+    return hits
+
+
+def _fields(line: str, delimiter: str, offset: int) -> list[tuple[str, int, int]]:
+    """Each field's stripped text and (start, end) in the text; a quoted field may hold the delimiter."""
+    fields = []
+    i, n = 0, len(line)
+    while i <= n:
+        if line.startswith('"', i):
+            close = line.find('"', i + 1)
+            j = line.find(delimiter, close + 1 if close >= 0 else i + 1)
+        else:
+            j = line.find(delimiter, i)
+        j = n if j < 0 else j
+        a, b = i, j
+        while a < b and line[a] in " \t\"'`":
+            a += 1
+        while b > a and line[b - 1] in " \t\"'`":
+            b -= 1
+        fields.append((line[a:b], offset + a, offset + b))
+        i = j + 1
+    return fields
