@@ -21,37 +21,60 @@ from freehold.privacy.detectors.validators import entropy
 __all__ = ["named_values"]
 
 _Q: Final = r"[\"']?"
-# A name field, then (after a comma, spaces or a line break) a value field: JSON, YAML, HCL, XML attributes.
-_PAIR: Final = re.compile(
-    rf"(?<![\w-]){_Q}(?:key|name|Key|Name|ParameterKey|ParameterName){_Q}\s*[:=]\s*{_Q}(?P<name>[\w.-]{{2,80}}){_Q}"
-    rf"\s*,?\s*(?:-\s+)?{_Q}(?:value|Value|ParameterValue){_Q}\s*[:=]\s*"
-    r"(?:\"(?P<dq>[^\"\n]{1,2000})\"|'(?P<sq>[^'\n]{1,2000})'|(?P<bare>[^\s\"',}\]]{1,2000}))"
+# A name field, then (after a comma, spaces or a line break) a value field: JSON, YAML, HCL, XML
+# attributes. Found from the value field's "value", rarer than a name field's "name" or "key": the
+# name is looked for in the 160 characters before it.
+_NAME_FIELD: Final = re.compile(
+    rf"(?:key|name|Key|Name|ParameterKey|ParameterName){_Q}\s*[:=]\s*{_Q}(?P<name>[\w.-]{{2,80}}){_Q}"
+    rf"\s*,?\s*(?:-\s+)?{_Q}(?:Parameter)?$"
+)
+_VALUE_FIELD: Final = re.compile(
+    rf"(?i:value){_Q}\s*[:=]\s*(?:\"(?P<dq>[^\"\n]{{1,2000}})\"|'(?P<sq>[^'\n]{{1,2000}})'|(?P<bare>[^\s\"',}}\]]{{1,2000}}))"
 )
 # A call that takes the name, then the value: ``define('AUTH_KEY', '…')``, ``setenv("API_TOKEN", "…")``;
-# a call, not a tuple (``("SECRET", "hunter2")`` pairs a label with an example).
-_CALL: Final = re.compile(r"(?<=\w)\(\s*[\"']([\w.-]{2,80})[\"']\s*,\s*(?:\"([^\"\n]{4,2000})\"|'([^'\n]{4,2000})')")
+# a call, not a tuple (``("SECRET", "hunter2")`` pairs a label with an example): a name precedes "(".
+_CALL: Final = re.compile(r"\(\s*[\"']([\w.-]{2,80})[\"']\s*,\s*(?:\"([^\"\n]{4,2000})\"|'([^'\n]{4,2000})')")
 _ELEMENT: Final = re.compile(r"<([\w:.-]{2,60})>([^<>\n]{4,2000})</\1>")
 _DELIMITERS: Final = (",", "\t", "|", ";")
 _MAX_ROWS: Final = 500
+_CELL_ENDS: Final = ",\t|;\n"
+_CELL_AFTER: Final = re.compile(r"[\w.-]*[ \"'`*]*([,\t|;\r\n]|\Z)")
+_NAME_AND_QUOTES: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.- \"'`*"
 _COLUMN_NAME: Final = re.compile(r"[A-Za-z_][\w.-]*(?: [\w.-]+){0,3}")
 
 
-def named_values(text: str, lowered: str) -> list[Hit]:
-    """Every value found by a credential's name beside it (see the module's docstring)."""
+def named_values(text: str, lowered: str, keywords: list[int]) -> list[Hit]:
+    """Every value found by a credential's name beside it (see the module's docstring).
+
+    ``keywords``: where the credential keywords start in ``lowered`` (the caller found them).
+    """
     hits: list[Hit] = []
-    if "value" in lowered:
-        for m in _PAIR.finditer(text):
-            group = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "bare"
-            _take(hits, text, m.group("name"), *m.span(group))
+    at = lowered.find("value")
+    while at >= 0:
+        _pair(hits, text, at)
+        at = lowered.find("value", at + 5)
     if "', " in text or '", ' in text or "','" in text or '","' in text:
         for m in _CALL.finditer(text):
-            _take(hits, text, m.group(1), *m.span(2 if m.group(2) is not None else 3))
+            if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+                _take(hits, text, m.group(1), *m.span(2 if m.group(2) is not None else 3))
     if "</" in text:
         for m in _ELEMENT.finditer(text):
             _take(hits, text, m.group(1), *m.span(2))
     if "\n" in text:
-        hits += _columns(text, lowered)
+        hits += _columns(text, keywords)
     return hits
+
+
+def _pair(hits: list[Hit], text: str, at: int) -> None:
+    """The value field at ``at``, when a name field stands right before it."""
+    value = _VALUE_FIELD.match(text, at)
+    if value is None:
+        return
+    name = _NAME_FIELD.search(text, max(0, at - 160), at)
+    if name is None or (name.start() and (text[name.start() - 1].isalnum() or text[name.start() - 1] in "_-")):
+        return
+    group = "dq" if value.group("dq") is not None else "sq" if value.group("sq") is not None else "bare"
+    _take(hits, text, name.group("name"), *value.span(group))
 
 
 def _take(hits: list[Hit], text: str, name: str, start: int, end: int) -> None:
@@ -72,23 +95,41 @@ def _credential(value: str, level: int) -> bool:
     return len(value) >= 16 and any(c.isdigit() for c in value) and entropy(value) >= 3.0 and " " not in value
 
 
-def _columns(text: str, lowered: str) -> list[Hit]:
+def _columns(text: str, keywords: list[int]) -> list[Hit]:
     """The cells under a ``password`` (``login_password``, ``api_token``…) column of a delimited table.
 
     The header is a line with that name among two or more fields split by one delimiter; its rows
     are the lines after it with the same number of that delimiter (a Markdown ``|---|`` rule
-    skipped). Quoted fields (``"a, b"``) are read as one.
+    skipped). Quoted fields (``"a, b"``) are read as one. Only the lines holding a keyword are
+    read as headers.
     """
     hits: list[Hit] = []
-    for word in ("pass", "secret", "token", "key", "pwd"):
-        at = lowered.find(word)
-        while at >= 0:
-            start = lowered.rfind("\n", 0, at) + 1
-            end = lowered.find("\n", at)
-            end = len(text) if end < 0 else end
-            hits += _column_cells(text, start, end)
-            at = lowered.find(word, end)
+    end = -1
+    for at in keywords:
+        if at <= end or not _in_a_cell(text, at):
+            continue  # a keyword on a line already read, or in prose
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        hits += _column_cells(text, start, end)
     return hits
+
+
+def _in_a_cell(text: str, at: int) -> bool:
+    """Whether the name around the keyword at ``at`` fills a delimited cell.
+
+    A delimiter on one side, a delimiter or the line's end on the other (quotes and spaces aside).
+    Cheap (a match and a strip, no loop), and false for nearly every keyword in prose.
+    """
+    after = _CELL_AFTER.match(text, at)
+    if after is None:
+        return False
+    head = text[max(0, at - 80) : at].rstrip(_NAME_AND_QUOTES)
+    if not head and at > 80:
+        return False  # no name is that long
+    before = head[-1:] or "\n"
+    delimiter_after = after.group(1) not in ("", "\n", "\r")
+    return before in _CELL_ENDS and (delimiter_after or before != "\n")
 
 
 def _column_cells(text: str, start: int, end: int) -> list[Hit]:

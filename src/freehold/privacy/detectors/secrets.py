@@ -137,7 +137,8 @@ class SecretFinder:
     """All three levels of evidence; see the module's docstring."""
 
     def find(self, text: str) -> list[Hit]:
-        words = _long_words(text)
+        split = text.split()
+        words = _long_words(text, split)
         known = in_runs(_KNOWN, text, words, _LONG_WORD) if words else []
         hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in known if not _fake(m.group())]
         if "-----BEGIN" in text:
@@ -151,12 +152,12 @@ class SecretFinder:
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        if len(lowered) == len(text):
-            hits += command_passwords(text, lowered)
-        assigned, keyword = self._assigned(text, lowered)
+        hits += command_passwords(text, set(split))
+        assigned, keywords = self._assigned(text, lowered)
         hits += assigned
+        keyword = bool(keywords)
         if keyword:
-            hits += named_values(text, lowered)
+            hits += named_values(text, lowered, keywords)
         if words:  # every shape holds its value in a word of 15 characters or more (a cookie, a .pgpass line…)
             hits += shaped_credentials(text, lowered)
         if len(lowered) == len(text):
@@ -167,16 +168,16 @@ class SecretFinder:
             hits += self._random_near_words(text, lowered, words)
         return hits
 
-    def _assigned(self, text: str, lowered: str) -> tuple[list[Hit], bool]:
-        """Values assigned to credential names, and whether any credential keyword occurs at all."""
+    def _assigned(self, text: str, lowered: str) -> tuple[list[Hit], list[int]]:
+        """Values assigned to credential names, and where the credential keywords start (none: no keyword)."""
         hits: list[Hit] = []
-        keyword = False
+        keywords: list[int] = []
         done = 0
         if len(lowered) == len(text) and not _has_keyword(lowered):
-            return hits, False
+            return hits, keywords
         # Searching the lower-cased copy is cheaper than an IGNORECASE pattern, when offsets agree.
         for k in _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text):
-            keyword = True
+            keywords.append(k.start())
             if k.start() < done:
                 continue
             head = text[max(0, k.start() - 60) : k.start()]
@@ -210,7 +211,7 @@ class SecretFinder:
                     new = _QUOTED.match(text, end + 5)
                     if new is not None and _value(text, key, sep, group, *new.span(1), strength, new.end()):
                         hits.append(Hit(*new.span(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        return hits, keyword
+        return hits, keywords
 
     def _random_near_words(self, text: str, lowered: str, words: list[tuple[int, int]]) -> list[Hit]:
         hits: list[Hit] = []
@@ -301,13 +302,13 @@ def _has_keyword(lowered: str) -> bool:
     )  # fmt: skip
 
 
-def _long_words(text: str) -> list[tuple[int, int]]:
-    """The (start, end) of every whitespace-delimited word of ``_LONG_WORD`` characters or more.
+def _long_words(text: str, split: list[str]) -> list[tuple[int, int]]:
+    """Where each word of ``split`` (the text's whitespace-delimited words) of ``_LONG_WORD`` or more characters is.
 
     ``str.split`` and ``str.find`` are several times cheaper than a regex scan of the whole text,
     and a comprehension picks the long words faster than a loop over all of them.
     """
-    long = [word for word in text.split() if len(word) >= _LONG_WORD]
+    long = [word for word in split if len(word) >= _LONG_WORD]
     spans: list[tuple[int, int]] = []
     pos = 0
     for word in long:
