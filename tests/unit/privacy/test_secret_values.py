@@ -72,3 +72,56 @@ def test_hashed() -> None:
     for value in ("$6$rounds=5000$salt$abc", "$y$j9T$abc$def", "{SSHA}abc", "*" + "A" * 40, "md5" + "0" * 32):
         assert hashed(value), value
     assert not hashed("Hunter2-Hunter2")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # key files: an OpenVPN static key and a PuTTY key, each one span
+        (
+            "<tls-crypt>\n-----BEGIN OpenVPN Static key V1-----\nb87c6e3bd57d959f006666424063b650\n"
+            "81ae2643e762aaf5d7af80791e593c2a\n-----END OpenVPN Static key V1-----\n</tls-crypt>",
+            [
+                "-----BEGIN OpenVPN Static key V1-----\nb87c6e3bd57d959f006666424063b650\n"
+                "81ae2643e762aaf5d7af80791e593c2a\n-----END OpenVPN Static key V1-----"
+            ],
+        ),
+        (
+            "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 1\n"
+            "AAAAC3NzaC1lZDI1NTE5AAAAIFquTV0Fq7S9CN7XwrMwlmJA1MmxaIB5\nPrivate-Lines: 1\n"
+            "AAAAIGc0b2dH3vWn2Qk8Lr5mTz7xYp1sNa4c\nPrivate-MAC: 5d2f0a9c1e7b3f4a\nthanks",
+            [
+                "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 1\n"
+                "AAAAC3NzaC1lZDI1NTE5AAAAIFquTV0Fq7S9CN7XwrMwlmJA1MmxaIB5\nPrivate-Lines: 1\n"
+                "AAAAIGc0b2dH3vWn2Qk8Lr5mTz7xYp1sNa4c\nPrivate-MAC: 5d2f0a9c1e7b3f4a"
+            ],
+        ),
+        # vendor formats
+        (
+            ":rubygems_api_key: rubygems_97b7dbcaeddb880b9175605d807cda758bc7c6b747477748",
+            ["rubygems_97b7dbcaeddb880b9175605d807cda758bc7c6b747477748"],
+        ),
+        (
+            "      - webhook_url: 'https://discord.com/api/webhooks/1968213745955993820/oHhjnlfSDaKLHJw5RFu9l90BboyJR4Lhqs-DB20oatFRGtHqW1xYz2aBc3dEf4gH'",
+            [
+                "https://discord.com/api/webhooks/1968213745955993820/oHhjnlfSDaKLHJw5RFu9l90BboyJR4Lhqs-DB20oatFRGtHqW1xYz2aBc3dEf4gH"
+            ],
+        ),
+        # SQL Server's N'…' literal: the password inside it
+        ("CREATE LOGIN [etl_loader] WITH PASSWORD = N'Sparrow2015#';", ["Sparrow2015#"]),
+        # a prefix alone, a documented key, encrypted values, a shell variable: none is a secret
+        ("STRIPE_SECRET_KEY=sk_test_\n", []),
+        ("STRIPE_API_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc", []),
+        ("    admin-password: ENC[AES256_GCM,data:xtRl5bK+vYVdVJhYl61GyL5ipME=,iv:Qm9v,type:str]", []),
+        ("spring.datasource.password=ENC(qRKPMOL8Pg8JyXx/Wc2MSX8gcg+DLZT2ugzP7sk6lnWUktvQX8yKdvxDu9jl0BEy)", []),
+        (
+            "spec:\n  encryptedData:\n    password: "
+            + "AgBtiV1fjMktmGSbnAePz1pyX/2fMkxXfK4Jfi26diPkIPEuZoR3SfK7a6ZghYlE" * 4
+            + "\n",  # hundreds of characters
+            [],
+        ),
+        ('curl -H "PRIVATE-TOKEN: [MASKED]" "$CI_API_V4_URL/projects/"', []),
+    ],
+)
+def test_shapes_and_non_secrets(text: str, expected: list[str]) -> None:
+    assert secrets(text) == expected

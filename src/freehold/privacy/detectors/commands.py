@@ -72,8 +72,8 @@ _COMMANDS: Final = tuple(
         # ``netsh wlan show profile … key=clear`` prints the Wi-Fi key, in the system's language
         (
             ("Content", "Schlüsselinhalt", "Contenu", "Contenido"),
-            r"(?m:Key Content|Schlüsselinhalt|Contenu de la clé|Contenido de la clave)[ \t]*:[ \t]*"
-            r"(?P<bare>\S[^\n]*?)[ \t]*$",
+            r"(?:Key Content|Schlüsselinhalt|Contenu de la clé|Contenido de la clave)[ \t]*:[ \t]*"
+            r"(?P<bare>\S[^\n]*?)[ \t]*(?=\r?\n|\Z)",
         ),
         (("UGFzc3dvcmQ6",), r"334 UGFzc3dvcmQ6\r?\n(?P<bare>[A-Za-z0-9+/]{4,}={0,2})"),  # SMTP AUTH LOGIN "Password:"
         (

@@ -37,12 +37,16 @@ PUBLISHED: Final = re.compile(
 )
 
 
+# Keys printed in vendors' documentation for every reader to paste: they unlock nothing.
+_DOCUMENTED: Final = frozenset({"sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_BQokikJOvBiI2HlWgH4olfQ2"})
+
+
 def masked(value: str) -> bool:
     """``sk-...REDACTED``, ``ghp_****``: a value someone already hid; or a documented one (AWS's ``…EXAMPLEKEY``)."""
     lowered = value.lower()
     return (
         "..." in value or "…" in value or "***" in value or "xxxx" in lowered or "redacted" in lowered
-        or value.endswith(("EXAMPLE", "EXAMPLEKEY"))
+        or value.endswith(("EXAMPLE", "EXAMPLEKEY")) or value in _DOCUMENTED
     )  # fmt: skip
 
 

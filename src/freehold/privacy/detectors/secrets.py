@@ -50,6 +50,9 @@ _KNOWN: Final = re.compile(
     r"|dp\.(?:st|pt|ct|sa|scim|audit)\.(?:[a-z0-9_-]+\.)?[A-Za-z0-9]{40,}|tskey-(?:auth|api|client|webhook)-[A-Za-z0-9-]{20,}"
     r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,}|AGE-SECRET-KEY-1[0-9A-Z]{58}|nfp_[A-Za-z0-9]{36,}"
     r"|AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}"  # Firebase Cloud Messaging server key
+    r"|rubygems_[0-9a-f]{48}|sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}"  # RubyGems API key, Mapbox secret token
+    r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[A-Za-z0-9_-]{60,}"
+    r"|eyJhIjoi[A-Za-z0-9+/]{60,}={0,2}"  # Cloudflare tunnel token: base64 of {"a": account, "t": tunnel, "s": secret}
     r")(?![\w-])"
 )
 # Every vendor key and every random token is 15 characters or more with no whitespace, so it lies
@@ -57,9 +60,11 @@ _KNOWN: Final = re.compile(
 # patterns only look at them (their own lookarounds find where in the word a key starts and ends).
 _LONG_WORD: Final = 15
 _PEM: Final = re.compile(
-    r"-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----"
-    r"(?:[\s\S]{0,12000}?-----END \1PRIVATE KEY(?: BLOCK)?-----|(?:(?:\\n|\s)+[A-Za-z0-9+/=:-]{8,})+)"
+    r"-----BEGIN ((?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V1)-----"
+    r"(?:[\s\S]{0,12000}?-----END \1-----|(?:(?:\\n|\s)+[A-Za-z0-9+/=:-]{8,})+)"
 )
+# A PuTTY key file, header to MAC: its private lines are encrypted only when "Encryption" says so.
+_PPK: Final = re.compile(r"PuTTY-User-Key-File-\d: [\s\S]{0,12000}?Private-MAC: [0-9a-f]+")
 _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}={0,2})")
 
 # A name that says "credential" (found by its keyword, then widened to the whole name), an
@@ -71,7 +76,7 @@ _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345
 # ``eq``: JSON-escaped quotes, as code looks inside a notebook's JSON (``os.environ[\"KEY\"] = \"…\"``).
 # Up to 2,000 characters: an AWS session token runs to a thousand; cut short, it would be half hidden.
 _VALUE: Final = (
-    r"(?:\"(?P<dq>[^\"\n]{1,2000})\"|'(?P<sq>[^'\n]{1,2000})'|\\\"(?P<eq>[^\"\\\\n]{1,2000})\\\""
+    r"(?:\"(?P<dq>[^\"\n]{1,2000})\"|N?'(?P<sq>[^'\n]{1,2000})'|\\\"(?P<eq>[^\"\\\\n]{1,2000})\\\""
     r"|(?P<bare>[^\s'\",;)}\]\\]{1,2000}))"
 )
 # The value stays on the operator's line: "docker secret:\n  environment:" assigns nothing.
@@ -91,7 +96,7 @@ _AUTH_HEADER: Final = re.compile(
 )
 # ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
 _CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
-_TOKEN: Final = re.compile(r"(?<![\w+/=.-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")
+_TOKEN: Final = re.compile(r"(?<![\w+/=.$-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")  # not ``$SHELL_VAR``
 _TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
 # What a public key follows: its own type (``ssh-ed25519 AAAA…``) or words that say it is public.
 _PUBLIC_KEY: Final = re.compile(r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|public[ _-]?key|pubkey)\W*$")
@@ -143,6 +148,8 @@ class SecretFinder:
         hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in known if not _fake(m.group())]
         if "-----BEGIN" in text:
             hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
+        if "PuTTY-User-Key-File" in text:
+            hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PPK.finditer(text)]
         if "Key=" in text:
             hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
         lowered = text.lower()
@@ -229,6 +236,8 @@ class SecretFinder:
                 continue  # an age public key, a URL's user part, a key id, a key said to be public
             if PUBLISHED.match(token) or _NAMED_ID.search(window) or _in_hash(text, m.start()):
                 continue  # a publishable key, an id (``-accessor …``, ``Sid``), the tail of a password's hash
+            if _sealed(text, m.start()):
+                continue
             if not any(a <= m.start() < b for a, b in public):  # nor the body of a public key or certificate
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
@@ -243,8 +252,10 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
     value = text[start:end]
     if not value or PLACEHOLDER.match(value) or len(set(value)) <= 2 or hashed(value) or masked(value):
         return False
-    if PUBLISHED.match(value):
+    if PUBLISHED.match(value) or (len(value) < 12 and value.endswith(("_", "-"))):  # ``sk_test_``: a prefix alone
         return False
+    if value.startswith(("ENC[", "ENC(")) or _sealed(text, start):
+        return False  # encrypted: SOPS, Jasypt, a SealedSecret
     if CODE.match(value) and (group == "bare" or not _random_looking(value.replace(".", ""), 8)):
         return False
     if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
@@ -269,7 +280,7 @@ def _fake(key: str) -> bool:
     or, for a prefix of letters alone (``AKIA``), its last sixteen characters. A real key of 20
     characters or more holds a dozen different ones; only a key with fewer is looked at.
     """
-    if key.endswith(("EXAMPLE", "EXAMPLEKEY")):  # AWS's documented keys (AKIAIOSFODNN7EXAMPLE)
+    if masked(key):  # AWS's and Stripe's documented keys (AKIAIOSFODNN7EXAMPLE)
         return True
     if len(set(key)) >= 12:
         return False
@@ -281,12 +292,33 @@ def _fake(key: str) -> bool:
 
 
 def _in_hash(text: str, start: int) -> bool:
-    """Whether the token at ``start`` is part of a stored hash (``$6$salt$…``, ``SCRAM-SHA-256$4096:…``)."""
-    if start == 0 or text[start - 1] not in "$:":
+    """Whether the token at ``start`` is part of a stored hash or an encrypted value.
+
+    A hash (``$6$salt$…``, ``SCRAM-SHA-256$4096:…``) is one-way; a SOPS ``ENC[AES256_GCM,data:…`` or
+    Jasypt ``ENC(…)`` value is useless without its key.
+    """
+    if start == 0 or text[start - 1] not in "$:(,":
         return False
     head = text[max(0, start - 80) : start]
-    cut = max(head.rfind(c) for c in " \t\n'\"")
-    return hashed(head[cut + 1 :])
+    cut = max(head.rfind(c) for c in " \t\n'\"=")
+    word = head[cut + 1 :]
+    return hashed(word) or word.startswith(("ENC[", "ENC("))
+
+
+_SEALED_REACH: Final = 20_000  # characters: a SealedSecret of a dozen keys; bounds the look back per candidate
+
+
+def _sealed(text: str, start: int) -> bool:
+    """Whether ``start`` lies in the block under a YAML ``encryptedData:`` key (a SealedSecret's ciphertexts)."""
+    at = text.rfind("encryptedData:", max(0, start - _SEALED_REACH), start)
+    if at < 0:
+        return False
+    line = text.rfind("\n", 0, at) + 1
+    indent = at - line
+    for row in text[text.find("\n", at) + 1 : start].split("\n")[1:]:
+        if row.strip() and len(row) - len(row.lstrip()) <= indent:
+            return False  # the block ended before ``start``
+    return True
 
 
 def _after_digest_name(text: str, start: int) -> bool:
