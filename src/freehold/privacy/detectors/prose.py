@@ -21,7 +21,8 @@ _PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord|e(?=
 _OTHER_PASSWORD_WORDS: Final = re.compile(
     alternation(
         *"kennwort mdp contraseña senha wachtwoord hasło haslo lösenord adgangskode kodeord heslo "
-        "şifre(?:miz|m|si|n)? parola salasana パスワード".split()
+        "şifre(?:miz|m|si|n)? parola salasana パスワード 비밀번호 密码 密碼 пароль كلمة\\s+(?:المرور|السر) รหัสผ่าน "
+        "mật\\s+khẩu पासवर्ड סיסמ[הא] κωδικός".split()
     )  # fmt: skip
 )
 # Casual words led by letters frequent in prose (c, p, w): a pattern of their own, so that the words
@@ -41,6 +42,9 @@ _PROSE_REACH: Final = 300  # characters after the word: a few words and a value,
 _ALGORITHM: Final = re.compile(r"(?:[A-Z]+\d*|\d+)(?:-(?:[A-Z]+\d*|\d+))*")
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
 _VALUE_TRIM: Final = ".,;:)»\"'`"
+_LATIN_RUN: Final = re.compile(r"[!-~]{6,64}")
+_LATIN_REACH: Final = 40
+_MARKS: Final = "「『“\"'«：:"  # what sets a value apart in CJK, Cyrillic and Arabic text
 
 
 def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
@@ -63,6 +67,11 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
     if words_of & CASUAL:
         named += _CASUAL_PASSWORD_WORDS.finditer(lowered)
     for k in named:
+        if k.group() > "\u024f":  # a word of a non-Latin script: the password is the Latin run after it
+            value = _latin_value(text, k.end())
+            if value is not None:
+                hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+            continue  # (words run together in CJK: what precedes the word does not matter)
         if k.start() and (lowered[k.start() - 1].isalnum() or lowered[k.start() - 1] == "_"):
             continue
         if k.group() == "passe" and not lowered.endswith(("mot de ", "palavra-"), 0, k.start()):
@@ -105,6 +114,26 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
     return hits
 
 
+def _latin_value(text: str, end: int) -> tuple[int, int] | None:
+    """The first run of printable ASCII on the line, within 40 characters after a non-Latin password word.
+
+    "初期パスワード「iHDe7q6axXJX」", "임시 비밀번호 ItLgPWtG9x 로": such scripts write no space or verb
+    before it, but a Latin run amid them is marked. Right after a bracket, quote or colon two kinds of
+    character suffice, elsewhere three ("пароль для admin01" names a user).
+    """
+    line_end = text.find("\n", end, end + _LATIN_REACH)
+    run = _LATIN_RUN.search(text, end, end + _LATIN_REACH if line_end < 0 else line_end)
+    if run is None:
+        return None
+    marked = text[run.start() - 1] in _MARKS or text[end : run.start()].strip() in ("", ":", "：")
+    value = _prose_value(text, *run.span(), True)
+    if value is None:
+        return None
+    token = text[value[0] : value[1]]
+    kinds = any(c.islower() for c in token) + any(c.isupper() for c in token) + any(c.isdigit() for c in token)
+    return value if marked or kinds + any(not c.isalnum() for c in token) >= 3 else None
+
+
 def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, int] | None:
     """The (start, end) of the password in the token ``text[start:end]``, or None when it does not look like one."""
     while end > start and text[end - 1] in _VALUE_TRIM:
@@ -141,7 +170,9 @@ def password_words(lowered: str) -> int:
         or "kode" in lowered or "heslo" in lowered or "parola" in lowered or "salasana" in lowered
         or (not lowered.isascii() and (
             "contrase" in lowered or "hasł" in lowered or "lösen" in lowered or "şifre" in lowered
-            or "パスワード" in lowered
+            or "パスワード" in lowered or "비밀번호" in lowered or "密" in lowered or "пароль" in lowered
+            or "كلمة" in lowered or "รหัสผ่าน" in lowered or "khẩu" in lowered or "पासवर्ड" in lowered
+            or "סיסמ" in lowered or "κωδικ" in lowered
         ))
     )  # fmt: skip
     casual = " pw" in lowered or "clave" in lowered or "wifi" in lowered

@@ -19,6 +19,7 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation, before, in_runs
+from freehold.privacy.detectors.codes import listed_codes
 from freehold.privacy.detectors.commands import command_passwords
 from freehold.privacy.detectors.credentials import shaped_credentials
 from freehold.privacy.detectors.named import named_values
@@ -88,6 +89,10 @@ _FLAG_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:
 _WORDS_IN: Final = re.compile(r"[A-Z]?[a-z]{3,}")  # the words of a camelCase or PascalCase name
 _TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")  # ``client_secret: SessionClientSecret``
 _QUOTED: Final = re.compile(r"\"([^\"\n]{1,2000})\"")
+# The rest of a label's line ("password:", "API key (prod):") and the one line below it, a single token.
+_BELOW: Final = re.compile(
+    r"[\w.() -]{0,30}?(?P<colon>:)[ \t]*\r?\n[ \t]*(?P<bare>[^\s'\"`<>]{4,2000})[ \t]*(?=\r?\n|\Z)"
+)
 _SPEC: Final = re.compile(r"[a-z]+=")  # ``docker build --secret id=npmrc,src=…``: a flag's spec, not its secret
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _AUTH_HEADER: Final = re.compile(
@@ -159,7 +164,9 @@ class SecretFinder:
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        hits += command_passwords(text, set(split))
+        vocabulary = set(split)  # the text's words: tools and headings are looked up in it, not searched for
+        hits += command_passwords(text, vocabulary)
+        hits += listed_codes(text, vocabulary)
         assigned, keywords = self._assigned(text, lowered)
         hits += assigned
         keyword = bool(keywords)
@@ -191,6 +198,10 @@ class SecretFinder:
             start = k.start() - (len(head) - len(head.rstrip(_NAME_CHARS)))  # widen to the whole name
             m = (_FLAG_ASSIGN if text.startswith("--", start) else _ASSIGN).match(text, k.end())
             if m is None:
+                below = _value_below(text, k.end())
+                if below is not None:
+                    hits.append(below)
+                    done = below.end
                 continue
             key, sep = text[start : m.start("sep")].rstrip("\"'\\]"), m.group("sep").strip()
             if sep == "==" or key.lower().endswith("authorization"):
@@ -241,6 +252,28 @@ class SecretFinder:
             if not any(a <= m.start() < b for a, b in public):  # nor the body of a public key or certificate
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
+
+
+def _value_below(text: str, end: int) -> Hit | None:
+    """The value on the line under a label that ends its own line with a colon ("Admin password:", then it).
+
+    The label is the whole line before the colon, spaces read as underscores ("API key" is ``API_key``),
+    at most four words; the value, a line of one token, not a YAML key (``db_password:``) or list item.
+    """
+    m = _BELOW.match(text, end)
+    if m is None:
+        return None
+    line = text.rfind("\n", 0, end) + 1
+    label = text[line : m.start("colon")].strip(" \t-*#>").replace(" ", "_")
+    if not label or label.count("_") > 4 or len(label) > 40:
+        return None
+    strength = strength_of(label)
+    start, stop = m.span("bare")
+    if text[stop - 1] == ":" or text[start] == "-":
+        return None
+    if strength and _value(text, label, ":", "bare", start, stop, strength, m.end()):
+        return Hit(start, stop, "SECRET", 0.85, Priority.ASSIGNED_SECRET)
+    return None
 
 
 def _value(text: str, key: str, sep: str, group: str, start: int, end: int, strength: int, after: int) -> bool:
