@@ -76,10 +76,11 @@ _DATE: Final = re.compile(
 )
 _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # Between the words and the date: punctuation, quotes, and the short words a sentence or a form
-# puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia").
+# puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia",
+# "date of birth on file as").
 _BRIDGE: Final = re.compile(
     r"[\s:：=,(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é|es|è"
-    r"|jest|je|adalah|value|:)[\s:,\"']*)*",
+    r"|jest|je|adalah|value|as|file|listed|recorded|:)[\s:,\"']*)*",
     re.IGNORECASE,
 )
 # "Born" said of a company, a product or an idea: its founding date is no one's birth date. The

@@ -54,7 +54,8 @@ _DATE_OR_IP: Final = re.compile(
 _PHONE_WORD_LIST: Final = (
     "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach",
     "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
-    "numero", "número", "numer", "nummer", "rufnummer", "tél", "tlf", "komórka",
+    "numero", "número", "numer(?:em|u|ze)?", "nummer", "rufnummer", "tél", "tlf", "komórka", "číslo", "čísle",
+    "kontakt", "marcar(?:me|nos)?", "márcame",
     # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
     "anrufen", "rufen", "ruf", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
     "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada", "chiamare",

@@ -37,6 +37,10 @@ _ID_HEADER: Final = re.compile(r"(?i:message-id|in-reply-to|references|content-i
 _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 
 
+# SSH's vendor-named algorithms (``sntrup761x25519-sha512@openssh.com``, ``curve25519-sha256@libssh.org``).
+_SSH_ALGORITHM: Final = re.compile(r"[a-z0-9.]+(?:-[a-z0-9.]+)+@(?:openssh\.com|libssh\.org)")
+
+
 class EmailFinder:
     """Addresses with a dotted domain ending in an alphabetic TLD (RFC 5321's common subset)."""
 
@@ -47,7 +51,7 @@ class EmailFinder:
         for m in _around(_EMAIL, text, "@", 64, _DOMAIN_END):
             if _SCP_PATH.match(text, m.end()) and not _USER_FLAG.search(text, max(0, m.start() - 12), m.start()):
                 continue
-            if _RETINA.match(m.group(1)):
+            if _RETINA.match(m.group(1)) or _SSH_ALGORITHM.fullmatch(m.group()):
                 continue
             if text.startswith("://", m.start() - 3):
                 continue  # ``https://key@host``: a URL's user part (the URL finders judge it), not a mailbox
@@ -226,9 +230,10 @@ _V6: Final = re.compile(
 _V6_HINT: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _V6_END: Final = re.compile(r"[^\w:.%-]")  # an address and its zone id are made of these
 # A dotted quad is a version (or a section number) after these words, a JSON key among them
-# (``"firmware":"4.1.12.7"``), or a verb of updating ("upgrade to", "moves from 1.21.4.1 to").
+# (``"firmware":"4.1.12.7"``), or a verb of updating ("upgrade to", "moves from 1.21.4.1 to"); not
+# after ``/v:``, the server flag of Windows tools (``mstsc /v:10.5.20.45``, ``xfreerdp /v:…``).
 _VERSION: Final = re.compile(
-    r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|v|hotfix|patch|runtime|tag"
+    r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|(?<!/)v|hotfix|patch|runtime|tag"
     r"|section|sec\.|clause|chapter|line|paragraph|para|appendix|§)[\"']?\s*[:=#]?\s*[\"']?\s*$"
 )
 # Searched only when the window ends in "to" or "from" (a cheap test first).
@@ -240,6 +245,9 @@ _UPDATED: Final = re.compile(
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|\(?released?)")
 # Part of a file or image name: ``agent-3.14.0.2-x86_64.msi``, ``gateway:3.14.0.2``, ``freehold-3.14.0.2.tar.gz``.
 _NAMED_BEFORE: Final = re.compile(r"[A-Za-z][-_]$|[A-Za-z][\w.-]*/[\w.-]+:$")
+# A browser's version in a user agent (``Chrome/133.0.0.0``); a network's own address (``network=10.8.0.0``).
+_PRODUCT: Final = re.compile(r"\b(?:Chrome|Chromium|Firefox|Safari|Edg|Edge|OPR|Opera|Version|CriOS|FxiOS|YaBrowser)/$")
+_NETWORK: Final = re.compile(r"\b(?:network|subnet|net|route|dst-address)[\"']?\s*[:=]?\s*[\"']?$", re.IGNORECASE)
 _NAMED_AFTER: Final = re.compile(
     r"\.(?:tar|tgz|zip|gz|msi|exe|deb|rpm|whl|jar|dmg|pkg|apk|asc|sig)\b|[-_](?:x86|amd64|arm|aarch|linux|win)"
 )
@@ -262,6 +270,10 @@ class IpFinder(RunFinder):
             if window.rstrip().endswith(("to", "from")) and _UPDATED.search(window):
                 continue
             if start and text[start - 1] in "-_:" and _NAMED_BEFORE.search(text, max(0, start - 60), start):
+                continue
+            if start and text[start - 1] == "/" and _PRODUCT.search(text, max(0, start - 20), start):
+                continue
+            if m.group().endswith(".0") and _NETWORK.search(window):
                 continue
             if end < len(text) and text[end] in ".-_" and _NAMED_AFTER.match(text, end):
                 continue
