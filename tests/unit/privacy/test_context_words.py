@@ -1,4 +1,4 @@
-"""Context that makes or unmakes an address, a mailbox, a phone or a birth date (from the sixth held-out set's errors)."""
+"""Context that makes or unmakes an address, a mailbox, a phone or a birth date (sixth held-out set's errors)."""
 
 from __future__ import annotations
 
