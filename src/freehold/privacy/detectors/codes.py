@@ -33,6 +33,7 @@ _TOTP_WORDS: Final = frozenset(
 _SPACED_BASE32: Final = re.compile(
     r"(?<![\w-])(?:(?:[a-z2-7]{4} ){3,15}[a-z2-7]{4}|(?:[A-Z2-7]{4} ){3,15}[A-Z2-7]{4})(?![\w-])"
 )
+_HEADING_WORDS: Final = _RECOVERY_WORDS | _TOTP_WORDS
 # A JWK's private members (RFC 7518): ``d`` of an EC/OKP/RSA key, RSA's primes and CRT values, ``k`` of an oct key.
 _JWK_PRIVATE: Final = re.compile(r"\"(?:d|p|q|dp|dq|qi|k)\"\s*:\s*\"([A-Za-z0-9_-]{16,})\"")
 
@@ -40,6 +41,8 @@ _JWK_PRIVATE: Final = re.compile(r"\"(?:d|p|q|dp|dq|qi|k)\"\s*:\s*\"([A-Za-z0-9_
 def listed_codes(text: str, vocabulary: set[str]) -> list[Hit]:
     """Every recovery code, spaced TOTP key and JWK private member (see the module's docstring)."""
     hits: list[Hit] = []
+    if _HEADING_WORDS.isdisjoint(vocabulary) and '"kty"' not in text:
+        return hits
     if not _RECOVERY_WORDS.isdisjoint(vocabulary):
         for m in _HEADING.finditer(text):
             hits += _codes_after(text, m)

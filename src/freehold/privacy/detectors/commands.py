@@ -83,12 +83,15 @@ _COMMANDS: Final = tuple(
     )
 )
 _GROUPS: Final = ("sq", "dq", "bare")
+_ALL_TOOLS: Final = frozenset().union(*(tools for tools, _ in _COMMANDS))
 _SQL_USER: Final = re.compile(r"(?i:(?:create|alter)\s+user\b|grant\b)")  # what "identified by" must follow on its line
 
 
 def command_passwords(text: str, words: set[str]) -> list[Hit]:
     """The password arguments of the commands and device lines above; ``words``: the text's words."""
     hits: list[Hit] = []
+    if _ALL_TOOLS.isdisjoint(words):
+        return hits  # one set operation for the common case: no tool named at all
     for tools, pattern in _COMMANDS:
         if tools.isdisjoint(words):
             continue

@@ -233,8 +233,6 @@ class SecretFinder:
 
     def _random_near_words(self, text: str, lowered: str, words: list[tuple[int, int]]) -> list[Hit]:
         hits: list[Hit] = []
-        if not _TOKEN_CONTEXT.search(lowered):
-            return hits
         public = _public_blocks(text) if "-----BEGIN" in text or "---- BEGIN" in text else ()
         for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
@@ -245,9 +243,9 @@ class SecretFinder:
                 continue
             if token.startswith(("age1", "//")) or _KEY_ID.match(token) or _PUBLIC_KEY.search(window):
                 continue  # an age public key, a URL's user part, a key id, a key said to be public
-            if PUBLISHED.match(token) or _NAMED_ID.search(window) or _in_hash(text, m.start()):
+            if PUBLISHED.match(token) or _NAMED_ID.search(window, len(window) - 24) or _in_hash(text, m.start()):
                 continue  # a publishable key, an id (``-accessor …``, ``Sid``), the tail of a password's hash
-            if _sealed(text, m.start()):
+            if token.startswith("Ag") and _sealed(text, m.start()):
                 continue
             if not any(a <= m.start() < b for a, b in public):  # nor the body of a public key or certificate
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
@@ -260,6 +258,9 @@ def _value_below(text: str, end: int) -> Hit | None:
     The label is the whole line before the colon, spaces read as underscores ("API key" is ``API_key``),
     at most four words; the value, a line of one token, not a YAML key (``db_password:``) or list item.
     """
+    newline = text.find("\n", end, end + 40)
+    if newline < 0 or text[end:newline].rstrip()[-1:] != ":":
+        return None  # the line goes on after the label: nearly every keyword in prose
     m = _BELOW.match(text, end)
     if m is None:
         return None
@@ -287,7 +288,7 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         return False
     if PUBLISHED.match(value) or (len(value) < 12 and value.endswith(("_", "-"))):  # ``sk_test_``: a prefix alone
         return False
-    if value.startswith(("ENC[", "ENC(")) or _sealed(text, start):
+    if value.startswith(("ENC[", "ENC(")) or (value.startswith("Ag") and _sealed(text, start)):
         return False  # encrypted: SOPS, Jasypt, a SealedSecret
     if CODE.match(value) and (group == "bare" or not _random_looking(value.replace(".", ""), 8)):
         return False
@@ -342,7 +343,10 @@ _SEALED_REACH: Final = 20_000  # characters: a SealedSecret of a dozen keys; bou
 
 
 def _sealed(text: str, start: int) -> bool:
-    """Whether ``start`` lies in the block under a YAML ``encryptedData:`` key (a SealedSecret's ciphertexts)."""
+    """Whether ``start`` lies in the block under a YAML ``encryptedData:`` key (a SealedSecret's ciphertexts).
+
+    Asked only of values that start with "Ag", as every sealed value does (base64 of its version byte, 2).
+    """
     at = text.rfind("encryptedData:", max(0, start - _SEALED_REACH), start)
     if at < 0:
         return False
