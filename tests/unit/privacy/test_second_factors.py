@@ -27,6 +27,12 @@ def secrets(text: str) -> list[str]:
         ("Backup codes:\n1. 4821 9930\n2. 1188 0042\nUse one per login.", ["4821 9930", "1188 0042"]),
         # a heading in prose, then prose: nothing
         ("We rotate the backup codes every month.\nThe team lead keeps them.", []),
+        # a card number is no TOTP key; a TOTP column is a secret
+        ("TOTP test card: 5555 5555 5555 4444", []),
+        (
+            "name,login_password,login_totp\nGmail,Basalt-juniper-marble75,YG4MY6Q32BM72IZLKZXPGJIEFGTGQXNZ",
+            ["Basalt-juniper-marble75", "YG4MY6Q32BM72IZLKZXPGJIEFGTGQXNZ"],
+        ),
         # four-letter words in groups are no key, even in a 2FA text
         ("Set up 2FA: open your authenticator, then type this code when asked", []),
         (

@@ -48,7 +48,9 @@ def listed_codes(text: str, vocabulary: set[str]) -> list[Hit]:
             hits += _codes_after(text, m)
     if not _TOTP_WORDS.isdisjoint(vocabulary):
         for m in _SPACED_BASE32.finditer(text):
-            if sum(any(c.isdigit() for c in group) for group in m.group().split()) >= 2:  # words have no digits
+            groups = m.group().split()
+            digits = sum(any(c.isdigit() for c in group) for group in groups)
+            if digits >= 2 and sum(not group.isdigit() for group in groups) >= 2:  # not words, not a card number
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
     if '"kty"' in text:
         hits += [Hit(*m.span(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET) for m in _JWK_PRIVATE.finditer(text)]
