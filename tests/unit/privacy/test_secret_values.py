@@ -63,6 +63,8 @@ def test_assigned_values(text: str, expected: list[str]) -> None:
 
 def test_names() -> None:
     assert strength("X-CSRFToken") == 0
+    assert strength("adminPasswordKey") == 0  # names the key of a Kubernetes Secret
+    assert strength("secretKey") == 2
     assert strength("secret_id") == 2
     assert strength("--export-secret-keys") == 0
     assert strength("validationKey") == 1

@@ -47,6 +47,8 @@ def strength(key: str) -> int:
         return 0
     if key.startswith("--") and parts[-1] in ("keys", "subkeys"):
         return 0
+    if parts[-2:] == ["password", "key"]:
+        return 0  # Helm's ``adminPasswordKey: postgres-password`` names the key of a Secret that holds it
     joined = "".join(parts)
     if any(p in _STRONG for p in parts) or joined.endswith(_STRONG_TAIL):
         return 2

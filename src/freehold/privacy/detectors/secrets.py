@@ -364,10 +364,13 @@ def _after_digest_name(text: str, start: int) -> bool:
 
 
 def _has_keyword(lowered: str) -> bool:
-    """Whether ``_KEYWORD_LOWER`` occurs: eight substring tests cost a third of one regex search."""
+    """Whether ``_KEYWORD_LOWER`` occurs: eight substring tests cost a third of one regex search.
+
+    The most frequent first ("key" is in most technical text), so that the test stops early.
+    """
     return (
-        "pass" in lowered or "pwd" in lowered or "psk" in lowered or "secret" in lowered or "token" in lowered
-        or "key" in lowered or "auth" in lowered or "credential" in lowered
+        "key" in lowered or "token" in lowered or "pass" in lowered or "secret" in lowered or "auth" in lowered
+        or "pwd" in lowered or "psk" in lowered or "credential" in lowered
     )  # fmt: skip
 
 
