@@ -253,6 +253,16 @@ _NAMED_AFTER: Final = re.compile(
 )
 
 
+def _version_column(columns: Columns, pos: int) -> bool:
+    """Whether ``pos`` is in a table column named for versions (``| Version |``, ``build,``…)."""
+    name = columns.name(pos)
+    return name is not None and len(name) <= 30 and not _VERSION_COLUMNS.isdisjoint(_LETTERS.findall(name))
+
+
+_VERSION_COLUMNS: Final = frozenset(("version", "versions", "build", "release", "firmware", "ver", "rev", "tag"))
+_LETTERS: Final = re.compile(r"[a-z]+")
+
+
 class IpFinder(RunFinder):
     """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses.
 
@@ -262,6 +272,7 @@ class IpFinder(RunFinder):
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
+        columns: Columns | None = None  # made for the first candidate in a text of several lines
         for m in in_runs(_V4, text, runs, 7):
             start, end = m.span()
             window = before(text, start, 40)
@@ -275,6 +286,10 @@ class IpFinder(RunFinder):
                 continue
             if m.group().endswith(".0") and _NETWORK.search(window):
                 continue
+            if "\n" in text:
+                columns = columns or Columns(text)
+                if _version_column(columns, start):
+                    continue
             if end < len(text) and text[end] in ".-_" and _NAMED_AFTER.match(text, end):
                 continue
             if ip_ok(m.group()):
