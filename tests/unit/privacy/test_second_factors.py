@@ -27,6 +27,12 @@ def secrets(text: str) -> list[str]:
         ("Backup codes:\n1. 4821 9930\n2. 1188 0042\nUse one per login.", ["4821 9930", "1188 0042"]),
         # a heading in prose, then prose: nothing
         ("We rotate the backup codes every month.\nThe team lead keeps them.", []),
+        # a seed phrase: 12 to 24 lower-case words after its name; a sentence of twelve words is none
+        (
+            "He asked for my recovery phrase:\naware worry wealth arrow absurd anxiety win veteran wild almost view vital",
+            ["aware worry wealth arrow absurd anxiety win veteran wild almost view vital"],
+        ),
+        ("my wallet seed is safe; woman was having lunch with her boss when the boss excused herself", []),
         # a card number is no TOTP key; a TOTP column is a secret
         ("TOTP test card: 5555 5555 5555 4444", []),
         (

@@ -1,4 +1,4 @@
-"""Second factors written out: recovery codes under their heading, a TOTP key typed in groups, a JWK's private members.
+"""Second factors written out: recovery codes, a TOTP key typed in groups, a seed phrase, a JWK's private members.
 
 "Recovery codes (each can be used once):" then a column of ``da8ffb74176eec87``; "Enter this key
 manually: uqvt oru7 m5q2 …"; ``{"kty": "OKP", …, "d": "…"}``. Each gives its secrets away only by
@@ -33,7 +33,23 @@ _TOTP_WORDS: Final = frozenset(
 _SPACED_BASE32: Final = re.compile(
     r"(?<![\w-])(?:(?:[a-z2-7]{4} ){3,15}[a-z2-7]{4}|(?:[A-Z2-7]{4} ){3,15}[A-Z2-7]{4})(?![\w-])"
 )
-_HEADING_WORDS: Final = _RECOVERY_WORDS | _TOTP_WORDS
+# A wallet's seed phrase: 12 to 24 BIP39 words (three to eight lower-case letters each), near words that
+# name it. Without the word list, the count and the shape are the test: prose of that many words in a
+# row always holds a short one ("a", "to", "of") or a capital or a stop.
+_PHRASE_WORDS: Final = frozenset(
+    "seed Seed SEED mnemonic Mnemonic phrase phrase: Phrase Phrase: wallet Wallet seed-phrase Seed-Phrase semilla "
+    "frase Wiederherstellungsphrase الاسترداد العبارة".split()
+)  # fmt: skip
+_PHRASE: Final = re.compile(r"(?<![\w-])(?:[a-z]{3,8}[ \t]+){11,23}[a-z]{3,8}(?![\w-])")
+_PHRASE_LENGTHS: Final = frozenset((12, 15, 18, 21, 24))
+_PHRASE_REACH: Final = 200  # characters before the phrase in which its name must stand
+_PHRASE_NAME: Final = re.compile(r"seed|mnemonic|recovery phrase|secret phrase|wallet|semilla|frase|الاسترداد|العبارة")
+# Words of English prose that BIP39's list does not have: a run holding one is a sentence.
+_FUNCTION_WORDS: Final = frozenset(
+    "the and was were with her his him she they their them there then than when that for from which had has have "
+    "been would could should into".split()
+)  # fmt: skip
+_HEADING_WORDS: Final = _RECOVERY_WORDS | _TOTP_WORDS | _PHRASE_WORDS
 # A JWK's private members (RFC 7518): ``d`` of an EC/OKP/RSA key, RSA's primes and CRT values, ``k`` of an oct key.
 _JWK_PRIVATE: Final = re.compile(r"\"(?:d|p|q|dp|dq|qi|k)\"\s*:\s*\"([A-Za-z0-9_-]{16,})\"")
 
@@ -51,6 +67,12 @@ def listed_codes(text: str, vocabulary: set[str]) -> list[Hit]:
             groups = m.group().split()
             digits = sum(any(c.isdigit() for c in group) for group in groups)
             if digits >= 2 and sum(not group.isdigit() for group in groups) >= 2:  # not words, not a card number
+                hits.append(Hit(m.start(), m.end(), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
+    if not _PHRASE_WORDS.isdisjoint(vocabulary):
+        for m in _PHRASE.finditer(text):
+            words = m.group().split()
+            near = text[max(0, m.start() - _PHRASE_REACH) : m.start()].lower()
+            if len(words) in _PHRASE_LENGTHS and _FUNCTION_WORDS.isdisjoint(words) and _PHRASE_NAME.search(near):
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
     if '"kty"' in text:
         hits += [Hit(*m.span(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET) for m in _JWK_PRIVATE.finditer(text)]
