@@ -29,7 +29,8 @@ def secrets(text: str) -> list[str]:
         ("We rotate the backup codes every month.\nThe team lead keeps them.", []),
         # a seed phrase: 12 to 24 lower-case words after its name; a sentence of twelve words is none
         (
-            "He asked for my recovery phrase:\naware worry wealth arrow absurd anxiety win veteran wild almost view vital",
+            "He asked for my recovery phrase:\n"
+            "aware worry wealth arrow absurd anxiety win veteran wild almost view vital",
             ["aware worry wealth arrow absurd anxiety win veteran wild almost view vital"],
         ),
         ("my wallet seed is safe; woman was having lunch with her boss when the boss excused herself", []),
