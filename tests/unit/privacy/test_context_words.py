@@ -28,6 +28,8 @@ def found(text: str) -> list[tuple[str, str]]:
             "upstream api {\n    server 10.10.4.21:8000 max_fails=3;\n    server 10.10.4.22:8000 max_fails=3;\n}",
             [("IP_ADDRESS", "10.10.4.21"), ("IP_ADDRESS", "10.10.4.22")],
         ),
+        # an OID beside a longer OID
+        ("Signature Algorithm: 1.2.840.113549.1.1.11 (sha256WithRSAEncryption), key usage 2.5.29.15", []),
         # SSH algorithm names are no mailboxes
         ("debug1: kex: algorithm: sntrup761x25519-sha512@openssh.com", []),
         # phone words in Polish and Mexican Spanish

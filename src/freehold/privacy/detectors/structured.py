@@ -247,6 +247,7 @@ _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|
 _NAMED_BEFORE: Final = re.compile(r"[A-Za-z][-_]$|[A-Za-z][\w.-]*/[\w.-]+:$")
 # A browser's version in a user agent (``Chrome/133.0.0.0``); a network's own address (``network=10.8.0.0``).
 _PRODUCT: Final = re.compile(r"\b(?:Chrome|Chromium|Firefox|Safari|Edg|Edge|OPR|Opera|Version|CriOS|FxiOS|YaBrowser)/$")
+_OID: Final = re.compile(r"\b[12]\.\d+(?:\.\d+){3,}")  # an object identifier of five parts or more
 _NETWORK: Final = re.compile(r"\b(?:network|subnet|net|route|dst-address)[\"']?\s*[:=]?\s*[\"']?$", re.IGNORECASE)
 _NAMED_AFTER: Final = re.compile(
     r"\.(?:tar|tgz|zip|gz|msi|exe|deb|rpm|whl|jar|dmg|pkg|apk|asc|sig)\b|[-_](?:x86|amd64|arm|aarch|linux|win)"
@@ -286,6 +287,8 @@ class IpFinder(RunFinder):
                 continue
             if m.group().endswith(".0") and _NETWORK.search(window):
                 continue
+            if m.group()[:2] in ("1.", "2.") and _OID.search(text, max(0, start - 120), start):
+                continue  # an X.509 extension's OID (``2.5.29.15``) beside a longer one
             if "\n" in text:
                 columns = columns or Columns(text)
                 if _version_column(columns, start):
