@@ -95,6 +95,9 @@ _BELOW: Final = re.compile(
 )
 _SPEC: Final = re.compile(r"[a-z]+=")  # ``docker build --secret id=npmrc,src=…``: a flag's spec, not its secret
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
+_AUTH_HEADER_LOWER: Final = re.compile(
+    r"(?:authorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest|ssws)\s+|bearer\s+)([a-z0-9._~+/-]{8,}=*)"
+)
 _AUTH_HEADER: Final = re.compile(
     r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest|ssws)\s+"
     r"|\bbearer\s+)([A-Za-z0-9._~+/-]{8,}=*)"
@@ -158,9 +161,8 @@ class SecretFinder:
         if "Key=" in text:
             hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
         lowered = text.lower()
-        for m in _AUTH_HEADER.finditer(text) if "bearer" in lowered or "authorization" in lowered else ():
-            if not PLACEHOLDER.match(m.group(1)) and len(m.group(1)) >= 12 and not masked(m.group(1)):
-                hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET + 1))
+        if "bearer" in lowered or "authorization" in lowered:
+            hits += _auth_headers(text, lowered)
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
@@ -250,6 +252,23 @@ class SecretFinder:
             if not any(a <= m.start() < b for a, b in public):  # nor the body of a public key or certificate
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
+
+
+def _auth_headers(text: str, lowered: str) -> list[Hit]:
+    """Tokens after ``Authorization: Bearer|Basic|…`` or "Bearer".
+
+    Searched in the lower-cased copy when offsets agree: a case-sensitive pattern led by its words
+    runs several times faster than ``(?i)``.
+    """
+    hits = []
+    same = len(lowered) == len(text)
+    for m in (_AUTH_HEADER_LOWER.finditer(lowered) if same else _AUTH_HEADER.finditer(text)):
+        if same and m.start() and (lowered[m.start() - 1].isalnum() or lowered[m.start() - 1] == "_"):
+            continue  # inside a word: ``\b`` of the case-insensitive pattern
+        token = text[m.start(1) : m.end(1)]
+        if not PLACEHOLDER.match(token) and len(token) >= 12 and not masked(token):
+            hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET + 1))
+    return hits
 
 
 def _value_below(text: str, end: int) -> Hit | None:
