@@ -53,6 +53,16 @@ def secrets(text: str) -> list[str]:
             ["iNr62Fwzo8HxvjpekyqJ6c2zr4rZ7PilBJ8rsUuJonhjVLxxjXhQxliN"],
         ),
         ("secrets:\n  db_password:\n    file: ./db.txt", []),
+        # a second password in the same sentence, after a verb
+        (
+            "the wifi password is Hx7#teal-lantern-19 and the guest one is visitors2026!",
+            ["Hx7#teal-lantern-19", "visitors2026!"],
+        ),
+        (
+            "Das neue Passwort lautet Papavero_9382!, das alte war walrus-pelican-andorinha0.",
+            ["Papavero_9382!", "walrus-pelican-andorinha0"],
+        ),
+        ("the password is Hx7#teal-lantern-19 and the old one was fine too", ["Hx7#teal-lantern-19"]),
         # password words of non-Latin scripts, the Latin run after them
         ("管理者アカウントの初期パスワード「iHDe7q6axXJX」でログインできません。", ["iHDe7q6axXJX"]),
         ("메일로 받은 임시 비밀번호 ItLgPWtG9x 로 로그인하면 잠깁니다", ["ItLgPWtG9x"]),

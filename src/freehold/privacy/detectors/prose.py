@@ -40,6 +40,7 @@ _MAX_WORDS_TO_VERB: Final = 6  # "la clave del wifi q me preguntaste es …": a 
 _PROSE_REACH: Final = 300  # characters after the word: a few words and a value, never a whole long line
 # SHA-256, PBKDF2-SHA256, AES-256-GCM: letters, then digits, in each part; "9KWXA8EBZL" mixes them.
 _ALGORITHM: Final = re.compile(r"(?:[A-Z]+\d*|\d+)(?:-(?:[A-Z]+\d*|\d+))*")
+_SECOND_VERBS: Final = frozenset("is was war ist est era é to :".split())  # "set it to", "the old one was"
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
 _VALUE_TRIM: Final = ".,;:)»\"'`"
 _LATIN_RUN: Final = re.compile(r"[!-~]{6,64}")
@@ -106,12 +107,33 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
                 continue
             hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
             joined, second = next(tokens, None), next(tokens, None)
+            value = None
             if joined is not None and second is not None and joined.group().lower() in _CONJUNCTIONS:
                 value = _prose_value(text, *second.span(), stated)
-                if value is not None:
-                    hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+            if value is None and joined is not None:  # "… and the guest one is visitors2026!", "das alte war …"
+                limit = min(reach if line_end < 0 else line_end, joined.start() + 80)
+                value = _second_value(text, joined.start(), limit)
+            if value is not None:
+                hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
             break
     return hits
+
+
+def _second_value(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A second password stated in the same sentence after the first, within 80 characters.
+
+    The token after a verb ("the guest one is …", "das alte war …", "set it to …"), as strong as an
+    unstated one must be.
+    """
+    verb = False
+    for t in _PROSE_TOKEN.finditer(text, start, end):
+        word = t.group()
+        if verb:
+            return _prose_value(text, *t.span(), False)
+        if word[-1] in ".?!;" and word.rstrip(".?!;").isalpha():
+            return None  # the sentence ended
+        verb = word.rstrip(":,").lower() in _SECOND_VERBS
+    return None
 
 
 def _latin_value(text: str, end: int) -> tuple[int, int] | None:
