@@ -30,10 +30,11 @@ CODE: Final = re.compile(
 
 # Keys made to be published: shipped in web pages and apps, they identify an account and grant no
 # access. Stripe/Clerk ``pk_``, Mapbox ``pk.``, Datadog RUM ``pub…``, RevenueCat ``appl_``/``goog_``,
-# Razorpay's key id, Twilio's SIDs (``AC…``, ``MG…``: a name, its auth token is the secret).
+# Razorpay's key id, Twilio's SIDs (``AC…``, ``MG…``, an API key's ``SK…``: names; the secret is the
+# auth token or the key's secret).
 PUBLISHED: Final = re.compile(
     r"pk_(?:live|test)_|pk\.eyJ|pub[0-9a-f]{32}$|(?:appl|goog|amzn)_[A-Za-z0-9]{20,}$|rzp_(?:live|test)_[A-Za-z0-9]{14}$"
-    r"|(?:AC|MG|SM|PN|MM|CA|RE|IS|VA|KS)[0-9a-f]{32}$"
+    r"|(?:AC|MG|SM|PN|MM|CA|RE|IS|VA|KS|SK)[0-9a-f]{32}$"
 )
 
 
