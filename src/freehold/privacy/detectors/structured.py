@@ -254,16 +254,6 @@ _NAMED_AFTER: Final = re.compile(
 )
 
 
-def _version_column(columns: Columns, pos: int) -> bool:
-    """Whether ``pos`` is in a table column named for versions (``| Version |``, ``build,``…)."""
-    name = columns.name(pos)
-    return name is not None and len(name) <= 30 and not _VERSION_COLUMNS.isdisjoint(_LETTERS.findall(name))
-
-
-_VERSION_COLUMNS: Final = frozenset(("version", "versions", "build", "release", "firmware", "ver", "rev", "tag"))
-_LETTERS: Final = re.compile(r"[a-z]+")
-
-
 class IpFinder(RunFinder):
     """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses.
 
@@ -273,7 +263,6 @@ class IpFinder(RunFinder):
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
-        columns: Columns | None = None  # made for the first candidate in a text of several lines
         for m in in_runs(_V4, text, runs, 7):
             start, end = m.span()
             window = before(text, start, 40)
@@ -289,10 +278,6 @@ class IpFinder(RunFinder):
                 continue
             if m.group()[:2] in ("1.", "2.") and _OID.search(text, max(0, start - 120), start):
                 continue  # an X.509 extension's OID (``2.5.29.15``) beside a longer one
-            if "\n" in text:
-                columns = columns or Columns(text)
-                if _version_column(columns, start):
-                    continue
             if end < len(text) and text[end] in ".-_" and _NAMED_AFTER.match(text, end):
                 continue
             if ip_ok(m.group()):
