@@ -12,7 +12,7 @@ from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority
 
-__all__ = ["listed_codes"]
+__all__ = ["HEADINGS", "listed_codes"]
 
 _RECOVERY_WORDS: Final = frozenset(
     "recovery Recovery RECOVERY backup Backup BACKUP Backup-Codes Wiederherstellungscodes récupération secours "
@@ -49,7 +49,7 @@ _FUNCTION_WORDS: Final = frozenset(
     "the and was were with her his him she they their them there then than when that for from which had has have "
     "been would could should into".split()
 )  # fmt: skip
-_HEADING_WORDS: Final = _RECOVERY_WORDS | _TOTP_WORDS | _PHRASE_WORDS
+HEADINGS: Final = _RECOVERY_WORDS | _TOTP_WORDS | _PHRASE_WORDS
 # A JWK's private members (RFC 7518): ``d`` of an EC/OKP/RSA key, RSA's primes and CRT values, ``k`` of an oct key.
 _JWK_PRIVATE: Final = re.compile(r"\"(?:d|p|q|dp|dq|qi|k)\"\s*:\s*\"([A-Za-z0-9_-]{16,})\"")
 
@@ -57,7 +57,7 @@ _JWK_PRIVATE: Final = re.compile(r"\"(?:d|p|q|dp|dq|qi|k)\"\s*:\s*\"([A-Za-z0-9_
 def listed_codes(text: str, vocabulary: set[str]) -> list[Hit]:
     """Every recovery code, spaced TOTP key and JWK private member (see the module's docstring)."""
     hits: list[Hit] = []
-    if _HEADING_WORDS.isdisjoint(vocabulary) and '"kty"' not in text:
+    if HEADINGS.isdisjoint(vocabulary) and '"kty"' not in text:
         return hits
     if not _RECOVERY_WORDS.isdisjoint(vocabulary):
         for m in _HEADING.finditer(text):

@@ -14,7 +14,7 @@ from typing import Final
 from freehold.privacy.detectors.base import Hit, Priority
 from freehold.privacy.detectors.placeholders import PLACEHOLDER, hashed, masked
 
-__all__ = ["command_passwords"]
+__all__ = ["TOOLS", "command_passwords"]
 
 _VALUE: Final = r"(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
 _ON_LINE: Final = r"[^\n]{0,300}?"  # the rest of the command line before the flag
@@ -83,14 +83,14 @@ _COMMANDS: Final = tuple(
     )
 )
 _GROUPS: Final = ("sq", "dq", "bare")
-_ALL_TOOLS: Final = frozenset().union(*(tools for tools, _ in _COMMANDS))
+TOOLS: Final = frozenset().union(*(tools for tools, _ in _COMMANDS))  # every word that names a tool above
 _SQL_USER: Final = re.compile(r"(?i:(?:create|alter)\s+user\b|grant\b)")  # what "identified by" must follow on its line
 
 
 def command_passwords(text: str, words: set[str]) -> list[Hit]:
     """The password arguments of the commands and device lines above; ``words``: the text's words."""
     hits: list[Hit] = []
-    if _ALL_TOOLS.isdisjoint(words):
+    if TOOLS.isdisjoint(words):
         return hits  # one set operation for the common case: no tool named at all
     for tools, pattern in _COMMANDS:
         if tools.isdisjoint(words):

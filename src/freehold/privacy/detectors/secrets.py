@@ -19,8 +19,8 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation, before, in_runs
-from freehold.privacy.detectors.codes import listed_codes
-from freehold.privacy.detectors.commands import command_passwords
+from freehold.privacy.detectors.codes import HEADINGS, listed_codes
+from freehold.privacy.detectors.commands import TOOLS, command_passwords
 from freehold.privacy.detectors.credentials import shaped_credentials
 from freehold.privacy.detectors.named import named_values
 from freehold.privacy.detectors.names import strength as strength_of
@@ -93,6 +93,7 @@ _QUOTED: Final = re.compile(r"\"([^\"\n]{1,2000})\"")
 _BELOW: Final = re.compile(
     r"[\w.() -]{0,30}?(?P<colon>:)[ \t]*\r?\n[ \t]*(?P<bare>[^\s'\"`<>]{4,2000})[ \t]*(?=\r?\n|\Z)"
 )
+_NAMED_WORDS: Final = TOOLS | HEADINGS
 _SPEC: Final = re.compile(r"[a-z]+=")  # ``docker build --secret id=npmrc,src=…``: a flag's spec, not its secret
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _AUTH_HEADER_LOWER: Final = re.compile(
@@ -166,9 +167,14 @@ class SecretFinder:
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        vocabulary = set(split)  # the text's words: tools and headings are looked up in it, not searched for
-        hits += command_passwords(text, vocabulary)
-        hits += listed_codes(text, vocabulary)
+        # Tools and headings are looked up among the text's words, not searched for; the set of them is
+        # made only when one is there (the frozenset's lookups of the words cost less than building it).
+        if not _NAMED_WORDS.isdisjoint(split):
+            vocabulary = set(split)
+            hits += command_passwords(text, vocabulary)
+            hits += listed_codes(text, vocabulary)
+        elif '"kty"' in text:
+            hits += listed_codes(text, set())
         assigned, keywords = self._assigned(text, lowered)
         hits += assigned
         keyword = bool(keywords)
