@@ -37,10 +37,28 @@ _COMMANDS: Final = tuple(
             ("net", "NET", "Net"),
             r"(?:net|NET|Net)\s+(?:use|USE|Use)\s[^\n]{0,300}?/(?i:user):\S+\s+(?P<bare>[^\s/]\S*)",
         ),
+        (  # the password before ``/user:`` (``net use T: \\host\share P4ss /user:dom\svc``); ``*`` prompts
+            ("net", "NET", "Net"),
+            r"(?:net|NET|Net)\s+(?:use|USE|Use)\s+(?:[A-Za-z]:\s+)?\\\\\S+\s+(?P<bare>[^\s/*]\S*)(?=\s+/(?i:user):)",
+        ),
         (
             ("docker", "podman", "buildah", "helm"),
             rf"(?:docker|podman|buildah|helm\s+registry)\s+login\s{_ON_LINE}\s(?:-p|--password)[ =]{_VALUE}",
         ),
+        (
+            ("ConvertTo-SecureString",),
+            rf"ConvertTo-SecureString\s+(?:-String\s+)?{_VALUE}\s+-AsPlainText",
+        ),  # PowerShell
+        (  # Samba's ``-U user%password``
+            ("smbclient", "rpcclient", "smbcacls", "smbget", "smbmap"),
+            r"(?:smbclient|rpcclient|smbcacls|smbget|smbmap)\s[^\n]{0,300}?\s(?:-U|--user)[ =]?['\"]?[^\s%'\"]+"
+            r"%(?P<bare>[^\s'\"]+)",
+        ),
+        (  # the AWS CLI writing a key into ~/.aws/credentials
+            ("aws",),
+            rf"aws\s+configure\s+set\s+(?:[\w-]+\.)?(?:aws_secret_access_key|aws_session_token)\s+{_VALUE}",
+        ),
+        (("az",), rf"az\s+login\s{_ON_LINE}\s(?:-p|--password)[ =]{_VALUE}"),  # a service principal's secret
         (("redis-cli",), rf"redis-cli\s{_ON_LINE}\s-a\s+{_VALUE}"),  # its -p is a port
         (("sshpass",), rf"sshpass\s+-p\s*{_VALUE}"),
         (("ipmitool",), rf"ipmitool\s{_ON_LINE}\s-P\s+{_VALUE}"),  # -p is a port; -P the password

@@ -33,10 +33,11 @@ __all__ = ["REGIONS", "PhoneFinder"]
 # "+" or "00" not after a word character or "+"; written to start with a character class so that
 # ``re`` skips straight to the next "+" or "0" instead of trying every position.
 _INTL: Final = re.compile(r"[+0](?<![\w+].)(?:(?<=\+)|(?<=0)0)[1-9][\d(). \t-]{5,22}\d(?!\w)")
-# A Korean or Japanese particle may follow a number directly ("010-5160-6236이고"): only a Latin
-# letter or a digit after it makes it part of a longer token.
+# A Korean or Japanese particle may follow or precede a number directly ("010-5160-6236이고",
+# "携帯は090-1045-1315"): only a Latin letter or a digit beside it makes it part of a longer token.
 _NATIONAL: Final = re.compile(
-    r"(?:\((?<![\w+#$€£./:-]\()\d{1,5}(?: \d{1,3})?\)[ .-]?\d|\d(?<![\w+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d"
+    r"(?:\((?<![0-9A-Za-z_\u00c0-\u024f+#$€£./:-]\()\d{1,5}(?: \d{1,3})?\)[ .-]?\d"
+    r"|\d(?<![0-9A-Za-z_\u00c0-\u024f+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d"
     r"(?![0-9A-Za-z_\u00c0-\u024f]|[.-]\d| \d)"
 )
 # An area code ended by "/" ("0171/2341769", as German and Austrian write it): the digit runs the
@@ -55,9 +56,10 @@ _PHONE_WORD_LIST: Final = (
     "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach",
     "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
     "numero", "número", "numer(?:em|u|ze)?", "nummer", "rufnummer", "tél", "tlf", "komórka", "číslo", "čísle",
-    "kontakt", "marcar(?:me|nos)?", "márcame",
+    "kontakt", "marcar(?:me|nos)?", "márcame", "contato", "contacto", "contatto", "kontak", "contactez", "gsm", "cep",
+    "rappel(?:er|ez|le[zr]?)?", "καλέστε", "καλέσετε", "τηλ",
     # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
-    "anrufen", "rufen", "ruf", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
+    "anrufen", "rufen", "ruf", "erreichen", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
     "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada", "chiamare",
     "chiamami", "chiamateci", "chiamata", "bellen", "bel", "gebeld", "bereikbaar", "ligar", "ligue", "liga",
     "ringa", "ringe", "ringer", "når", "nås", "kontakta", "dzwonić", "zadzwoń", "dzwoń", "zavolejte", "zavolat",
@@ -74,6 +76,7 @@ _CJK_PHONE_WORDS: Final = (
     "電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락처", "هاتف", "جوال", "رقم",
     "טלפון", "נייד", "เบอร์", "โทร",
 )  # fmt: skip
+_OTHER_NUMBER: Final = re.compile(r"\d{9,}")  # a long run of digits between a phone word and the candidate
 _PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
 _CJK_PHONE: Final = re.compile("|".join(_CJK_PHONE_WORDS))  # searched only in a window with such letters
 # A signature's or a contact card's label right before the number: "M: ", "Office (Dubai): ",
@@ -94,7 +97,8 @@ _NOT_PHONE: Final = re.compile(
     r"|contract|transaction|id|isbn|batch|build|code|pin|passcode|otp|nhs|passport|vat|tax|patient|employee|student"
     r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
     r"|factuur|klant|ordine|fattura|zamówienia|faktury|póliza|poliza|polizza|police|kötvény\w*|acc|acct|ein|ocr"
-    r"|bankgiro|plusgiro|iban|bic|swift|cpf|cnpj|nif|nie|dni|rfc|curp)\b"
+    r"|bankgiro|plusgiro|iban|bic|swift|cpf|cnpj|nif|nie|dni|rfc|curp|abn|acn|účtu|účet|konto|cuenta|compte|conta"
+    r"|shipment|parcel|sendung|epoch|timestamp)\b"
 )
 # order, invoice, account (and "the order", "the account" in Arabic)
 _NOT_PHONE_CJK: Final = re.compile("주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號|खाता|طلب|فاتورة|حساب")
@@ -172,7 +176,12 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     ascii_only = window.isascii() and following.isascii()
     if not ascii_only and _NOT_PHONE_CJK.search(window, max(0, len(window) - 20)):
         return False
-    if _PHONE_WORDS.search(window) or _PHONE_WORDS.search(following):
+    said = _PHONE_WORDS.search(window)
+    if said is not None and _OTHER_NUMBER.search(window, said.end()):
+        *_, last = _PHONE_WORDS.finditer(window)  # the word nearest the number
+        if _OTHER_NUMBER.search(window, last.end()):
+            said = None  # "number 00340434161094042557 was scanned at …": the word is the other number's
+    if said is not None or _PHONE_WORDS.search(following):
         return True
     if not ascii_only and (_CJK_PHONE.search(window) or _CJK_PHONE.search(following)):
         return True

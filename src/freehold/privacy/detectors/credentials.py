@@ -45,6 +45,50 @@ _CLIENT: Final = re.compile(
     r"Client\w*\(\s*[\"']([A-Za-z0-9_-]{20,})[\"'](?:\s*,\s*[\"']([A-Za-z0-9_-]{20,})[\"'])?"
 )  # led by the literal, so ``re`` skips from one "Client" to the next
 _IDENTIFIER: Final = re.compile(r"AC[0-9a-f]{32}")  # a Twilio account SID names the account; its token is the secret
+# A key id, then within 120 characters its secret in the vendor's shape: ``Credentials("AKIA…", "…")``,
+# "SecretId AKID…, SecretKey …", "Account SID AC… y el auth token es …". The id says whose secret it is.
+_PAIRS: Final = (
+    (
+        "AKIA",
+        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])"),
+        re.compile(
+            r"(?<![A-Za-z0-9/+])(?=[^\s]{0,39}\d)(?=[^\s]{0,39}[a-z])(?=[^\s]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+        ),
+    ),
+    (
+        "AKID",
+        re.compile(r"(?<![A-Za-z0-9])AKID[A-Za-z0-9]{32}(?![A-Za-z0-9])"),
+        re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z]{0,31}\d)(?=[A-Za-z0-9]{0,31}[a-z])[A-Za-z0-9]{32}(?![A-Za-z0-9])"),
+    ),
+    (
+        "AC",
+        re.compile(r"(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])"),
+        re.compile(r"(?<![A-Za-z0-9])(?=[0-9]{0,31}[a-f])(?=[a-f]{0,31}[0-9])[0-9a-f]{32}(?![A-Za-z0-9])"),
+    ),
+)
+_PAIR_REACH: Final = 120
+_LITERAL: Final = r"(?:\"[^\"\n]*\"|'[^'\n]*')"
+# The password as a credential class's second argument, after the user: .NET's NetworkCredential, Java's
+# PasswordAuthentication, Apache's and Spring's user/password pairs, requests' ``auth=("user", "…")``.
+_USER_AND_PASSWORD: Final = re.compile(
+    r"(?:\b(?:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken"
+    r"|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|BasicAWSCredentials)|\bauth\s*=)\s*\(\s*"
+    + _LITERAL
+    + r"\s*,\s*(?:\"([^\"\n]+)\"|'([^'\n]+)')"
+)
+# A setter or builder handed the credential as literals, joined or not: ``cfg.setPassword("a" + "b")``,
+# ``.apiKey("…")``, ``client.set_secret('…')``. Getters take a name (``getPassword("db")``) and are not read.
+_SETTER: Final = re.compile(
+    r"(?i:\bset_?|(?<=\.))(?i:password|passwd|secret|secret_?key|api_?key|access_?key|auth_?token|client_?secret)"
+    r"\s*\(\s*(" + _LITERAL + r"(?:\s*\+\s*" + _LITERAL + r")*)\s*[,)]"
+)
+# A login written as "e-mail / password" next to a word for an account or a credential.
+_LOGIN_PAIR: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*/[ \t]*([^\s/@<>\"'`]{8,64})")
+_LOGIN_WORDS: Final = re.compile(
+    r"(?i:login|log-in|account|compte|cuenta|conta|konto|credential|password|passwort|token|zugang|acceso|accès"
+    r"|identifiants|user|usuario|utilisateur|benutzer)"
+)
+_LITERALS: Final = re.compile(r"\"([^\"\n]+)\"|'([^'\n]+)'")
 
 
 def shaped_credentials(text: str, lowered: str) -> list[Hit]:
@@ -66,12 +110,54 @@ def shaped_credentials(text: str, lowered: str) -> list[Hit]:
             group = 1 if m.group(1) is not None else 2
             if not PLACEHOLDER.match(m.group(group)) and not masked(m.group(group)):
                 hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+    for anchor, identifier, secret in _PAIRS:
+        if anchor in text:
+            hits += _paired(text, identifier, secret)
+    if "Credential" in text or "Auth" in text or "auth" in text:
+        for m in _USER_AND_PASSWORD.finditer(text):
+            group = 1 if m.group(1) is not None else 2
+            if _literal_secret(m.group(group)):
+                hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+    if "(" in text and ("password(" in lowered or "secret(" in lowered or "key(" in lowered or "token(" in lowered):
+        for m in _SETTER.finditer(text):
+            for lit in _LITERALS.finditer(text, m.start(1), m.end(1)):
+                group = 1 if lit.group(1) is not None else 2
+                if _literal_secret(lit.group(group)):
+                    hits.append(Hit(lit.start(group), lit.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+    if " / " in text and "@" in text:
+        for m in _LOGIN_PAIR.finditer(text):
+            value = m.group(1).rstrip(".,;:)!?")
+            kinds = (
+                any(c.isalpha() for c in value) + any(c.isdigit() for c in value) + any(not c.isalnum() for c in value)
+            )
+            if (
+                len(value) >= 8
+                and kinds >= 2
+                and _literal_secret(value)
+                and _LOGIN_WORDS.search(text, max(0, m.start() - 120), m.start())
+            ):
+                hits.append(Hit(m.start(1), m.start(1) + len(value), "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
     if "Client" in text:
         for m in _CLIENT.finditer(text):
             for group in (1, 2):
                 key = m.group(group)
                 if key is not None and not _IDENTIFIER.fullmatch(key) and _random(key):
                     hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
+    return hits
+
+
+def _literal_secret(value: str) -> bool:
+    """A string literal in a credential's place that holds a value: not empty filler, a placeholder or a template."""
+    return len(value) >= 4 and len(set(value)) > 2 and not PLACEHOLDER.match(value) and not masked(value)
+
+
+def _paired(text: str, identifier: re.Pattern[str], secret: re.Pattern[str]) -> list[Hit]:
+    """The first value of the secret's shape within ``_PAIR_REACH`` characters after each key id."""
+    hits = []
+    for m in identifier.finditer(text):
+        value = secret.search(text, m.end(), m.end() + _PAIR_REACH)
+        if value is not None and not masked(value.group()) and entropy(value.group()) >= 3.0:
+            hits.append(Hit(value.start(), value.end(), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
     return hits
 
 

@@ -25,7 +25,7 @@ _Q: Final = r"[\"']?"
 # attributes. Found from the value field's "value", rarer than a name field's "name" or "key": the
 # name is looked for in the 160 characters before it.
 _NAME_FIELD: Final = re.compile(
-    rf"(?:key|name|Key|Name|ParameterKey|ParameterName){_Q}\s*[:=]\s*{_Q}(?P<name>[\w.-]{{2,80}}){_Q}"
+    rf"(?:key|name|label|Key|Name|Label|ParameterKey|ParameterName){_Q}\s*[:=]\s*{_Q}(?P<name>[\w.-]{{2,80}}){_Q}"
     rf"\s*,?\s*(?:-\s+)?{_Q}(?:Parameter)?$"
 )
 _VALUE_FIELD: Final = re.compile(

@@ -35,6 +35,7 @@ CODE: Final = re.compile(
 PUBLISHED: Final = re.compile(
     r"pk_(?:live|test)_|pk\.eyJ|pub[0-9a-f]{32}$|(?:appl|goog|amzn)_[A-Za-z0-9]{20,}$|rzp_(?:live|test)_[A-Za-z0-9]{14}$"
     r"|(?:AC|MG|SM|PN|MM|CA|RE|IS|VA|KS|SK)[0-9a-f]{32}$"
+    r"|RW[A-Za-z0-9+/]{50,56}={0,2}$"  # a minisign public key: base64 of "Ed", its id and the key
 )
 
 
@@ -42,12 +43,17 @@ PUBLISHED: Final = re.compile(
 _DOCUMENTED: Final = frozenset({"sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_BQokikJOvBiI2HlWgH4olfQ2"})
 
 
+# Filler inside a value that has a vendor's prefix or a name's shape: ``xoxb-your-bot-token``,
+# ``sk_test_REPLACE_ME``, ``change-me-to-a-long-random-string``.
+_FILLER: Final = re.compile(r"(?:^|[-_.])(?:your|replace|placeholder|insert)(?:[-_.]|$)|change[-_]?me(?:[-_.]|$)")
+
+
 def masked(value: str) -> bool:
-    """``sk-...REDACTED``, ``ghp_****``: a value someone already hid; or a documented one (AWS's ``…EXAMPLEKEY``)."""
+    """``sk-...REDACTED``, ``ghp_****``, ``xoxb-your-token``: hidden, filler, or documented (``…EXAMPLEKEY``)."""
     lowered = value.lower()
     return (
         "..." in value or "…" in value or "***" in value or "xxxx" in lowered or "redacted" in lowered
-        or value.endswith(("EXAMPLE", "EXAMPLEKEY")) or value in _DOCUMENTED
+        or value.endswith(("EXAMPLE", "EXAMPLEKEY")) or value in _DOCUMENTED or _FILLER.search(lowered) is not None
     )  # fmt: skip
 
 

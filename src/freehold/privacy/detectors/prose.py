@@ -17,10 +17,10 @@ __all__ = ["CASUAL", "OTHER", "password_words", "prose_passwords"]
 
 # The password words. No word character may precede one (checked in ``prose_passwords``, so that
 # ``re`` skips to the words' first letters): ``DB_PASSWORD`` is a name, not prose.
-_PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord|e(?=[\s:]))")  # led by "pass": fast
+_PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord(?:et)?|e(?=[\s:,]))")  # led by "pass": fast
 _OTHER_PASSWORD_WORDS: Final = re.compile(
     alternation(
-        *"kennwort mdp contraseña senha wachtwoord hasło haslo lösenord adgangskode kodeord heslo "
+        *"kennwort mdp contraseña senha wachtwoord hasło haslo lösenord(?:et)? adgangskoden? kodeord(?:et)? heslo "
         "şifre(?:miz|m|si|n)? parola salasana パスワード 비밀번호 密码 密碼 пароль كلمة\\s+(?:المرور|السر) รหัสผ่าน "
         "mật\\s+khẩu पासवर्ड סיסמ[הא] κωδικός".split()
     )  # fmt: skip
@@ -46,6 +46,13 @@ _VALUE_TRIM: Final = ".,;:)»\"'`"
 _LATIN_RUN: Final = re.compile(r"[!-~]{6,64}")
 _LATIN_REACH: Final = 40
 _MARKS: Final = "「『“\"'«：:"  # what sets a value apart in CJK, Cyrillic and Arabic text
+_CLAUSE_ENDS: Final = "，。；！？"  # a Chinese or Japanese clause ends: what follows is about something else
+# Password managers, named in prose about passwords ("keep it in 1Password"): products, not values.
+_PRODUCTS: Final = frozenset("1password keepass keepassxc keepassx lastpass bitwarden dashlane nordpass".split())
+# A Google app password as Google shows it: four groups of four lower-case letters, one value.
+_APP_PASSWORD: Final = re.compile(r"[a-z]{4}(?: [a-z]{4}){3}(?![\w-])")
+# A name in code ending with a colon (``existingSecret:``, ``db_host:``): the value after it is that name's.
+_OTHER_NAME: Final = re.compile(r"[a-z]+[A-Z]\w*:|\w+_\w*:")
 
 
 def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
@@ -78,11 +85,12 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
         if k.group() == "passe" and not lowered.endswith(("mot de ", "palavra-"), 0, k.start()):
             continue  # French "passe" alone is a verb
         after = text[k.end() : k.end() + 2]
-        if not after[:1].isspace() and not (after[:1] == ":" and after[1:].isspace()):
+        aside = after == ", "  # "le mot de passe, le nouveau est …", "hasło, które mu ustawiłem, to …"
+        if not after[:1].isspace() and not (after[:1] == ":" and after[1:].isspace()) and not aside:
             continue  # ``password=…``, ``password:…``, ``password_hash``: code, the assignments' business
         reach = min(len(text), k.end() + _PROSE_REACH)
         line_end = text.find("\n", k.end(), reach)
-        tokens = _PROSE_TOKEN.finditer(text, k.end(), reach if line_end < 0 else line_end)
+        tokens = _PROSE_TOKEN.finditer(text, k.end() + aside, reach if line_end < 0 else line_end)
         stated = after[:1] == ":"
         words = 0  # plain words since the password word, or since the verb or colon once there is one
         for t in tokens:
@@ -91,18 +99,24 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
             if bare.lower() in _COPULAS or not bare:
                 stated, words = True, 0
                 continue
+            if stated and words <= 1 and _APP_PASSWORD.match(text, t.start()):
+                hits.append(Hit(t.start(), t.start() + 19, "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+                break
+            if word.endswith(":") and _OTHER_NAME.fullmatch(word.lstrip("`\"'(")):
+                break  # ``password: {{ … }}` with `existingSecret: orders-db``: another name's value
             if word.lstrip("\"'`(")[:1] in ("<", "{", "$", "[", "%"):
                 break  # a template (``password: <your password>``, ``"${SMTP_PASSWORD}"``) states no password
             plain = bare.replace("'", "").replace("-", "").isalpha()
             # Right after a verb or colon, two kinds of character suffice; further on, as without one,
             # the value must look strong ("lautet ab Montag Tundra_Sowa02$", "je od dnešního dne …").
             too_far = words >= _MAX_PROSE_WORDS and not stated  # past four words only after a verb
-            value = None if plain or too_far else _prose_value(text, *t.span(), stated and words <= 1)
+            unsaid = aside and not stated  # after a comma, only a verb says the value comes
+            value = None if plain or too_far or unsaid else _prose_value(text, *t.span(), stated and words <= 1)
             if value is None:  # a word, or a token that is no password: skip it, within limits
                 words += 1
                 if word.endswith(":") and words <= _MAX_PROSE_WORDS + 1:
                     stated, words = True, 0  # "contraseña temporal que me dio soporte: …"
-                elif words > _MAX_WORDS_TO_VERB or word[-1] in ".?!,;":
+                elif words > _MAX_WORDS_TO_VERB or word[-1] in (".?!;" if aside and not stated else ".?!,;"):
                     break  # too far, or the clause ended ("is on the sticker, SSID HomeNet-5G")
                 continue
             hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
@@ -145,7 +159,7 @@ def _latin_value(text: str, end: int) -> tuple[int, int] | None:
     """
     line_end = text.find("\n", end, end + _LATIN_REACH)
     run = _LATIN_RUN.search(text, end, end + _LATIN_REACH if line_end < 0 else line_end)
-    if run is None:
+    if run is None or any(c in _CLAUSE_ENDS for c in text[end : run.start()]):
         return None
     marked = text[run.start() - 1] in _MARKS or text[end : run.start()].strip() in ("", ":", "：")
     value = _prose_value(text, *run.span(), True)
@@ -165,8 +179,12 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
     value = text[start:end]
     if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@" or _ALGORITHM.fullmatch(value):
         return None
-    if PLACEHOLDER.match(value) or CODE.match(value) or masked(value) or hashed(value):
+    if value.lower() in _PRODUCTS:
         return None
+    if PLACEHOLDER.match(value) or masked(value) or hashed(value):
+        return None
+    if CODE.match(value) and not (value[0].isupper() and value.replace(".", "").isalnum()):
+        return None  # a name from code; "Kestane.Kebap1923" is no attribute of anything
     kinds = (
         any(c.islower() for c in value) + any(c.isupper() for c in value) + any(c.isdigit() for c in value)
         + any(not c.isalnum() for c in value)

@@ -34,7 +34,7 @@ _KNOWN: Final = re.compile(
     r"(?<![\w-])(?:"
     r"sk-ant-[A-Za-z0-9_-]{20,}"
     r"|sk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}"
-    r"|(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}"
+    r"|(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}|AKID[A-Za-z0-9]{32}"  # AWS key ids, Tencent Cloud's SecretId
     r"|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}"
     r"|glpat-[A-Za-z0-9_-]{20,}"
     r"|xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,}"
@@ -54,6 +54,9 @@ _KNOWN: Final = re.compile(
     r"|rubygems_[0-9a-f]{48}|sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}"  # RubyGems API key, Mapbox secret token
     r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[A-Za-z0-9_-]{60,}"
     r"|eyJhIjoi[A-Za-z0-9+/]{60,}={0,2}"  # Cloudflare tunnel token: base64 of {"a": account, "t": tunnel, "s": secret}
+    # Mailchimp, Atlassian, Resend, ElevenLabs; a Discord bot token (base64 of the bot's numeric id, a time, an HMAC)
+    r"|[0-9a-f]{32}-us\d{1,2}|ATATT3[A-Za-z0-9_=-]{150,}|re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}|sk_[0-9a-f]{48}"
+    r"|[MNO](?=[A-Za-z0-9_-]{0,26}\d)[A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}"
     r")(?![\w-])"
 )
 # Every vendor key and every random token is 15 characters or more with no whitespace, so it lies
@@ -94,6 +97,12 @@ _BELOW: Final = re.compile(
     r"[\w.() -]{0,30}?(?P<colon>:)[ \t]*\r?\n[ \t]*(?P<bare>[^\s'\"`<>]{4,2000})[ \t]*(?=\r?\n|\Z)"
 )
 _NAMED_WORDS: Final = TOOLS | HEADINGS
+# What names where a secret is kept, not the secret: an ARN, a file handed over with "@" (``password=@/tmp/pw``,
+# as vault and curl take one), a path of names (``secret_id = "prod/payments/stripe"``), a PowerShell cmdlet.
+_REFERENCE: Final = re.compile(
+    r"arn:|@(?:[~./]|[\w-]+\.\w{2,4}$)|[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_.-]*)+$"
+    r"|(?:Get|Set|New|Read|Invoke|Import|Export|ConvertTo|ConvertFrom)-[A-Z][A-Za-z]+$"
+)
 _SPEC: Final = re.compile(r"[a-z]+=")  # ``docker build --secret id=npmrc,src=…``: a flag's spec, not its secret
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _AUTH_HEADER_LOWER: Final = re.compile(
@@ -106,7 +115,16 @@ _AUTH_HEADER: Final = re.compile(
 # ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
 _CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
 _TOKEN: Final = re.compile(r"(?<![\w+/=.$-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")  # not ``$SHELL_VAR``
-_TOKEN_CONTEXT: Final = re.compile(r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\b")
+_TOKEN_CONTEXT: Final = re.compile(
+    r"\b(?:key|credential|password|bearer|auth|apikey|api key)s?\d?\b|(?:secret|token)s?\d?\b"
+)  # "key1", "AppSecret", "authToken"
+# A key word, then a verb or copula, right before the token: "key1 is …", "auth token es …", "AppSecret 是 …".
+# So said, even a hex string is the key (unsaid, hex is a digest's or an id's shape far more often).
+# A bare "key" must be a credential's ("api key is", "key1 is" as Azure numbers them; not "cache key is").
+_STATED: Final = re.compile(
+    r"(?:(?P<prev>[a-z]+)[ _-])?(?P<name>\w*(?:key|token|secret)s?\d?)[\s\"'`)]{1,3}"
+    r"(?:is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は)[\s\"'`「:]{0,3}$"
+)
 # What a public key follows: its own type (``ssh-ed25519 AAAA…``) or words that say it is public.
 _PUBLIC_KEY: Final = re.compile(r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|public[ _-]?key|pubkey)\W*$")
 # An OpenPGP key's id as ``gpg --list-keys`` prints it (``ed25519/7C3E9B4410D8A2F6``): it names a key.
@@ -162,6 +180,8 @@ class SecretFinder:
         if "Key=" in text:
             hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
         lowered = text.lower()
+        if len(lowered) != len(text):  # "İ" lower-cases to two characters: offsets must agree
+            lowered = "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
         if "bearer" in lowered or "authorization" in lowered:
             hits += _auth_headers(text, lowered)
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
@@ -244,10 +264,15 @@ class SecretFinder:
         public = _public_blocks(text) if "-----BEGIN" in text or "---- BEGIN" in text else ()
         for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
-            if _HEX_OR_UUID.fullmatch(token) or token.count("/") > 2 or _after_digest_name(text, m.start()):
+            if token.count("/") > 2 or _after_digest_name(text, m.start()):
                 continue
             window = before(text, m.start(), 40)
-            if not (_TOKEN_CONTEXT.search(window) and _random_looking(token, 20)):
+            if _HEX_OR_UUID.fullmatch(token):
+                if "-" in token or not _stated(window) or entropy(token) < 3.0:
+                    continue
+            elif not (_TOKEN_CONTEXT.search(window) and _random_looking(token, 20)) or "csrf" in window:
+                continue  # (a CSRF token is sent to every visitor)
+            if masked(token) or _in_arn(text, m.start()):
                 continue
             if token.startswith(("age1", "//")) or _KEY_ID.match(token) or _PUBLIC_KEY.search(window):
                 continue  # an age public key, a URL's user part, a key id, a key said to be public
@@ -268,7 +293,7 @@ def _auth_headers(text: str, lowered: str) -> list[Hit]:
     """
     hits = []
     same = len(lowered) == len(text)
-    for m in (_AUTH_HEADER_LOWER.finditer(lowered) if same else _AUTH_HEADER.finditer(text)):
+    for m in _AUTH_HEADER_LOWER.finditer(lowered) if same else _AUTH_HEADER.finditer(text):
         if same and m.start() and (lowered[m.start() - 1].isalnum() or lowered[m.start() - 1] == "_"):
             continue  # inside a word: ``\b`` of the case-insensitive pattern
         token = text[m.start(1) : m.end(1)]
@@ -315,6 +340,8 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         return False
     if value.startswith(("ENC[", "ENC(")) or (value.startswith("Ag") and _sealed(text, start)):
         return False  # encrypted: SOPS, Jasypt, a SealedSecret
+    if _REFERENCE.match(value):
+        return False
     if CODE.match(value) and (group == "bare" or not _random_looking(value.replace(".", ""), 8)):
         return False
     if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
@@ -381,6 +408,24 @@ def _sealed(text: str, start: int) -> bool:
         if row.strip() and len(row) - len(row.lstrip()) <= indent:
             return False  # the block ended before ``start``
     return True
+
+
+def _stated(window: str) -> bool:
+    """Whether ``window`` (lower-cased) ends with a credential's name and a verb: "key1 is ", "app secret 是 "."""
+    m = _STATED.search(window)
+    if m is None:
+        return False
+    name = m.group("name")
+    if not name.startswith("key") or name[-1].isdigit():
+        return True
+    return strength_of(f"{m.group('prev') or ''}_{name}") > 0
+
+
+def _in_arn(text: str, start: int) -> bool:
+    """Whether the token at ``start`` is part of an AWS ARN (``arn:aws:secretsmanager:…:secret:prod/db``): a name."""
+    head = text[max(0, start - 120) : start]
+    at = head.rfind("arn:")
+    return at >= 0 and not any(c.isspace() or c in "\"'" for c in head[at:])
 
 
 def _after_digest_name(text: str, start: int) -> bool:

@@ -13,6 +13,7 @@ from typing import Final
 from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, before, in_runs
 from freehold.privacy.detectors.columns import Columns
 from freehold.privacy.detectors.validators import (
+    EXAMPLE_IBANS,
     IBAN_LENGTHS,
     TEST_CARDS,
     card_brand_ok,
@@ -26,8 +27,11 @@ from freehold.privacy.detectors.validators import (
 __all__ = ["CardFinder", "EmailFinder", "IbanFinder", "IpFinder", "JwtFinder", "SsnFinder", "UrlCredentialsFinder"]
 
 # Unicode letters are allowed in both parts (RFC 6531 addresses, IDN domains: zoë@exämple.fr).
+# Chinese, Japanese and Korean letters are written up against an address ("メールはsaeki.k@…"):
+# they end the local part, which is written in other scripts.
+_CJK: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _EMAIL: Final = re.compile(
-    r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
+    rf"(?<![.%+-])(?<![^\W{_CJK}])[^\W_{_CJK}](?:[^\W{_CJK}]|[.%+-]){{0,63}}@"
     r"((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[A-Za-z]{2,24}(?![A-Za-z0-9_-])|[^\W\d_A-Za-z]{2,24}(?![\w-])))"
 )  # a Latin TLD may have a Korean or Japanese particle right after it ("jiwoo@naver.com로")
 _DOMAIN_END: Final = re.compile(r"[^\w.-]")  # no address runs past it: its domain is letters, digits, "-" and "."
@@ -104,6 +108,15 @@ _TEST_CONTEXT: Final = re.compile(
 )
 
 
+_CARD_WORDS: Final = re.compile(r"card|visa|credit|debit|karte|carte|tarjeta|cartão|carta|カード|卡|카드|kaart|kort")
+
+
+def _ean13(digits: str) -> bool:
+    """Whether a 13-digit number carries a valid EAN-13 check digit (weights 1 and 3): a barcode's."""
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
 class CardFinder(RunFinder):
     """Payment card numbers: issuer range and length, Luhn, and a consistent grouping.
 
@@ -126,6 +139,8 @@ class CardFinder(RunFinder):
                     continue
             if not (card_brand_ok(digits) and luhn_ok(digits)):
                 continue
+            if len(digits) == 13 and _ean13(digits) and not _CARD_WORDS.search(before(text, m.start(), 60)):
+                continue  # a product's barcode (EAN-13, JAN): 13-digit Visa numbers are all but retired
             if digits not in TEST_CARDS:
                 hits.append(Hit(m.start(), m.end(), "CREDIT_CARD", 0.95, Priority.CHECKSUM))
                 continue
@@ -163,6 +178,10 @@ class IbanFinder:
             if need or (pos < len(text) and text[pos].isalnum()):
                 continue
             compact = text[m.start() : pos].replace(" ", "")
+            if compact in EXAMPLE_IBANS and _TEST_CONTEXT.search(
+                before(text, m.start(), 80) + " " + after(text, pos, 40)
+            ):
+                continue
             if iban_ok(compact):
                 hits.append(Hit(m.start(), pos, "IBAN", 0.97, Priority.CHECKSUM))
         return hits
@@ -358,6 +377,10 @@ class UrlCredentialsFinder:
             if password is None and _DSN_HOST.match(text, m.end(1) + 1):
                 continue  # a Sentry DSN's key is public by design: it ships inside every client app
             end = m.end()
+            delimiter = text[m.start() - 1 : m.start()]
+            if delimiter in (",", ";", "\t", "|"):  # a CSV or table cell: the URL ends with its cell
+                cut = text.find(delimiter, m.start(2) if password is not None else m.start(1), end)
+                end = end if cut < 0 else cut
             while end > m.start() and text[end - 1] in _TRAILING:
                 end -= 1
             hits.append(Hit(m.start(), end, "URL_CREDENTIALS", 0.97, Priority.BLOCK))

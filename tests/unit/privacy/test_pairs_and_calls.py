@@ -1,0 +1,150 @@
+"""Credentials found by what stands beside them (a key id, a user, a setter, a login), and their look-alikes.
+
+Also the other categories' rules of the same pass: phones and e-mails amid CJK text, a URL in a CSV
+cell, barcodes and documented test numbers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from freehold.config.privacy import DetectionSection
+from freehold.privacy.detectors import build_detector
+
+DETECTOR = build_detector(DetectionSection(), remember=0)
+
+
+def found(text: str, kind: str = "SECRET") -> list[str]:
+    return [text[s.start : s.end] for s in DETECTOR.detect(text) if s.type == kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a key id, then its secret in the vendor's shape
+        (
+            'StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAQ3EGVSW4NB7XKP2L", '
+            '"t7Vq2mXr9LpB4kWz8NcY3hJd6FsA1gQe5RuT0yHo"))',
+            ["AKIAQ3EGVSW4NB7XKP2L", "t7Vq2mXr9LpB4kWz8NcY3hJd6FsA1gQe5RuT0yHo"],
+        ),
+        (
+            "SecretId AKIDq8Wm2Xr7Lp4Bz9Nc3Yh6Jd1FsA5gQe0R，SecretKey Vt2mXr9LpB4kWz8NcY3hJd6FsA1gQe5R",
+            ["AKIDq8Wm2Xr7Lp4Bz9Nc3Yh6Jd1FsA5gQe0R", "Vt2mXr9LpB4kWz8NcY3hJd6FsA1gQe5R"],
+        ),
+        (
+            "client = Client('AC0f3a9b27c4d85e61f0a2b3c4d5e6f7a8', '9e2d4c6b8a0f1e3d5c7b9a2f4e6d8c0b')",
+            ["9e2d4c6b8a0f1e3d5c7b9a2f4e6d8c0b"],
+        ),
+        # a user, then the password: credential classes and requests' auth tuple
+        ('var c = new NetworkCredential("svc-print@contoso.example", "Fj4#kq9!Lz");', ["Fj4#kq9!Lz"]),
+        ('r = requests.get(url, auth=("deploy", "Quartz-77-Heron"))', ["Quartz-77-Heron"]),
+        # setters and builders, literals joined or not; getters take a name
+        ('cfg.setPassword("Marlin88" + "Zq7TnW4xK2");', ["Marlin88", "Zq7TnW4xK2"]),
+        ('Builder().apiKey("k7Q2wX9mL4pZ8rT1").build()', ["k7Q2wX9mL4pZ8rT1"]),
+        ('String pw = vault.getPassword("billing-db");', []),
+        ('conn.setPassword("${DB_PASSWORD}");', []),
+        # an e-mail and a password, next to a word for the account
+        ("Le compte Spotify c'est zoe.martin@example.org / Spot1fy!Zoe, merci", ["Spot1fy!Zoe"]),
+        ("Reviewers: anna@example.com / bob@example.com", []),
+        ("Contact: anna@example.com / 2024 roadmap", []),
+    ],
+)
+def test_credentials_by_their_neighbour(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('$sec = ConvertTo-SecureString "Kelp-Orbit-41" -AsPlainText -Force', ["Kelp-Orbit-41"]),
+        ("net use Z: \\\\fs02\\finance Otter#2207 /user:CORP\\scan /persistent:no", ["Otter#2207"]),
+        ("net use Z: \\\\fs02\\finance * /user:CORP\\scan", []),
+        ("smbclient //nas/share -U 'backup%Lantern-93' -c 'ls'", ["Lantern-93"]),
+        (
+            "aws configure set aws_secret_access_key q9Wm2Xr7Lp4Bz9Nc3Yh6Jd1FsA5gQe0RtUvWxYz --profile ci",
+            ["q9Wm2Xr7Lp4Bz9Nc3Yh6Jd1FsA5gQe0RtUvWxYz"],
+        ),
+        ("aws configure set region eu-west-1 --profile ci", []),
+        ("az login --service-principal -u 1f2e3d4c -p Xy8~Qw2.Er5_Ty7 --tenant 9a8b", ["Xy8~Qw2.Er5_Ty7"]),
+    ],
+)
+def test_commands(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "0a1b2c3d4e5f60718293a4b5c6d7e8f9-us14",  # Mailchimp
+        "re_Ab3dEf7H_k2Lm9Np4Qr7St1Uv5Wx8Yz3Ab6C",  # Resend
+        "sk_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071",  # ElevenLabs
+        "MTA5ODc2NTQzMjEwOTg3NjU0.Gh7kLm.Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4V",  # Discord bot
+    ],
+)
+def test_vendor_formats(key: str) -> None:
+    assert found(f"the token: {key}") == [key]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SLACK_BOT_TOKEN="xoxb-your-bot-token"',
+        "STRIPE_KEY=sk_test_REPLACE_ME",
+        "JWT_SECRET=change-me-to-a-long-random-string",
+        'get_secret_value(SecretId="arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbC123")',
+        'secret_id = "prod/payments/stripe"',
+        "vault kv put secret/app password=@/tmp/newpw.txt",
+        "AWS Access Key ID [None]: AKIAIOSFODNN7EXAMPLE\nAWS Secret Access Key [None]: "
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "$pass = ConvertTo-SecureString $plain -AsPlainText -Force",
+        "Signed with minisign key RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3",
+        "set `password: {{ .Values.db.password }}` with `existingSecret: orders-db`",
+        "密码禁止写在便签里，统一使用 1Password 保存",
+        "cache key is 9f86d081884c7d659a2feaa0c55ad015",
+    ],
+)
+def test_not_secrets(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("key1 is 5f3c9a7e1b2d4f6a8c0e2b4d6f8a0c1e", ["5f3c9a7e1b2d4f6a8c0e2b4d6f8a0c1e"]),
+        ("AppSecret 是 7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b，请检查", ["7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b"]),
+        ("j'ai changé le mot de passe, le nouveau est Prm-7Lq2-Zx9 pour la tâche", ["Prm-7Lq2-Zx9"]),
+        ("Nowe hasło, które ustawiłem, to Kq2!mZ8rTw dla konta", ["Kq2!mZ8rTw"]),
+        ("Det nya app-lösenordet är wxyz abcd efgh ijkl och kontot är mitt.", ["wxyz abcd efgh ijkl"]),
+        ("İnternet şifresi Kestane.Palas1923. İyi günler", ["Kestane.Palas1923"]),
+        ("the password, as you know, expires monthly", []),
+        ('"label": "password",\n  "value": "Tq9#zL2!mW8x",', ["Tq9#zL2!mW8x"]),
+    ],
+)
+def test_said_in_prose(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("担当は佐藤さん、携帯は090-2211-3344、メールはsato.k@example.co.jpです。", "PHONE", ["090-2211-3344"]),
+        ("担当は佐藤さん、携帯は090-2211-3344、メールはsato.k@example.co.jpです。", "EMAIL", ["sato.k@example.co.jp"]),
+        ("Rappelez-moi au 06 23 45 67 89 demain.", "PHONE", ["06 23 45 67 89"]),
+        ("Contato: (21) 98765-4321 | ana@example.com.br", "PHONE", ["(21) 98765-4321"]),
+        ("Cep: 0532 123 45 67", "PHONE", ["0532 123 45 67"]),
+        ("Call or text for a quote. ABN 51 824 753 556.", "PHONE", []),
+        ("shipment number 00340434161094042557 was scanned at 1770912345 (epoch)", "PHONE", []),
+        (
+            "NAS,ftp://scan:Kq2.mZ8-rTw@10.0.0.5/in,scan,,copier\n",
+            "URL_CREDENTIALS",
+            ["ftp://scan:Kq2.mZ8-rTw@10.0.0.5/in"],
+        ),
+        ("商品コード 4901234567894 数量 2", "CREDIT_CARD", []),
+        ("Visa card 4398259791907", "CREDIT_CARD", ["4398259791907"]),
+        ("For 3-D Secure in the sandbox, use 4000 0027 6000 3184.", "CREDIT_CARD", []),
+        ("Sandbox IBAN for SEPA tests: DE89 3704 0044 0532 0130 00.", "IBAN", []),
+        ("Bitte überweisen Sie auf DE89 3704 0044 0532 0130 00.", "IBAN", ["DE89 3704 0044 0532 0130 00"]),
+    ],
+)
+def test_other_categories(text: str, kind: str, expected: list[str]) -> None:
+    assert found(text, kind) == expected
