@@ -12,7 +12,7 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority
-from freehold.privacy.detectors.placeholders import PLACEHOLDER, hashed, masked
+from freehold.privacy.detectors.placeholders import PLACEHOLDER, filler, hashed, masked
 
 __all__ = ["TOOLS", "command_passwords"]
 
@@ -122,6 +122,12 @@ def command_passwords(text: str, words: set[str]) -> list[Hit]:
                 continue  # "identified by" in prose ("the style identified by Ainsworth")
             group = next(g for g in _GROUPS if g in pattern.groupindex and m.group(g) is not None)
             value = m.group(group)
-            if len(value) >= 4 and not PLACEHOLDER.match(value) and not masked(value) and not hashed(value):
+            if (
+                len(value) >= 4
+                and not PLACEHOLDER.match(value)
+                and not masked(value)
+                and not filler(value)
+                and not hashed(value)
+            ):
                 hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
     return hits

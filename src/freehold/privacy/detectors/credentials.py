@@ -9,10 +9,11 @@ finder cannot see them. Each shape is looked for only where a cheap substring sa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority
-from freehold.privacy.detectors.placeholders import PLACEHOLDER, masked
+from freehold.privacy.detectors.placeholders import PLACEHOLDER, filler, masked
 from freehold.privacy.detectors.validators import entropy
 
 __all__ = ["shaped_credentials"]
@@ -47,24 +48,16 @@ _CLIENT: Final = re.compile(
 _IDENTIFIER: Final = re.compile(r"AC[0-9a-f]{32}")  # a Twilio account SID names the account; its token is the secret
 # A key id, then within 120 characters its secret in the vendor's shape: ``Credentials("AKIA…", "…")``,
 # "SecretId AKID…, SecretKey …", "Account SID AC… y el auth token es …". The id says whose secret it is.
-_PAIRS: Final = (
-    (
-        "AKIA",
-        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])"),
-        re.compile(
-            r"(?<![A-Za-z0-9/+])(?=[^\s]{0,39}\d)(?=[^\s]{0,39}[a-z])(?=[^\s]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
-        ),
-    ),
-    (
-        "AKID",
-        re.compile(r"(?<![A-Za-z0-9])AKID[A-Za-z0-9]{32}(?![A-Za-z0-9])"),
-        re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z]{0,31}\d)(?=[A-Za-z0-9]{0,31}[a-z])[A-Za-z0-9]{32}(?![A-Za-z0-9])"),
-    ),
-    (
-        "AC",
-        re.compile(r"(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])"),
-        re.compile(r"(?<![A-Za-z0-9])(?=[0-9]{0,31}[a-f])(?=[a-f]{0,31}[0-9])[0-9a-f]{32}(?![A-Za-z0-9])"),
-    ),
+# Twilio's account SID, led by its literal so that ``re`` skips from one "AC" to the next.
+_TWILIO_SID: Final = re.compile(r"AC(?<![A-Za-z0-9]..)[0-9a-f]{32}(?![A-Za-z0-9])")
+_AWS_SECRET: Final = re.compile(
+    r"(?<![A-Za-z0-9/+])(?=[^\s]{0,39}\d)(?=[^\s]{0,39}[a-z])(?=[^\s]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+)
+_TENCENT_SECRET: Final = re.compile(
+    r"(?<![A-Za-z0-9])(?=[A-Za-z]{0,31}\d)(?=[A-Za-z0-9]{0,31}[a-z])[A-Za-z0-9]{32}(?![A-Za-z0-9])"
+)
+_TWILIO_TOKEN: Final = re.compile(
+    r"(?<![A-Za-z0-9])(?=[0-9]{0,31}[a-f])(?=[a-f]{0,31}[0-9])[0-9a-f]{32}(?![A-Za-z0-9])"
 )
 _PAIR_REACH: Final = 120
 _LITERAL: Final = r"(?:\"[^\"\n]*\"|'[^'\n]*')"
@@ -78,12 +71,14 @@ _USER_AND_PASSWORD: Final = re.compile(
 )
 # A setter or builder handed the credential as literals, joined or not: ``cfg.setPassword("a" + "b")``,
 # ``.apiKey("…")``, ``client.set_secret('…')``. Getters take a name (``getPassword("db")``) and are not read.
-_SETTER: Final = re.compile(
-    r"(?i:\bset_?|(?<=\.))(?i:password|passwd|secret|secret_?key|api_?key|access_?key|auth_?token|client_?secret)"
-    r"\s*\(\s*(" + _LITERAL + r"(?:\s*\+\s*" + _LITERAL + r")*)\s*[,)]"
-)
+_SETTER_NEEDLES: Final = ("password(", "secret(", "key(", "token(")  # found in the lower-cased text
+_SETTER_NAMES: Final = frozenset(
+    "password passwd secret secretkey apikey accesskey authtoken clientsecret".split()
+)  # the name after ``set``, or a builder's, lower-cased with its underscores dropped
+_SETTER_ARGS: Final = re.compile(r"\s*(" + _LITERAL + r"(?:\s*\+\s*" + _LITERAL + r")*)\s*[,)]")
 # A login written as "e-mail / password" next to a word for an account or a credential.
-_LOGIN_PAIR: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*/[ \t]*([^\s/@<>\"'`]{8,64})")
+_LOGIN_EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LOGIN_VALUE: Final = re.compile(r"[^\s/@<>\"'`]{8,64}")
 _LOGIN_WORDS: Final = re.compile(
     r"(?i:login|log-in|account|compte|cuenta|conta|konto|credential|password|passwort|token|zugang|acceso|accès"
     r"|identifiants|user|usuario|utilisateur|benutzer)"
@@ -91,8 +86,11 @@ _LOGIN_WORDS: Final = re.compile(
 _LITERALS: Final = re.compile(r"\"([^\"\n]+)\"|'([^'\n]+)'")
 
 
-def shaped_credentials(text: str, lowered: str) -> list[Hit]:
-    """Every credential found by its place (see the module's docstring)."""
+def shaped_credentials(text: str, lowered: str, key_ids: list[re.Match[str]]) -> list[Hit]:
+    """Every credential found by its place (see the module's docstring).
+
+    ``key_ids``: the AWS and Tencent key ids the vendor-key pass found (their secrets follow them).
+    """
     hits: list[Hit] = []
     if "cookie" in lowered or " -b " in text:
         hits += _session_cookies(text, lowered)
@@ -110,33 +108,24 @@ def shaped_credentials(text: str, lowered: str) -> list[Hit]:
             group = 1 if m.group(1) is not None else 2
             if not PLACEHOLDER.match(m.group(group)) and not masked(m.group(group)):
                 hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-    for anchor, identifier, secret in _PAIRS:
-        if anchor in text:
-            hits += _paired(text, identifier, secret)
-    if "Credential" in text or "Auth" in text or "auth" in text:
-        for m in _USER_AND_PASSWORD.finditer(text):
-            group = 1 if m.group(1) is not None else 2
-            if _literal_secret(m.group(group)):
-                hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-    if "(" in text and ("password(" in lowered or "secret(" in lowered or "key(" in lowered or "token(" in lowered):
-        for m in _SETTER.finditer(text):
-            for lit in _LITERALS.finditer(text, m.start(1), m.end(1)):
-                group = 1 if lit.group(1) is not None else 2
-                if _literal_secret(lit.group(group)):
-                    hits.append(Hit(lit.start(group), lit.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-    if " / " in text and "@" in text:
-        for m in _LOGIN_PAIR.finditer(text):
-            value = m.group(1).rstrip(".,;:)!?")
-            kinds = (
-                any(c.isalpha() for c in value) + any(c.isdigit() for c in value) + any(not c.isalnum() for c in value)
-            )
-            if (
-                len(value) >= 8
-                and kinds >= 2
-                and _literal_secret(value)
-                and _LOGIN_WORDS.search(text, max(0, m.start() - 120), m.start())
-            ):
-                hits.append(Hit(m.start(1), m.start(1) + len(value), "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+    if key_ids:
+        hits += _paired(text, key_ids, _AWS_SECRET) + _paired(text, key_ids, _TENCENT_SECRET)
+    if "AC" in text:
+        hits += _paired(text, _TWILIO_SID.finditer(text), _TWILIO_TOKEN)
+    if '("' in text or "('" in text:  # a call with a literal first argument: what the shapes below are
+        if (
+            "Credential" in text
+            or "auth=(" in text
+            or ("Auth" in text and ("PasswordAuth" in text or "BasicAuth" in text or "DigestAuth" in text))
+        ):
+            for m in _USER_AND_PASSWORD.finditer(text):
+                group = 1 if m.group(1) is not None else 2
+                if _literal_secret(m.group(group)):
+                    hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+        if "password(" in lowered or "secret(" in lowered or "key(" in lowered or "token(" in lowered:
+            hits += _setters(text, lowered)
+    if "@" in text and " / " in text:
+        hits += _logins(text)
     if "Client" in text:
         for m in _CLIENT.finditer(text):
             for group in (1, 2):
@@ -146,15 +135,70 @@ def shaped_credentials(text: str, lowered: str) -> list[Hit]:
     return hits
 
 
+def _setters(text: str, lowered: str) -> list[Hit]:
+    """The literals handed to a credential's setter or builder (``_SETTER_NAMES``), found from each "password(" etc."""
+    hits = []
+    calls = [at for needle in _SETTER_NEEDLES for at in _positions(lowered, needle)]
+    for call in calls:
+        end = lowered.index("(", call) + 1
+        start = call
+        while start and (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
+            start -= 1
+        name = lowered[start : end - 1].replace("_", "")
+        if name.startswith("set"):
+            name = name[3:]
+        elif not text.startswith(".", start - 1):
+            continue  # neither ``setPassword(`` nor a builder's ``.password(``: a getter, a check, a hash
+        args = _SETTER_ARGS.match(text, end) if name in _SETTER_NAMES else None
+        for lit in _LITERALS.finditer(text, *args.span(1)) if args is not None else ():
+            group = 1 if lit.group(1) is not None else 2
+            if _literal_secret(lit.group(group)):
+                hits.append(Hit(lit.start(group), lit.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+    return hits
+
+
+def _logins(text: str) -> list[Hit]:
+    """The password of each "e-mail / password", found from its " / ", with an account's word before the e-mail."""
+    hits = []
+    at = text.find(" / ")
+    while at >= 0:
+        head = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+        while head < at and text[head] in "(<[\"'`":
+            head += 1
+        email = _LOGIN_EMAIL.fullmatch(text, head, at) if "@" in text[head:at] else None
+        value = _LOGIN_VALUE.match(text, at + 3) if email is not None else None
+        if value is not None:
+            token = value.group().rstrip(".,;:)!?")
+            kinds = any(c.isalpha() for c in token) + any(c.isdigit() for c in token)
+            kinds += any(not c.isalnum() for c in token)
+            if (
+                len(token) >= 8
+                and kinds >= 2
+                and _literal_secret(token)
+                and _LOGIN_WORDS.search(text, max(0, head - 120), head)
+            ):
+                hits.append(Hit(value.start(), value.start() + len(token), "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+        at = text.find(" / ", at + 3)
+    return hits
+
+
 def _literal_secret(value: str) -> bool:
     """A string literal in a credential's place that holds a value: not empty filler, a placeholder or a template."""
-    return len(value) >= 4 and len(set(value)) > 2 and not PLACEHOLDER.match(value) and not masked(value)
+    return (
+        len(value) >= 4
+        and len(set(value)) > 2
+        and not PLACEHOLDER.match(value)
+        and not masked(value)
+        and not filler(value)
+    )
 
 
-def _paired(text: str, identifier: re.Pattern[str], secret: re.Pattern[str]) -> list[Hit]:
-    """The first value of the secret's shape within ``_PAIR_REACH`` characters after each key id."""
+def _paired(text: str, identifiers: Iterable[re.Match[str]], secret: re.Pattern[str]) -> list[Hit]:
+    """The first value of the secret's shape within ``_PAIR_REACH`` characters after each key id of its vendor."""
     hits = []
-    for m in identifier.finditer(text):
+    for m in identifiers:
+        if (secret is _TENCENT_SECRET) != m.group().startswith("AKID"):
+            continue
         value = secret.search(text, m.end(), m.end() + _PAIR_REACH)
         if value is not None and not masked(value.group()) and entropy(value.group()) >= 3.0:
             hits.append(Hit(value.start(), value.end(), "SECRET", 0.85, Priority.ASSIGNED_SECRET))

@@ -15,7 +15,7 @@ from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority
 from freehold.privacy.detectors.names import strength
-from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, hashed, masked
+from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, filler, hashed, masked
 from freehold.privacy.detectors.validators import entropy
 
 __all__ = ["named_values"]
@@ -86,7 +86,14 @@ def _take(hits: list[Hit], text: str, name: str, start: int, end: int) -> None:
 def _credential(value: str, level: int) -> bool:
     """A literal value, not a placeholder, reference, hash or masked one; for a token/key name, a random one."""
     value = value.strip()
-    if len(value) < 4 or len(set(value)) <= 2 or PLACEHOLDER.match(value) or masked(value) or hashed(value):
+    if (
+        len(value) < 4
+        or len(set(value)) <= 2
+        or PLACEHOLDER.match(value)
+        or masked(value)
+        or filler(value)
+        or hashed(value)
+    ):
         return False
     if CODE.match(value) or PUBLISHED.match(value) or value.startswith(("ENC[", "ENC(", "{cipher}", "vault:")):
         return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["CODE", "PLACEHOLDER", "PUBLISHED", "hashed", "masked"]
+__all__ = ["CODE", "PLACEHOLDER", "PUBLISHED", "filler", "hashed", "masked"]
 
 PLACEHOLDER: Final = re.compile(
     r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
@@ -49,12 +49,20 @@ _FILLER: Final = re.compile(r"(?:^|[-_.])(?:your|replace|placeholder|insert)(?:[
 
 
 def masked(value: str) -> bool:
-    """``sk-...REDACTED``, ``ghp_****``, ``xoxb-your-token``: hidden, filler, or documented (``…EXAMPLEKEY``)."""
+    """``sk-...REDACTED``, ``ghp_****``: a value someone already hid; or a documented one (AWS's ``…EXAMPLEKEY``)."""
     lowered = value.lower()
     return (
         "..." in value or "…" in value or "***" in value or "xxxx" in lowered or "redacted" in lowered
-        or value.endswith(("EXAMPLE", "EXAMPLEKEY")) or value in _DOCUMENTED or _FILLER.search(lowered) is not None
+        or value.endswith(("EXAMPLE", "EXAMPLEKEY")) or value in _DOCUMENTED
     )  # fmt: skip
+
+
+def filler(value: str) -> bool:
+    """A template's words in a value shaped like a key or a name: ``xoxb-your-bot-token``, ``sk_test_REPLACE_ME``.
+
+    Asked only where such values are read (vendor-shaped keys, assignments), not of every candidate.
+    """
+    return _FILLER.search(value.lower()) is not None
 
 
 # What a system stores instead of a password: crypt(3) (``$1$``, ``$6$``, yescrypt ``$y$``, Cisco ``$9$``),

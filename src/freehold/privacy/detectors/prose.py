@@ -11,7 +11,7 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation
-from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, hashed, masked
+from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, filler, hashed, masked
 
 __all__ = ["CASUAL", "OTHER", "password_words", "prose_passwords"]
 
@@ -181,7 +181,7 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
         return None
     if value.lower() in _PRODUCTS:
         return None
-    if PLACEHOLDER.match(value) or masked(value) or hashed(value):
+    if PLACEHOLDER.match(value) or masked(value) or filler(value) or hashed(value):
         return None
     if CODE.match(value) and not (value[0].isupper() and value.replace(".", "").isalnum()):
         return None  # a name from code; "Kestane.Kebap1923" is no attribute of anything

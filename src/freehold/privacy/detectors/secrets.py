@@ -24,7 +24,7 @@ from freehold.privacy.detectors.commands import TOOLS, command_passwords
 from freehold.privacy.detectors.credentials import shaped_credentials
 from freehold.privacy.detectors.named import named_values
 from freehold.privacy.detectors.names import strength as strength_of
-from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, hashed, masked
+from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, filler, hashed, masked
 from freehold.privacy.detectors.prose import password_words, prose_passwords
 from freehold.privacy.detectors.validators import entropy
 
@@ -116,10 +116,11 @@ _AUTH_HEADER: Final = re.compile(
 _CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
 _TOKEN: Final = re.compile(r"(?<![\w+/=.$-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")  # not ``$SHELL_VAR``
 _TOKEN_CONTEXT: Final = re.compile(
-    r"\b(?:key|credential|password|bearer|auth|apikey|api key)s?\d?\b|(?:secret|token)s?\d?\b"
-)  # "key1", "AppSecret", "authToken"
+    r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\d?\b"
+)  # "key1" too, as Azure numbers its keys
 # A key word, then a verb or copula, right before the token: "key1 is …", "auth token es …", "AppSecret 是 …".
 # So said, even a hex string is the key (unsaid, hex is a digest's or an id's shape far more often).
+_VERB_BEFORE: Final = re.compile(r"(?:is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は)[\s\"'`「:]{0,3}$")
 # A bare "key" must be a credential's ("api key is", "key1 is" as Azure numbers them; not "cache key is").
 _STATED: Final = re.compile(
     r"(?:(?P<prev>[a-z]+)[ _-])?(?P<name>\w*(?:key|token|secret)s?\d?)[\s\"'`)]{1,3}"
@@ -201,7 +202,8 @@ class SecretFinder:
         if keyword:
             hits += named_values(text, lowered, keywords)
         if words:  # every shape holds its value in a word of 15 characters or more (a cookie, a .pgpass line…)
-            hits += shaped_credentials(text, lowered)
+            key_ids = [m for m in known if m.group().startswith(("AKIA", "ASIA", "AKID"))] if known else known
+            hits += shaped_credentials(text, lowered, key_ids)
         if len(lowered) == len(text):
             words_of = password_words(lowered)
             if words_of or (keyword and "pass" in lowered):
@@ -264,11 +266,14 @@ class SecretFinder:
         public = _public_blocks(text) if "-----BEGIN" in text or "---- BEGIN" in text else ()
         for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
+            hex_or_uuid = _HEX_OR_UUID.fullmatch(token) is not None
+            if hex_or_uuid and ("-" in token or not _VERB_BEFORE.search(text, max(0, m.start() - 6), m.start())):
+                continue  # a digest or an id, unless a key's name and a verb say otherwise (asked below)
             if token.count("/") > 2 or _after_digest_name(text, m.start()):
                 continue
             window = before(text, m.start(), 40)
-            if _HEX_OR_UUID.fullmatch(token):
-                if "-" in token or not _stated(window) or entropy(token) < 3.0:
+            if hex_or_uuid:
+                if not _stated(window) or entropy(token) < 3.0:
                     continue
             elif not (_TOKEN_CONTEXT.search(window) and _random_looking(token, 20)) or "csrf" in window:
                 continue  # (a CSRF token is sent to every visitor)
@@ -336,6 +341,8 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
     value = text[start:end]
     if not value or PLACEHOLDER.match(value) or len(set(value)) <= 2 or hashed(value) or masked(value):
         return False
+    if filler(value):  # ``change-me-to-a-long-random-string``, ``sk_test_REPLACE_ME``
+        return False
     if PUBLISHED.match(value) or (len(value) < 12 and value.endswith(("_", "-"))):  # ``sk_test_``: a prefix alone
         return False
     if value.startswith(("ENC[", "ENC(")) or (value.startswith("Ag") and _sealed(text, start)):
@@ -366,7 +373,7 @@ def _fake(key: str) -> bool:
     or, for a prefix of letters alone (``AKIA``), its last sixteen characters. A real key of 20
     characters or more holds a dozen different ones; only a key with fewer is looked at.
     """
-    if masked(key):  # AWS's and Stripe's documented keys (AKIAIOSFODNN7EXAMPLE)
+    if masked(key) or filler(key):  # AWS's and Stripe's documented keys (AKIAIOSFODNN7EXAMPLE), ``xoxb-your-…``
         return True
     if len(set(key)) >= 12:
         return False

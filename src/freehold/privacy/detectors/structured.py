@@ -27,11 +27,8 @@ from freehold.privacy.detectors.validators import (
 __all__ = ["CardFinder", "EmailFinder", "IbanFinder", "IpFinder", "JwtFinder", "SsnFinder", "UrlCredentialsFinder"]
 
 # Unicode letters are allowed in both parts (RFC 6531 addresses, IDN domains: zoë@exämple.fr).
-# Chinese, Japanese and Korean letters are written up against an address ("メールはsaeki.k@…"):
-# they end the local part, which is written in other scripts.
-_CJK: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _EMAIL: Final = re.compile(
-    rf"(?<![.%+-])(?<![^\W{_CJK}])[^\W_{_CJK}](?:[^\W{_CJK}]|[.%+-]){{0,63}}@"
+    r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
     r"((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[A-Za-z]{2,24}(?![A-Za-z0-9_-])|[^\W\d_A-Za-z]{2,24}(?![\w-])))"
 )  # a Latin TLD may have a Korean or Japanese particle right after it ("jiwoo@naver.com로")
 _DOMAIN_END: Final = re.compile(r"[^\w.-]")  # no address runs past it: its domain is letters, digits, "-" and "."
@@ -62,8 +59,24 @@ class EmailFinder:
             line = text.rfind("\n", 0, m.start()) + 1
             if _ID_HEADER.match(text, line):
                 continue  # ``Message-ID: <2025…@mx.example.com>`` names a message, not a mailbox
-            hits.append(Hit(m.start(), m.end(), "EMAIL", 0.95, Priority.EMAIL))
+            start = m.start() if text.isascii() else _after_cjk(text, m.start(), m.start(1) - 1)
+            if start is not None:
+                hits.append(Hit(start, m.end(), "EMAIL", 0.95, Priority.EMAIL))
         return hits
+
+
+# Chinese, Japanese and Korean letters are written up against an address ("メールはsaeki.k@…"):
+# they end the local part, which is written in other scripts.
+_CJK_RUN: Final = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+
+
+def _after_cjk(text: str, start: int, at: int) -> int | None:
+    """Where the local part ``text[start:at]`` begins once CJK letters before it are cut (None: nothing is left)."""
+    runs = list(_CJK_RUN.finditer(text, start, at))
+    if not runs:
+        return start
+    begin = runs[-1].end()
+    return begin if begin < at and text[begin].isalnum() else None
 
 
 def _around(
