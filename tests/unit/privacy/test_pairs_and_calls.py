@@ -148,3 +148,30 @@ def test_said_in_prose(text: str, expected: list[str]) -> None:
 )
 def test_other_categories(text: str, kind: str, expected: list[str]) -> None:
     assert found(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("Kendi şifresini telefonda söyledi: Lodos.7731 – denemedim.", "SECRET", ["Lodos.7731"]),
+        (
+            "AIRFLOW__CORE__FERNET_KEY=Qw3rTy-12ab_Zx9Lm0Np4Rs7Uv2Wx5Yz8Ab1Cd4Ef6=",
+            "SECRET",
+            ["Qw3rTy-12ab_Zx9Lm0Np4Rs7Uv2Wx5Yz8Ab1Cd4Ef6="],
+        ),
+        (
+            'echo "dckr_pat_Ab3dEf7Hk2Lm9Np4Qr7St1Uv5Wx" | docker login -u ci --password-stdin',
+            "SECRET",
+            ["dckr_pat_Ab3dEf7Hk2Lm9Np4Qr7St1Uv5Wx"],
+        ),
+        ("    - secretKey: username\n      remoteRef:\n        key: prod/db", "SECRET", []),
+        ("      scheme: bearer\n      bearerFormat: JWT", "SECRET", []),
+        ("Kalau perlu konfirmasi bisa hubungi saya di 0812-3456-789.", "PHONE", ["0812-3456-789"]),
+        ("문제 생기면 010-2345-6789로 연락 주세요.", "PHONE", ["010-2345-6789"]),
+        ("I can be reached at 071 234 5678 or by mail.", "PHONE", ["071 234 5678"]),
+        ("Kama kuna tatizo nipigie 0712 345678. Asante.", "PHONE", ["0712 345678"]),
+        ("fert_kg_ha     6.0021     1.1276   5.323 8.10e-07 ***", "PHONE", []),
+    ],
+)
+def test_ninth_set_kinds(text: str, kind: str, expected: list[str]) -> None:
+    assert found(text, kind) == expected

@@ -30,9 +30,10 @@ from freehold.privacy.detectors.columns import Columns
 
 __all__ = ["REGIONS", "PhoneFinder"]
 
-# "+" or "00" not after a word character or "+"; written to start with a character class so that
-# ``re`` skips straight to the next "+" or "0" instead of trying every position.
-_INTL: Final = re.compile(r"[+0](?<![\w+].)(?:(?<=\+)|(?<=0)0)[1-9][\d(). \t-]{5,22}\d(?!\w)")
+# "+" or "00" not after a word character or "+" ("00" not after a decimal point either: "6.0021"); written
+# to start with a character class so that ``re`` skips straight to the next "+" or "0" instead of trying
+# every position.
+_INTL: Final = re.compile(r"[+0](?<![\w+].)(?:(?<=\+)|(?<=0)(?<!\.0)0)[1-9][\d(). \t-]{5,22}\d(?!\w)")
 # A Korean or Japanese particle may follow or precede a number directly ("010-5160-6236이고",
 # "携帯は090-1045-1315"): only a Latin letter or a digit beside it makes it part of a longer token.
 _NATIONAL: Final = re.compile(
@@ -53,11 +54,11 @@ _DATE_OR_IP: Final = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{1,2}\. \d{1,2}\. \d{4}\b|(?:\d+\.){3}\d+"
 )  # ISO and numeric dates, "19. 9. 1973" (Czech, German), dotted quads
 _PHONE_WORD_LIST: Final = (
-    "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach",
+    "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach(?:ed)?",
     "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
     "numero", "número", "numer(?:em|u|ze)?", "nummer", "rufnummer", "tél", "tlf", "komórka", "číslo", "čísle",
     "kontakt", "marcar(?:me|nos)?", "márcame", "contato", "contacto", "contatto", "kontak", "contactez", "gsm", "cep",
-    "rappel(?:er|ez|le[zr]?)?", "καλέστε", "καλέσετε", "τηλ",
+    "rappel(?:er|ez|le[zr]?)?", "καλέστε", "καλέσετε", "τηλ", "hubungi", "telp", "nipigie", "simu",
     # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
     "anrufen", "rufen", "ruf", "erreichen", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
     "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada", "chiamare",
@@ -73,7 +74,7 @@ _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "
 # Written without spaces between words, or with a clitic article ("الهاتف"), so found anywhere:
 # "携帯電話", "手机号", "휴대폰 번호".
 _CJK_PHONE_WORDS: Final = (
-    "電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락처", "هاتف", "جوال", "رقم",
+    "電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락", "هاتف", "جوال", "رقم",
     "טלפון", "נייד", "เบอร์", "โทร",
 )  # fmt: skip
 _OTHER_NUMBER: Final = re.compile(r"\d{9,}")  # a long run of digits between a phone word and the candidate

@@ -21,7 +21,7 @@ _PASSWORD_WORDS: Final = re.compile(r"pass(?:words?|wort|wd|phrase|code|ord(?:et
 _OTHER_PASSWORD_WORDS: Final = re.compile(
     alternation(
         *"kennwort mdp contraseña senha wachtwoord hasło haslo lösenord(?:et)? adgangskoden? kodeord(?:et)? heslo "
-        "şifre(?:miz|m|si|n)? parola salasana パスワード 비밀번호 密码 密碼 пароль كلمة\\s+(?:المرور|السر) รหัสผ่าน "
+        "şifre[a-zçğıöşü]{0,6} parola salasana パスワード 비밀번호 密码 密碼 пароль كلمة\\s+(?:المرور|السر) รหัสผ่าน "
         "mật\\s+khẩu पासवर्ड סיסמ[הא] κωδικός".split()
     )  # fmt: skip
 )

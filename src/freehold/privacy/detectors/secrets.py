@@ -51,6 +51,7 @@ _KNOWN: Final = re.compile(
     r"|dp\.(?:st|pt|ct|sa|scim|audit)\.(?:[a-z0-9_-]+\.)?[A-Za-z0-9]{40,}|tskey-(?:auth|api|client|webhook)-[A-Za-z0-9-]{20,}"
     r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,}|AGE-SECRET-KEY-1[0-9A-Z]{58}|nfp_[A-Za-z0-9]{36,}"
     r"|AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}"  # Firebase Cloud Messaging server key
+    r"|dckr_pat_[A-Za-z0-9_-]{27,}"  # Docker Hub personal access token
     r"|rubygems_[0-9a-f]{48}|sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}"  # RubyGems API key, Mapbox secret token
     r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[A-Za-z0-9_-]{60,}"
     r"|eyJhIjoi[A-Za-z0-9+/]{60,}={0,2}"  # Cloudflare tunnel token: base64 of {"a": account, "t": tunnel, "s": secret}
@@ -106,11 +107,12 @@ _REFERENCE: Final = re.compile(
 _SPEC: Final = re.compile(r"[a-z]+=")  # ``docker build --secret id=npmrc,src=…``: a flag's spec, not its secret
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _AUTH_HEADER_LOWER: Final = re.compile(
-    r"(?:authorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest|ssws)\s+|bearer\s+)([a-z0-9._~+/-]{8,}=*)"
+    r"(?:authorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest|ssws)\s+|bearer[ \t]+)"
+    r"([a-z0-9._~+/-]{8,}=*)"
 )
 _AUTH_HEADER: Final = re.compile(
     r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest|ssws)\s+"
-    r"|\bbearer\s+)([A-Za-z0-9._~+/-]{8,}=*)"
+    r"|\bbearer[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)"
 )
 # ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
 _CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
@@ -349,6 +351,8 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         return False  # encrypted: SOPS, Jasypt, a SealedSecret
     if _REFERENCE.match(value):
         return False
+    if value.isalpha() and value.islower() and key.lower().endswith("key"):
+        return False  # ``secretKey: username``: the key of a map (a Kubernetes Secret's), not a value
     if CODE.match(value) and (group == "bare" or not _random_looking(value.replace(".", ""), 8)):
         return False
     if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
