@@ -175,3 +175,54 @@ def test_other_categories(text: str, kind: str, expected: list[str]) -> None:
 )
 def test_ninth_set_kinds(text: str, kind: str, expected: list[str]) -> None:
     assert found(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # a notebook's JSON escapes the quotes of the code inside it; the value may hold any letter
+        (
+            '"os.environ[\\"VECTOR_API_KEY\\"] = \\"Tn4mWq8ZpLr2Kx7nVb3Hd9Yc\\"\\n",',
+            "SECRET",
+            ["Tn4mWq8ZpLr2Kx7nVb3Hd9Yc"],
+        ),
+        (
+            "PINECONE_KEY=pcsk_3hQz9T_Lm2Xr7Wq8NpKb4Vc6Zd1Fs5Gh9Jk2Lm4Np6Qr8St0Uv2Wx4Yz6Ab",
+            "SECRET",
+            ["pcsk_3hQz9T_Lm2Xr7Wq8NpKb4Vc6Zd1Fs5Gh9Jk2Lm4Np6Qr8St0Uv2Wx4Yz6Ab"],
+        ),
+        (
+            'dsn := fmt.Sprintf(f, "ingest", "pscale_pw_Qw3rTy12abZx9Lm0Np4Rs7Uv2Wx5Yz8Ab1Cd4E")',
+            "SECRET",
+            ["pscale_pw_Qw3rTy12abZx9Lm0Np4Rs7Uv2Wx5Yz8Ab1Cd4E"],
+        ),
+        # a YAML tag stands where the value would: encrypted (Ansible) or a reference (Home Assistant)
+        ("    db_password: !vault |\n          $ANSIBLE_VAULT;1.1;AES256\n          6231", "SECRET", []),
+        ("http:\n  api_password: !secret http_password", "SECRET", []),
+        # a session cookie as a HAR entry or a JSON headers map writes it, under an app's own name
+        (
+            '{ "name": "cookie", "value": "shop_sid=Vq7Lm2Xr9Wz4Kp8Nb3Hd6Yc1Fs5Gq0T; _ga=GA1.1.1.2" }',
+            "SECRET",
+            ["Vq7Lm2Xr9Wz4Kp8Nb3Hd6Yc1Fs5Gq0T"],
+        ),
+        ('headers = {"Cookie": "csrftoken=Vq7Lm2Xr9Wz4Kp8Nb3Hd6Yc1Fs5Gq0T"}', "SECRET", []),
+        # an auth call's last literal
+        ('$ua->credentials("intranet:443", "Finance", "reports", "Birch-71-Otter");', "SECRET", ["Birch-71-Otter"]),
+        ('local ok, err = red:auth("m4ple-Fox-19")', "SECRET", ["m4ple-Fox-19"]),
+        ('passport.auth("local")', "SECRET", []),
+        # phones: a call after the negative word owns the number; words of more languages
+        ("Account number as per the IBAN. Call me on 07911 123456 if needed.", "PHONE", ["07911 123456"]),
+        ("Order no. 0791112345 was shipped.", "PHONE", []),
+        ("Soittakaa tarvittaessa numeroon 040 1234567.", "PHONE", ["040 1234567"]),
+        ("Khi nào xong thì bác gọi số 0912 345 678 nhé.", "PHONE", ["0912 345 678"]),
+        ("Kung may tanong, tawagan niyo ako sa 0917 123 4567.", "PHONE", ["0917 123 4567"]),
+        ("連絡先：090-1234-5678（平日のみ）", "PHONE", ["090-1234-5678"]),
+        ("अब मेरा नया नंबर 098765 43210 है।", "PHONE", ["098765 43210"]),
+        ("afiliado n.º 280-123456/07, teléfono de contacto en la ficha", "PHONE", []),
+        # a date of birth in the third person; an IPv6 address before a prompt's colon
+        ("Nació el 3 de marzo de 2015 en Sevilla.", "DATE_OF_BIRTH", ["3 de marzo de 2015"]),
+        ("deploy@2a01:4f8:1c0c:8122::1: Permission denied (publickey).", "IP_ADDRESS", ["2a01:4f8:1c0c:8122::1"]),
+    ],
+)
+def test_tenth_set_kinds(text: str, kind: str, expected: list[str]) -> None:
+    assert found(text, kind) == expected

@@ -39,7 +39,7 @@ _INTL: Final = re.compile(r"[+0](?<![\w+].)(?:(?<=\+)|(?<=0)(?<!\.0)0)[1-9][\d()
 _NATIONAL: Final = re.compile(
     r"(?:\((?<![0-9A-Za-z_\u00c0-\u024f+#$€£./:-]\()\d{1,5}(?: \d{1,3})?\)[ .-]?\d"
     r"|\d(?<![0-9A-Za-z_\u00c0-\u024f+#$€£./:-]\d))(?<!\d[ -]\d)[\d .-]{5,16}\d"
-    r"(?![0-9A-Za-z_\u00c0-\u024f]|[.-]\d| \d)"
+    r"(?![0-9A-Za-z_\u00c0-\u024f]|[./-]\d| \d)"
 )
 # An area code ended by "/" ("0171/2341769", as German and Austrian write it): the digit runs the
 # other finders share stop at "/", so these are looked for on their own, where a "/" is.
@@ -65,7 +65,8 @@ _PHONE_WORD_LIST: Final = (
     "chiamami", "chiamateci", "chiamata", "bellen", "bel", "gebeld", "bereikbaar", "ligar", "ligue", "liga",
     "ringa", "ringe", "ringer", "når", "nås", "kontakta", "dzwonić", "zadzwoń", "dzwoń", "zavolejte", "zavolat",
     "volejte", "richiama(?:re|mi)?", "fisso", "festnetz", "fijo", "celu", "cel", "bereiken", "sđt", "cp",
-    "hp", "wa", "(?:my|your|his|her|our|their) no",
+    "hp", "wa", "(?:my|your|his|her|our|their) no", "soit(?:a|taa|takaa|to)", "numero(?:on|sta|lla)", "puh", "gọi",
+    r"điện\s+thoại", r"di\s+động", "tawag(?:an)?", "tumawag",
 )  # fmt: skip
 # Stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer.
 _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "telemó", "phone", "mobil", "mobiel",
@@ -75,8 +76,9 @@ _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "
 # "携帯電話", "手机号", "휴대폰 번호".
 _CJK_PHONE_WORDS: Final = (
     "電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락", "هاتف", "جوال", "رقم",
-    "טלפון", "נייד", "เบอร์", "โทร",
+    "טלפון", "נייד", "เบอร์", "โทร", "連絡", "联系", "聯絡", "聯繫", "नंबर", "नम्बर",
 )  # fmt: skip
+_NUMBER_WORD: Final = re.compile(r"n[uú]m|no\.|\w+ no$")  # "number", "numéro", "no.", "my no": nouns any number has
 _OTHER_NUMBER: Final = re.compile(r"\d{9,}")  # a long run of digits between a phone word and the candidate
 _PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
 _CJK_PHONE: Final = re.compile("|".join(_CJK_PHONE_WORDS))  # searched only in a window with such letters
@@ -163,6 +165,16 @@ def _speaker(window: str, negative: re.Match[str]) -> bool:
     return window.startswith(":", negative.end()) and (not head or head.endswith(("\n", "]")))
 
 
+def _called_after(window: str, end: int) -> bool:
+    """A phone word other than "number" or "no." between the negative word and the number: it is the nearer.
+
+    "… account number as per the IBAN). Call me on 07402 976018": the call, not the account, owns it;
+    "order no. 4412…" stays an order's.
+    """
+    later = _PHONE_WORDS.search(window, end)
+    return later is not None and _NUMBER_WORD.match(later.group()) is None
+
+
 def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     """A phone word shortly before (or just after) the number, and no "order", "invoice"… right before it.
 
@@ -171,7 +183,7 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     """
     window = words_before(text, start, 40)
     negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
-    if negative is not None and not _speaker(window, negative):
+    if negative is not None and not _speaker(window, negative) and not _called_after(window, negative.end()):
         return False
     following = words_after(text, end, 30)
     ascii_only = window.isascii() and following.isascii()

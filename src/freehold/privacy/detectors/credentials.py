@@ -21,11 +21,14 @@ __all__ = ["shaped_credentials"]
 # A cookie header (request or response), or curl's -b/--cookie: the name=value pairs after it. Tried
 # only where "cookie" or " -b " occurs (found by ``str.find``), never as a scan of the whole text.
 _COOKIE_HEADER: Final = re.compile(r"(?i:set-)?(?i:cookie):[ \t]*([^\n]+)")
+# The header as JSON writes it: a HAR entry's ``"name": "cookie", "value": "…"`` or a headers map's ``"Cookie": "…"``.
+_COOKIE_FIELD: Final = re.compile(r"(?i:cookie)[\"'](?:\s*,\s*\"value\"\s*:|\s*:)\s*[\"']([^\"'\n]+)")
 _COOKIE_FLAG: Final = re.compile(r"(?:-b|--cookie)[ \t]+[\"']([^\"'\n]+)")
 _COOKIE: Final = re.compile(r"([\w.-]+)=([^;\s]+)")
 # Names that mark a server session: Django, Express, PHP, Java, Laravel, Rails (``_app_session``), ASP.NET.
 _SESSION_COOKIE: Final = re.compile(
     r"(?i)sessionid|session|sessid|phpsessid|jsessionid|connect\.sid|sid|laravel_session|_[\w-]+_session"
+    r"|[a-z][a-z0-9]{0,15}[_-](?:sid|sess|session|sessionid)"  # an app's own: ``fh_sid``, ``shop-session``
     r"|asp\.net_sessionid|\.aspxauth|auth_token|remember_token|remember_user_token"
 )
 # Names no other cookie has: their value is a session wherever it is written ("sets PHPSESSID=…").
@@ -68,6 +71,12 @@ _USER_AND_PASSWORD: Final = re.compile(
     r"|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|BasicAWSCredentials)|\bauth\s*=)\s*\(\s*"
     + _LITERAL
     + r"\s*,\s*(?:\"([^\"\n]+)\"|'([^'\n]+)')"
+)
+# The password as an auth call's last literal: Redis clients' ``auth("…")`` (lua-resty-redis ``red:auth``,
+# Jedis, ioredis), superagent's ``.auth("user", "…")``, Perl LWP's ``->credentials(netloc, realm, user, "…")``.
+_AUTH_CALL: Final = re.compile(
+    r"(?:[.:]auth\(\s*(?:" + _LITERAL + r"\s*,\s*)?|->credentials\(\s*(?:" + _LITERAL + r"\s*,\s*){3})"
+    r"(?:\"([^\"\n]+)\"|'([^'\n]+)')\s*\)"
 )
 # A setter or builder handed the credential as literals, joined or not: ``cfg.setPassword("a" + "b")``,
 # ``.apiKey("…")``, ``client.set_secret('…')``. Getters take a name (``getPassword("db")``) and are not read.
@@ -121,6 +130,11 @@ def shaped_credentials(text: str, lowered: str, key_ids: list[re.Match[str]]) ->
             for m in _USER_AND_PASSWORD.finditer(text):
                 group = 1 if m.group(1) is not None else 2
                 if _literal_secret(m.group(group)):
+                    hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+        if "auth(" in text or "->credentials(" in text:
+            for m in _AUTH_CALL.finditer(text):
+                group = 1 if m.group(1) is not None else 2
+                if _literal_secret(m.group(group)) and _mixed(m.group(group)):
                     hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         if "password(" in lowered or "secret(" in lowered or "key(" in lowered or "token(" in lowered:
             hits += _setters(text, lowered)
@@ -213,6 +227,8 @@ def _session_cookies(text: str, lowered: str) -> list[Hit]:
         header = _COOKIE_HEADER.match(text, i - 4 if lowered.startswith("set-", max(0, i - 4)) else i)
         if header is not None:
             spans.append(header.span(1))
+        elif (field := _COOKIE_FIELD.match(text, i)) is not None:
+            spans.append(field.span(1))
         elif (flag := _COOKIE_FLAG.match(text, i - 2)) is not None:
             spans.append(flag.span(1))
     spans += [m.span(1) for i in _positions(text, " -b ") if (m := _COOKIE_FLAG.match(text, i + 1)) is not None]
@@ -241,6 +257,15 @@ def _values(pattern: re.Pattern[str], text: str, group: int) -> list[Hit]:
         if len(value) >= 4 and not PLACEHOLDER.match(value) and not masked(value) and len(set(value)) > 2:
             hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
     return hits
+
+
+def _mixed(value: str) -> bool:
+    """Six characters or more of two kinds at least (lower, upper, digit, symbol): ``auth("local")`` names a strategy."""
+    kinds = (
+        any(c.islower() for c in value) + any(c.isupper() for c in value) + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )  # fmt: skip
+    return len(value) >= 6 and kinds >= 2
 
 
 def _random(value: str) -> bool:

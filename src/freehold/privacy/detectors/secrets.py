@@ -58,6 +58,7 @@ _KNOWN: Final = re.compile(
     # Mailchimp, Atlassian, Resend, ElevenLabs; a Discord bot token (base64 of the bot's numeric id, a time, an HMAC)
     r"|[0-9a-f]{32}-us\d{1,2}|ATATT3[A-Za-z0-9_=-]{150,}|re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}|sk_[0-9a-f]{48}"
     r"|[MNO](?=[A-Za-z0-9_-]{0,26}\d)[A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}"
+    r"|pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{40,}|pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{30,}"  # Pinecone, PlanetScale
     r")(?![\w-])"
 )
 # Every vendor key and every random token is 15 characters or more with no whitespace, so it lies
@@ -81,7 +82,7 @@ _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345
 # ``eq``: JSON-escaped quotes, as code looks inside a notebook's JSON (``os.environ[\"KEY\"] = \"…\"``).
 # Up to 2,000 characters: an AWS session token runs to a thousand; cut short, it would be half hidden.
 _VALUE: Final = (
-    r"(?:\"(?P<dq>[^\"\n]{1,2000})\"|N?'(?P<sq>[^'\n]{1,2000})'|\\\"(?P<eq>[^\"\\\\n]{1,2000})\\\""
+    r"(?:\"(?P<dq>[^\"\n]{1,2000})\"|N?'(?P<sq>[^'\n]{1,2000})'|\\\"(?P<eq>[^\"\\\n]{1,2000})\\\""
     r"|(?P<bare>[^\s'\",;)}\]\\]{1,2000}))"
 )
 # The value stays on the operator's line: "docker secret:\n  environment:" assigns nothing.
@@ -104,6 +105,9 @@ _REFERENCE: Final = re.compile(
     r"arn:|@(?:[~./]|[\w-]+\.\w{2,4}$)|[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_.-]*)+$"
     r"|(?:Get|Set|New|Read|Invoke|Import|Export|ConvertTo|ConvertFrom)-[A-Z][A-Za-z]+$"
 )
+# A YAML tag in a value's place: Ansible's ``!vault |`` (the ciphertext follows), Home Assistant's ``!secret name``,
+# CloudFormation's ``!Ref``; what follows it is encrypted or a reference, never the value.
+_YAML_TAG: Final = re.compile(r"!!?[A-Za-z][\w.-]*")
 _SPEC: Final = re.compile(r"[a-z]+=")  # ``docker build --secret id=npmrc,src=…``: a flag's spec, not its secret
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _AUTH_HEADER_LOWER: Final = re.compile(
@@ -349,7 +353,7 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         return False
     if value.startswith(("ENC[", "ENC(")) or (value.startswith("Ag") and _sealed(text, start)):
         return False  # encrypted: SOPS, Jasypt, a SealedSecret
-    if _REFERENCE.match(value):
+    if _REFERENCE.match(value) or (group == "bare" and _YAML_TAG.fullmatch(value)):
         return False
     if value.isalpha() and value.islower() and key.lower().endswith("key"):
         return False  # ``secretKey: username``: the key of a map (a Kubernetes Secret's), not a value

@@ -322,14 +322,16 @@ class IpFinder(RunFinder):
         # An address has "::" or all eight groups; the hints then find the few places worth a search.
         if "::" in text or text.count(":") >= 7:
             for m in _around(_V6, text, _V6_HINT, 4, _V6_END):
-                addr = m.group(1)
+                addr, end = m.group(1), m.end()
+                if addr.endswith(":") and not addr.endswith("::") and m.end(1) == end:
+                    addr, end = addr[:-1], end - 1  # a prompt's or a log's colon after it: ``deploy@2a01:…::1:``
                 groups = [g for g in addr.split(":") if g]
                 if len(groups) < 2 or ("::" not in addr and all(len(g) == 2 for g in groups)):
                     continue  # eight byte pairs are a serial number or fingerprint (04:a3:7f:…), not an address
                 if len(groups) == 2 and len(groups[0]) < 3:
                     continue  # ``args[1::2]`` is a slice; a two-group address leads with a real prefix (fe80::1)
                 if ip_ok(addr):
-                    hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
+                    hits.append(Hit(m.start(), end, "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
         return hits
 
 
