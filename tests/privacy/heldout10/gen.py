@@ -266,7 +266,8 @@ def make(kind: str, args: list[str]) -> str:
         import uuid
         return str(uuid.UUID(bytes=secrets.token_bytes(16), version=4))
     if kind == "card":
-        pre = {"visa": "4", "mc": "5" + rs("12345", 1), "amex": "3" + rs("47", 1), "disc": "6011", "jcb": "35" + rs("3456789", 1)}[args[0]]
+        pre = {"visa": "4", "mc": "5" + rs("12345", 1), "amex": "3" + rs("47", 1), "disc": "6011",
+               "jcb": "35" + rs("3456789", 1)}[args[0]]
         n = luhn_complete(pre, 15 if args[0] == "amex" else 16)
         if len(args) > 1 and args[1] == "spaced":
             return " ".join(n[i:i + 4] for i in range(0, 16, 4)) if len(n) == 16 else f"{n[:4]} {n[4:10]} {n[10:]}"

@@ -226,3 +226,59 @@ def test_ninth_set_kinds(text: str, kind: str, expected: list[str]) -> None:
 )
 def test_tenth_set_kinds(text: str, kind: str, expected: list[str]) -> None:
     assert found(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sorun olursa beni 0501 234 56 78 numarasından arayın.", ["0501 234 56 78"]),
+        ("Kérem, hívjon a 06 20 123 4567 számon.", ["06 20 123 4567"]),
+        ("Vă rog sunați-mă la 0712 034 567 după ora 17.", ["0712 034 567"]),
+        ("Nazovite me na 092 123 4567 sutra.", ["092 123 4567"]),
+        ("Zavolajte mi na 0912 123 456, prosím.", ["0912 123 456"]),
+        ("Helistage mulle 5123 4567 homme.", ["5123 4567"]),
+        ("Zvaniet man uz 21 234 567 vakarā.", ["21 234 567"]),
+        ("Позвоните мне по номеру 8 912 345-67-89 вечером.", ["8 912 345-67-89"]),
+        ("اتصل بي على 050 123 4567 بعد الظهر", ["050 123 4567"]),
+        ("لطفا با 0912 345 6789 تماس بگیرید", ["0912 345 6789"]),
+        ("আমার ফোন 01812-345678 এ কল দিন", ["01812-345678"]),
+        ("有问题请致电 138 0013 8000 联系我。", ["138 0013 8000"]),
+        ("Silakan telepon saya di 0812-345-678 ya.", ["0812-345-678"]),
+        # still not phones: an account's or an order's number, a pension order number in Hindi
+        ("पीपीओ नंबर 104561200339 है।", []),
+        ("Numărul comenzii 0712034567, vă rog sunați-mă.", []),
+    ],
+)
+def test_phone_words_of_more_languages(text: str, expected: list[str]) -> None:
+    assert found(text, "PHONE") == expected
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "gldt-u8jzPde0IgxLd6GncfBA",  # GitLab deploy token
+        "GR1348941epfJBd0Kh8oOOL8dKLzd",  # GitLab runner registration
+        "xoxe.xoxp-1-ocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFRIBXuDL7DxtpYlSXpfKtHF4vUCsMe",  # Slack rotating token
+        "sbp_3d5a4fd12aabfe228f219e9cb0eb53f16947ccf2",  # Supabase
+        "patkCzJr4i0B3JrTA.bc74254770f58904dba41ecccc3fc1626e53a13043b026c48bbf33feff9243a8",  # Airtable
+        "secret_E1SkHbn88HxjSI6bWHtP3fS2qHx6kwXoIIXGvOoNZYW",  # Notion (older)
+        "figd_2mZp0zVZomHFwUbbYrEqmSM9wCZ7Uw9xfogoEmvn",  # Figma
+        "HRKU-AAEN5N1aE6PwZPf1Qh6yYTWmE4lBYOvfZ8UzDzV8fUkkibjL5DZPjN0MEQ7w",  # Heroku
+        "doo_v1_440034d6608697a8d41bed440e50454f31af3176813e02ea68ef786e4d3cea27",  # DigitalOcean OAuth
+        "oy21enthjxjqi3ogz5kok16zv0mwufxbv932byv7s6ehog",  # NuGet
+        "api_org_fqrc5XlrWi0B26R08qzjI6GKFSufrdZSlB",  # Hugging Face org
+        "ATBB5er8bOfZqfM2oeq3hDavJA76rNicHTp8",  # Bitbucket
+        "PMAK-3581569969e58b081006f7e3-dfc967a64cb14028d512c9791e558e08ba",  # Postman
+        "glsa_Jupc94tnwlavyfErGPmpGXafq0fjzLcz_099724ca",  # Grafana service account
+        "dt0c01.5JSJC616I76BOFBCIXGY29DB.8P5QA3E68F7E4QEQPNO35YE4SCMEJVQTIA4D5RGN5S7S333H9MTF4BS3E62RYNNE",  # Dynatrace
+        "Lfj8Q~VHq8xiM0OGr4hTxoF54Fzbka8FRCztUjAw",  # Microsoft Entra client secret
+        "1//0yuh1vauWv1zh87mTa5Vsqxezy3Lex7BWr2drgd1QsO7jprBGumXxY9B4bZWO",  # Google refresh token
+        "pul-c621de49f145fda9988c79fc35526f7eaed46725",  # Pulumi
+        "access-production-a2a7b860-dcd6-c8a1-f8b4-6287cced9041",  # Plaid
+        "sdk-dff02cee-7374-43e2-1047-1948d33296c8",  # LaunchDarkly
+        "CFPAT-oYMaaItDr9uP14pEHpJpb9ATPtdbmF4RPAfqoQB7xoF",  # Contentful
+        "rnd_cSvTAxRzmaZsV2GenFmtX0moDoqW4sg8",  # Render
+    ],
+)
+def test_more_vendor_formats(key: str) -> None:
+    assert found(f"here it is: {key} (do not share)") == [key]

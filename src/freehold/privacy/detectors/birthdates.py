@@ -21,9 +21,10 @@ __all__ = ["BirthDateFinder"]
 # ``"birth_date"`` (field names) count.
 _BIRTH_WORDS: Final = alternation(
     r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:\s+on)?", r"d\.?o\.?b\.?", r"bday",
-    r"geburtsdatum", r"geboren(?:\s+am)?", r"geb\.", r"fecha\s+de\s+nacimiento", r"nacid[oa]\s+el", r"nac[ií]\s+el", r"naci[óo]\s+el",
-    r"date\s+de\s+naissance", r"née?\s+le", r"data\s+di\s+nascita", r"nat[oa]\s+il", r"geboortedatum",
-    r"geboren\s+op", r"data\s+de\s+nascimento", r"nascid[oa]\s+(?:em|a)", r"nasci\s+em", r"nasceu\s+(?:em|a)", r"dat[aęy]\s+urodzenia",
+    r"geburtsdatum", r"geboren(?:\s+am)?", r"geb\.", r"fecha\s+de\s+nacimiento", r"nacid[oa]\s+el", r"nac[ií]\s+el",
+    r"naci[óo]\s+el", r"date\s+de\s+naissance", r"née?\s+le", r"data\s+di\s+nascita", r"nat[oa]\s+il", r"geboortedatum",
+    r"geboren\s+op", r"data\s+de\s+nascimento", r"nascid[oa]\s+(?:em|a)", r"nasci\s+em", r"nasceu\s+(?:em|a)",
+    r"dat[aęy]\s+urodzenia",
     r"urodzon[ya]", r"födelsedatum", r"född", r"fødselsdato", r"født", r"datum\s+narození", r"narozen[aá]?",
     r"d[áa]tum\s+narodenia", r"narodil[a]?", r"doğum\s+tarih(?:im|i)?", r"syntymäaika", r"data\s+na[sșş]terii",
     r"n[ăa]scut[ăa]?", r"születési\s+(?:dátum|idő)", r"született",

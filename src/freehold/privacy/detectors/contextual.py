@@ -53,6 +53,8 @@ _PAIRS: Final = re.compile(r"0\d([ .-])\d\d(?:\1\d\d){3}")  # "06.49.99.66.08": 
 _DATE_OR_IP: Final = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{1,2}\. \d{1,2}\. \d{4}\b|(?:\d+\.){3}\d+"
 )  # ISO and numeric dates, "19. 9. 1973" (Czech, German), dotted quads
+# Russian and Ukrainian grouping, "8 912 345-67-89": its tail has a date's shape, the whole a number's.
+_DASHED_PAIRS: Final = re.compile(r"(?:[78][ -]?)?\d{3}[ -]\d{3}-\d{2}-\d{2}")
 _PHONE_WORD_LIST: Final = (
     "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach(?:ed)?",
     "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
@@ -67,16 +69,24 @@ _PHONE_WORD_LIST: Final = (
     "volejte", "richiama(?:re|mi)?", "fisso", "festnetz", "fijo", "celu", "cel", "bereiken", "sđt", "cp",
     "hp", "wa", "(?:my|your|his|her|our|their) no", "soit(?:a|taa|takaa|to)", "numero(?:on|sta|lla)", "puh", "gọi",
     r"điện\s+thoại", r"di\s+động", "tawag(?:an)?", "tumawag",
+    # call verbs of more languages: Turkish, Hungarian, Romanian, Croatian/Serbian/Bosnian, Slovenian, Slovak,
+    # Estonian, Latvian, Lithuanian, Catalan
+    "aray(?:ın|ınız|abilirsiniz)", "ulaş(?:ın|abilirsiniz)", "hív(?:j|jon|jál|jatok|janak|ható)", "sunați", "sunati",
+    "sună-mă", "apelați", "apelati", "nazovi(?:te)?", "pozovi(?:te)?", "zovi(?:te)?", "pokliči(?:te)?",
+    "zavolaj(?:te)?", "helista(?:ge)?", "zvani(?:et)?", "skambink(?:ite)?", "truca(?:'m|u)?", "truqueu",
 )  # fmt: skip
 # Stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer.
 _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "telemó", "phone", "mobil", "mobiel",
                        "móvil", "movil", "celular", "cellulare", "handy", "puhelin", "τηλέφων", "κινητ", "σταθερ",
-                       "телефон", "мобільн", "мобильн", "फ़ोन", "फोन", "मोबाइल")  # fmt: skip
+                       "телефон", "мобільн", "мобильн", "फ़ोन", "फोन", "मोबाइल", "telepon", "telpon")  # fmt: skip
 # Written without spaces between words, or with a clitic article ("الهاتف"), so found anywhere:
 # "携帯電話", "手机号", "휴대폰 번호".
 _CJK_PHONE_WORDS: Final = (
     "電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락", "هاتف", "جوال", "رقم",
     "טלפון", "נייד", "เบอร์", "โทร", "連絡", "联系", "聯絡", "聯繫", "नंबर", "नम्बर",
+    # call or contact in Chinese, Russian, Ukrainian, Bulgarian, Serbian, Arabic, Persian, Urdu, Bengali, Hindi, Hebrew
+    "致电", "拨打", "撥打", "звон", "дзвон", "зателефон", "обад", "позов", "назов", "اتصل", "اتصال", "تواصل", "تماس",
+    "تلفن", "موبایل", "شماره", "فون", "موبائل", "رابطہ", "ফোন", "মোবাইল", "নম্বর", "कॉल", "संपर्क", "התקשר",
 )  # fmt: skip
 _NUMBER_WORD: Final = re.compile(r"n[uú]m|no\.|\w+ no$")  # "number", "numéro", "no.", "my no": nouns any number has
 _OTHER_NUMBER: Final = re.compile(r"\d{9,}")  # a long run of digits between a phone word and the candidate
@@ -101,10 +111,15 @@ _NOT_PHONE: Final = re.compile(
     r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
     r"|factuur|klant|ordine|fattura|zamówienia|faktury|póliza|poliza|polizza|police|kötvény\w*|acc|acct|ein|ocr"
     r"|bankgiro|plusgiro|iban|bic|swift|cpf|cnpj|nif|nie|dni|rfc|curp|abn|acn|účtu|účet|konto|cuenta|compte|conta"
-    r"|shipment|parcel|sendung|epoch|timestamp)\b"
+    r"|shipment|parcel|sendung|epoch|timestamp"
+    # order, invoice, account in Romanian, Hungarian, Turkish, Croatian, Czech/Slovak, Estonian, Latvian, Russian
+    r"|comand[aă]|comenzii|facturii|contului|rendelés\w*|számla\w*|sipariş\w*|fatura\w*|hesap|narudžb\w*"
+    r"|račun\w*|objednávk\w*|tellimus\w*|pasūtījum\w*|заказ\w*|сч[её]т\w*|договор\w*)\b"
 )
 # order, invoice, account (and "the order", "the account" in Arabic)
-_NOT_PHONE_CJK: Final = re.compile("주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號|खाता|طلب|فاتورة|حساب")
+_NOT_PHONE_CJK: Final = re.compile(
+    "주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號|खाता|طلب|فاتورة|حساب|سفارش|فاکتور"
+)
 # Where a number written without its country code is tried, most likely first.
 # Each try is a metadata check of a few µs, made only for a candidate next to a phone word; a
 # number of any other country is found when written with its country code.
@@ -112,6 +127,7 @@ REGIONS: Final = (
     "US", "GB", "DE", "FR", "IN", "AU", "ES", "IT", "NL", "BR", "MX", "JP", "CH",
     "SE", "PL", "BE", "AT", "DK", "NO", "PT", "IE", "CZ", "TR", "FI", "SK", "HU", "RO",
     "AR", "CO", "CL", "PE", "PH", "ID", "VN", "MY", "SG", "ZA", "NG", "KE", "NZ",
+    "HR", "SI", "EE", "LV", "LT", "EC", "UY", "CR", "GT", "DO", "GH", "TZ", "UG",
 )  # fmt: skip
 # Countries whose own script the text is written in, tried after ``REGIONS``: a Korean text's
 # number is most likely Korean. Each pattern is one character class, searched only for a candidate
@@ -121,7 +137,8 @@ SCRIPT_REGIONS: Final = (
     (re.compile("[\u3040-\u30ff\u4e00-\u9fff]"), ("CN", "TW", "HK")),
     (re.compile("[\u0370-\u03ff]"), ("GR", "CY")),
     (re.compile("[\u0400-\u04ff]"), ("UA", "RU", "BG", "RS", "BY", "KZ")),
-    (re.compile("[\u0600-\u06ff]"), ("AE", "SA", "EG", "MA", "JO", "KW", "QA")),
+    (re.compile("[\u0600-\u06ff]"), ("AE", "SA", "EG", "MA", "JO", "KW", "QA", "IR", "PK", "IQ", "LB", "OM")),
+    (re.compile("[\u0980-\u09ff]"), ("BD",)),
     (re.compile("[\u0590-\u05ff]"), ("IL",)),
     (re.compile("[\u0e00-\u0e7f]"), ("TH",)),
 )
@@ -250,7 +267,8 @@ class PhoneFinder(RunFinder):
                 continue
             raw = m.group()
             digit_count = len(raw) - sum(map(raw.count, " .-()/"))  # the patterns' only non-digits
-            if not 7 <= digit_count <= 13 or (_DATE_OR_IP.search(raw) and not _PAIRS.fullmatch(raw)):
+            dated = _DATE_OR_IP.search(raw) and not (_PAIRS.fullmatch(raw) or _DASHED_PAIRS.fullmatch(raw))
+            if not 7 <= digit_count <= 13 or dated:
                 continue
             if digit_count == len(raw) - 1 and raw.count(".") == 1:
                 continue  # one dot and no other separator: a decimal number ("12345.6789")

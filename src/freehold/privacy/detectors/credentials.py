@@ -260,7 +260,7 @@ def _values(pattern: re.Pattern[str], text: str, group: int) -> list[Hit]:
 
 
 def _mixed(value: str) -> bool:
-    """Six characters or more of two kinds at least (lower, upper, digit, symbol): ``auth("local")`` names a strategy."""
+    """Six characters or more of two kinds (lower, upper, digit, symbol): ``auth("local")`` names a strategy."""
     kinds = (
         any(c.islower() for c in value) + any(c.isupper() for c in value) + any(c.isdigit() for c in value)
         + any(not c.isalnum() for c in value)

@@ -30,36 +30,75 @@ from freehold.privacy.detectors.validators import entropy
 
 __all__ = ["SecretFinder"]
 
+# Vendor keys by their prefixes or shapes. The pattern opens with "no word character or dash before":
+# inside a word that fails at once, so each branch is tried only where a word starts (putting each
+# branch's first letter first, for ``re`` to skip by, was four times slower: most letters begin one).
+_VENDOR_KEYS: Final = (
+    r"sk-ant-[A-Za-z0-9_-]{20,}",
+    r"sk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}",
+    r"A(?:KIA|SIA|BIA|CCA)[0-9A-Z]{16}", r"AKID[A-Za-z0-9]{32}",  # AWS key ids, Tencent Cloud's SecretId
+    r"gh[pousr]_[A-Za-z0-9]{36,255}", r"github_pat_[A-Za-z0-9_]{22,255}", r"glpat-[A-Za-z0-9_-]{20,}",
+    r"xox[abposr]-[A-Za-z0-9-]{10,}", r"xapp-\d-[A-Za-z0-9-]{10,}",
+    r"AIza[0-9A-Za-z_-]{35}", r"ya29\.[0-9A-Za-z_-]{20,}", r"GOCSPX-[A-Za-z0-9_-]{20,}",
+    r"sk_(?:live|test)_[0-9A-Za-z]{16,}", r"rk_(?:live|test)_[0-9A-Za-z]{16,}", r"whsec_[A-Za-z0-9+/]{20,}",
+    r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}",
+    r"hf_[A-Za-z0-9]{30,}", r"npm_[A-Za-z0-9]{36}", r"pypi-[A-Za-z0-9_-]{50,}",
+    r"key-[0-9a-f]{32}", r"dapi[0-9a-f]{32}", r"dop_v1_[a-f0-9]{64}", r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}",
+    r"gsk_[A-Za-z0-9]{40,}", r"r8_[A-Za-z0-9]{30,}", r"xai-[A-Za-z0-9]{40,}", r"pplx-[A-Za-z0-9]{40,}",
+    r"lin_api_[A-Za-z0-9]{30,}", r"NRAK-[A-Z0-9]{27}", r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}", r"ntn_[A-Za-z0-9]{40,}",
+    r"hv[sbr]\.[A-Za-z0-9_-]{24,}",
+    r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+",
+    r"sk-or-v1-[0-9a-f]{64}", r"lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}", r"sntry[us]_[A-Za-z0-9_=+/]{40,}",
+    r"dp\.(?:st|pt|ct|sa|scim|audit)\.(?:[a-z0-9_-]+\.)?[A-Za-z0-9]{40,}",
+    r"tskey-(?:auth|api|client|webhook)-[A-Za-z0-9-]{20,}", r"AGE-SECRET-KEY-1[0-9A-Z]{58}", r"nfp_[A-Za-z0-9]{36,}",
+    r"AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}",  # Firebase Cloud Messaging server key
+    r"dckr_pat_[A-Za-z0-9_-]{27,}",  # Docker Hub personal access token
+    r"rubygems_[0-9a-f]{48}", r"sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}",  # RubyGems, Mapbox secret token
+    r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[A-Za-z0-9_-]{60,}",
+    r"eyJhIjoi[A-Za-z0-9+/]{60,}={0,2}",  # Cloudflare tunnel token: base64 of {"a": account, "t": tunnel, "s": secret}
+    # Atlassian, Resend, ElevenLabs
+    r"ATATT3[A-Za-z0-9_=-]{150,}", r"re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}", r"sk_[0-9a-f]{48}",
+    r"pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{40,}", r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{30,}",  # Pinecone, PlanetScale
+    # GitLab's other tokens and runner registration token, Slack's rotating tokens, Supabase, Airtable, Notion's
+    # older integration secret, Figma, Heroku, DigitalOcean OAuth, NuGet, Hugging Face org, Bitbucket, Postman,
+    # New Relic insert/query, Grafana, Dynatrace, Google refresh token, Pulumi, Plaid, LaunchDarkly server SDK,
+    # Contentful, Adafruit IO, Fly.io, Render, Meta/Square access tokens
+    r"gl(?:dt|rt|ptt|cbt|ft|soat|oas|imt)-[A-Za-z0-9_-]{20,}", r"GR1348941[A-Za-z0-9_-]{20}",
+    r"xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9-]{40,}", r"sbp_[a-f0-9]{40}", r"sb_secret_[A-Za-z0-9_-]{20,}",
+    r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}", r"secret_[A-Za-z0-9]{43}", r"figd_[A-Za-z0-9_-]{38,}",
+    r"HRKU-[A-Za-z0-9_-]{58,}", r"do[or]_v1_[a-f0-9]{64}", r"oy2[a-z0-9]{43}", r"api_org_[A-Za-z0-9]{34}",
+    r"ATBB[A-Za-z0-9_=.-]{28,}", r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}", r"NRI[IQ]-[A-Za-z0-9_-]{32}",
+    r"glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}", r"glc_[A-Za-z0-9+/]{32,}={0,2}", r"dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}",
+    r"1//0[A-Za-z0-9_-]{40,}", r"pul-[a-f0-9]{40}",
+    r"access-(?:production|development)-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}",
+    r"sdk-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", r"CFPAT-[A-Za-z0-9_-]{43}", r"aio_[A-Za-z0-9]{28}",
+    r"fo1_[A-Za-z0-9_-]{43}", r"rnd_[A-Za-z0-9]{32}", r"EAA[A-Za-z0-9]{60,}",
+)  # fmt: skip
+_VENDOR_SHAPES: Final = (
+    r"\d{8,10}:AA[A-Za-z0-9_-]{33}",  # Telegram bot token
+    r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,}",  # Terraform Cloud
+    r"[0-9a-f]{32}-us\d{1,2}",  # Mailchimp
+    r"[MNO](?=[A-Za-z0-9_-]{0,26}\d)[A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}",  # Discord bot token
+    r"[A-Za-z0-9_.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34}",  # Microsoft Entra client secret
+)
+
+
+
+def _by_first_letter(branches: tuple[str, ...]) -> str:
+    """``a(?:…|…)|b(?:…)``: branches grouped by their literal first character, in their order within a group.
+
+    At a word's start ``re`` then compares one character per group instead of one per branch; the
+    branch that wins at a position is the same, as only branches with the same first character can.
+    """
+    groups: dict[str, list[str]] = {}
+    for branch in branches:
+        assert branch[0].isalnum(), branch
+        groups.setdefault(branch[0], []).append(branch[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 _KNOWN: Final = re.compile(
-    r"(?<![\w-])(?:"
-    r"sk-ant-[A-Za-z0-9_-]{20,}"
-    r"|sk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}"
-    r"|(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}|AKID[A-Za-z0-9]{32}"  # AWS key ids, Tencent Cloud's SecretId
-    r"|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}"
-    r"|glpat-[A-Za-z0-9_-]{20,}"
-    r"|xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,}"
-    r"|AIza[0-9A-Za-z_-]{35}|ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[A-Za-z0-9_-]{20,}"
-    r"|(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}|whsec_[A-Za-z0-9+/]{20,}"
-    r"|SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}"
-    r"|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,}"
-    r"|key-[0-9a-f]{32}|dapi[0-9a-f]{32}|dop_v1_[a-f0-9]{64}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"
-    r"|gsk_[A-Za-z0-9]{40,}|r8_[A-Za-z0-9]{30,}|xai-[A-Za-z0-9]{40,}|pplx-[A-Za-z0-9]{40,}|lin_api_[A-Za-z0-9]{30,}"
-    r"|NRAK-[A-Z0-9]{27}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}|ntn_[A-Za-z0-9]{40,}|hv[sbr]\.[A-Za-z0-9_-]{24,}"
-    r"|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"
-    r"|\d{8,10}:AA[A-Za-z0-9_-]{33}"  # Telegram bot token
-    r"|sk-or-v1-[0-9a-f]{64}|lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}|sntry[us]_[A-Za-z0-9_=+/]{40,}"
-    r"|dp\.(?:st|pt|ct|sa|scim|audit)\.(?:[a-z0-9_-]+\.)?[A-Za-z0-9]{40,}|tskey-(?:auth|api|client|webhook)-[A-Za-z0-9-]{20,}"
-    r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,}|AGE-SECRET-KEY-1[0-9A-Z]{58}|nfp_[A-Za-z0-9]{36,}"
-    r"|AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}"  # Firebase Cloud Messaging server key
-    r"|dckr_pat_[A-Za-z0-9_-]{27,}"  # Docker Hub personal access token
-    r"|rubygems_[0-9a-f]{48}|sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}"  # RubyGems API key, Mapbox secret token
-    r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[A-Za-z0-9_-]{60,}"
-    r"|eyJhIjoi[A-Za-z0-9+/]{60,}={0,2}"  # Cloudflare tunnel token: base64 of {"a": account, "t": tunnel, "s": secret}
-    # Mailchimp, Atlassian, Resend, ElevenLabs; a Discord bot token (base64 of the bot's numeric id, a time, an HMAC)
-    r"|[0-9a-f]{32}-us\d{1,2}|ATATT3[A-Za-z0-9_=-]{150,}|re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}|sk_[0-9a-f]{48}"
-    r"|[MNO](?=[A-Za-z0-9_-]{0,26}\d)[A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}"
-    r"|pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{40,}|pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{30,}"  # Pinecone, PlanetScale
-    r")(?![\w-])"
+    rf"(?<![\w-])(?:{_by_first_letter(_VENDOR_KEYS)}|{'|'.join(_VENDOR_SHAPES)})(?![\w-])"
 )
 # Every vendor key and every random token is 15 characters or more with no whitespace, so it lies
 # inside one whitespace-delimited word that long; most prose has few such words, so the costly
