@@ -282,3 +282,17 @@ def test_phone_words_of_more_languages(text: str, expected: list[str]) -> None:
 )
 def test_more_vendor_formats(key: str) -> None:
     assert found(f"here it is: {key} (do not share)") == [key]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The wifi password at the beach house changed, it's now Gull-Harbor-88 btw", ["Gull-Harbor-88"]),
+        ("A senha do Wi-Fi da casa da praia mudou, agora é Gaivota#2026sul (rede CasaPraia).", ["Gaivota#2026sul"]),
+        ("le mot de passe du wifi a changé, c'est maintenant Roseau-2291", ["Roseau-2291"]),
+        ("Your password will expire soon, it is recommended to change it.", []),
+        ("The password is on the sticker, SSID HomeNet-5G.", []),
+    ],
+)
+def test_password_in_the_next_clause(text: str, expected: list[str]) -> None:
+    assert found(text) == expected

@@ -40,6 +40,7 @@ _MAX_WORDS_TO_VERB: Final = 6  # "la clave del wifi q me preguntaste es …": a 
 _PROSE_REACH: Final = 300  # characters after the word: a few words and a value, never a whole long line
 # SHA-256, PBKDF2-SHA256, AES-256-GCM: letters, then digits, in each part; "9KWXA8EBZL" mixes them.
 _ALGORITHM: Final = re.compile(r"(?:[A-Z]+\d*|\d+)(?:-(?:[A-Z]+\d*|\d+))*")
+_NEXT_TWO: Final = re.compile(r"[ \t]+(\S+)(?:[ \t]+(\S+))?")  # the two words after a comma, on its line
 _SECOND_VERBS: Final = frozenset("is was war ist est era é to :".split())  # "set it to", "the old one was"
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
 _VALUE_TRIM: Final = ".,;:)»\"'`"
@@ -116,6 +117,10 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
                 words += 1
                 if word.endswith(":") and words <= _MAX_PROSE_WORDS + 1:
                     stated, words = True, 0  # "contraseña temporal que me dio soporte: …"
+                elif word[-1] == "," and not (stated or aside) and words <= _MAX_WORDS_TO_VERB + 2:
+                    if not _verb_next(text, t.end()):
+                        break
+                    words = 0  # "the wifi password at the beach house changed, now it is …": the verb comes next
                 elif words > _MAX_WORDS_TO_VERB or word[-1] in (".?!;" if aside and not stated else ".?!,;"):
                     break  # too far, or the clause ended ("is on the sticker, SSID HomeNet-5G")
                 continue
@@ -131,6 +136,12 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
                 hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
             break
     return hits
+
+
+def _verb_next(text: str, end: int) -> bool:
+    """Whether one of the two words after ``end`` is a verb of ``_COPULAS`` ("…, agora é", "…, it's now")."""
+    m = _NEXT_TWO.match(text, end)
+    return m is not None and any(w is not None and w.lower() in _COPULAS for w in m.groups())
 
 
 def _second_value(text: str, start: int, end: int) -> tuple[int, int] | None:
