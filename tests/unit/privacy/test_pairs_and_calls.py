@@ -296,3 +296,43 @@ def test_more_vendor_formats(key: str) -> None:
 )
 def test_password_in_the_next_clause(text: str, expected: list[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # from package documentation and changelogs: names, paths, advisories, markup and docs' stand-ins
+        ("nettle: s390x/fat/aes128-set-encrypt-key-2.asm s390x/fat/chacha-4core.asm", "SECRET"),
+        ("RSA-PSK key exchange. CVE-2024-0553  GNUTLS-SA-2024-01-14 Closes: #1061046", "SECRET"),
+        ("uint8_t key[POLY1305_AES_KEY_SIZE];", "SECRET"),
+        ("Public key pin-sha256: SIXvRyDmBJSgatgTQRGbInBaAK+hZOQ18UmrSwnDlK8=", "SECRET"),
+        ("low-entropy sources is not secure.</p>\\n<p>PSK ciphers are disabled", "SECRET"),
+        ("{ psk: &#x3C;Buffer> }", "SECRET"),
+        ("** --ask-password option (and associated wgetrc command)", "SECRET"),
+        ("(pass_waccess::warn_invalid_pointer): Exclude equality", "SECRET"),
+        ("  passphrase: 'sample',", "SECRET"),
+        ('"openssl pkcs12 -export -passout pass:sample\\n</code></pre>"', "SECRET"),
+        ("const password = 'Password used to generate key';", "SECRET"),
+        ("Build the Argon2 password module with libargon2-dev instead", "SECRET"),
+        ("My password reset link ends in &type=recovery, is that secure?", "SECRET"),
+        ("Copyright (c) 1995-2011 Paul Marquess; Filter-Util-Call", "PHONE"),
+        ("+ improve ndr9500  20200822  + add note on portable terminals", "PHONE"),
+        ("Boston, MA 02110-1301, USA, or call us", "PHONE"),
+        ("as defined in Clause 252.227-7013 (c) (1) of DFARS", "PHONE"),
+    ],
+)
+def test_documentation_look_alikes(text: str, kind: str) -> None:
+    assert found(text, kind) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("mysql --password Hx7#teal-19 -u root", "SECRET", ["Hx7#teal-19"]),
+        ('"openssl pkcs12 -export -passout pass:Zq8mmk2v\\n"', "SECRET", ["Zq8mmk2v"]),
+        ("The Boston office, or call (617) 542-5942 for details", "PHONE", ["(617) 542-5942"]),
+        ("Call 415-555-2671 or 415.555.2671", "PHONE", ["415-555-2671", "415.555.2671"]),
+    ],
+)
+def test_documentation_look_alikes_spare_the_real_ones(text: str, kind: str, expected: list[str]) -> None:
+    assert found(text, kind) == expected

@@ -121,7 +121,10 @@ def command_passwords(text: str, words: set[str]) -> list[Hit]:
             ):
                 continue  # "identified by" in prose ("the style identified by Ainsworth")
             group = next(g for g in _GROUPS if g in pattern.groupindex and m.group(g) is not None)
-            value = m.group(group)
+            value, end = m.group(group), m.end(group)
+            if "\\n" in value:  # a command inside a JSON string: its escaped line break ends the value
+                value = value[: value.index("\\n")]
+                end = m.start(group) + len(value)
             if (
                 len(value) >= 4
                 and not PLACEHOLDER.match(value)
@@ -129,5 +132,5 @@ def command_passwords(text: str, words: set[str]) -> list[Hit]:
                 and not filler(value)
                 and not hashed(value)
             ):
-                hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+                hits.append(Hit(m.start(group), end, "SECRET", 0.9, Priority.ASSIGNED_SECRET))
     return hits

@@ -48,7 +48,15 @@ _GROUP: Final = re.compile(r"\S+")
 _EXTENSION: Final = re.compile(r",?[ \t]*(?:ext\.?|extension|x|#|poste)[ \t]*\d{1,6}(?![\w-])", re.IGNORECASE)
 _WHATSAPP: Final = re.compile(r"wa\.me/(\d{8,15})(?!\d)")
 _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
-_US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
+# One separator throughout ("415-555-2671", "415.555.2671"): "252.227-7013" is a clause of the DFARS.
+_US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?\d{3}[ .-]|\d{3}([ .-])\d{3}\1)\d{4}")
+# Not phone numbers, however near a phone word: a range of years ("Copyright 1995-2011"), a compact date
+# ("20220604" in a changelog), a ZIP+4 code after a state's abbreviation ("Boston, MA 02110-1301").
+_YEARS: Final = re.compile(
+    r"(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+)
+_ZIP4: Final = re.compile(r"\d{5}-\d{4}")
+_STATE_BEFORE: Final = re.compile(r"\b[A-Z]{2},? +$")
 _PAIRS: Final = re.compile(r"0\d([ .-])\d\d(?:\1\d\d){3}")  # "06.49.99.66.08": five pairs, not a date
 _DATE_OR_IP: Final = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{1,2}\. \d{1,2}\. \d{4}\b|(?:\d+\.){3}\d+"
@@ -274,6 +282,8 @@ class PhoneFinder(RunFinder):
                 continue  # one dot and no other separator: a decimal number ("12345.6789")
             if not raw.strip("01 ") or (raw.isdigit() and raw.endswith("0000")):
                 continue  # a binary number ("1001 0011"), a round quantity ("1200000")
+            if _YEARS.fullmatch(raw) or (_ZIP4.fullmatch(raw) and _STATE_BEFORE.search(text, m.start() - 8, m.start())):
+                continue
             if _said(text, m.start(), m.end(), columns):
                 if any(_valid(raw, region) for region in REGIONS) or any(
                     _valid(raw, region) for region in _script_regions(text)

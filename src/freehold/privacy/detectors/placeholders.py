@@ -13,6 +13,7 @@ __all__ = ["CODE", "PLACEHOLDER", "PUBLISHED", "filler", "hashed", "masked"]
 PLACEHOLDER: Final = re.compile(
     r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
     r"|changeit$|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
+    r"|sample$|test$|demo$|foo$|bar$|baz$|foobar$"  # documentation's stand-ins (``passphrase: 'sample'``)
     r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("
     r"|getenv|settings\.|config\.|self\.|request\.|args\."
     # a keyword of code where a value would be (``secret = await vault.get()``, ``token = new Token()``)

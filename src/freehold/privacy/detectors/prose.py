@@ -40,6 +40,13 @@ _MAX_WORDS_TO_VERB: Final = 6  # "la clave del wifi q me preguntaste es …": a 
 _PROSE_REACH: Final = 300  # characters after the word: a few words and a value, never a whole long line
 # SHA-256, PBKDF2-SHA256, AES-256-GCM: letters, then digits, in each part; "9KWXA8EBZL" mixes them.
 _ALGORITHM: Final = re.compile(r"(?:[A-Z]+\d*|\d+)(?:-(?:[A-Z]+\d*|\d+))*")
+# Nouns that make the password word their modifier: what follows is about the module, the policy…
+_COMPOUND: Final = re.compile(
+    r"[ \t]+(?:modules?|managers?|polic(?:y|ies)|fields?|hash(?:es|ing)?|resets?|files?|options?|flags?|commands?"
+    r"|prompts?|length|strength|requirements?|rules?|changes?|expir(?:y|ation)|protect(?:ed|ion)|authentication"
+    r"|storage|generators?|history|complexity|recovery|forms?|input|dialog|screen|settings?|hints?|validat(?:ion|or)"
+    r"|encryption|login|rotation|spraying|cracking|leaks?)\b"
+)
 _NEXT_TWO: Final = re.compile(r"[ \t]+(\S+)(?:[ \t]+(\S+))?")  # the two words after a comma, on its line
 _SECOND_VERBS: Final = frozenset("is was war ist est era é to :".split())  # "set it to", "the old one was"
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
@@ -85,6 +92,8 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
             continue
         if k.group() == "passe" and not lowered.endswith(("mot de ", "palavra-"), 0, k.start()):
             continue  # French "passe" alone is a verb
+        if _COMPOUND.match(lowered, k.end()):
+            continue  # "password module with libargon2-dev", "password reset for …": a noun's modifier
         after = text[k.end() : k.end() + 2]
         aside = after == ", "  # "le mot de passe, le nouveau est …", "hasło, które mu ustawiłem, to …"
         if not after[:1].isspace() and not (after[:1] == ":" and after[1:].isspace()) and not aside:
@@ -188,8 +197,10 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
     while start < end and text[start] in "\"'`«„(":
         start += 1
     value = text[start:end]
-    if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@" or _ALGORITHM.fullmatch(value):
-        return None
+    if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@&" or _ALGORITHM.fullmatch(value):
+        return None  # (``&#x3C``: an HTML entity)
+    if "</" in value or "\\n" in value:
+        return None  # markup or an escaped line break: a document's source ("secure.</p>\\n<p>PSK"), not a value
     if value.lower() in _PRODUCTS:
         return None
     if PLACEHOLDER.match(value) or masked(value) or filler(value) or hashed(value):

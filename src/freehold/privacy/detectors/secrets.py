@@ -189,6 +189,12 @@ _NAMED_ID: Final = re.compile(
     r"[\"':= \t]*$",
     re.IGNORECASE,
 )  # ``VXNlcm5hbWU6``: SMTP's base64 "Username:" prompt; the line after it is a login name
+_DESCRIBED: Final = re.compile(r"(?i)\b(?:password|passphrase|secret|key|token)\b")
+_PARTS: Final = re.compile(r"[-_/.]")
+# A part of a name: a word in one case or capitalised, or a number, either with a few digits or a letter
+# after it (``aes128``, ``s390x``, ``v2``), or a number with a word after it (``2core``, ``64BIT``); a random
+# token's parts mix case and digits throughout.
+_PLAIN_PART: Final = re.compile(r"(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,4}[a-z]?|\d+(?:[a-z]+|[A-Z]+)?")
 _DIGEST_NAMES: Final = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
 _HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
@@ -208,6 +214,9 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
         return False
     if sum(map(len, _WORDS_IN.findall(value))) >= 0.6 * len(value):
         return False  # mostly words: a name (``CreateOAuth2TokenWithIAM``, ``X509WorkloadIdentity``)
+    parts = _PARTS.split(value)
+    if len(parts) >= 3 and all(_PLAIN_PART.fullmatch(part) for part in parts if part):
+        return False  # words and numbers joined: a path, a constant, an advisory id (``GNUTLS-SA-2024-01-14``)
     return entropy(value) >= (3.0 if len(value) < 32 else 3.5)
 
 
@@ -400,8 +409,15 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         return False
     if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
         return False  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
-    if not sep and (value[0] == "-" or (value.isupper() and value.isalpha()) or _SPEC.match(value)):
-        return False  # a flag's next flag (``--list-keys --keyid-format``), a metavar (``TEXT``), ``--secret id=npmrc``
+    one_case_word = value.isalpha() and (value.isupper() or value.islower())
+    if not sep and (value[0] == "-" or one_case_word or _SPEC.match(value)):
+        # a flag's next flag (``--list-keys --keyid-format``), a metavar (``TEXT``), ``--secret id=npmrc``, prose
+        # about the flag ("the --proxy-password option")
+        return False
+    if value.count(" ") >= 3 and _DESCRIBED.search(value):
+        return False  # a description in the value's place: ``password = 'Password used to generate key'``
+    if value[0] == ":" or value.startswith(("&#", "&lt", "&gt", "&amp")):
+        return False  # a scope (``pass_waccess::check_uses``), an HTML entity (``psk: &#x3C;Buffer``)
     if strength == 2:
         return len(value) >= 4 and (group != "bare" or sep != ":" or _self_evident(text, after, value))
     return _random_looking(value)
@@ -483,8 +499,8 @@ def _in_arn(text: str, start: int) -> bool:
 
 
 def _after_digest_name(text: str, start: int) -> bool:
-    """``SHA256:…`` (an SSH key fingerprint, an image digest): a public digest, not a secret."""
-    return text[max(0, start - 7) : start].lower().endswith(_DIGEST_NAMES)
+    """``SHA256:…`` (an SSH key fingerprint, an image digest, a public key's pin): a public digest, not a secret."""
+    return text[max(0, start - 9) : start].rstrip(" \t").lower().endswith(_DIGEST_NAMES)  # "sha256: …" too
 
 
 def _has_keyword(lowered: str) -> bool:
