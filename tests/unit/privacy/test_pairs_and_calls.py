@@ -336,3 +336,40 @@ def test_documentation_look_alikes(text: str, kind: str) -> None:
 )
 def test_documentation_look_alikes_spare_the_real_ones(text: str, kind: str, expected: list[str]) -> None:
     assert found(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # from real library code (the standard library, site-packages): names, variables and types
+        "class XPass(Exception):\n    pass\n\nclass Skipped(Exception):",
+        '    "AWS::ApiGateway::ApiKey": "48205d4ffd7feba3",',
+        "        self.webhook_secret = webhook_secret",
+        "        username, password = url_user_password",
+        "    client = Session(aws_secret_access_key=aws_secret_key, region=region)",
+        '    FIELDS = {"name": validate_name, "password": validate_password}',
+        "        password = password + b'\\x00' * (blocksize - len(password))",
+        '            password = f"{registry_id}-auth-token"',
+        '    "PBESv1 using SHA1 and 3-Key TripleDES"\n    PBESv2SHA256AndAES256CBC = "PBESv2 using SHA256"',
+        '    MovedAttribute("HTTPPasswordMgrWithDefaultRealm", "urllib2", "urllib.request"),',
+        'processorArchitecture="*" publicKeyToken="1fc8b3b9a1e18e3b"></assemblyIdentity>',
+    ],
+)
+def test_code_look_alikes(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("profile::datadog::api_key: '5d0514577ec490312a244a12723d37b7'", ["5d0514577ec490312a244a12723d37b7"]),
+        ("password = Hunter_two_99", ["Hunter_two_99"]),
+        ("DB_PASSWORD=Fj4#kq9!Lz", ["Fj4#kq9!Lz"]),
+    ],
+)
+def test_code_look_alikes_spare_the_real_ones(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+def test_constants_in_groups_are_no_phones() -> None:
+    assert found("neutron Compton wavelength     1.319 590 8951 e-15   0.000 000 0020 e-15   m", "PHONE") == []

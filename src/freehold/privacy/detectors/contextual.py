@@ -55,6 +55,7 @@ _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?\d{3}[ .-]|\d{3}([ .-])
 _YEARS: Final = re.compile(
     r"(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 )
+_EXPONENT: Final = re.compile(r" ?[eE][+-]?\d")
 _ZIP4: Final = re.compile(r"\d{5}-\d{4}")
 _STATE_BEFORE: Final = re.compile(r"\b[A-Z]{2},? +$")
 _PAIRS: Final = re.compile(r"0\d([ .-])\d\d(?:\1\d\d){3}")  # "06.49.99.66.08": five pairs, not a date
@@ -284,6 +285,8 @@ class PhoneFinder(RunFinder):
                 continue  # a binary number ("1001 0011"), a round quantity ("1200000")
             if _YEARS.fullmatch(raw) or (_ZIP4.fullmatch(raw) and _STATE_BEFORE.search(text, m.start() - 8, m.start())):
                 continue
+            if _EXPONENT.match(text, m.end()):
+                continue  # a constant's digits in groups, then its exponent: "1.319 590 8951 e-15"
             if _said(text, m.start(), m.end(), columns):
                 if any(_valid(raw, region) for region in REGIONS) or any(
                     _valid(raw, region) for region in _script_regions(text)

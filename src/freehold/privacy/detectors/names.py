@@ -26,9 +26,12 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "name", "id", "expiry", "expires", "ttl", "header", "field", "env", "var", "prefix",
                            "format", "policy", "reset", "hint", "label", "required", "manager", "rotation", "store",
                            "vault", "ref", "source", "min", "max", "usage", "strength", "hash", "algorithm", "mode",
-                           "placeholder", "input", "column", "region", "pair", "set")  # fmt: skip
-# A CSRF token is sent to every visitor's page; ``existingSecret`` names a Kubernetes Secret, not its value.
-_NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing")
+                           "placeholder", "input", "column", "region", "pair", "set", "mgr", "handler", "factory",
+                           "provider", "helper", "builder", "exception", "error", "errors", "callback", "module",
+                           "plugin", "class", "generator", "attribute")  # fmt: skip
+# A CSRF token is sent to every visitor's page; ``existingSecret`` names a Kubernetes Secret, not its value; a
+# public key, a .NET ``publicKeyToken`` or Next.js's ``NEXT_PUBLIC_…`` variables are published by design.
+_NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing", "public", "mgr")
 
 
 @functools.lru_cache(maxsize=4096)

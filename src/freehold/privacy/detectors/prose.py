@@ -47,6 +47,8 @@ _COMPOUND: Final = re.compile(
     r"|storage|generators?|history|complexity|recovery|forms?|input|dialog|screen|settings?|hints?|validat(?:ion|or)"
     r"|encryption|login|rotation|spraying|cracking|leaks?)\b"
 )
+_VARIABLE: Final = re.compile(r"[a-z]+(?:_[a-z]+)+")
+_STRING_PREFIXES: Final = ("b'", 'b"', "f'", 'f"', "r'", 'r"', "u'", 'u"')  # code's literals, not prose
 _NEXT_TWO: Final = re.compile(r"[ \t]+(\S+)(?:[ \t]+(\S+))?")  # the two words after a comma, on its line
 _SECOND_VERBS: Final = frozenset("is was war ist est era é to :".split())  # "set it to", "the old one was"
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
@@ -102,12 +104,13 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
         line_end = text.find("\n", k.end(), reach)
         tokens = _PROSE_TOKEN.finditer(text, k.end() + aside, reach if line_end < 0 else line_end)
         stated = after[:1] == ":"
+        assigned = False  # "password = …": code, where a lower-case snake_case word is a variable
         words = 0  # plain words since the password word, or since the verb or colon once there is one
         for t in tokens:
             word = t.group()
             bare = word.rstrip(":,")
             if bare.lower() in _COPULAS or not bare:
-                stated, words = True, 0
+                stated, words, assigned = True, 0, bare == "="
                 continue
             if stated and words <= 1 and _APP_PASSWORD.match(text, t.start()):
                 hits.append(Hit(t.start(), t.start() + 19, "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
@@ -121,7 +124,10 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
             # the value must look strong ("lautet ab Montag Tundra_Sowa02$", "je od dnešního dne …").
             too_far = words >= _MAX_PROSE_WORDS and not stated  # past four words only after a verb
             unsaid = aside and not stated  # after a comma, only a verb says the value comes
-            value = None if plain or too_far or unsaid else _prose_value(text, *t.span(), stated and words <= 1)
+            variable = assigned and _VARIABLE.fullmatch(bare) is not None
+            value = (
+                None if plain or too_far or unsaid or variable else _prose_value(text, *t.span(), stated and words <= 1)
+            )
             if value is None:  # a word, or a token that is no password: skip it, within limits
                 words += 1
                 if word.endswith(":") and words <= _MAX_PROSE_WORDS + 1:
@@ -199,8 +205,8 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
     value = text[start:end]
     if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@&" or _ALGORITHM.fullmatch(value):
         return None  # (``&#x3C``: an HTML entity)
-    if "</" in value or "\\n" in value:
-        return None  # markup or an escaped line break: a document's source ("secure.</p>\\n<p>PSK"), not a value
+    if "</" in value or "\\n" in value or "\\x" in value or "{" in value or value[:2] in _STRING_PREFIXES:
+        return None  # markup, an escape, a template or a code literal: a document's or a program's source
     if value.lower() in _PRODUCTS:
         return None
     if PLACEHOLDER.match(value) or masked(value) or filler(value) or hashed(value):

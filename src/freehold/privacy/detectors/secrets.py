@@ -189,6 +189,8 @@ _NAMED_ID: Final = re.compile(
     r"[\"':= \t]*$",
     re.IGNORECASE,
 )  # ``VXNlcm5hbWU6``: SMTP's base64 "Username:" prompt; the line after it is a login name
+_ASSIGNED_TO: Final = re.compile(r"[ \t]*=(?!=)")
+_SNAKE: Final = re.compile(r"[a-z]+(?:_[a-z]+)+")  # a variable's name in code
 _DESCRIBED: Final = re.compile(r"(?i)\b(?:password|passphrase|secret|key|token)\b")
 _PARTS: Final = re.compile(r"[-_/.]")
 # A part of a name: a word in one case or capitalised, or a number, either with a few digits or a letter
@@ -288,9 +290,11 @@ class SecretFinder:
                     done = below.end
                 continue
             key, sep = text[start : m.start("sep")].rstrip("\"'\\]"), m.group("sep").strip()
-            if sep == "==" or key.lower().endswith("authorization"):
+            typed = sep == ":" and text.startswith("::", start - 2) and text[start].isupper()
+            if sep == "==" or key.lower().endswith("authorization") or typed:
                 done = m.end()
-                continue
+                continue  # (a type's qualified name as a map's key, ``"AWS::IAM::AccessKey": "62d9…"``, holds no
+                # value; Hiera's ``profile::db::api_key: '…'`` does)
             strength = strength_of(key)
             if not strength and "?" not in m.group():
                 done = m.end()
@@ -323,8 +327,8 @@ class SecretFinder:
             hex_or_uuid = _HEX_OR_UUID.fullmatch(token) is not None
             if hex_or_uuid and ("-" in token or not _VERB_BEFORE.search(text, max(0, m.start() - 6), m.start())):
                 continue  # a digest or an id, unless a key's name and a verb say otherwise (asked below)
-            if token.count("/") > 2 or _after_digest_name(text, m.start()):
-                continue
+            if token.count("/") > 2 or _after_digest_name(text, m.start()) or _ASSIGNED_TO.match(text, m.end()):
+                continue  # (a name that is being assigned: ``PBESv2SHA256AndAES256CBC = "…"``)
             window = before(text, m.start(), 40)
             if hex_or_uuid:
                 if not _stated(window) or entropy(token) < 3.0:
@@ -407,13 +411,18 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         return False  # ``secretKey: username``: the key of a map (a Kubernetes Secret's), not a value
     if CODE.match(value) and (group == "bare" or not _random_looking(value.replace(".", ""), 8)):
         return False
-    if value.lower() == key.lstrip("-").lower() or (sep == ":" and _TYPE_NAME.fullmatch(value)):
+    if value.lower() in (key.lstrip("-").lower(), key.rpartition(".")[2].lower()) or (
+        sep == ":" and _TYPE_NAME.fullmatch(value)
+    ):
         return False  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
     one_case_word = value.isalpha() and (value.isupper() or value.islower())
     if not sep and (value[0] == "-" or one_case_word or _SPEC.match(value)):
         # a flag's next flag (``--list-keys --keyid-format``), a metavar (``TEXT``), ``--secret id=npmrc``, prose
         # about the flag ("the --proxy-password option")
         return False
+    in_code = text[start - 2 : start] == "= " or text[end : end + 1] in ",)}"
+    if group == "bare" and in_code and _SNAKE.fullmatch(value):
+        return False  # code passing a variable: ``password = url_user``, ``key=aws_key,``, ``"password": check_pw,``
     if value.count(" ") >= 3 and _DESCRIBED.search(value):
         return False  # a description in the value's place: ``password = 'Password used to generate key'``
     if value[0] == ":" or value.startswith(("&#", "&lt", "&gt", "&amp")):
