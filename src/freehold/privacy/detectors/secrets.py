@@ -216,10 +216,24 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
         return False
     if sum(map(len, _WORDS_IN.findall(value))) >= 0.6 * len(value):
         return False  # mostly words: a name (``CreateOAuth2TokenWithIAM``, ``X509WorkloadIdentity``)
+    return entropy(value) >= (3.0 if len(value) < 32 else 3.5) and not _joined_words(value)
+
+
+def _one_case_word(value: str) -> bool:
+    return value.isalpha() and (value.isupper() or value.islower())
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    """A value after `` = `` or before ``,`` ``)`` ``}``: an argument or an assignment in code, not an .env line."""
+    return text[start - 2 : start] == "= " or text[end : end + 1] in ",)}"
+
+
+def _joined_words(value: str) -> bool:
+    """Words and numbers joined by ``-_/.``: a path, a constant, an advisory id (``GNUTLS-SA-2024-01-14``)."""
+    if value.count("-") + value.count("_") + value.count("/") + value.count(".") < 2:
+        return False  # (most random tokens: cheaper than the split)
     parts = _PARTS.split(value)
-    if len(parts) >= 3 and all(_PLAIN_PART.fullmatch(part) for part in parts if part):
-        return False  # words and numbers joined: a path, a constant, an advisory id (``GNUTLS-SA-2024-01-14``)
-    return entropy(value) >= (3.0 if len(value) < 32 else 3.5)
+    return len(parts) >= 3 and all(_PLAIN_PART.fullmatch(part) for part in parts if part)
 
 
 class SecretFinder:
@@ -415,15 +429,13 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         sep == ":" and _TYPE_NAME.fullmatch(value)
     ):
         return False  # ``secret_key=secret_key`` passes a variable; ``client_secret: ClientSecret`` is a type
-    one_case_word = value.isalpha() and (value.isupper() or value.islower())
-    if not sep and (value[0] == "-" or one_case_word or _SPEC.match(value)):
+    if not sep and (value[0] == "-" or _one_case_word(value) or _SPEC.match(value)):
         # a flag's next flag (``--list-keys --keyid-format``), a metavar (``TEXT``), ``--secret id=npmrc``, prose
         # about the flag ("the --proxy-password option")
         return False
-    in_code = text[start - 2 : start] == "= " or text[end : end + 1] in ",)}"
-    if group == "bare" and in_code and _SNAKE.fullmatch(value):
+    if group == "bare" and _SNAKE.fullmatch(value) and _in_code(text, start, end):
         return False  # code passing a variable: ``password = url_user``, ``key=aws_key,``, ``"password": check_pw,``
-    if value.count(" ") >= 3 and _DESCRIBED.search(value):
+    if " " in value and value.count(" ") >= 3 and _DESCRIBED.search(value):
         return False  # a description in the value's place: ``password = 'Password used to generate key'``
     if value[0] == ":" or value.startswith(("&#", "&lt", "&gt", "&amp")):
         return False  # a scope (``pass_waccess::check_uses``), an HTML entity (``psk: &#x3C;Buffer``)
