@@ -373,3 +373,24 @@ def test_code_look_alikes_spare_the_real_ones(text: str, expected: list[str]) ->
 
 def test_constants_in_groups_are_no_phones() -> None:
     assert found("neutron Compton wavelength     1.319 590 8951 e-15   0.000 000 0020 e-15   m", "PHONE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # from man pages and /etc: groff escapes, shell expansions, references, ranges
+        ("prompt for a password before connecting to a database\\&. .sp This option", "SECRET"),
+        ("\\fB--passphrase\\fR \\fIstring\\fR Instead of reading the passphrase from \\fBstdin\\fR", "SECRET"),
+        ("set -u\n${DEBIAN_SCRIPT_DEBUG:+ set -v -x}", "SECRET"),
+        ("--update-secrets=/secrets/api/key=mysecret:latest,ENV=othersecret:1", "SECRET"),
+        ("--oracle-password=fakepassword --oracle-username=fake", "SECRET"),
+        ("Prompt for the password used to connect to Salesforce.", "SECRET"),
+        ("the integer must be a decimal number in the range [0, 4294967295].", "PHONE"),
+    ],
+)
+def test_manual_look_alikes(text: str, kind: str) -> None:
+    assert found(text, kind) == []
+
+
+def test_curl_user_still_read() -> None:
+    assert found("curl -u deploy:Qz8-mK2x https://ci.internal/api") == ["Qz8-mK2x"]

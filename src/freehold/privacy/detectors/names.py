@@ -30,8 +30,9 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "provider", "helper", "builder", "exception", "error", "errors", "callback", "module",
                            "plugin", "class", "generator", "attribute")  # fmt: skip
 # A CSRF token is sent to every visitor's page; ``existingSecret`` names a Kubernetes Secret, not its value; a
-# public key, a .NET ``publicKeyToken`` or Next.js's ``NEXT_PUBLIC_…`` variables are published by design.
-_NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing", "public", "mgr")
+# public key, a .NET ``publicKeyToken`` or Next.js's ``NEXT_PUBLIC_…`` variables are published by design; an
+# ``…Encrypted`` value is a ciphertext (systemd's ``SetCredentialEncrypted=``).
+_NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing", "public", "mgr", "encrypted")
 
 
 @functools.lru_cache(maxsize=4096)

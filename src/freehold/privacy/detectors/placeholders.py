@@ -46,7 +46,9 @@ _DOCUMENTED: Final = frozenset({"sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_BQo
 
 # Filler inside a value that has a vendor's prefix or a name's shape: ``xoxb-your-bot-token``,
 # ``sk_test_REPLACE_ME``, ``change-me-to-a-long-random-string``.
-_FILLER: Final = re.compile(r"(?:^|[-_.])(?:your|replace|placeholder|insert)(?:[-_.]|$)|change[-_]?me(?:[-_.]|$)")
+_FILLER: Final = re.compile(
+    r"(?:^|[-_.])(?:your|replace|placeholder|insert)(?:[-_.]|$)|change[-_]?me(?:[-_.]|$)|^fake(?:[-_]?pass(?:word)?|[-_]?secret)?$"
+)
 
 
 def masked(value: str) -> bool:

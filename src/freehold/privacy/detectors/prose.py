@@ -48,6 +48,7 @@ _COMPOUND: Final = re.compile(
     r"|encryption|login|rotation|spraying|cracking|leaks?)\b"
 )
 _VARIABLE: Final = re.compile(r"[a-z]+(?:_[a-z]+)+")
+_ESCAPE: Final = re.compile(r"\\[nxu&f*(es-]")  # an escape of a string (\n, \x00) or of a man page (\&, \fB, \*(Aq)
 _STRING_PREFIXES: Final = ("b'", 'b"', "f'", 'f"', "r'", 'r"', "u'", 'u"')  # code's literals, not prose
 _NEXT_TWO: Final = re.compile(r"[ \t]+(\S+)(?:[ \t]+(\S+))?")  # the two words after a comma, on its line
 _SECOND_VERBS: Final = frozenset("is was war ist est era é to :".split())  # "set it to", "the old one was"
@@ -119,7 +120,7 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
                 break  # ``password: {{ … }}` with `existingSecret: orders-db``: another name's value
             if word.lstrip("\"'`(")[:1] in ("<", "{", "$", "[", "%"):
                 break  # a template (``password: <your password>``, ``"${SMTP_PASSWORD}"``) states no password
-            plain = bare.replace("'", "").replace("-", "").isalpha()
+            plain = bare.rstrip(".;!?)").replace("'", "").replace("-", "").isalpha()  # "… to connect to Salesforce."
             # Right after a verb or colon, two kinds of character suffice; further on, as without one,
             # the value must look strong ("lautet ab Montag Tundra_Sowa02$", "je od dnešního dne …").
             too_far = words >= _MAX_PROSE_WORDS and not stated  # past four words only after a verb
@@ -205,7 +206,7 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
     value = text[start:end]
     if not 6 <= len(value) <= 64 or "://" in value or value[0] in "/~.=@&" or _ALGORITHM.fullmatch(value):
         return None  # (``&#x3C``: an HTML entity)
-    if "</" in value or "\\n" in value or "\\x" in value or "{" in value or value[:2] in _STRING_PREFIXES:
+    if "</" in value or "{" in value or value[:2] in _STRING_PREFIXES or _ESCAPE.search(value):
         return None  # markup, an escape, a template or a code literal: a document's or a program's source
     if value.lower() in _PRODUCTS:
         return None

@@ -143,6 +143,7 @@ _NAMED_WORDS: Final = TOOLS | HEADINGS
 _REFERENCE: Final = re.compile(
     r"arn:|@(?:[~./]|[\w-]+\.\w{2,4}$)|[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_.-]*)+$"
     r"|(?:Get|Set|New|Read|Invoke|Import|Export|ConvertTo|ConvertFrom)-[A-Z][A-Za-z]+$"
+    r"|[\w/.=-]*:latest$"  # a secret manager's reference and version (``--set-secrets=ENV=mysecret:latest``)
 )
 # A YAML tag in a value's place: Ansible's ``!vault |`` (the ciphertext follows), Home Assistant's ``!secret name``,
 # CloudFormation's ``!Ref``; what follows it is encrypted or a reference, never the value.
@@ -158,7 +159,8 @@ _AUTH_HEADER: Final = re.compile(
     r"|\bbearer[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)"
 )
 # ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
-_CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)\s+[\"']?[^\s:\"']+:([^\s\"']+?)[\"']?(?=\s|$)")
+# On the flag's line, and no shell expansion for the user (``set -u`` then ``${DEBUG:+ …}`` is none).
+_CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)[ \t]+[\"']?[^\s:\"'{}]+:([^\s\"']+?)[\"']?(?=\s|$)")
 _TOKEN: Final = re.compile(r"(?<![\w+/=.$-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")  # not ``$SHELL_VAR``
 _TOKEN_CONTEXT: Final = re.compile(
     r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\d?\b"
@@ -437,8 +439,9 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         return False  # code passing a variable: ``password = url_user``, ``key=aws_key,``, ``"password": check_pw,``
     if " " in value and value.count(" ") >= 3 and _DESCRIBED.search(value):
         return False  # a description in the value's place: ``password = 'Password used to generate key'``
-    if value[0] == ":" or value.startswith(("&#", "&lt", "&gt", "&amp")):
-        return False  # a scope (``pass_waccess::check_uses``), an HTML entity (``psk: &#x3C;Buffer``)
+    if value[0] == ":" or value.startswith(("&#", "&lt", "&gt", "&amp")) or text[start - 1 : start] == "\\":
+        return False  # a scope (``pass_waccess::check_uses``), an HTML entity (``psk: &#x3C;Buffer``), an escape's tail
+        # (a man page's ``--client-secret=\fISECRET\fR``)
     if strength == 2:
         return len(value) >= 4 and (group != "bare" or sep != ":" or _self_evident(text, after, value))
     return _random_looking(value)
