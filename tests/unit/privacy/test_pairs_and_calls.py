@@ -394,3 +394,19 @@ def test_manual_look_alikes(text: str, kind: str) -> None:
 
 def test_curl_user_still_read() -> None:
     assert found("curl -u deploy:Qz8-mK2x https://ci.internal/api") == ["Qz8-mK2x"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("Rückrufnummer laut Überweisung: 01512 3456789", "PHONE", ["01512 3456789"]),
+        ("Kunden kontaktet på 32 12 34 56 den 11/06.", "PHONE", ["32 12 34 56"]),
+        ("Frequent flyer QF 1928 4471\nContact: +61 412 345 678", "PHONE", ["+61 412 345 678"]),
+        ('{"imie": "Anna", "data_urodzenia": "1991-03-14", "miasto": "Łódź"}', "DATE_OF_BIRTH", ["1991-03-14"]),
+        ("| Student | N. T. |\n| Date of birth | 2016-05-09 |\n| Class | 3B |", "DATE_OF_BIRTH", ["2016-05-09"]),
+        ("생년월일: 1995년 7월 3일\n부서: 인사팀", "DATE_OF_BIRTH", ["1995년 7월 3일"]),
+        ("Deprecated: legacy API v1 (removal planned for 11.0.0.0)", "IP_ADDRESS", []),
+    ],
+)
+def test_eleventh_set_kinds(text: str, kind: str, expected: list[str]) -> None:
+    assert found(text, kind) == expected

@@ -20,17 +20,17 @@ __all__ = ["BirthDateFinder"]
 # starts with its words' first letters and ``re`` skips to them); ``patient_dob`` and
 # ``"birth_date"`` (field names) count.
 _BIRTH_WORDS: Final = alternation(
-    r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:\s+on)?", r"d\.?o\.?b\.?", r"bday",
-    r"geburtsdatum", r"geboren(?:\s+am)?", r"geb\.", r"fecha\s+de\s+nacimiento", r"nacid[oa]\s+el", r"nac[ií]\s+el",
-    r"naci[óo]\s+el", r"date\s+de\s+naissance", r"née?\s+le", r"data\s+di\s+nascita", r"nat[oa]\s+il", r"geboortedatum",
-    r"geboren\s+op", r"data\s+de\s+nascimento", r"nascid[oa]\s+(?:em|a)", r"nasci\s+em", r"nasceu\s+(?:em|a)",
-    r"dat[aęy]\s+urodzenia",
-    r"urodzon[ya]", r"födelsedatum", r"född", r"fødselsdato", r"født", r"datum\s+narození", r"narozen[aá]?",
-    r"d[áa]tum\s+narodenia", r"narodil[a]?", r"doğum\s+tarih(?:im|i)?", r"syntymäaika", r"data\s+na[sșş]terii",
-    r"n[ăa]scut[ăa]?", r"születési\s+(?:dátum|idő)", r"született",
-    r"ημερομηνία\s+γέννησης", r"γεννήθηκα", r"дата\s+народження", r"дата\s+рождения", r"народил[аиося]+",
-    r"родил[аиося]+", r"जन्म\s+तिथि", r"जन्मतिथि", r"تاريخ\s+الميلاد", r"생년월일", r"出生日期", r"生年月日",
-    r"誕生日",
+    r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:[\s_]+on)?", r"d\.?o\.?b\.?", r"bday",
+    r"geburtsdatum", r"geboren(?:[\s_]+am)?", r"geb\.", r"fecha[\s_]+de[\s_]+nacimiento", r"nacid[oa][\s_]+el",
+    r"nac[ií][\s_]+el", r"naci[óo][\s_]+el", r"date[\s_]+de[\s_]+naissance", r"née?[\s_]+le",
+    r"data[\s_]+di[\s_]+nascita", r"nat[oa][\s_]+il", r"geboortedatum", r"geboren[\s_]+op",
+    r"data[\s_]+de[\s_]+nascimento", r"nascid[oa][\s_]+(?:em|a)", r"nasci[\s_]+em", r"nasceu[\s_]+(?:em|a)",
+    r"dat[aęy][\s_]+urodzenia", r"urodzon[ya]", r"födelsedatum", r"född", r"fødselsdato", r"født",
+    r"datum[\s_]+narození", r"narozen[aá]?", r"d[áa]tum[\s_]+narodenia", r"narodil[a]?", r"doğum[\s_]+tarih(?:im|i)?",
+    r"syntymäaika", r"data[\s_]+na[sșş]terii", r"n[ăa]scut[ăa]?", r"születési[\s_]+(?:dátum|idő)", r"született",
+    r"ημερομηνία[\s_]+γέννησης", r"γεννήθηκα", r"дата[\s_]+народження", r"дата[\s_]+рождения", r"народил[аиося]+",
+    r"родил[аиося]+", r"जन्म[\s_]+तिथि", r"जन्मतिथि", r"تاريخ[\s_]+الميلاد",
+    r"생년월일", r"出生日期", r"生年月日", r"誕生日",
 )  # fmt: skip
 # Words that start with a letter frequent in English ("tanggal lahir": t, l) would make ``re`` try a
 # branch at every such letter of every text (a third more time on long prompts); they join the
@@ -71,7 +71,7 @@ _DATE: Final = re.compile(
     r"|(?P<num>(?P<a>\d{1,2})[-/.] ?(?P<b>\d{1,2})[-/.] ?(?P<y>\d{4}|\d{2}))"
     rf"|(?P<dmy>(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?(?P<dm>{_MONTH})\.?,?\s+(?:de\s+)?(?P<dy>\d{{4}}))"
     rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))"
-    r"|(?P<ymd>(?P<jy>\d{4})年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日)"
+    r"|(?P<ymd>(?P<jy>\d{4}) ?[年년] ?(?P<jm>\d{1,2}) ?[月월] ?(?P<jd>\d{1,2}) ?[日일])"  # and Korean "1996년 4월 2일"
     rf"|(?P<hu>(?P<hy>\d{{4}})\.\s+(?P<hm>{_MONTH})\s+(?P<hd>\d{{1,2}})\.?)",  # Hungarian: "1965. szeptember 13."
     re.IGNORECASE,
 )
@@ -80,7 +80,7 @@ _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia",
 # "date of birth on file as").
 _BRIDGE: Final = re.compile(
-    r"[\s:：=,(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é|es|è"
+    r"[\s:：=,|(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é|es|è"
     r"|jest|je|adalah|value|as|file|listed|recorded|:)[\s:,\"']*)*",
     re.IGNORECASE,
 )

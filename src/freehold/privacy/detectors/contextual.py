@@ -68,7 +68,7 @@ _PHONE_WORD_LIST: Final = (
     "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach(?:ed)?",
     "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
     "numero", "número", "numer(?:em|u|ze)?", "nummer", "rufnummer", "tél", "tlf", "komórka", "číslo", "čísle",
-    "kontakt", "marcar(?:me|nos)?", "márcame", "contato", "contacto", "contatto", "kontak", "contactez", "gsm", "cep",
+    "marcar(?:me|nos)?", "márcame", "contato", "contacto", "contatto", "kontak", "contactez", "gsm", "cep",
     "rappel(?:er|ez|le[zr]?)?", "καλέστε", "καλέσετε", "τηλ", "hubungi", "telp", "nipigie", "simu",
     # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
     "anrufen", "rufen", "ruf", "erreichen", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
@@ -86,7 +86,8 @@ _PHONE_WORD_LIST: Final = (
 )  # fmt: skip
 # Stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer.
 _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "telemó", "phone", "mobil", "mobiel",
-                       "móvil", "movil", "celular", "cellulare", "handy", "puhelin", "τηλέφων", "κινητ", "σταθερ",
+                       "móvil", "movil", "celular", "cellulare", "handy", "puhelin", "rückruf", "kontakt",
+                       "τηλέφων", "κινητ", "σταθερ",
                        "телефон", "мобільн", "мобильн", "फ़ोन", "फोन", "मोबाइल", "telepon", "telpon")  # fmt: skip
 # Written without spaces between words, or with a clitic article ("الهاتف"), so found anywhere:
 # "携帯電話", "手机号", "휴대폰 번호".
@@ -120,7 +121,7 @@ _NOT_PHONE: Final = re.compile(
     r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
     r"|factuur|klant|ordine|fattura|zamówienia|faktury|póliza|poliza|polizza|police|kötvény\w*|acc|acct|ein|ocr"
     r"|bankgiro|plusgiro|iban|bic|swift|cpf|cnpj|nif|nie|dni|rfc|curp|abn|acn|účtu|účet|konto|cuenta|compte|conta"
-    r"|shipment|parcel|sendung|epoch|timestamp|range|max|maximum|min|minimum|limit"
+    r"|shipment|parcel|sendung|epoch|timestamp|range|max|maximum|min|minimum|limit|flyer|loyalty|miles|membership"
     # order, invoice, account in Romanian, Hungarian, Turkish, Croatian, Czech/Slovak, Estonian, Latvian, Russian
     r"|comand[aă]|comenzii|facturii|contului|rendelés\w*|számla\w*|sipariş\w*|fatura\w*|hesap|narudžb\w*"
     r"|račun\w*|objednávk\w*|tellimus\w*|pasūtījum\w*|заказ\w*|сч[её]т\w*|договор\w*)\b"

@@ -311,8 +311,8 @@ class IpFinder(RunFinder):
                 continue
             if start and text[start - 1] == "/" and _PRODUCT.search(text, max(0, start - 20), start):
                 continue
-            if m.group().endswith(".0") and _NETWORK.search(window):
-                continue
+            if m.group().endswith(".0") and (m.group().endswith(".0.0.0") or _NETWORK.search(window)):
+                continue  # (x.0.0.0 names a network or a version, "planned for 11.0.0.0", never a host)
             if m.group()[:2] in ("1.", "2.") and _OID.search(text, max(0, start - 120), start):
                 continue  # an X.509 extension's OID (``2.5.29.15``) beside a longer one
             if end < len(text) and text[end] in ".-_" and _NAMED_AFTER.match(text, end):
