@@ -410,3 +410,16 @@ def test_curl_user_still_read() -> None:
 )
 def test_eleventh_set_kinds(text: str, kind: str, expected: list[str]) -> None:
     assert found(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("核对身份时客户提供出生日期 1985年11月20日。", "DATE_OF_BIRTH", ["1985年11月20日"]),
+        ("Клиент: пароль вроде Сирень_1987! но он не подходит.", "SECRET", ["Сирень_1987!"]),
+        ("Клиент: пароль не помнит, просит сбросить.", "SECRET", []),
+        ("Cartão bloqueado (protocolo 2025031100488). Telefone confirmado.", "PHONE", []),
+    ],
+)
+def test_twelfth_set_kinds(text: str, kind: str, expected: list[str]) -> None:
+    assert found(text, kind) == expected

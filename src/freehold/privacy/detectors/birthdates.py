@@ -159,8 +159,8 @@ class BirthDateFinder:
         # Offsets agree when lower-casing kept the length (it does but for a few letters such as "İ").
         lower = _BIRTH_LOWER_ALL if "lahir" in lowered else _BIRTH_LOWER
         for m in lower.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
-            if m.start() and text[m.start() - 1].isalnum():
-                continue  # inside a word ("reborn", "adobe")
+            if m.start() and text[m.start() - 1].isalnum() and m.group() < "\u3000":
+                continue  # inside a word ("reborn", "adobe"); Chinese, Japanese and Korean put no space before one
             if lowered.startswith("born", m.start()) and _founding(lowered, m.start(), m.end()):
                 continue  # "our startup was born on … at a hackathon": a company's, not a person's
             end = m.end()

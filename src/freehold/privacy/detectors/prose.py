@@ -88,6 +88,8 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
     for k in named:
         if k.group() > "\u024f":  # a word of a non-Latin script: the password is the Latin run after it
             value = _latin_value(text, k.end())
+            if value is None and k.group() < "\u3000":  # a spaced script (Cyrillic, Greek, Arabic, Hebrew…), whose
+                value = _strong_token(text, k.end())  # password may be in that script: "Пароль вроде Маргарита_1990!"
             if value is not None:
                 hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
             continue  # (words run together in CJK: what precedes the word does not matter)
@@ -152,6 +154,18 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
                 hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
             break
     return hits
+
+
+def _strong_token(text: str, end: int) -> tuple[int, int] | None:
+    """One of the three words after ``end``, on its line, strong in any script: letters, a digit, a symbol."""
+    line_end = text.find("\n", end, end + 80)
+    for i, t in enumerate(_PROSE_TOKEN.finditer(text, end, end + 80 if line_end < 0 else line_end)):
+        if i == 3:
+            break
+        value = _prose_value(text, *t.span(), False)
+        if value is not None and any(c.isdigit() for c in text[value[0] : value[1]]):
+            return value
+    return None
 
 
 def _verb_next(text: str, end: int) -> bool:
