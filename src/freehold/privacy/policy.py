@@ -69,7 +69,10 @@ class Outcome:
 
     def count(self, action: Action, category: Category) -> None:
         self.found[category] += 1
-        self.by_action.setdefault(action, Counter())[category] += 1
+        counter = self.by_action.get(action)
+        if counter is None:  # (``setdefault(action, Counter())`` would build a Counter for every finding)
+            counter = self.by_action[action] = Counter()
+        counter[category] += 1
 
     @property
     def actions(self) -> list[Action]:
@@ -93,13 +96,14 @@ def apply_policy(policy: Policy, detector: Detector, texts: Texts) -> Outcome:
     ``pseudonymize`` leaves a placeholder consistent across the request.
     """
     outcome = Outcome()
+    action_for = policy.action_for
     found: list[tuple[int, list[Span]]] = []
     for i, slot in enumerate(texts.slots):
         spans = detector.detect(slot.text)
         if spans:
             found.append((i, spans))
             for span in spans:
-                outcome.count(policy.action_for(span.type), span.type)
+                outcome.count(action_for(span.type), span.type)
     if not found or "block" in outcome.by_action:
         return outcome
     if "pseudonymize" in outcome.by_action:
@@ -113,7 +117,7 @@ def apply_policy(policy: Policy, detector: Detector, texts: Texts) -> Outcome:
         pieces: list[str] = []
         at = 0
         for span in spans:
-            action = policy.action_for(span.type)
+            action = action_for(span.type)
             if action == "redact":
                 replacement = marker(span.type)
             elif action == "pseudonymize":

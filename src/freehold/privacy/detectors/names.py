@@ -29,6 +29,8 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "placeholder", "input", "column", "region", "pair", "set", "mgr", "handler", "factory",
                            "provider", "helper", "builder", "exception", "error", "errors", "callback", "module",
                            "plugin", "class", "generator", "attribute")  # fmt: skip
+# What makes "key" a network's password: "WiFi key", "WPA2 key", "network key" (as Windows names it).
+_NETWORK: Final = ("wifi", "wlan", "wpa", "wpa2", "wpa3", "wep", "network")
 # A CSRF token is sent to every visitor's page; ``existingSecret`` names a Kubernetes Secret, not its value; a
 # public key, a .NET ``publicKeyToken`` or Next.js's ``NEXT_PUBLIC_…`` variables are published by design; an
 # ``…Encrypted`` value is a ciphertext (systemd's ``SetCredentialEncrypted=``).
@@ -54,8 +56,10 @@ def strength(key: str) -> int:
         return 0
     if parts[-2:] == ["password", "key"]:
         return 0  # Helm's ``adminPasswordKey: postgres-password`` names the key of a Secret that holds it
+    if parts[-1] == "key" and "".join(parts[:-1]).endswith(_NETWORK):
+        return 2  # a Wi-Fi network's key is its password, whatever its shape
     joined = "".join(parts)
-    if any(p in _STRONG for p in parts) or joined.endswith(_STRONG_TAIL):
+    if any(p in _STRONG for p in parts) or joined.endswith(_STRONG_TAIL) or parts[-1] == "pw":  # not ``pw_lib``
         return 2
     for i, part in enumerate(parts):
         if part == "key" and (i == 0 or parts[i - 1] not in _KEY_QUALIFIERS):

@@ -114,7 +114,7 @@ _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}=
 
 # A name that says "credential" (found by its keyword, then widened to the whole name), an
 # assignment, then the value, quoted or bare. Anchoring on the keyword keeps prose cheap.
-_KEYWORDS: Final = alternation("pass", "pwd", "psk", "secret", "token", "key", "auth", "credential")
+_KEYWORDS: Final = alternation("pass", "pw", "psk", "secret", "token", "key", "auth", "credential")
 _KEYWORD: Final = re.compile(_KEYWORDS, re.IGNORECASE)
 _KEYWORD_LOWER: Final = re.compile(_KEYWORDS)
 _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
@@ -130,6 +130,7 @@ _ASSIGN: Final = re.compile(r"[\w.-]{0,30}?(?:\\?[\"'])?\]?(?P<sep>\s*(?:=>|:=|=
 # A command-line flag (``--password hunter2``) may take its value after a space alone; any other
 # name needs an operator, so prose ("the token expired") fails this match in C, not in Python.
 _FLAG_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*|[ \t]+(?=\S))" + _VALUE)
+_QUALIFIER: Final = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9-]{1,20} $")  # the word before a bare keyword's name
 _WORDS_IN: Final = re.compile(r"[A-Z]?[a-z]{3,}")  # the words of a camelCase or PascalCase name
 _TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")  # ``client_secret: SessionClientSecret``
 _QUOTED: Final = re.compile(r"\"([^\"\n]{1,2000})\"")
@@ -299,6 +300,8 @@ class SecretFinder:
             head = text[max(0, k.start() - 60) : k.start()]
             start = k.start() - (len(head) - len(head.rstrip(_NAME_CHARS)))  # widen to the whole name
             m = (_FLAG_ASSIGN if text.startswith("--", start) else _ASSIGN).match(text, k.end())
+            if m is not None and start == k.start() and text[start - 1 : start] == " ":
+                start = _word_before(text, start, m.start("sep"))  # "API key: …", "WiFi key: …"
             if m is None:
                 below = _value_below(text, k.end())
                 if below is not None:
@@ -379,6 +382,18 @@ def _auth_headers(text: str, lowered: str) -> list[Hit]:
         if not PLACEHOLDER.match(token) and len(token) >= 12 and not masked(token):
             hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET + 1))
     return hits
+
+
+def _word_before(text: str, start: int, sep: int) -> int:
+    """Where a bare keyword's name starts when a qualifier word precedes it: "API key", "Stripe secret", "WiFi key".
+
+    Only a keyword alone is widened (``key``, ``token``, ``secret`` right before the operator), over one
+    word of letters, digits and dashes; the name is then read as one (``API key`` as ``API_key``).
+    """
+    if sep - start > 12 or not text[start:sep].isalpha():
+        return start
+    m = _QUALIFIER.search(text, max(0, start - 24), start)
+    return start if m is None else m.start()
 
 
 def _value_below(text: str, end: int) -> Hit | None:
@@ -534,7 +549,7 @@ def _has_keyword(lowered: str) -> bool:
     """
     return (
         "key" in lowered or "token" in lowered or "pass" in lowered or "secret" in lowered or "auth" in lowered
-        or "pwd" in lowered or "psk" in lowered or "credential" in lowered
+        or "pw" in lowered or "psk" in lowered or "credential" in lowered
     )  # fmt: skip
 
 

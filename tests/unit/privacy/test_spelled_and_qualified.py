@@ -1,0 +1,81 @@
+"""Values named the way people write in passing: "pw:", "API key: …", a Wi-Fi key, an address spelt with "(at)".
+
+Each case with its look-alikes: a name that merely contains "pw", a key that is a data structure's, a
+country code in brackets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from freehold.config.privacy import DetectionSection
+from freehold.privacy.detectors import build_detector
+
+DETECTOR = build_detector(DetectionSection(), remember=0)
+
+
+def found(text: str, kind: str = "SECRET") -> list[str]:
+    return [text[s.start : s.end] for s in DETECTOR.detect(text) if s.type == kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pw: Tr0ub4dor&3", ["Tr0ub4dor&3"]),
+        ("PW=Xk93!mzP", ["Xk93!mzP"]),
+        ("db_pw = 'h7Gk2pQz'", ["h7Gk2pQz"]),
+        # one qualifier word before a bare keyword makes the name: "API key" is read as ``API_key``
+        ("API key: 8842kdP39xQa7Lm2", ["8842kdP39xQa7Lm2"]),
+        ("Access key: 8842kdP39xQa7Lm2", ["8842kdP39xQa7Lm2"]),
+        ("Stripe secret key: 8842kdP39xQa7Lm2", ["8842kdP39xQa7Lm2"]),
+        # a network's key is its password, whatever its shape
+        ("WiFi key: 8842-kdP3-9xQa", ["8842-kdP3-9xQa"]),
+        ("WPA2 key: 8842-kdP3-9xQa", ["8842-kdP3-9xQa"]),
+        ("Network key: 8842-kdP3-9xQa", ["8842-kdP3-9xQa"]),
+        ("wifi_key=8842kdP39xQa", ["8842kdP39xQa"]),
+    ],
+)
+def test_named_in_passing(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '_pw_awklib = "/usr/local/libexec/awk/"',  # "pw" leads the name: a library's path
+        "Primary key: customer_id",
+        "cache key: user:1234",
+        "the key: press F5 to reload",
+        "WiFi key: see the label under the router",
+        "API key: 8842kdP3",  # too short to be random, and an API key is not a password
+    ],
+)
+def test_named_in_passing_look_alikes(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail me: j.doe(at)example.com", ["j.doe(at)example.com"]),
+        ("jane [at] example [dot] com, thanks", ["jane [at] example [dot] com"]),
+        ("Kontakt: max.mustermann [AT] firma [DOT] de", ["max.mustermann [AT] firma [DOT] de"]),
+        ("Nick <nick(dot)treleaven(at)btinternet(dot)com>", ["nick(dot)treleaven(at)btinternet(dot)com"]),
+        ("Write to info{at}acme-corp.co.uk.", ["info{at}acme-corp.co.uk"]),
+    ],
+)
+def test_spelled_addresses(text: str, expected: list[str]) -> None:
+    assert found(text, "EMAIL") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Siemens, Vienna (AT) office.com",  # a country code in brackets
+        "our office in Graz (AT). Call us",
+        "meet me at the station at 5",
+        "x(at)y",
+    ],
+)
+def test_spelled_address_look_alikes(text: str) -> None:
+    assert found(text, "EMAIL") == []
