@@ -79,3 +79,35 @@ def test_spelled_addresses(text: str, expected: list[str]) -> None:
 )
 def test_spelled_address_look_alikes(text: str) -> None:
     assert found(text, "EMAIL") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pierre Dupont - 06 12 34 56 78 - Paris", ["06 12 34 56 78"]),
+        ("Anna Müller, 0171 2345678, Berlin", ["0171 2345678"]),
+        ("Maria Rossi, 333 123 4567, Milano", ["333 123 4567"]),
+        ("Jan de Vries 06-12345678", ["06-12345678"]),
+        ("Lucía 612 34 56 78", ["612 34 56 78"]),
+        ("Rahul 98765 43210", ["98765 43210"]),
+        ("Ana (11) 98765-4321", ["(11) 98765-4321"]),
+        ("Kylie 0412 345 678", ["0412 345 678"]),
+    ],
+)
+def test_national_ways_of_writing_a_mobile(text: str, expected: list[str]) -> None:
+    """A country's own way of writing its numbers, valid there, needs no phone word (as a US-shaped one)."""
+    assert found(text, "PHONE") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reference 06 12 34 56 78",  # a negative word before it
+        "het klantnummer bij Eneco 700 441 883.",  # nine digits in threes: an account as often as a phone
+        '<polygon points="205,367.996 210,377.996 215,380.1"/>',  # two separators: coordinates
+        "Order 98765 43210 shipped",
+        "Vertrag 0171 2345678",
+    ],
+)
+def test_national_ways_of_writing_a_mobile_look_alikes(text: str) -> None:
+    assert found(text, "PHONE") == []

@@ -50,6 +50,17 @@ _WHATSAPP: Final = re.compile(r"wa\.me/(\d{8,15})(?!\d)")
 _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
 # One separator throughout ("415-555-2671", "415.555.2671"): "252.227-7013" is a clause of the DFARS.
 _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?\d{3}[ .-]|\d{3}([ .-])\d{3}\1)\d{4}")
+# Numbers in a country's own way of writing its mobile numbers (and France's five pairs), so distinctive that,
+# valid there, they are taken without a phone word as ``_US_SHAPE`` is: "06 12 34 56 78", "0171 2345678",
+# "07700 900123", "06-12345678", "333 123 4567", "612 34 56 78", "0412 345 678", "98765 43210", "(11) 98765-4321".
+# One separator throughout, as people write them ("367.996 210" is a drawing's coordinates).
+# Unspaced runs are left out: eleven digits in a row are an order's or an account's as often as a phone's.
+_NATIONAL_SHAPES: Final = re.compile(
+    r"(?P<FR>0[1-9](?P<fr>[ .])\d\d(?:(?P=fr)\d\d){3})|(?P<DE>01[5-7]\d{1,2}[ -]\d{6,8})"
+    r"|(?P<GB>07[1-9]\d\d \d{3} ?\d{3})|(?P<NL>06[ -]\d{8})"
+    r"|(?P<IT>3[1-9]\d(?P<it>[ .])\d{3}(?P=it)\d{3,4}|3[1-9]\d \d{6,7})"
+    r"|(?P<ES>[67]\d\d(?: \d\d){3})|(?P<AU>04\d\d \d{3} \d{3})|(?P<IN>[6-9]\d{4} \d{5})|(?P<BR>\(\d\d\) 9\d{4}-\d{4})"
+)  # (not Spain's "612 345 678": nine digits in threes are as often an account); the country is the group's name
 # Not phone numbers, however near a phone word: a range of years ("Copyright 1995-2011"), a compact date
 # ("20220604" in a changelog), a ZIP+4 code after a state's abbreviation ("Boston, MA 02110-1301").
 _YEARS: Final = re.compile(
@@ -122,7 +133,10 @@ _NOT_PHONE: Final = re.compile(
     r"|factuur|klant|ordine|fattura|zamówienia|faktury|póliza|poliza|polizza|police|kötvény\w*|acc|acct|ein|ocr"
     r"|bankgiro|plusgiro|iban|bic|swift|cpf|cnpj|nif|nie|dni|rfc|curp|abn|acn|účtu|účet|konto|cuenta|compte|conta"
     r"|shipment|parcel|sendung|epoch|timestamp|range|max|maximum|min|minimum|limit|flyer|loyalty|miles|membership"
-    r"|protocolo|protocollo|protokoll|protocol"
+    r"|protocolo|protocollo|protokoll|protocol|vertrag\w*"
+    # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
+    r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"
+    r"|factuur|polis|lid|dossier|artikel|konto)(?:nummer|nr)"
     # order, invoice, account in Romanian, Hungarian, Turkish, Croatian, Czech/Slovak, Estonian, Latvian, Russian
     r"|comand[aă]|comenzii|facturii|contului|rendelés\w*|számla\w*|sipariş\w*|fatura\w*|hesap|narudžb\w*"
     r"|račun\w*|objednávk\w*|tellimus\w*|pasūtījum\w*|заказ\w*|сч[её]т\w*|договор\w*)\b"
@@ -298,6 +312,8 @@ class PhoneFinder(RunFinder):
                     hits.append(Hit(m.start(), m.end(), "PHONE", 0.6, Priority.CONTEXTUAL))
             elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _NOT_PHONE.search(before(text, m.start(), 20)):
                 hits.append(Hit(m.start(), m.end(), "PHONE", 0.75, Priority.CONTEXTUAL))
+            elif _national_shape(raw) and not _NOT_PHONE.search(before(text, m.start(), 20)):
+                hits.append(Hit(m.start(), m.end(), "PHONE", 0.7, Priority.CONTEXTUAL))
         if "wa.me/" in text:  # a WhatsApp link holds the number in international form without its "+"
             for m in _WHATSAPP.finditer(text):
                 if _valid("+" + m.group(1), None):
@@ -305,6 +321,12 @@ class PhoneFinder(RunFinder):
         if hits and ("x" in text or "X" in text or "#" in text or "poste" in text):
             hits = [_with_extension(text, hit) for hit in hits]
         return hits
+
+
+def _national_shape(raw: str) -> bool:
+    """Written in a ``_NATIONAL_SHAPES`` way and valid in that country."""
+    m = _NATIONAL_SHAPES.fullmatch(raw)
+    return m is not None and m.lastgroup is not None and _valid(raw, m.lastgroup)
 
 
 def _with_extension(text: str, hit: Hit) -> Hit:

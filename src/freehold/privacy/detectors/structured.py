@@ -33,7 +33,7 @@ _EMAIL: Final = re.compile(
 )  # a Latin TLD may have a Korean or Japanese particle right after it ("jiwoo@naver.com로")
 # An address spelt out against harvesters: ``jane.doe(at)example.com``, ``jane [at] example [dot] com``.
 # Only with the brackets: "at" and "dot" as bare words are prose far more often than addresses.
-_AT_MARKERS: Final = ("(at)", "[at]", "{at}", "(AT)", "[AT]", "{AT}", "( at )", "[ at ]")
+_AT_MARKER: Final = re.compile(r"[(\[{] ?(?:at|AT) ?[)\]}]")
 _SPELLED_DOT: Final = r"(?:\.|\s?[\[({]\s?(?i:dot)\s?[\])}]\s?)"
 _SPELLED_EMAIL: Final = re.compile(
     rf"(?<![\w.%+-])[^\W_][\w.%+-]{{0,63}}(?:{_SPELLED_DOT}[\w%+-]{{1,63}}){{0,4}}\s?[\[({{]\s?(?i:at)\s?[\])}}]\s?"
@@ -55,10 +55,9 @@ class EmailFinder:
 
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
-        if "at" in text or "AT" in text:  # (a cheap test first: most texts have no "(at)" at all)
-            if any(marker in text for marker in _AT_MARKERS):
-                spelled = _SPELLED_EMAIL.finditer(text)  # (" (AT) " after a word is Austria: "Graz (AT) …")
-                hits += [Hit(*m.span(), "EMAIL", 0.85, Priority.EMAIL) for m in spelled if " (AT)" not in m.group()]
+        if ("(" in text or "[" in text or "{" in text) and _AT_MARKER.search(text):  # (one scan for every form)
+            spelled = _SPELLED_EMAIL.finditer(text)  # (" (AT) " after a word is Austria: "Graz (AT) …")
+            hits += [Hit(*m.span(), "EMAIL", 0.85, Priority.EMAIL) for m in spelled if " (AT)" not in m.group()]
         if "@" not in text:
             return hits
         for m in _around(_EMAIL, text, "@", 64, _DOMAIN_END):
