@@ -111,3 +111,14 @@ def test_national_ways_of_writing_a_mobile(text: str, expected: list[str]) -> No
 )
 def test_national_ways_of_writing_a_mobile_look_alikes(text: str) -> None:
     assert found(text, "PHONE") == []
+
+
+def test_building_a_detector_compiles_the_regions_rules_up_front() -> None:
+    """The first request with a national number must not pay ~0.1 s of regex compiling."""
+    from freehold.privacy.detectors import phones
+    from freehold.privacy.detectors.contextual import REGIONS, SCRIPT_REGIONS
+
+    build_detector(DetectionSection(), remember=0)
+    compiled = phones._region_rules.cache_info().currsize
+    assert compiled >= len(REGIONS) + sum(len(regions) for _, regions in SCRIPT_REGIONS)
+    assert phones._sharing.cache_info().currsize > 0

@@ -28,7 +28,7 @@ from freehold.privacy.detectors.base import (
 )
 from freehold.privacy.detectors.columns import Columns
 
-__all__ = ["REGIONS", "PhoneFinder"]
+__all__ = ["REGIONS", "PhoneFinder", "prepare_regions"]
 
 # "+" or "00" not after a word character or "+" ("00" not after a decimal point either: "6.0021"); written
 # to start with a character class so that ``re`` skips straight to the next "+" or "0" instead of trying
@@ -167,6 +167,11 @@ SCRIPT_REGIONS: Final = (
     (re.compile("[\u0590-\u05ff]"), ("IL",)),
     (re.compile("[\u0e00-\u0e7f]"), ("TH",)),
 )
+
+
+def prepare_regions() -> None:
+    """Compile the rules of every region a number without its country code is tried against (start-up, once)."""
+    phones.prepare((*REGIONS, *(region for _, regions in SCRIPT_REGIONS for region in regions)))
 
 
 def _script_regions(text: str) -> tuple[str, ...]:

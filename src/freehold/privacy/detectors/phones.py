@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberDesc
 
-__all__ = ["Unsupported", "check"]
+__all__ = ["Unsupported", "check", "prepare"]
 
 # Only these characters (after a leading "+"): anything else (letters, an extension, a tab, a
 # second "+", unicode digits) takes paths of ``parse`` this module does not reproduce.
@@ -247,6 +248,19 @@ def _is_valid(country_code: int, number: str) -> bool:
 def _is_possible(country_code: int, number: str) -> bool:
     """``is_possible_number``: a length the main region of the code uses, locally or in full."""
     return _length_verdict(len(number), _main_rules(country_code)) in (_POSSIBLE, _LOCAL_ONLY)
+
+
+def prepare(regions: Iterable[str]) -> None:
+    """Compile these regions' rules now (and those of every region sharing their country codes), not on first use.
+
+    Each region's patterns take 1-3 ms to compile; a first number that no region takes would
+    compile them all inside one request (~0.1 s). Cached for the process: a second call costs nothing.
+    """
+    for region in regions:
+        rules = _region_rules(region)
+        if rules is not None:
+            _main_rules(rules.country_code)
+            _sharing(rules.country_code)  # (the United States' code is shared by 25 regions, Britain's by 4)
 
 
 def check(number: str, region: str | None, possible: bool = False) -> bool:
