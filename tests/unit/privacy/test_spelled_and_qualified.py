@@ -122,3 +122,37 @@ def test_building_a_detector_compiles_the_regions_rules_up_front() -> None:
     compiled = phones._region_rules.cache_info().currsize
     assert compiled >= len(REGIONS) + sum(len(regions) for _, regions in SCRIPT_REGIONS)
     assert phones._sharing.cache_info().currsize > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # handles an API pages or deduplicates with: they grant nothing
+        '"ClientRequestToken": "a8ca07e4-61ec-4399-99f4-19853801bcd5",',
+        '"NextToken": "eyJ2IjoxLCJjIjoiVnRaM0pqNUI4cGJkTE1jVlN3N2ZRZ2c9In0",',
+        '"LifecycleActionToken": "bcd2f1b8-9a78-44d3-8a7a-4dd07d7cf635",',
+        # AWS's own documentation: a secret's name, a sample session token, a stand-in password
+        '"SecretId": "MyTestDatabaseSecret1",',
+        '"SessionToken": "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwA",',
+        '"MasterUserPassword": "mypassword",',
+    ],
+)
+def test_documentation_handles_and_samples(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"SessionToken": "FwoGZXIvYXdzEBYaDHqa0AP1oSzGtYzY3CKsAeKCq8xkEq9Wb2mBhMcLs",',
+         ["FwoGZXIvYXdzEBYaDHqa0AP1oSzGtYzY3CKsAeKCq8xkEq9Wb2mBhMcLs"]),
+        ("vault write auth/approle/login role_id=db-role secret_id=9c1e7f3a-2b4d-4e8f-a6c1-3d5b7e9f0a2c",
+         ["9c1e7f3a-2b4d-4e8f-a6c1-3d5b7e9f0a2c"]),
+        (
+            '"refreshToken": "1//0gXk2Lm9Qp4Rt7Vw3Yz6Bc8Df1Gh5Jk0Mn2Pq4St6Uv8Wx"',
+            ["1//0gXk2Lm9Qp4Rt7Vw3Yz6Bc8Df1Gh5Jk0Mn2Pq4St6Uv8Wx"],
+        ),
+    ],
+)
+def test_documentation_handles_spare_the_real_ones(text: str, expected: list[str]) -> None:
+    assert found(text) == expected

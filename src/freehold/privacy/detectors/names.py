@@ -31,6 +31,10 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "plugin", "class", "generator", "attribute")  # fmt: skip
 # What makes "key" a network's password: "WiFi key", "WPA2 key", "network key" (as Windows names it).
 _NETWORK: Final = ("wifi", "wlan", "wpa", "wpa2", "wpa3", "wep", "network")
+# Tokens that page through results or make a call idempotent (``NextToken``, ``ClientRequestToken``,
+# ``ChangeToken``, ``LifecycleActionToken``): handles an API hands out and takes back, granting nothing.
+_HANDLE_TOKENS: Final = ("next", "page", "continuation", "change", "request", "idempotency", "sync", "cancellation",
+                         "action", "pagination", "resume", "marker", "cursor")  # fmt: skip
 # A CSRF token is sent to every visitor's page; ``existingSecret`` names a Kubernetes Secret, not its value; a
 # public key, a .NET ``publicKeyToken`` or Next.js's ``NEXT_PUBLIC_…`` variables are published by design; an
 # ``…Encrypted`` value is a ciphertext (systemd's ``SetCredentialEncrypted=``).
@@ -41,7 +45,8 @@ _NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing", "public", "m
 def strength(key: str) -> int:
     """2 for a name that says password or secret, 1 for token/key/auth, 0 for anything else.
 
-    ``secret_id`` (Vault AppRole, Consul) is the secret half of a pair, though ids are not values;
+    ``secret_id`` (Vault AppRole, Consul) is the secret half of a pair, though ids are not values (so only a
+    random-looking one is: AWS's ``SecretId`` names the secret);
     a flag that takes key ids (``--export-secret-keys``) names keys, it holds none.
     Cached: the same few names (``password``, ``api_key``, ``DB_PASSWORD``…) come back in text
     after text, and splitting one into its parts costs more than the rest of its check.
@@ -49,8 +54,10 @@ def strength(key: str) -> int:
     name = key.lstrip("-")
     parts = [p.lower() for p in _PARTS.findall(name)]
     if parts[-2:] == ["secret", "id"]:
-        return 2
+        return 1  # its value must look random: AWS's ``SecretId`` names a secret (``MyTestDatabaseSecret1``)
     if not parts or parts[-1] in _NOT_VALUE_NAMES or any(p in _NOT_VALUE_PARTS for p in parts):
+        return 0
+    if parts[-1] == "token" and len(parts) > 1 and parts[-2] in _HANDLE_TOKENS:
         return 0
     if key.startswith("--") and parts[-1] in ("keys", "subkeys"):
         return 0

@@ -13,7 +13,7 @@ __all__ = ["CODE", "PLACEHOLDER", "PUBLISHED", "filler", "hashed", "masked"]
 PLACEHOLDER: Final = re.compile(
     r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
     r"|changeit$|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
-    r"|sample$|test$|demo$|foo$|bar$|baz$|foobar$"  # documentation's stand-ins (``passphrase: 'sample'``)
+    r"|sample$|test$|demo$|foo$|bar$|baz$|foobar$|mypass(?:word)?$"  # docs' stand-ins (``passphrase: 'sample'``)
     r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("
     r"|getenv|settings\.|config\.|self\.|request\.|args\."
     # a keyword of code where a value would be (``secret = await vault.get()``, ``token = new Token()``)
@@ -52,11 +52,15 @@ _FILLER: Final = re.compile(
 
 
 def masked(value: str) -> bool:
-    """``sk-...REDACTED``, ``ghp_****``: a value someone already hid; or a documented one (AWS's ``…EXAMPLEKEY``)."""
+    """``sk-...REDACTED``, ``ghp_****``: a value someone already hid; or a documented one (AWS's ``…EXAMPLEKEY``).
+
+    AWS's documentation writes "EXAMPLE" at the end of its sample keys and inside its long sample tokens
+    (``AQoDYXdzEPT//////////wEXAMPLEtc764…``); seven given capitals are never in a random one by chance.
+    """
     lowered = value.lower()
     return (
         "..." in value or "…" in value or "***" in value or "xxxx" in lowered or "redacted" in lowered
-        or value.endswith(("EXAMPLE", "EXAMPLEKEY")) or value in _DOCUMENTED
+        or value.endswith(("EXAMPLE", "EXAMPLEKEY")) or (len(value) > 40 and "EXAMPLE" in value) or value in _DOCUMENTED
     )  # fmt: skip
 
 
