@@ -84,7 +84,8 @@ def test_spelled_address_look_alikes(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Pierre Dupont - 06 12 34 56 78 - Paris", ["06 12 34 56 78"]),
+        ("Pierre Dupont - 06 47 21 93 05 - Paris", ["06 47 21 93 05"]),
+        ("Pierre 06.47.21.93.05", ["06.47.21.93.05"]),
         ("Anna Müller, 0171 2345678, Berlin", ["0171 2345678"]),
         ("Maria Rossi, 333 123 4567, Milano", ["333 123 4567"]),
         ("Jan de Vries 06-12345678", ["06-12345678"]),
@@ -107,6 +108,8 @@ def test_national_ways_of_writing_a_mobile(text: str, expected: list[str]) -> No
         '<polygon points="205,367.996 210,377.996 215,380.1"/>',  # two separators: coordinates
         "Order 98765 43210 shipped",
         "Vertrag 0171 2345678",
+        "Lotto: 03 12 19 27 41 Zusatzzahl 08",  # five pairs in rising order: a draw, not a French number
+        "Ergebnisse 01 02 03 04 05",
     ],
 )
 def test_national_ways_of_writing_a_mobile_look_alikes(text: str) -> None:

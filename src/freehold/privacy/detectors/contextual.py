@@ -331,7 +331,17 @@ class PhoneFinder(RunFinder):
 def _national_shape(raw: str) -> bool:
     """Written in a ``_NATIONAL_SHAPES`` way and valid in that country."""
     m = _NATIONAL_SHAPES.fullmatch(raw)
-    return m is not None and m.lastgroup is not None and _valid(raw, m.lastgroup)
+    if m is None or m.lastgroup is None:
+        return False
+    if m.lastgroup == "FR" and _rising(raw[3:]):
+        return False  # "01 02 03 04 05", "03 12 19 27 41": a draw's or a list's numbers, in order
+    return _valid(raw, m.lastgroup)
+
+
+def _rising(pairs: str) -> bool:
+    """Whether the two-digit numbers of ``pairs`` ("12 19 27 41") each exceed the one before."""
+    numbers = [int(pairs[i : i + 2]) for i in range(0, len(pairs), 3)]
+    return all(a < b for a, b in zip(numbers, numbers[1:], strict=False))
 
 
 def _with_extension(text: str, hit: Hit) -> Hit:
