@@ -33,6 +33,8 @@ def found(text: str, kind: str = "SECRET") -> list[str]:
         ("WPA2 key: 8842-kdP3-9xQa", ["8842-kdP3-9xQa"]),
         ("Network key: 8842-kdP3-9xQa", ["8842-kdP3-9xQa"]),
         ("wifi_key=8842kdP39xQa", ["8842kdP39xQa"]),
+        # a URL's query ends the value at the next "&", whatever the name's own prefix ("api_", "access_")
+        ("GET https://api.acme.io/v1/items?api_key=a8f3k29dm4ls02kq7xj1&limit=5", ["a8f3k29dm4ls02kq7xj1"]),
     ],
 )
 def test_named_in_passing(text: str, expected: list[str]) -> None:

@@ -308,6 +308,7 @@ class SecretFinder:
                     hits.append(below)
                     done = below.end
                 continue
+            named_at = start
             key, sep = text[start : m.start("sep")].rstrip("\"'\\]"), m.group("sep").strip()
             typed = sep == ":" and text.startswith("::", start - 2) and text[start].isupper()
             if sep == "==" or key.lower().endswith("authorization") or typed:
@@ -328,7 +329,7 @@ class SecretFinder:
                     start += 1
                 while end > start and text[end - 1] in "`.:":
                     end -= 1
-                if text[k.start() - 1 : k.start()] in ("?", "&") and "&" in text[start:end]:
+                if text[named_at - 1 : named_at] in ("?", "&") and "&" in text[start:end]:
                     end = text.index("&", start)  # a URL's query: ``?secret=JBSW…&issuer=Bank``
             if _value(text, key, sep, group, start, end, strength, m.end()):
                 hits.append(Hit(start, end, "SECRET", 0.9, Priority.ASSIGNED_SECRET))
