@@ -95,6 +95,9 @@ def test_spelled_address_look_alikes(text: str) -> None:
         ("Rahul 98765 43210", ["98765 43210"]),
         ("Ana (11) 98765-4321", ["(11) 98765-4321"]),
         ("Kylie 0412 345 678", ["0412 345 678"]),
+        # a signature's one-letter labels without a colon, each alone at the start of its line
+        ("Baumgartner GmbH\nBahnhofstrasse 21, 8001 Zürich\nM 072 801 45 91\nT 044 211 34 56",
+         ["072 801 45 91", "044 211 34 56"]),
     ],
 )
 def test_national_ways_of_writing_a_mobile(text: str, expected: list[str]) -> None:
@@ -112,6 +115,7 @@ def test_national_ways_of_writing_a_mobile(text: str, expected: list[str]) -> No
         "Vertrag 0171 2345678",
         "Lotto: 03 12 19 27 41 Zusatzzahl 08",  # five pairs in rising order: a draw, not a French number
         "Ergebnisse 01 02 03 04 05",
+        "Size M 072 801 45 91",  # the letter is no label inside a line
     ],
 )
 def test_national_ways_of_writing_a_mobile_look_alikes(text: str) -> None:

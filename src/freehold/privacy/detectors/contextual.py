@@ -121,6 +121,8 @@ _PHONE_LABEL: Final = re.compile(
     r"|\b(?:office|ufficio|bureau|büro|buero|oficina|kantoor|kontor|direct|direkt|work|home|private|privat|port"
     r"|ph|fixe|vezetékes|σπίτι)\.?(?:[ \t]*\([^()\n]{0,24}\))?[ \t]*[:：.][ \t]*$"
 )
+# A signature's one-letter label with no colon, alone at the start of its line: "T 030 2345 6789", "M 0171 …".
+_BARE_LABEL: Final = re.compile(r"(?:^|\n)[ \t]*[mtf] $")
 # "text" is a phone word only as the verb right before the number ("or text +44 7700 900123",
 # "text me on 0412 555 019"); anywhere else, or after a determiner ("the text 555 1234"), it is the noun.
 _TEXT_VERB: Final = re.compile(
@@ -248,6 +250,8 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     if "text" in window and _TEXT_VERB.search(window):
         return True
     if window.rstrip(" \t")[-1:] in (":", ".", "：") and _PHONE_LABEL.search(window):
+        return True
+    if window[-2:] in ("m ", "t ", "f ") and _BARE_LABEL.search(window):
         return True
     name = columns.name(start) if columns is not None else None  # a table's header names the column instead
     if name is None:
