@@ -278,11 +278,31 @@ _V6: Final = re.compile(
 _V6_HINT: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _V6_END: Final = re.compile(r"[^\w:.%-]")  # an address and its zone id are made of these
 # A dotted quad is a version (or a section number) after these words, a JSON key among them
-# (``"firmware":"4.1.12.7"``), or a verb of updating ("upgrade to", "moves from 1.21.4.1 to"); not
+# (``"firmware":"4.1.12.7"``, Spring's ``"x.version": {"value": "7.4.0.118"}``), the word "version" in
+# the languages of the other finders' vocabularies (CJK and Thai have no word boundary before them),
+# a requirement's operator (``(= 7.1.5.1)`` in a Gemfile.lock, ``pkg>=1.2.3.4``; not ``==``: Wireshark
+# writes ``ip.addr == 10.0.0.5``), or a verb of updating ("upgrade to", "moves from 1.21.4.1 to"); not
 # after ``/v:``, the server flag of Windows tools (``mstsc /v:10.5.20.45``, ``xfreerdp /v:…``).
 _VERSION: Final = re.compile(
-    r"\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|(?<!/)v|hotfix|patch|runtime|tag"
-    r"|section|sec\.|clause|chapter|line|paragraph|para|appendix|§)[\"']?\s*[:=#]?\s*[\"']?\s*$"
+    r"(?:\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|(?<!/)v|hotfix|patch|runtime|tag"
+    r"|section|sec\.|clause|chapter|line|paragraph|para|appendix|§)|版本|バージョン|버전|เวอร์ชัน"
+    r"|\b(?:versión|versione|versão|versie|wersj[ai]|verze|sürüm|έκδοση|έκδοσης|верси[яиюей]|גרסה|גרסת|إصدار|الإصدار)"
+    r"(?:\s+\w+)?)"  # and one word: "έκδοση λογισμικού" (software version), "версия ПО"
+    r"[\"']?\s*[:=#]?\s*(?:\{\s*\"value\"\s*:\s*)?[\"']?\s*$"
+    r"|(?:[~<>]=|~>|\(=)\s*$"
+)
+# A version's suffix (``11.3.244.8-node.26``, ``1.3.0.1-motley``) or its build number after it.
+_SUFFIX: Final = re.compile(r"-[A-Za-z]|\s*\(build\b")
+# The quad is the new side of a change whose old side is no address: ``12.4.0.2291 → 12.5.1.118``.
+_CHANGED_FROM: Final = re.compile(r"(\d+(?:\.\d+){2,})\s*(?:→|->|=>|⇒)\s*$")
+# A product and its version among others written the same way, within a few lines: ``activerecord
+# (7.1.5.1)`` beside ``puma (6.6.0)``, ``Rails 7.2.2.1`` beside ``Ruby 3.3.7``. A two- or three-part
+# sibling, or a four-part one no address could be, says the list is one of versions.
+_PRODUCT_BEFORE: Final = re.compile(r"([A-Za-z][\w-]*)\s\(?$")
+_SIBLING: Final = re.compile(r"[A-Za-z][\w-]* \(?(?:[~<>]=? |= )?(\d+\.\d+(?:\.\d+)*)\b(?![.\d])")
+_NETWORK_WORDS: Final = frozenset(
+    "ip ips address addr host hostname server client from to via gateway gw peer remote local src dst source"
+    " destination dns nameserver proxy node at on is was and or by router upstream origin endpoint".split()
 )
 # Searched only when the window ends in "to" or "from" (a cheap test first).
 _UPDATED: Final = re.compile(
@@ -291,12 +311,23 @@ _UPDATED: Final = re.compile(
     r"|\b(?:firmware|version|release|build|runtime)\s+from\s+(?:\S+\s+to\s*)?$"
 )
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|\(?released?)")
+
+
+def _sibling_versions(text: str, start: int, end: int) -> bool:
+    """A product's name before the quad, and another product's version within ~200 characters."""
+    named = _PRODUCT_BEFORE.search(text, max(0, start - 40), start)
+    if named is None or named.group(1).lower() in _NETWORK_WORDS:
+        return False
+    for m in _SIBLING.finditer(text, max(0, start - 200), min(len(text), end + 200)):
+        version = m.group(1)
+        if m.start(1) != start and (version.count(".") < 3 or not ip_ok(version)):
+            return True
+    return False
 # Part of a file or image name: ``agent-3.14.0.2-x86_64.msi``, ``gateway:3.14.0.2``, ``freehold-3.14.0.2.tar.gz``.
 _NAMED_BEFORE: Final = re.compile(r"[A-Za-z][-_]$|[A-Za-z][\w.-]*/[\w.-]+:$")
-# A browser's version in a user agent (``Chrome/133.0.0.0``); a network's own address (``network=10.8.0.0``).
+# A browser's version in a user agent (``Chrome/133.0.0.0``).
 _PRODUCT: Final = re.compile(r"\b(?:Chrome|Chromium|Firefox|Safari|Edg|Edge|OPR|Opera|Version|CriOS|FxiOS|YaBrowser)/$")
 _OID: Final = re.compile(r"\b[12]\.\d+(?:\.\d+){3,}")  # an object identifier of five parts or more
-_NETWORK: Final = re.compile(r"\b(?:network|subnet|net|route|dst-address)[\"']?\s*[:=]?\s*[\"']?$", re.IGNORECASE)
 _NAMED_AFTER: Final = re.compile(
     r"\.(?:tar|tgz|zip|gz|msi|exe|deb|rpm|whl|jar|dmg|pkg|apk|asc|sig)\b|[-_](?:x86|amd64|arm|aarch|linux|win)"
 )
@@ -318,12 +349,19 @@ class IpFinder(RunFinder):
                 continue
             if window.rstrip().endswith(("to", "from")) and _UPDATED.search(window):
                 continue
+            if end < len(text) and text[end] in "- " and _SUFFIX.match(text, end):
+                continue
+            if window.endswith((" ", "(")) and _sibling_versions(text, start, end):
+                continue
+            changed = _CHANGED_FROM.search(window)
+            if changed is not None and not ip_ok(changed.group(1)):
+                continue
             if start and text[start - 1] in "-_:" and _NAMED_BEFORE.search(text, max(0, start - 60), start):
                 continue
             if start and text[start - 1] == "/" and _PRODUCT.search(text, max(0, start - 20), start):
                 continue
-            if m.group().endswith(".0") and (m.group().endswith(".0.0.0") or _NETWORK.search(window)):
-                continue  # (x.0.0.0 names a network or a version, "planned for 11.0.0.0", never a host)
+            if m.group().endswith(".0"):
+                continue  # a network's own address (``10.12.40.0 0.0.0.255``), a version, a PKWiU code
             if m.group()[:2] in ("1.", "2.") and _OID.search(text, max(0, start - 120), start):
                 continue  # an X.509 extension's OID (``2.5.29.15``) beside a longer one
             if end < len(text) and text[end] in ".-_" and _NAMED_AFTER.match(text, end):

@@ -154,6 +154,8 @@ def ip_ok(candidate: str) -> bool:
         return False
     if addr.is_loopback or addr.is_unspecified:
         return False
+    if addr.version == 4 and candidate.startswith("0."):
+        return False  # 0/8 is "this network": no host has such an address; a wildcard mask (0.0.0.255) does
     if addr.version == 4 and candidate.startswith("255.") and int(addr) != 0xFFFFFFFF:
         inverted = ~int(addr) & 0xFFFFFFFF
         return inverted & (inverted + 1) != 0  # a netmask's host part is all ones: 0b0..01..1

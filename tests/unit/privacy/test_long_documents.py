@@ -1,0 +1,58 @@
+"""Forms from long agent and RAG documents: tool output, lock files, device configs, tables.
+
+Written for the tenth pass, after the thirteenth blind set; the examples here are new ones of the
+same kinds, not that set's texts. Each positive case has its look-alike beside it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from freehold.config.privacy import DetectionSection
+from freehold.privacy.detectors import build_detector
+
+DETECTOR = build_detector(DetectionSection(), remember=0)
+
+
+def found(text: str, kind: str) -> list[str]:
+    return [text[s.start : s.end] for s in DETECTOR.detect(text) if s.type == kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # versions in a lock file, among their siblings, and after a requirement's operator
+        "GEM\n  specs:\n    actionmailer (6.1.7.3)\n      actionpack (= 6.1.7.3)\n    puma (6.4.2)\n",
+        "Stack: Ruby 3.2.2, Rails 6.1.7.3, sidekiq 7.1.2",
+        "requires pkg>=4.1.2.9 and tool~>2.3.1.4",
+        # a version's suffix, a build number after it, a version word in another language
+        "node: '18.20.4', v8: '10.2.154.26-node.36'",
+        "exported by mdm-agent 4.2.0.7 (build 20250110.1)",
+        "Versión del firmware 5.4.3.21 instalada",
+        "έκδοση λογισμικού 4.1.0.52",
+        "ERP 11.2.0.3391 → 11.3.2.104",
+        '"app.release.version": {"value": "8.1.2.44"}',
+        # wildcard masks, and the network address before one; a code that ends in .0
+        "access-list 110 permit ip 172.20.8.0 0.0.3.255 any",
+        "| Kabel YDY 3x2,5 | 27.32.13.0 | 100 | m |",
+    ],
+)
+def test_not_an_address(text: str) -> None:
+    assert found(text, "IP_ADDRESS") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the same places with a host: an interface address before its netmask, a host among versions
+        ("interface Gi0/1\n ip address 185.44.12.9 255.255.255.248", ["185.44.12.9"]),
+        ("nginx 1.25.3 in front; upstream host 10.20.3.7, Postgres 15.6", ["10.20.3.7"]),
+        ("nginx 1.25.3 serves it, from 10.20.3.7", ["10.20.3.7"]),
+        ('"host" => "10.20.3.7"', ["10.20.3.7"]),
+        ("ip.addr == 10.20.3.7 && tcp.port == 443", ["10.20.3.7"]),
+        ("moved 10.20.3.7 -> 10.20.3.8", ["10.20.3.7", "10.20.3.8"]),
+        ("client 10.20.3.7-10.20.3.9 range", ["10.20.3.7", "10.20.3.9"]),
+    ],
+)
+def test_still_an_address(text: str, expected: list[str]) -> None:
+    assert found(text, "IP_ADDRESS") == expected
