@@ -56,3 +56,45 @@ def test_not_an_address(text: str) -> None:
 )
 def test_still_an_address(text: str, expected: list[str]) -> None:
     assert found(text, "IP_ADDRESS") == expected
+
+
+FRAME = """   customer_id        email                 phone  date_of_birth  country
+0      C200114  m.k@example.org      +43 660 1234567     1979-06-21   AT
+1      C200115  j.r@example.org      +44 7700 900456     1991-02-14   GB
+"""
+PSQL = """   id   |     email       |    dob     |  city
+--------+-----------------+------------+--------
+ 440121 | a.b@example.org | 1984-10-03 | Leeds
+"""
+PARTS = """Pos  Description                              OE number       Qty
+1    Spark plug, long-life, iridium tip       101 905 601 F   4
+"""
+
+
+def test_aligned_and_psql_tables_name_their_columns() -> None:
+    assert found(FRAME, "PHONE") == ["+43 660 1234567", "+44 7700 900456"]
+    assert found(FRAME, "DATE_OF_BIRTH") == ["1979-06-21", "1991-02-14"]
+    assert found(PSQL, "DATE_OF_BIRTH") == ["1984-10-03"]
+    assert found(PARTS, "PHONE") == []  # "OE number" is the part's: a qualified "number" column says no phone
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("звоните по номеру 8 (495) 123-45-67", ["8 (495) 123-45-67"]),
+        ("мобильный телефон (916) 123-45-67", ["(916) 123-45-67"]),
+        ("Tel. (0221) 123-45-67", ["(0221) 123-45-67"]),
+        ("Acme Ltd | Direct 0161 496 0123", ["0161 496 0123"]),
+        ("Kind regards, Lena (lena@example.se, 070-123 45 67).", ["070-123 45 67"]),
+        # look-alikes
+        ("номер заказа 8 (495) 123-45-67", []),
+        ("Ваше замовлення № 2027-55810, номер ТТН 20450912345678", []),
+        ("registered with the Chamber of Commerce under number 61234567", []),
+        ("capitale sociale € 2.500.000,00 i.v.", []),
+        ("AWB 1490 2277 3318 via Delhivery", []),
+        ("رقم التتبع: SMSA 290044718832", []),
+        ("| 4000 0027 6000 3184 | declined |", []),
+    ],
+)
+def test_phones_in_long_documents(text: str, expected: list[str]) -> None:
+    assert found(text, "PHONE") == expected

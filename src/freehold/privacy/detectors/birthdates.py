@@ -222,13 +222,13 @@ def _reply(text: str, pos: int) -> re.Match[str] | None:
 
 
 def _delimited_line(text: str, pos: int) -> bool:
-    """Whether the line holding ``pos`` has a field delimiter, as a table's header has."""
+    """Whether the line holding ``pos`` has a field delimiter or an aligned table's gap, as a header has."""
     start = text.rfind("\n", max(0, pos - MAX_ROW), pos) + 1
     end = text.find("\n", pos, pos + MAX_ROW)
     if (start == 0 and pos > MAX_ROW) or (end < 0 and len(text) - pos > MAX_ROW):
         return False  # a longer line is no header (``Columns`` agrees)
     line = text[start : end if end >= 0 else len(text)]
-    return "," in line or "\t" in line or ";" in line or "|" in line
+    return "," in line or "\t" in line or ";" in line or "|" in line or "  " in line.strip()
 
 
 def _in_birth_column(text: str, taken: set[int]) -> list[Hit]:

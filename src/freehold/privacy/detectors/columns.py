@@ -31,16 +31,19 @@ class Columns:
         self._headers: dict[int, list[str]] = {}  # a block's first line → its fields
         self._inserts: list[int] | None = None  # where each INSERT starts, found on first use
         self._reader: _ValuesReader | None = None
+        self._aligned_tops: dict[int, int] = {}  # line start → its aligned block's first line
 
     def name(self, pos: int) -> str | None:
         """The lower-cased name of the column holding ``text[pos]``, or None when it is in no table.
 
         A delimited line is a row when it and every line up to its block's first have the same
-        number of the same delimiter (a Markdown ``|---|`` rule may sit among them); that first
-        line is the header. An SQL value is named by its INSERT's column list, by its position in
-        its tuple.
+        number of the same delimiter (a Markdown ``|---|`` rule or psql's ``---+---`` may sit among
+        them); that first line is the header. A line of no delimiter is a row of an aligned table
+        (a pandas frame, ``kubectl get``, ``docker ps``) when it and every line up to the block's
+        first have a gap of two spaces: the header's name above the value names it. An SQL value is
+        named by its INSERT's column list, by its position in its tuple.
         """
-        return self._sql_column(pos) or self._table_column(pos)
+        return self._sql_column(pos) or self._table_column(pos) or self._aligned_column(pos)
 
     def _table_column(self, pos: int) -> str | None:
         text = self._text
@@ -105,6 +108,58 @@ class Columns:
             tops[(line_start, delimiter, count)] = top
         return top
 
+    def _aligned_column(self, pos: int) -> str | None:
+        """The header name over ``pos`` in a table aligned by spaces; None when no name is above it.
+
+        The value's cell is its run of characters with single spaces inside (``+43 664 763859``);
+        the header's names are split the same way, and the one overlapping the cell most names it.
+        """
+        text = self._text
+        start = text.rfind("\n", max(0, pos - MAX_ROW), pos) + 1
+        end = text.find("\n", pos, pos + MAX_ROW)
+        if (start == 0 and pos > MAX_ROW) or (end < 0 and len(text) - pos > MAX_ROW):
+            return None
+        top = self._aligned_top(start)
+        if top == start:
+            return None
+        lo, hi = pos, end if end >= 0 else len(text)
+        while lo > start and not (text[lo - 1] == " " and (lo - 1 == start or text[lo - 2] == " ")):
+            lo -= 1  # back to the cell's start: two spaces, or the line's
+        cell_end = _GAP.search(text, pos, hi)
+        cell = (lo - start, (cell_end.start() if cell_end else hi) - start)
+        header = text[top : text.find("\n", top)]
+        best, best_overlap = None, 0
+        for m in _CELL.finditer(header):
+            overlap = min(cell[1], m.end()) - max(cell[0], m.start())
+            if overlap > best_overlap:
+                best, best_overlap = m.group(), overlap
+        return best.lower() if best is not None else None
+
+    def _aligned_top(self, start: int) -> int:
+        """The first line of the block of lines, each with a gap of two spaces inside, that holds ``start``."""
+        text, tops = self._text, self._aligned_tops
+        walked = []
+        top = start
+        while True:
+            known = tops.get(top)
+            if known is not None:
+                top = known
+                break
+            end = text.find("\n", top)
+            if not _aligned(text[top : end if end >= 0 else len(text)]):
+                top = -1 if top == start else top
+                break
+            walked.append(top)
+            if top == 0:
+                break
+            above = text.rfind("\n", 0, top - 1) + 1
+            if not _aligned(text[above : top - 1]):
+                break
+            top = above
+        for line_start in walked:
+            tops[line_start] = top
+        return top if top >= 0 else start
+
     def _sql_column(self, pos: int) -> str | None:
         if self._inserts is None:
             self._inserts = [m.start() for m in _INSERT_AT.finditer(self._text)]
@@ -164,5 +219,14 @@ class _ValuesReader:
 
 
 def _rule(line: str) -> bool:
-    """A Markdown table's ``|---|:--:|`` line, which sits between the header and the rows."""
-    return bool(line.strip()) and not line.strip(" |:-")
+    """A Markdown table's ``|---|:--:|`` line or psql's ``----+----``, between the header and the rows."""
+    return bool(line.strip()) and not line.strip(" |:-+")
+
+
+_GAP: Final = re.compile(r"  |\t")
+_CELL: Final = re.compile(r"\S+(?: \S+)*")  # a header's name, or a cell: single spaces inside
+
+
+def _aligned(line: str) -> bool:
+    """A line with two spaces between two of its words: an aligned table's header or row."""
+    return _GAP.search(line.strip()) is not None

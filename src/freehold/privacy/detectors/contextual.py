@@ -52,14 +52,16 @@ _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, wher
 _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?\d{3}[ .-]|\d{3}([ .-])\d{3}\1)\d{4}")
 # Numbers in a country's own way of writing its mobile numbers (and France's five pairs), so distinctive that,
 # valid there, they are taken without a phone word as ``_US_SHAPE`` is: "06 12 34 56 78", "0171 2345678",
-# "07700 900123", "06-12345678", "333 123 4567", "612 34 56 78", "0412 345 678", "98765 43210", "(11) 98765-4321".
+# "07700 900123", "06-12345678", "333 123 4567", "612 34 56 78", "070-123 45 67", "0412 345 678", "98765 43210",
+# "(11) 98765-4321".
 # One separator throughout, as people write them ("367.996 210" is a drawing's coordinates).
 # Unspaced runs are left out: eleven digits in a row are an order's or an account's as often as a phone's.
 _NATIONAL_SHAPES: Final = re.compile(
     r"(?P<FR>0[1-9](?P<fr>[ .])\d\d(?:(?P=fr)\d\d){3})|(?P<DE>01[5-7]\d{1,2}[ -]\d{6,8})"
     r"|(?P<GB>07[1-9]\d\d \d{3} ?\d{3})|(?P<NL>06[ -]\d{8})"
     r"|(?P<IT>3[1-9]\d(?P<it>[ .])\d{3}(?P=it)\d{3,4}|3[1-9]\d \d{6,7})"
-    r"|(?P<ES>[67]\d\d(?: \d\d){3})|(?P<AU>04\d\d \d{3} \d{3})|(?P<IN>[6-9]\d{4} \d{5})|(?P<BR>\(\d\d\) 9\d{4}-\d{4})"
+    r"|(?P<ES>[67]\d\d(?: \d\d){3})|(?P<SE>07\d-\d{3} \d\d \d\d)"
+    r"|(?P<AU>04\d\d \d{3} \d{3})|(?P<IN>[6-9]\d{4} \d{5})|(?P<BR>\(\d\d\) 9\d{4}-\d{4})"
 )  # (not Spain's "612 345 678": nine digits in threes are as often an account); the country is the group's name
 # Not phone numbers, however near a phone word: a range of years ("Copyright 1995-2011"), a compact date
 # ("20220604" in a changelog), a ZIP+4 code after a state's abbreviation ("Boston, MA 02110-1301").
@@ -67,14 +69,20 @@ _YEARS: Final = re.compile(
     r"(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 )
 _EXPONENT: Final = re.compile(r" ?[eE][+-]?\d")
+_GROUP_BEFORE: Final = re.compile(r"\d[ .-]$")
+# An amount in thousands, "€ 1.200.000,00", "1,250,000.00 USD": its currency before or its cents after.
+_AMOUNT: Final = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})+")
+_CURRENCY: Final = re.compile(r"[€$£¥₹]\s?$")
 _ZIP4: Final = re.compile(r"\d{5}-\d{4}")
 _STATE_BEFORE: Final = re.compile(r"\b[A-Z]{2},? +$")
 _PAIRS: Final = re.compile(r"0\d([ .-])\d\d(?:\1\d\d){3}")  # "06.49.99.66.08": five pairs, not a date
 _DATE_OR_IP: Final = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{1,2}\. \d{1,2}\. \d{4}\b|(?:\d+\.){3}\d+"
 )  # ISO and numeric dates, "19. 9. 1973" (Czech, German), dotted quads
-# Russian and Ukrainian grouping, "8 912 345-67-89": its tail has a date's shape, the whole a number's.
-_DASHED_PAIRS: Final = re.compile(r"(?:[78][ -]?)?\d{3}[ -]\d{3}-\d{2}-\d{2}")
+# Russian and Ukrainian grouping, "8 912 345-67-89", "(912) 345-67-89": its tail has a date's shape, the
+# whole a number's.
+_DASHED_PAIRS: Final = re.compile(r"(?:[78][ -]?)?(?:\(\d{3,5}\) ?|\d{3}[ -])\d{3}-\d{2}-\d{2}")
+_TRUNK_EIGHT: Final = re.compile(r"(?<!\w)8 $")  # and "8 (912) 345-67-89": the trunk prefix before the bracket
 _PHONE_WORD_LIST: Final = (
     "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach(?:ed)?",
     "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
@@ -88,7 +96,7 @@ _PHONE_WORD_LIST: Final = (
     "ringa", "ringe", "ringer", "når", "nås", "kontakta", "dzwonić", "zadzwoń", "dzwoń", "zavolejte", "zavolat",
     "volejte", "richiama(?:re|mi)?", "fisso", "festnetz", "fijo", "celu", "cel", "bereiken", "sđt", "cp",
     "hp", "wa", "(?:my|your|his|her|our|their) no", "soit(?:a|taa|takaa|to)", "numero(?:on|sta|lla)", "puh", "gọi",
-    r"điện\s+thoại", r"di\s+động", "tawag(?:an)?", "tumawag",
+    r"điện\s+thoại", r"di\s+động", "tawag(?:an)?", "tumawag", "номер(?:у|а|ом)?",
     # call verbs of more languages: Turkish, Hungarian, Romanian, Croatian/Serbian/Bosnian, Slovenian, Slovak,
     # Estonian, Latvian, Lithuanian, Catalan
     "aray(?:ın|ınız|abilirsiniz)", "ulaş(?:ın|abilirsiniz)", "hív(?:j|jon|jál|jatok|janak|ható)", "sunați", "sunati",
@@ -121,8 +129,9 @@ _PHONE_LABEL: Final = re.compile(
     r"|\b(?:office|ufficio|bureau|büro|buero|oficina|kantoor|kontor|direct|direkt|work|home|private|privat|port"
     r"|ph|fixe|vezetékes|σπίτι)\.?(?:[ \t]*\([^()\n]{0,24}\))?[ \t]*[:：.][ \t]*$"
 )
-# A signature's one-letter label with no colon, alone at the start of its line: "T 030 2345 6789", "M 0171 …".
-_BARE_LABEL: Final = re.compile(r"(?:^|\n)[ \t]*[mtf] $")
+# A signature's label with no colon, first on its line or after a "|": "T 030 2345 6789", "M 0171 …",
+# "Acme Ltd | Direct 0121 359 0081".
+_BARE_LABEL: Final = re.compile(r"(?:^|\n|\|)[ \t>*-]*(?:[mtf]|direct|ddi|desk|office|switchboard)(?: line)? $")
 # "text" is a phone word only as the verb right before the number ("or text +44 7700 900123",
 # "text me on 0412 555 019"); anywhere else, or after a determiner ("the text 555 1234"), it is the noun.
 _TEXT_VERB: Final = re.compile(
@@ -135,17 +144,18 @@ _NOT_PHONE: Final = re.compile(
     r"|factuur|klant|ordine|fattura|zamówienia|faktury|póliza|poliza|polizza|police|kötvény\w*|acc|acct|ein|ocr"
     r"|bankgiro|plusgiro|iban|bic|swift|cpf|cnpj|nif|nie|dni|rfc|curp|abn|acn|účtu|účet|konto|cuenta|compte|conta"
     r"|shipment|parcel|sendung|epoch|timestamp|range|max|maximum|min|minimum|limit|flyer|loyalty|miles|membership"
-    r"|protocolo|protocollo|protokoll|protocol|vertrag\w*"
+    r"|protocolo|protocollo|protokoll|protocol|vertrag\w*|awb|waybill|consignment|under (?:number|no\.?|nr\.?)"
     # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
     r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"
     r"|factuur|polis|lid|dossier|artikel|konto)(?:nummer|nr)"
-    # order, invoice, account in Romanian, Hungarian, Turkish, Croatian, Czech/Slovak, Estonian, Latvian, Russian
+    # order, invoice, account in Romanian, Hungarian, Turkish, Croatian, Czech/Slovak, Estonian, Latvian, Russian,
+    # Ukrainian; a Ukrainian waybill ("ТТН")
     r"|comand[aă]|comenzii|facturii|contului|rendelés\w*|számla\w*|sipariş\w*|fatura\w*|hesap|narudžb\w*"
-    r"|račun\w*|objednávk\w*|tellimus\w*|pasūtījum\w*|заказ\w*|сч[её]т\w*|договор\w*)\b"
+    r"|račun\w*|objednávk\w*|tellimus\w*|pasūtījum\w*|заказ\w*|замовлен\w*|ттн|сч[её]т\w*|договор\w*)\b"
 )
-# order, invoice, account (and "the order", "the account" in Arabic)
+# order, invoice, account (and "the order", "the account" in Arabic), tracking, shipment, waybill
 _NOT_PHONE_CJK: Final = re.compile(
-    "주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號|खाता|طلب|فاتورة|حساب|سفارش|فاکتور"
+    "주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號|खाता|طلب|فاتورة|حساب|سفارش|فاکتور|تتبع|شحن|شحنة|运单|快递单"
 )
 # Where a number written without its country code is tried, most likely first.
 # Each try is a metadata check of a few µs, made only for a candidate next to a phone word; a
@@ -251,13 +261,17 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
         return True
     if window.rstrip(" \t")[-1:] in (":", ".", "：") and _PHONE_LABEL.search(window):
         return True
-    if window[-2:] in ("m ", "t ", "f ") and _BARE_LABEL.search(window):
+    if window[-1:] == " " and _BARE_LABEL.search(window, max(0, len(window) - 24)):
         return True
     name = columns.name(start) if columns is not None else None  # a table's header names the column instead
     if name is None:
         return False
     name = name.replace("_", " ").replace("-", " ")  # ``mobile_no``, ``phone-number``: the words, apart
-    return _PHONE_WORDS.search(name) is not None and not _NOT_PHONE.search(name)
+    word = _PHONE_WORDS.search(name)
+    if word is None or _NOT_PHONE.search(name):
+        return False
+    # "Number" heads a contact list's column alone; qualified ("OE number", "Bosch no."), it is that thing's.
+    return _NUMBER_WORD.match(word.group()) is None or name.strip(" .:#") == word.group().rstrip(".")
 
 
 class PhoneFinder(RunFinder):
@@ -277,7 +291,9 @@ class PhoneFinder(RunFinder):
         # cut an international number into runs too short for ``runs``.
         intl = ("+" in text or "00" in text) and _SEVEN_DIGITS.search(text) is not None
         for m in _INTL.finditer(text) if intl else ():
-            groups = list(_GROUP.finditer(m.group()))
+            if m.group()[0] == "0" and _GROUP_BEFORE.search(text, max(0, m.start() - 3), m.start()):
+                continue  # "4000 0027 6000 3184": a card's or an account's next group, not "+27"
+            groups = list(_GROUP.finditer(_before_gap(m.group())))
             # The pattern may run on into a following number: drop up to two trailing groups.
             for k in range(len(groups), max(len(groups) - 3, 0), -1):
                 candidate = m.group()[: groups[k - 1].end()].rstrip(".-)")
@@ -299,7 +315,10 @@ class PhoneFinder(RunFinder):
         for m in national:
             if m.start() in taken or text[max(0, m.start() - 1) : m.start()] == "+":
                 continue
-            raw = m.group()
+            raw = _before_gap(m.group())
+            start, end = m.start(), m.start() + len(raw)
+            if raw[0] == "(" and _TRUNK_EIGHT.search(text, max(0, start - 3), start):
+                start, raw = start - 2, text[start - 2 : end]
             digit_count = len(raw) - sum(map(raw.count, " .-()/"))  # the patterns' only non-digits
             dated = _DATE_OR_IP.search(raw) and not (_PAIRS.fullmatch(raw) or _DASHED_PAIRS.fullmatch(raw))
             if not 7 <= digit_count <= 13 or dated:
@@ -308,21 +327,23 @@ class PhoneFinder(RunFinder):
                 continue  # one dot and no other separator: a decimal number ("12345.6789")
             if not raw.strip("01 ") or (raw.isdigit() and raw.endswith("0000")):
                 continue  # a binary number ("1001 0011"), a round quantity ("1200000")
-            if _YEARS.fullmatch(raw) or (_ZIP4.fullmatch(raw) and _STATE_BEFORE.search(text, m.start() - 8, m.start())):
+            if _YEARS.fullmatch(raw) or (_ZIP4.fullmatch(raw) and _STATE_BEFORE.search(text, start - 8, start)):
                 continue
-            if _EXPONENT.match(text, m.end()):
+            if _EXPONENT.match(text, end):
                 continue  # a constant's digits in groups, then its exponent: "1.319 590 8951 e-15"
-            if _said(text, m.start(), m.end(), columns):
+            if _AMOUNT.fullmatch(raw) and (text[end : end + 1] in ",." or _CURRENCY.search(text, start - 2, start)):
+                continue
+            if _said(text, start, end, columns):
                 if any(_valid(raw, region) for region in REGIONS) or any(
                     _valid(raw, region) for region in _script_regions(text)
                 ):
-                    hits.append(Hit(m.start(), m.end(), "PHONE", 0.85, Priority.CONTEXTUAL))
+                    hits.append(Hit(start, end, "PHONE", 0.85, Priority.CONTEXTUAL))
                 elif digit_count >= 10 and _valid(raw, "US", True):
-                    hits.append(Hit(m.start(), m.end(), "PHONE", 0.6, Priority.CONTEXTUAL))
-            elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _NOT_PHONE.search(before(text, m.start(), 20)):
-                hits.append(Hit(m.start(), m.end(), "PHONE", 0.75, Priority.CONTEXTUAL))
-            elif _national_shape(raw) and not _NOT_PHONE.search(before(text, m.start(), 20)):
-                hits.append(Hit(m.start(), m.end(), "PHONE", 0.7, Priority.CONTEXTUAL))
+                    hits.append(Hit(start, end, "PHONE", 0.6, Priority.CONTEXTUAL))
+            elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _NOT_PHONE.search(before(text, start, 20)):
+                hits.append(Hit(start, end, "PHONE", 0.75, Priority.CONTEXTUAL))
+            elif _national_shape(raw) and not _NOT_PHONE.search(before(text, start, 20)):
+                hits.append(Hit(start, end, "PHONE", 0.7, Priority.CONTEXTUAL))
         if "wa.me/" in text:  # a WhatsApp link holds the number in international form without its "+"
             for m in _WHATSAPP.finditer(text):
                 if _valid("+" + m.group(1), None):
@@ -330,6 +351,17 @@ class PhoneFinder(RunFinder):
         if hits and ("x" in text or "X" in text or "#" in text or "poste" in text):
             hits = [_with_extension(text, hit) for hit in hits]
         return hits
+
+
+def _before_gap(raw: str) -> str:
+    """``raw`` up to two spaces or a tab: an aligned table's next column, not the number's next group.
+
+    ``+43 664 763859     1988-11-02`` is a phone, then a date; whole, it parses as a longer Austrian number.
+    """
+    if "  " not in raw and "\t" not in raw:
+        return raw
+    cut = min(i for i in (raw.find("  "), raw.find("\t")) if i >= 0)
+    return raw[:cut].rstrip(" .-(")
 
 
 def _national_shape(raw: str) -> bool:
