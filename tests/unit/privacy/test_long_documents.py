@@ -98,3 +98,72 @@ def test_aligned_and_psql_tables_name_their_columns() -> None:
 )
 def test_phones_in_long_documents(text: str, expected: list[str]) -> None:
     assert found(text, "PHONE") == expected
+
+
+VAULT_GET = """====== Data ======
+Key                    Value
+---                    -----
+merchant_account       AcmeECOM
+billing_api_key        q3Lx9ZkT2vN8mR4wP7sY1bC6dF0gH5jK
+ftp_password           Vw3-kd9PqLm2Zx7T
+"""
+VAULT_LIST = """$ vault list sys/leases/lookup/database/creds/app-ro
+Keys
+----
+9Qk2Lm4Nx7Rt1Yv8Bc3Df6Gh
+Zp4Wq7Er1Ty5Ui8Op2As6Df9
+"""
+RAILS = """production:
+  secret_key_base: 5f0b2c77a1d94e3f8b6c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c
+active_record_encryption:
+  primary_key: 4Tq8Lm2Zx9Kd7Pw3Rv6Ny1Bc5Hf0Gj2
+  key_derivation_salt: Zx7Lq2Vm9Tr4Kd8Pw1Ny6Bc3Hf5Gj0R
+"""
+TABLES = """schema:
+  users:
+    primary_key: id
+    sort_key: created_at
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (VAULT_GET, ["q3Lx9ZkT2vN8mR4wP7sY1bC6dF0gH5jK", "Vw3-kd9PqLm2Zx7T"]),
+        (
+            RAILS,
+            [
+                "5f0b2c77a1d94e3f8b6c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c",
+                "4Tq8Lm2Zx9Kd7Pw3Rv6Ny1Bc5Hf0Gj2",
+                "Zx7Lq2Vm9Tr4Kd8Pw1Ny6Bc3Hf5Gj0R",
+            ],
+        ),
+        ("登录密码（请勿外传，自行保管）：Qm7#_xKp2Lv9", ["Qm7#_xKp2Lv9"]),
+        ("DATABASE_URL=postgres://app@db/app?password=${DB_PASSWORD:-Hx8kq2Lm9}", ["Hx8kq2Lm9"]),
+        # look-alikes: names in a listing, a data model's keys, defaults, shell messages, names of secrets
+        (VAULT_LIST, []),
+        (TABLES, []),
+        ("Options:\n  password   Xk2pq9Lm11", []),
+        ("GF_SECURITY_ADMIN_USER: admin\nGF_SECURITY_ADMIN_PASSWORD: admin", []),
+        ("  username: postgres\n  password: postgres", []),
+        ('DATABASE_URL: "postgresql://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}@db/app"', []),
+        ("data:\n  - secretKey: api-token\n    remoteRef:\n      key: kv/app/partner", []),
+        ('"webhook": {"secret": "whsec_test_secret"}', []),
+        ('DB_PASSWORD: "{{ required \\"set db.password or existingSecret\\" .Values.db.password }}"', []),
+        ('"signing": {"kid": "Zp4Wq7Er1Ty5Ui8Op2As6Df9Ab3Cd"}', []),
+        ("token_accessor         Zp4Wq7Er1Ty5Ui8Op2As6\ntoken_duration         768h", []),
+    ],
+)
+def test_secrets_in_tool_output_and_config(text: str, expected: list[str]) -> None:
+    assert found(text, "SECRET") == expected
+
+
+def test_documented_jwt_is_no_token() -> None:
+    example = (
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+        ".SflKxwRJSMeKKF2QT4fwpMeJf36POk5yJV_adQssw5c"
+    )
+    text = f"The example token from jwt.io (HS256, secret `your-256-bit-secret`) is:\n\n    {example}\n"
+    assert found(text, "JWT") == [] and found(text, "SECRET") == []
+    other = example[:-4] + "AAAA"  # the same claims under another signature: someone's real token
+    assert found(f"Authorization header: {other}", "JWT") == [other]

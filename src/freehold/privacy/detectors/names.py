@@ -28,7 +28,7 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "vault", "ref", "source", "min", "max", "usage", "strength", "hash", "algorithm", "mode",
                            "placeholder", "input", "column", "region", "pair", "set", "mgr", "handler", "factory",
                            "provider", "helper", "builder", "exception", "error", "errors", "callback", "module",
-                           "plugin", "class", "generator", "attribute")  # fmt: skip
+                           "plugin", "class", "generator", "attribute", "accessor")  # fmt: skip
 # What makes "key" a network's password: "WiFi key", "WPA2 key", "network key" (as Windows names it).
 _NETWORK: Final = ("wifi", "wlan", "wpa", "wpa2", "wpa3", "wep", "network")
 # Tokens that page through results or make a call idempotent (``NextToken``, ``ClientRequestToken``,

@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["CODE", "PLACEHOLDER", "PUBLISHED", "filler", "hashed", "masked"]
+__all__ = ["CODE", "DOCUMENTED", "PLACEHOLDER", "PUBLISHED", "filler", "hashed", "masked"]
 
 PLACEHOLDER: Final = re.compile(
     r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
     r"|changeit$|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
     r"|sample$|test$|demo$|foo$|bar$|baz$|foobar$|mypass(?:word)?$"  # docs' stand-ins (``passphrase: 'sample'``)
+    # a server's out-of-the-box password, known to everyone who has installed it (Grafana's ``admin``)
+    r"|admin$|administrator$|root$|toor$|guest$|postgres$|mysql$|redis$|rabbitmq$|minioadmin$|sa$"
     r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("
     r"|getenv|settings\.|config\.|self\.|request\.|args\."
     # a keyword of code where a value would be (``secret = await vault.get()``, ``token = new Token()``)
@@ -40,8 +42,13 @@ PUBLISHED: Final = re.compile(
 )
 
 
-# Keys printed in vendors' documentation for every reader to paste: they unlock nothing.
-_DOCUMENTED: Final = frozenset({"sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_BQokikJOvBiI2HlWgH4olfQ2"})
+# Keys printed in vendors' documentation for every reader to paste: they unlock nothing. jwt.io's example
+# token ("John Doe", signed with ``your-256-bit-secret``) is in every JWT tutorial.
+DOCUMENTED: Final = frozenset({
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk5yJV_adQssw5c",
+})  # fmt: skip
 
 
 # Filler inside a value that has a vendor's prefix or a name's shape: ``xoxb-your-bot-token``,
@@ -60,16 +67,25 @@ def masked(value: str) -> bool:
     lowered = value.lower()
     return (
         "..." in value or "…" in value or "***" in value or "xxxx" in lowered or "redacted" in lowered
-        or value.endswith(("EXAMPLE", "EXAMPLEKEY")) or (len(value) > 40 and "EXAMPLE" in value) or value in _DOCUMENTED
+        or value.endswith(("EXAMPLE", "EXAMPLEKEY")) or (len(value) > 40 and "EXAMPLE" in value) or value in DOCUMENTED
     )  # fmt: skip
+
+
+# A value of words alone that names a credential rather than holds one: ``secretKey: api-token`` (the key
+# of a Kubernetes Secret), ``existingSecret``, ``whsec_test_secret``, Docker's ``mysecretpassword``.
+_WORDS_ONLY: Final = re.compile(r"[A-Za-z]+(?:[-_.][A-Za-z]+)*")
+_CREDENTIAL_WORD: Final = re.compile(r"secret|passw|token|api[-_]?key|[-_.]key$|[a-z]Key$", re.IGNORECASE)
 
 
 def filler(value: str) -> bool:
     """A template's words in a value shaped like a key or a name: ``xoxb-your-bot-token``, ``sk_test_REPLACE_ME``.
 
+    Or words alone, no digit, that say credential (``api-token``, ``existingSecret``): a name for one.
     Asked only where such values are read (vendor-shaped keys, assignments), not of every candidate.
     """
-    return _FILLER.search(value.lower()) is not None
+    if _FILLER.search(value.lower()) is not None:
+        return True
+    return _WORDS_ONLY.fullmatch(value) is not None and _CREDENTIAL_WORD.search(value) is not None
 
 
 # What a system stores instead of a password: crypt(3) (``$1$``, ``$6$``, yescrypt ``$y$``, Cisco ``$9$``),

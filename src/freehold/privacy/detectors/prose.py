@@ -53,7 +53,7 @@ _STRING_PREFIXES: Final = ("b'", 'b"', "f'", 'f"', "r'", 'r"', "u'", 'u"')  # co
 _NEXT_TWO: Final = re.compile(r"[ \t]+(\S+)(?:[ \t]+(\S+))?")  # the two words after a comma, on its line
 _SECOND_VERBS: Final = frozenset("is was war ist est era é to :".split())  # "set it to", "the old one was"
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
-_VALUE_TRIM: Final = ".,;:)»\"'`"
+_VALUE_TRIM: Final = ".,;:)»\"'`\\"  # (and a JSON string's escape before its closing quote)
 _LATIN_RUN: Final = re.compile(r"[!-~]{6,64}")
 _LATIN_REACH: Final = 40
 _MARKS: Final = "「『“\"'«：:"  # what sets a value apart in CJK, Cyrillic and Arabic text
@@ -198,6 +198,9 @@ def _latin_value(text: str, end: int) -> tuple[int, int] | None:
     before it, but a Latin run amid them is marked. Right after a bracket, quote or colon two kinds of
     character suffice, elsewhere three ("пароль для admin01" names a user).
     """
+    if text[end : end + 1] in ("（", "("):  # an aside first: "登录密码（请勿保存，自行填写）：…"
+        close = text.find("）" if text[end] == "（" else ")", end, end + _LATIN_REACH)
+        end = end if close < 0 else close + 1
     line_end = text.find("\n", end, end + _LATIN_REACH)
     run = _LATIN_RUN.search(text, end, end + _LATIN_REACH if line_end < 0 else line_end)
     if run is None or any(c in _CLAUSE_ENDS for c in text[end : run.start()]):

@@ -22,9 +22,10 @@ from freehold.privacy.detectors.base import Hit, Priority, alternation, before, 
 from freehold.privacy.detectors.codes import HEADINGS, listed_codes
 from freehold.privacy.detectors.commands import TOOLS, command_passwords
 from freehold.privacy.detectors.credentials import shaped_credentials
+from freehold.privacy.detectors.layout import aligned_value, in_listing, under_credentials
 from freehold.privacy.detectors.named import named_values
 from freehold.privacy.detectors.names import strength as strength_of
-from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, filler, hashed, masked
+from freehold.privacy.detectors.placeholders import CODE, DOCUMENTED, PLACEHOLDER, PUBLISHED, filler, hashed, masked
 from freehold.privacy.detectors.prose import password_words, prose_passwords
 from freehold.privacy.detectors.validators import entropy
 
@@ -188,7 +189,7 @@ _PUBLIC_BLOCK: Final = re.compile(
 )
 # Words after which a random token is an identifier: it names a credential, it does not grant anything.
 _NAMED_ID: Final = re.compile(
-    r"(?:accessor|accessorid|fingerprint|key[ _-]?id|sid|nonce|request[ _-]?id|trace[ _-]?id|VXNlcm5hbWU6\n)"
+    r"(?:accessor|accessorid|fingerprint|key[ _-]?id|\bkid|sid|nonce|request[ _-]?id|trace[ _-]?id|VXNlcm5hbWU6\n)"
     r"[\"':= \t]*$",
     re.IGNORECASE,
 )  # ``VXNlcm5hbWU6``: SMTP's base64 "Username:" prompt; the line after it is a login name
@@ -303,19 +304,24 @@ class SecretFinder:
             if m is not None and start == k.start() and text[start - 1 : start] == " ":
                 start = _word_before(text, start, m.start("sep"))  # "API key: …", "WiFi key: …"
             if m is None:
-                below = _value_below(text, k.end())
+                below = _value_below(text, k.end()) or self._in_column(text, start, k.end())
                 if below is not None:
                     hits.append(below)
                     done = below.end
                 continue
             named_at = start
             key, sep = text[start : m.start("sep")].rstrip("\"'\\]"), m.group("sep").strip()
+            if text.endswith("${", 0, start) and sep == ":" and text[m.end("sep") : m.end("sep") + 1] in "?+":
+                done = m.end()
+                continue  # a shell expansion's error message or alternative: ``${DB_PASSWORD:?set it}``
             typed = sep == ":" and text.startswith("::", start - 2) and text[start].isupper()
             if sep == "==" or key.lower().endswith("authorization") or typed:
                 done = m.end()
                 continue  # (a type's qualified name as a map's key, ``"AWS::IAM::AccessKey": "62d9…"``, holds no
                 # value; Hiera's ``profile::db::api_key: '…'`` does)
             strength = strength_of(key)
+            if not strength and sep == ":" and text[start - 1 : start] in " \t" and under_credentials(text, start, key):
+                strength = 1  # ``primary_key:`` under ``active_record_encryption:``: a key, if it looks random
             if not strength and "?" not in m.group():
                 done = m.end()
             if not strength:
@@ -324,6 +330,8 @@ class SecretFinder:
             dq, sq, eq = m.group("dq", "sq", "eq")
             group = "dq" if dq is not None else "sq" if sq is not None else "eq" if eq is not None else "bare"
             start, end = m.span(group)
+            if text.startswith("${", start):
+                done = start  # an expansion in the value's place: its own name and default are read next
             if group == "bare":  # Markdown/reST quotes and a sentence's last stop are not part of it
                 while start < end and text[start] == _QUOTES:
                     start += 1
@@ -331,6 +339,8 @@ class SecretFinder:
                     end -= 1
                 if text[named_at - 1 : named_at] in ("?", "&") and "&" in text[start:end]:
                     end = text.index("&", start)  # a URL's query: ``?secret=JBSW…&issuer=Bank``
+                if text[start] in "-=" and text.endswith("${", 0, named_at):
+                    start += 1  # a shell expansion's default: ``${DB_PASSWORD:-hunter2}``
             if _value(text, key, sep, group, start, end, strength, m.end()):
                 hits.append(Hit(start, end, "SECRET", 0.9, Priority.ASSIGNED_SECRET))
                 if group != "bare" and text.startswith(" -> ", end + 1):  # a plan's change: ``"old" -> "new"``
@@ -339,8 +349,24 @@ class SecretFinder:
                         hits.append(Hit(*new.span(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         return hits, keywords
 
+    @staticmethod
+    def _in_column(text: str, start: int, end: int) -> Hit | None:
+        """A credential's value in a two-column table beside its name (``vault kv get``): ``sftp_password   n2m2…``."""
+        name_end = end
+        while name_end < len(text) and text[name_end] in _NAME_CHARS:
+            name_end += 1
+        span = aligned_value(text, start, name_end)
+        if span is None:
+            return None
+        key = text[start:name_end]
+        strength = strength_of(key)
+        if strength and _value(text, key, "", "bare", *span, strength, span[1]):
+            return Hit(*span, "SECRET", 0.85, Priority.ASSIGNED_SECRET)
+        return None
+
     def _random_near_words(self, text: str, lowered: str, words: list[tuple[int, int]]) -> list[Hit]:
         hits: list[Hit] = []
+        listing = "keys\n---" in lowered
         public = _public_blocks(text) if "-----BEGIN" in text or "---- BEGIN" in text else ()
         for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
@@ -355,7 +381,7 @@ class SecretFinder:
                     continue
             elif not (_TOKEN_CONTEXT.search(window) and _random_looking(token, 20)) or "csrf" in window:
                 continue  # (a CSRF token is sent to every visitor)
-            if masked(token) or _in_arn(text, m.start()):
+            if masked(token) or _in_arn(text, m.start()) or (token[:3] == "eyJ" and _documented_at(text, m.start())):
                 continue
             if token.startswith(("age1", "//")) or _KEY_ID.match(token) or _PUBLIC_KEY.search(window):
                 continue  # an age public key, a URL's user part, a key id, a key said to be public
@@ -363,6 +389,8 @@ class SecretFinder:
                 continue  # a publishable key, an id (``-accessor …``, ``Sid``), the tail of a password's hash
             if token.startswith("Ag") and _sealed(text, m.start()):
                 continue
+            if listing and in_listing(lowered, m.start()):
+                continue  # a name in ``vault list``'s output
             if not any(a <= m.start() < b for a, b in public):  # nor the body of a public key or certificate
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
@@ -461,6 +489,11 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
     if strength == 2:
         return len(value) >= 4 and (group != "bare" or sep != ":" or _self_evident(text, after, value))
     return _random_looking(value)
+
+
+def _documented_at(text: str, start: int) -> bool:
+    """Whether a documented token (jwt.io's example) starts at ``start``: its segments are no secret either."""
+    return any(text.startswith(doc, start) for doc in DOCUMENTED)
 
 
 def _public_blocks(text: str) -> list[tuple[int, int]]:

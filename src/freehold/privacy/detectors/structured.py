@@ -12,6 +12,7 @@ from typing import Final
 
 from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, before, in_runs
 from freehold.privacy.detectors.columns import Columns
+from freehold.privacy.detectors.placeholders import DOCUMENTED
 from freehold.privacy.detectors.validators import (
     EXAMPLE_IBANS,
     IBAN_LENGTHS,
@@ -394,7 +395,11 @@ class JwtFinder:
     def find(self, text: str) -> list[Hit]:
         if "eyJ" not in text and "eyI" not in text:
             return []
-        return [Hit(m.start(), m.end(), "JWT", 0.99, Priority.JWT) for m in _JWT.finditer(text) if jwt_ok(m.group())]
+        return [
+            Hit(m.start(), m.end(), "JWT", 0.99, Priority.JWT)
+            for m in _JWT.finditer(text)
+            if jwt_ok(m.group()) and m.group() not in DOCUMENTED
+        ]
 
 
 _URL_CRED: Final = re.compile(

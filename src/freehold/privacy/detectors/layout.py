@@ -1,0 +1,91 @@
+"""Where a value sits in a document's layout: under an indented parent, in a two-column table, in a listing.
+
+Tool output and config files say what a value is by where they put it, not by an operator beside it:
+``vault kv get`` prints ``sftp_password          n2m2…`` in aligned columns; Rails nests
+``primary_key:`` under ``active_record_encryption:``; ``vault list`` prints names under ``Keys`` and a
+rule. The secret finder asks these questions only of a candidate its own reading left open.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["aligned_value", "in_listing", "parent_name", "under_credentials"]
+
+_PARENT_REACH: Final = 60  # lines walked up to the parent: a block of a few dozen keys
+# A value in the second column, alone on its line; its name was the line's first word.
+_ALIGNED: Final = re.compile(r"[ \t]{2,}(?P<value>[^\s'\"`<>]{4,2000})[ \t]*(?=\r?\n|\Z)")
+_TWO_COLUMNS: Final = re.compile(r"[ \t]*[\w.-]+[ \t]{2,}\S+[ \t]*")
+_LISTING: Final = "keys\n---"  # ``vault list``'s heading and rule (lower-cased)
+# A parent that makes its children's keys and salts credentials: ``active_record_encryption:`` over
+# ``primary_key:`` (Rails), ``jwt:`` over ``key:``; under anything else a ``primary_key`` is a table's.
+_CREDENTIAL_PARENT: Final = re.compile(r"encrypt|secret|credential|crypt|cipher|signing|jwt|keyring|keys$", re.I)
+
+
+def parent_name(text: str, start: int) -> str | None:
+    """The name of the mapping the YAML key at ``start`` is nested in, or None.
+
+    ``active_record_encryption`` for ``  primary_key:`` below it; None when the key is not indented
+    alone at its line's start, or the line above it with less indentation is no mapping's key.
+    """
+    line = text.rfind("\n", 0, start) + 1
+    indent = start - line
+    if indent == 0 or text[line:start].strip(" \t-"):
+        return None
+    pos = line - 1
+    for _ in range(_PARENT_REACH):
+        if pos <= 0:
+            return None
+        above = text.rfind("\n", 0, pos) + 1
+        row = text[above:pos]
+        stripped = row.lstrip(" \t-")
+        if stripped and len(row) - len(stripped) < indent:
+            stripped = stripped.rstrip()
+            return stripped[:-1].strip("\"'") if stripped.endswith(":") else None
+        pos = above - 1
+    return None
+
+
+def under_credentials(text: str, start: int, key: str) -> bool:
+    """Whether ``key`` (at ``start``) names a key or a salt nested under a parent named for credentials."""
+    lowered = key.lower()
+    if "key" not in lowered and "salt" not in lowered:
+        return False
+    parent = parent_name(text, start)
+    return parent is not None and _CREDENTIAL_PARENT.search(parent) is not None
+
+
+def aligned_value(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The value after the name ``text[start:end]`` in a table of two aligned columns (``name   value``).
+
+    The name must start its line, and the line above or below must have the same two-column shape
+    (``vault kv get``'s ``Key   Value`` header counts): a lone ``password   hunter2`` line is prose
+    as often as a table.
+    """
+    m = _ALIGNED.match(text, end)
+    if m is None:
+        return None
+    line = text.rfind("\n", 0, start) + 1
+    if text[line:start].strip():
+        return None
+    above_end = line - 1
+    above = text.rfind("\n", 0, max(0, above_end)) + 1
+    below = m.end() + 1
+    below_end = text.find("\n", below)
+    neighbours = (
+        text[above:above_end] if above_end > 0 else "",
+        text[below : below_end if below_end >= 0 else len(text)] if below <= len(text) else "",
+    )
+    if not any(_TWO_COLUMNS.fullmatch(row) for row in neighbours):
+        return None
+    return m.span("value")
+
+
+def in_listing(lowered: str, start: int) -> bool:
+    """Whether ``start`` is in a list of names under ``Keys`` and a rule, as ``vault list`` prints them.
+
+    The names are paths or lease ids, random-looking and granting nothing; a blank line ends the list.
+    """
+    at = lowered.rfind(_LISTING, max(0, start - 20_000), start)
+    return at >= 0 and "\n\n" not in lowered[at:start] and (at == 0 or lowered[at - 1] == "\n")
