@@ -299,7 +299,7 @@ _CHANGED_FROM: Final = re.compile(r"(\d+(?:\.\d+){2,})\s*(?:→|->|=>|⇒)\s*$")
 # A product and its version among others written the same way, within a few lines: ``activerecord
 # (7.1.5.1)`` beside ``puma (6.6.0)``, ``Rails 7.2.2.1`` beside ``Ruby 3.3.7``. A two- or three-part
 # sibling, or a four-part one no address could be, says the list is one of versions.
-_PRODUCT_BEFORE: Final = re.compile(r"([A-Za-z][\w-]*)\s\(?$")
+_PRODUCT_NAME: Final = re.compile(r"[A-Za-z][\w-]*")
 _SIBLING: Final = re.compile(r"[A-Za-z][\w-]* \(?(?:[~<>]=? |= )?(\d+\.\d+(?:\.\d+)*)\b(?![.\d])")
 _NETWORK_WORDS: Final = frozenset(
     "ip ips address addr host hostname server client from to via gateway gw peer remote local src dst source"
@@ -316,8 +316,11 @@ _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|
 
 def _sibling_versions(text: str, start: int, end: int) -> bool:
     """A product's name before the quad, and another product's version within ~200 characters."""
-    named = _PRODUCT_BEFORE.search(text, max(0, start - 40), start)
-    if named is None or named.group(1).lower() in _NETWORK_WORDS:
+    head = text[max(0, start - 40) : start - (text[start - 1] == "(")]
+    words = head.split()
+    if not words or not head[-1].isspace() or head[-2:-1].isspace() or not _PRODUCT_NAME.fullmatch(words[-1]):
+        return False
+    if words[-1].lower() in _NETWORK_WORDS:
         return False
     for m in _SIBLING.finditer(text, max(0, start - 200), min(len(text), end + 200)):
         version = m.group(1)
@@ -354,9 +357,10 @@ class IpFinder(RunFinder):
                 continue
             if window.endswith((" ", "(")) and _sibling_versions(text, start, end):
                 continue
-            changed = _CHANGED_FROM.search(window)
-            if changed is not None and not ip_ok(changed.group(1)):
-                continue
+            if window.rstrip().endswith(("→", ">", "⇒")):
+                changed = _CHANGED_FROM.search(window)
+                if changed is not None and not ip_ok(changed.group(1)):
+                    continue
             if start and text[start - 1] in "-_:" and _NAMED_BEFORE.search(text, max(0, start - 60), start):
                 continue
             if start and text[start - 1] == "/" and _PRODUCT.search(text, max(0, start - 20), start):
