@@ -86,6 +86,10 @@ def test_aligned_and_psql_tables_name_their_columns() -> None:
         ("Tel. (0221) 123-45-67", ["(0221) 123-45-67"]),
         ("Acme Ltd | Direct 0161 496 0123", ["0161 496 0123"]),
         ("Kind regards, Lena (lena@example.se, 070-123 45 67).", ["070-123 45 67"]),
+        # the UK's landline shapes, and a second number joined to a phone by "or"/"oder"
+        ("the surgery is 020 7946 0321 or out of hours 0161 496 0732", ["020 7946 0321", "0161 496 0732"]),
+        ("erreichen Sie mich unter 01512 3456789 oder im Büro unter 030 23125678.", ["01512 3456789", "030 23125678"]),
+        ("Kundennummer 01512 3456789 oder 030 23125678", []),
         # look-alikes
         ("номер заказа 8 (495) 123-45-67", []),
         ("Ваше замовлення № 2027-55810, номер ТТН 20450912345678", []),

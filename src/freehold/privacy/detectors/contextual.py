@@ -52,13 +52,13 @@ _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, wher
 _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?\d{3}[ .-]|\d{3}([ .-])\d{3}\1)\d{4}")
 # Numbers in a country's own way of writing its mobile numbers (and France's five pairs), so distinctive that,
 # valid there, they are taken without a phone word as ``_US_SHAPE`` is: "06 12 34 56 78", "0171 2345678",
-# "07700 900123", "06-12345678", "333 123 4567", "612 34 56 78", "070-123 45 67", "0412 345 678", "98765 43210",
+# "07700 900123", "020 7946 0958", "0121 496 0123", "06-12345678", "333 123 4567", "612 34 56 78", "070-123 45 67", "0412 345 678", "98765 43210",
 # "(11) 98765-4321".
 # One separator throughout, as people write them ("367.996 210" is a drawing's coordinates).
 # Unspaced runs are left out: eleven digits in a row are an order's or an account's as often as a phone's.
 _NATIONAL_SHAPES: Final = re.compile(
     r"(?P<FR>0[1-9](?P<fr>[ .])\d\d(?:(?P=fr)\d\d){3})|(?P<DE>01[5-7]\d{1,2}[ -]\d{6,8})"
-    r"|(?P<GB>07[1-9]\d\d \d{3} ?\d{3})|(?P<NL>06[ -]\d{8})"
+    r"|(?P<GB>07[1-9]\d\d \d{3} ?\d{3}|02\d \d{4} \d{4}|01\d\d \d{3} \d{4})|(?P<NL>06[ -]\d{8})"
     r"|(?P<IT>3[1-9]\d(?P<it>[ .])\d{3}(?P=it)\d{3,4}|3[1-9]\d \d{6,7})"
     r"|(?P<ES>[67]\d\d(?: \d\d){3})|(?P<SE>07\d-\d{3} \d\d \d\d)"
     r"|(?P<AU>04\d\d \d{3} \d{3})|(?P<IN>[6-9]\d{4} \d{5})|(?P<BR>\(\d\d\) 9\d{4}-\d{4})"
@@ -333,7 +333,7 @@ class PhoneFinder(RunFinder):
                 continue  # a constant's digits in groups, then its exponent: "1.319 590 8951 e-15"
             if _AMOUNT.fullmatch(raw) and (text[end : end + 1] in ",." or _CURRENCY.search(text, start - 2, start)):
                 continue
-            if _said(text, start, end, columns):
+            if _said(text, start, end, columns) or (hits and _joined(text, start, hits[-1])):
                 if any(_valid(raw, region) for region in REGIONS) or any(
                     _valid(raw, region) for region in _script_regions(text)
                 ):
@@ -351,6 +351,21 @@ class PhoneFinder(RunFinder):
         if hits and ("x" in text or "X" in text or "#" in text or "poste" in text):
             hits = [_with_extension(text, hit) for hit in hits]
         return hits
+
+
+# A second number joined to the phone before it: "01527 1808785 oder im Büro unter 030 30084312",
+# "029 2787 2576 or out of hours 020 7252 9327": the first one's phone word or shape governs the list.
+_JOINED: Final = re.compile(
+    r"[ \t,;/]*(?:or|oder|ou|o|of|eller|lub|albo|или|або|and|und|et|en|y|e)\b[^\d\n]{0,24}", re.IGNORECASE
+)
+
+
+def _joined(text: str, start: int, last: Hit) -> bool:
+    """Whether the candidate at ``start`` follows the phone ``last`` with "or"/"oder"/"ou"… and a few words."""
+    if not start - 40 <= last.end <= start or last.type != "PHONE":
+        return False
+    between = text[last.end : start]
+    return _JOINED.fullmatch(between) is not None and not _NOT_PHONE.search(between.lower())
 
 
 def _before_gap(raw: str) -> str:
