@@ -50,10 +50,10 @@ _WHATSAPP: Final = re.compile(r"wa\.me/(\d{8,15})(?!\d)")
 _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
 # One separator throughout ("415-555-2671", "415.555.2671"): "252.227-7013" is a clause of the DFARS.
 _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?\d{3}[ .-]|\d{3}([ .-])\d{3}\1)\d{4}")
-# Numbers in a country's own way of writing its mobile numbers (and France's five pairs), so distinctive that,
-# valid there, they are taken without a phone word as ``_US_SHAPE`` is: "06 12 34 56 78", "0171 2345678",
-# "07700 900123", "020 7946 0958", "0121 496 0123", "06-12345678", "333 123 4567", "612 34 56 78", "070-123 45 67", "0412 345 678", "98765 43210",
-# "(11) 98765-4321".
+# Numbers in a country's own way of writing its mobile numbers (and France's five pairs, the UK's landlines),
+# so distinctive that, valid there, they are taken without a phone word as ``_US_SHAPE`` is: "06 12 34 56 78",
+# "0171 2345678", "07700 900123", "020 7946 0958", "0121 496 0123", "06-12345678", "333 123 4567",
+# "612 34 56 78", "070-123 45 67", "0412 345 678", "98765 43210", "(11) 98765-4321".
 # One separator throughout, as people write them ("367.996 210" is a drawing's coordinates).
 # Unspaced runs are left out: eleven digits in a row are an order's or an account's as often as a phone's.
 _NATIONAL_SHAPES: Final = re.compile(
