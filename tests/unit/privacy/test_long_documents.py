@@ -144,6 +144,12 @@ TABLES = """schema:
         ),
         ("登录密码（请勿外传，自行保管）：Qm7#_xKp2Lv9", ["Qm7#_xKp2Lv9"]),
         ("DATABASE_URL=postgres://app@db/app?password=${DB_PASSWORD:-Hx8kq2Lm9}", ["Hx8kq2Lm9"]),
+        # a password given in answer to a question about it
+        ("Can you reset the password for svc-backup? Last time we set it to Qz7!mHk29pLx.", ["Qz7!mHk29pLx"]),
+        ("Ana: qualcuno ha la password del wiki?\nLuca: è w1k1-Tasso-88, poi la cambio", ["w1k1-Tasso-88"]),
+        ("what's the guest wifi password?\nit's Hx7#teal-19 :)", ["Hx7#teal-19"]),
+        ("What is the password policy? It is 12 characters, at least one Upper1!", []),
+        ("Forgot your password? It is easy: go to Settings and click Reset.", []),
         # look-alikes: names in a listing, a data model's keys, defaults, shell messages, names of secrets
         (VAULT_LIST, []),
         (TABLES, []),

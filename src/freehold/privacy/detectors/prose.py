@@ -52,6 +52,7 @@ _ESCAPE: Final = re.compile(r"\\[nxu&f*(es-]")  # an escape of a string (\n, \x0
 _STRING_PREFIXES: Final = ("b'", 'b"', "f'", 'f"', "r'", 'r"', "u'", 'u"')  # code's literals, not prose
 _NEXT_TWO: Final = re.compile(r"[ \t]+(\S+)(?:[ \t]+(\S+))?")  # the two words after a comma, on its line
 _SECOND_VERBS: Final = frozenset("is was war ist est era é to :".split())  # "set it to", "the old one was"
+_ANSWER_VERBS: Final = _SECOND_VERBS | _COPULAS | frozenset("è it's c'est es it’s".split())
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
 _VALUE_TRIM: Final = ".,;:)»\"'`\\"  # (and a JSON string's escape before its closing quote)
 _LATIN_RUN: Final = re.compile(r"[!-~]{6,64}")
@@ -86,6 +87,7 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
     if words_of & CASUAL:
         named += _CASUAL_PASSWORD_WORDS.finditer(lowered)
     for k in named:
+        found = len(hits)
         if k.group() > "\u024f":  # a word of a non-Latin script: the password is the Latin run after it
             value = _latin_value(text, k.end())
             if value is None and k.group() < "\u3000":  # a spaced script (Cyrillic, Greek, Arabic, Hebrew…), whose
@@ -100,6 +102,9 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
         if _COMPOUND.match(lowered, k.end()):
             continue  # "password module with libargon2-dev", "password reset for …": a noun's modifier
         after = text[k.end() : k.end() + 2]
+        if after[:1] == "?" and (answer := _answered(text, k.end())) is not None:
+            hits.append(Hit(answer[0], answer[1], "SECRET", 0.75, Priority.ASSIGNED_SECRET - 1))
+            continue  # "what's the wifi password?" / "it's Hx7#teal-19"
         aside = after == ", "  # "le mot de passe, le nouveau est …", "hasło, które mu ustawiłem, to …"
         if not after[:1].isspace() and not (after[:1] == ":" and after[1:].isspace()) and not aside:
             continue  # ``password=…``, ``password:…``, ``password_hash``: code, the assignments' business
@@ -153,7 +158,36 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
             if value is not None:
                 hits.append(Hit(value[0], value[1], "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
             break
+        if len(hits) == found and (answer := _answered(text, k.end())) is not None:
+            hits.append(Hit(answer[0], answer[1], "SECRET", 0.75, Priority.ASSIGNED_SECRET - 1))
     return hits
+
+
+_QUESTION_REACH: Final = 120  # characters from the password word to its question mark
+_ANSWER_REACH: Final = 160  # and from there to the answer
+
+
+def _answered(text: str, end: int) -> tuple[int, int] | None:
+    """The password given in answer to a question about it, after a verb: "the password for the db? — è st4g1ng-…".
+
+    "Can you reset the password for ops? Last time IT set it to Gr4fana!Qx82", "qualcuno ha la password
+    del db? / Marco: è st4g1ng-Lontra-55": within the question's next 160 characters (no blank line, no
+    second question), the first token after a verb, as strong as an unstated value must be.
+    """
+    mark = text.find("?", end, end + _QUESTION_REACH)
+    if mark < 0 or "\n\n" in text[end:mark]:
+        return None
+    stop = min(len(text), mark + 1 + _ANSWER_REACH)
+    for stop_at in (text.find("\n\n", mark, stop), text.find("?", mark + 1, stop)):
+        stop = stop_at if stop_at >= 0 else stop
+    verb = False
+    for t in _PROSE_TOKEN.finditer(text, mark + 1, stop):
+        if verb:
+            value = _prose_value(text, *t.span(), False)
+            if value is not None:
+                return value
+        verb = t.group().rstrip(":,").lower() in _ANSWER_VERBS
+    return None
 
 
 def _strong_token(text: str, end: int) -> tuple[int, int] | None:
