@@ -150,6 +150,8 @@ TABLES = """schema:
         ("what's the guest wifi password?\nit's Hx7#teal-19 :)", ["Hx7#teal-19"]),
         ("What is the password policy? It is 12 characters, at least one Upper1!", []),
         ("Forgot your password? It is easy: go to Settings and click Reset.", []),
+        ("the password rule: the last word is plain ('… to connect to Salesforce.'), then", []),
+        ("a user's password in NetworkCredential/auth tuples", []),
         # look-alikes: names in a listing, a data model's keys, defaults, shell messages, names of secrets
         (VAULT_LIST, []),
         (TABLES, []),

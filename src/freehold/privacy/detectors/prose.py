@@ -62,6 +62,7 @@ _CLAUSE_ENDS: Final = "，。；！？"  # a Chinese or Japanese clause ends: wh
 # Password managers, named in prose about passwords ("keep it in 1Password"): products, not values.
 _PRODUCTS: Final = frozenset("1password keepass keepassxc keepassx lastpass bitwarden dashlane nordpass".split())
 # A Google app password as Google shows it: four groups of four lower-case letters, one value.
+_SLASHED_WORDS: Final = re.compile(r"[A-Za-z]+(?:/[A-Za-z]+)+")
 _APP_PASSWORD: Final = re.compile(r"[a-z]{4}(?: [a-z]{4}){3}(?![\w-])")
 # A name in code ending with a colon (``existingSecret:``, ``db_host:``): the value after it is that name's.
 _OTHER_NAME: Final = re.compile(r"[a-z]+[A-Z]\w*:|\w+_\w*:")
@@ -127,7 +128,7 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
                 break  # ``password: {{ … }}` with `existingSecret: orders-db``: another name's value
             if word.lstrip("\"'`(")[:1] in ("<", "{", "$", "[", "%"):
                 break  # a template (``password: <your password>``, ``"${SMTP_PASSWORD}"``) states no password
-            plain = bare.rstrip(".;!?)").replace("'", "").replace("-", "").isalpha()  # "… to connect to Salesforce."
+            plain = bare.strip("\"'`()«».;!?").replace("'", "").replace("-", "").isalpha()  # "… to Salesforce.')"
             # Right after a verb or colon, two kinds of character suffice; further on, as without one,
             # the value must look strong ("lautet ab Montag Tundra_Sowa02$", "je od dnešního dne …").
             too_far = words >= _MAX_PROSE_WORDS and not stated  # past four words only after a verb
@@ -259,8 +260,8 @@ def _prose_value(text: str, start: int, end: int, stated: bool) -> tuple[int, in
         return None  # (``&#x3C``: an HTML entity)
     if "</" in value or "{" in value or value[:2] in _STRING_PREFIXES or _ESCAPE.search(value):
         return None  # markup, an escape, a template or a code literal: a document's or a program's source
-    if value.lower() in _PRODUCTS:
-        return None
+    if value.lower() in _PRODUCTS or _SLASHED_WORDS.fullmatch(value):
+        return None  # (words joined by slashes name alternatives: "read/write", "NetworkCredential/auth")
     if PLACEHOLDER.match(value) or masked(value) or filler(value) or hashed(value):
         return None
     if CODE.match(value) and not (value[0].isupper() and value.replace(".", "").isalnum()):
