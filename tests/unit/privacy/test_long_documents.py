@@ -31,6 +31,9 @@ def found(text: str, kind: str) -> list[str]:
         "Versión del firmware 5.4.3.21 instalada",
         "έκδοση λογισμικού 4.1.0.52",
         "ERP 11.2.0.3391 → 11.3.2.104",
+        # a Debian package's version and revision, as apt and dpkg print them
+        "Setting up socat (1.7.4.4-2) ...\nUnpacking libfoo:amd64 (2.3.1.0-1ubuntu2) ...",
+        "2025-06-24 14:37:47 install alsa-topology-conf:all <none> 1.2.5.1-2",
         '"app.release.version": {"value": "8.1.2.44"}',
         # wildcard masks, and the network address before one; a code that ends in .0
         "access-list 110 permit ip 172.20.8.0 0.0.3.255 any",
@@ -52,6 +55,7 @@ def test_not_an_address(text: str) -> None:
         ("ip.addr == 10.20.3.7 && tcp.port == 443", ["10.20.3.7"]),
         ("moved 10.20.3.7 -> 10.20.3.8", ["10.20.3.7", "10.20.3.8"]),
         ("client 10.20.3.7-10.20.3.9 range", ["10.20.3.7", "10.20.3.9"]),
+        ("hosts 10.20.3.7-20 are free", ["10.20.3.7"]),
     ],
 )
 def test_still_an_address(text: str, expected: list[str]) -> None:

@@ -294,6 +294,10 @@ _VERSION: Final = re.compile(
 )
 # A version's suffix (``11.3.244.8-node.26``, ``1.3.0.1-motley``) or its build number after it.
 _SUFFIX: Final = re.compile(r"-[A-Za-z]|\s*\(build\b")
+# A Debian package's version and revision, as apt and dpkg print them: ``socat (1.7.4.4-2)``,
+# ``alsa-topology-conf:all 1.2.5.1-2`` (a bare "-2" after an address is a range's end: ``10.0.0.1-20``).
+_REVISION: Final = re.compile(r"-\d+(?:[+~][\w.+~]*|ubuntu\w*)?(?=[)\s,]|$)")
+_PACKAGE_BEFORE: Final = re.compile(r"(?:\(|:(?:all|amd64|arm64|i386|armhf|armel|ppc64el|s390x) (?:<none> )?)$")
 # The quad is the new side of a change whose old side is no address: ``12.4.0.2291 → 12.5.1.118``.
 _CHANGED_FROM: Final = re.compile(r"(\d+(?:\.\d+){2,})\s*(?:→|->|=>|⇒)\s*$")
 # A product and its version among others written the same way, within a few lines: ``activerecord
@@ -354,6 +358,8 @@ class IpFinder(RunFinder):
             if window.rstrip().endswith(("to", "from")) and _UPDATED.search(window):
                 continue
             if end < len(text) and text[end] in "- " and _SUFFIX.match(text, end):
+                continue
+            if text[end : end + 1] == "-" and _REVISION.match(text, end) and _PACKAGE_BEFORE.search(window):
                 continue
             if window.endswith((" ", "(")) and _sibling_versions(text, start, end):
                 continue
