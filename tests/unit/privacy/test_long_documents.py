@@ -34,6 +34,10 @@ def found(text: str, kind: str) -> list[str]:
         # a Debian package's version and revision, as apt and dpkg print them
         "Setting up socat (1.7.4.4-2) ...\nUnpacking libfoo:amd64 (2.3.1.0-1ubuntu2) ...",
         "2025-06-24 14:37:47 install alsa-topology-conf:all <none> 1.2.5.1-2",
+        "nettools (2.10.0.1-1.1) unstable; urgency=low",
+        "  * Breaks: alsa-utils (<< 1.1.3.2-5)",
+        "  * bump Standards-Version to 4.6.2.1 (no changes needed)",
+        "erlang (1:25.3.2.8+dfsg-1) unstable",
         '"app.release.version": {"value": "8.1.2.44"}',
         # wildcard masks, and the network address before one; a code that ends in .0
         "access-list 110 permit ip 172.20.8.0 0.0.3.255 any",
@@ -156,6 +160,9 @@ TABLES = """schema:
         ("Forgot your password? It is easy: go to Settings and click Reset.", []),
         ("the password rule: the last word is plain ('… to connect to Salesforce.'), then", []),
         ("a user's password in NetworkCredential/auth tuples", []),
+        ("Password used to encrypt the PKCS#12 bundle.", []),
+        ('my $pass = shift || die "usage: $0 user password";', []),
+        ("\t* man/passwd.1.xml: Likewise.", []),
         # look-alikes: names in a listing, a data model's keys, defaults, shell messages, names of secrets
         (VAULT_LIST, []),
         (TABLES, []),

@@ -28,7 +28,10 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "vault", "ref", "source", "min", "max", "usage", "strength", "hash", "algorithm", "mode",
                            "placeholder", "input", "column", "region", "pair", "set", "mgr", "handler", "factory",
                            "provider", "helper", "builder", "exception", "error", "errors", "callback", "module",
-                           "plugin", "class", "generator", "attribute", "accessor")  # fmt: skip
+                           "plugin", "class", "generator", "attribute", "accessor",
+                           # a file's name (``man/passwd.1.xml:``, ``secrets.yaml:``), not a value's
+                           "xml", "json", "yaml", "yml", "txt", "md", "rst", "html", "py", "js", "ts", "rb", "go",
+                           "java", "sh", "conf", "cfg", "ini", "toml", "lock", "log")  # fmt: skip
 # What makes "key" a network's password: "WiFi key", "WPA2 key", "network key" (as Windows names it).
 _NETWORK: Final = ("wifi", "wlan", "wpa", "wpa2", "wpa3", "wep", "network")
 # Tokens that page through results or make a call idempotent (``NextToken``, ``ClientRequestToken``,

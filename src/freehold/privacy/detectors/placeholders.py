@@ -19,7 +19,7 @@ PLACEHOLDER: Final = re.compile(
     r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("
     r"|getenv|settings\.|config\.|self\.|request\.|args\."
     # a keyword of code where a value would be (``secret = await vault.get()``, ``token = new Token()``)
-    r"|await$|new$|yield$|lambda$|function$|not$|typeof$|require$|pass$|return$|raise$|continue$|break$"
+    r"|await$|new$|yield$|lambda$|function$|not$|typeof$|require$|pass$|return$|raise$|continue$|break$|shift$"
     # an algorithm, not a password (``secret: SHA-256``, ``password hashing: bcrypt``)
     r"|(?:sha-?(?:1|224|256|384|512)|md5|bcrypt|scrypt|argon2(?:id|i|d)?|pbkdf2\S*|hmac\S*|aes-?\d+\S*|rsa-?\d*"
     r"|[hre]s(?:256|384|512))$)",

@@ -39,7 +39,7 @@ _MAX_PROSE_WORDS: Final = 4
 _MAX_WORDS_TO_VERB: Final = 6  # "la clave del wifi q me preguntaste es …": a verb may come further on
 _PROSE_REACH: Final = 300  # characters after the word: a few words and a value, never a whole long line
 # SHA-256, PBKDF2-SHA256, AES-256-GCM: letters, then digits, in each part; "9KWXA8EBZL" mixes them.
-_ALGORITHM: Final = re.compile(r"(?:[A-Z]+\d*|\d+)(?:-(?:[A-Z]+\d*|\d+))*")
+_ALGORITHM: Final = re.compile(r"(?:[A-Z]+\d*|\d+)(?:[-#](?:[A-Z]+\d*|\d+))*")  # and a standard: PKCS#12
 # Nouns that make the password word their modifier: what follows is about the module, the policy…
 _COMPOUND: Final = re.compile(
     r"[ \t]+(?:modules?|managers?|polic(?:y|ies)|fields?|hash(?:es|ing)?|resets?|files?|options?|flags?|commands?"

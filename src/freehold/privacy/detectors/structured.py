@@ -290,13 +290,13 @@ _VERSION: Final = re.compile(
     r"|\b(?:versión|versione|versão|versie|wersj[ai]|verze|sürüm|έκδοση|έκδοσης|верси[яиюей]|גרסה|גרסת|إصدار|الإصدار)"
     r"(?:\s+\w+)?)"  # and one word: "έκδοση λογισμικού" (software version), "версия ПО"
     r"[\"']?\s*[:=#]?\s*(?:\{\s*\"value\"\s*:\s*)?[\"']?\s*$"
-    r"|(?:[~<>]=|~>|\(=)\s*$"
+    r"|(?:[~<>]=|~>|\(=|<<|>>)\s*$"
 )
-# A version's suffix (``11.3.244.8-node.26``, ``1.3.0.1-motley``) or its build number after it.
-_SUFFIX: Final = re.compile(r"-[A-Za-z]|\s*\(build\b")
+# A version's suffix (``11.3.244.8-node.26``, ``1.3.0.1-motley``, ``4.1.4.2+svn3283``) or its build number after it.
+_SUFFIX: Final = re.compile(r"[-+][A-Za-z]|\s*\(build\b")
 # A Debian package's version and revision, as apt and dpkg print them: ``socat (1.7.4.4-2)``,
 # ``alsa-topology-conf:all 1.2.5.1-2`` (a bare "-2" after an address is a range's end: ``10.0.0.1-20``).
-_REVISION: Final = re.compile(r"-\d+(?:[+~][\w.+~]*|ubuntu\w*)?(?=[)\s,]|$)")
+_REVISION: Final = re.compile(r"-\d+(?:\.\d+)?(?:[+~][\w.+~]*|ubuntu\w*)?(?=[)\s,]|$)")
 _PACKAGE_BEFORE: Final = re.compile(r"(?:\(|:(?:all|amd64|arm64|i386|armhf|armel|ppc64el|s390x) (?:<none> )?)$")
 # The quad is the new side of a change whose old side is no address: ``12.4.0.2291 → 12.5.1.118``.
 _CHANGED_FROM: Final = re.compile(r"(\d+(?:\.\d+){2,})\s*(?:→|->|=>|⇒)\s*$")
@@ -313,7 +313,7 @@ _NETWORK_WORDS: Final = frozenset(
 _UPDATED: Final = re.compile(
     r"\b(?:update|upgrade|move|bump|migrate|downgrade|roll back)[sd]?\s+(?:from\s+\S+\s+)?to\s*$"
     r"|\b(?:upgrade|move|bump|downgrade)[sd]?\s+from\s*$"  # not "update from 10.0.0.1": a peer's update
-    r"|\b(?:firmware|version|release|build|runtime)\s+from\s+(?:\S+\s+to\s*)?$"
+    r"|\b(?:firmware|version|release|build|runtime)\s+(?:from\s+(?:\S+\s+to\s*)?|to\s*)$"
 )
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|\(?released?)")
 
@@ -357,7 +357,7 @@ class IpFinder(RunFinder):
                 continue
             if window.rstrip().endswith(("to", "from")) and _UPDATED.search(window):
                 continue
-            if end < len(text) and text[end] in "- " and _SUFFIX.match(text, end):
+            if end < len(text) and text[end] in "-+ " and _SUFFIX.match(text, end):
                 continue
             if text[end : end + 1] == "-" and _REVISION.match(text, end) and _PACKAGE_BEFORE.search(window):
                 continue
