@@ -98,6 +98,8 @@ def test_aligned_and_psql_tables_name_their_columns() -> None:
         ("the surgery is 020 7946 0321 or out of hours 0161 496 0732", ["020 7946 0321", "0161 496 0732"]),
         ("erreichen Sie mich unter 01512 3456789 oder im Büro unter 030 23125678.", ["01512 3456789", "030 23125678"]),
         ("Kundennummer 01512 3456789 oder 030 23125678", []),
+        # the bracket around a country code belongs to the number
+        ("Mobile: (+44) 7700 900456, office (+44 20 7946 0321)", ["(+44) 7700 900456", "+44 20 7946 0321"]),
         # look-alikes
         ("номер заказа 8 (495) 123-45-67", []),
         ("Ваше замовлення № 2027-55810, номер ТТН 20450912345678", []),
@@ -190,3 +192,16 @@ def test_documented_jwt_is_no_token() -> None:
     assert found(text, "JWT") == [] and found(text, "SECRET") == []
     other = example[:-4] + "AAAA"  # the same claims under another signature: someone's real token
     assert found(f"Authorization header: {other}", "JWT") == [other]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("d.o.b.: 14-Mar-1985", ["14-Mar-1985"]),
+        ("DOB 02/FEB/1979, MRN 448812", ["02/FEB/1979"]),
+        ("Patient DOB: 7-Jul-62", ["7-Jul-62"]),
+        ("Shipped 14-Mar-2025, DOB on file", []),
+    ],
+)
+def test_birth_dates_with_month_abbreviations(text: str, expected: list[str]) -> None:
+    assert found(text, "DATE_OF_BIRTH") == expected

@@ -70,6 +70,7 @@ _DATE: Final = re.compile(
     r"(?P<iso>(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))"
     r"|(?P<num>(?P<a>\d{1,2})[-/.] ?(?P<b>\d{1,2})[-/.] ?(?P<y>\d{4}|\d{2}))"
     rf"|(?P<dmy>(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?(?P<dm>{_MONTH})\.?,?\s+(?:de\s+)?(?P<dy>\d{{4}}))"
+    rf"|(?P<dash>(?P<xd>\d{{1,2}})(?P<sep>[-/])(?P<xm>{_MONTH})\.?(?P=sep)(?P<xy>\d{{4}}|\d{{2}}(?!\d)))"  # 14-Mar-1985
     rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))"
     r"|(?P<ymd>(?P<jy>\d{4}) ?[年년] ?(?P<jm>\d{1,2}) ?[月월] ?(?P<jd>\d{1,2}) ?[日일])"  # and Korean "1996년 4월 2일"
     rf"|(?P<hu>(?P<hy>\d{{4}})\.\s+(?P<hm>{_MONTH})\s+(?P<hd>\d{{1,2}})\.?)",  # Hungarian: "1965. szeptember 13."
@@ -115,6 +116,8 @@ def _plausible(m: re.Match[str]) -> bool:
         return plausible_birth_date(y, a, b) or plausible_birth_date(y, b, a)  # US m/d or European d/m
     if m.group("dmy"):
         return plausible_birth_date(int(m.group("dy")), _MONTHS[m.group("dm").lower()], int(m.group("dd")))
+    if m.group("dash"):
+        return plausible_birth_date(_year(m.group("xy")), _MONTHS[m.group("xm").lower()], int(m.group("xd")))
     if m.group("mdy"):
         return plausible_birth_date(int(m.group("my")), _MONTHS[m.group("mm").lower()], int(m.group("md")))
     if m.group("hu"):

@@ -306,7 +306,10 @@ class PhoneFinder(RunFinder):
                 if not score and _said(text, m.start(), end, columns) and _valid(number, None, True):
                     score = 0.7
                 if score:
-                    hits.append(Hit(m.start(), end, "PHONE", score, Priority.CONTEXTUAL))
+                    start = m.start()
+                    if text[start - 1 : start] == "(" and ")" in candidate[:5]:
+                        start -= 1  # "(+44) 20 7946 0958": the bracket around the country code is the number's
+                    hits.append(Hit(start, end, "PHONE", score, Priority.CONTEXTUAL))
                     taken.add(m.start())
                     break
         national = in_runs(_NATIONAL, text, runs, 7)
