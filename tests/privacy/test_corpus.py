@@ -3,7 +3,6 @@
 Exact span matching: start, end and type must all agree with the truth.
 """
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from freehold.config.privacy import DetectionSection
 from freehold.privacy.detectors import build_detector
+from tests.privacy.scoring import Scored, score
 
 CORPUS = Path(__file__).parent / "corpus"
 STRUCTURED = [
@@ -24,28 +24,11 @@ STRUCTURED = [
     "URL_CREDENTIALS",
     "DATE_OF_BIRTH",
 ]
-NER = {"PERSON", "LOCATION", "ORGANIZATION"}
 
 
 @pytest.fixture(scope="module")
-def scored() -> tuple[Counter[str], Counter[str], Counter[str], int, int]:
-    detector = build_detector(DetectionSection())
-    tp: Counter[str] = Counter()
-    pred: Counter[str] = Counter()
-    gold: Counter[str] = Counter()
-    clean = flagged = 0
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            truth = {(s["start"], s["end"], s["type"]) for s in row["spans"] if s["type"] not in NER}
-            found = {(s.start, s.end, s.type) for s in detector.detect(row["text"])}
-            tp.update(t for _, _, t in truth & found)
-            pred.update(t for _, _, t in found)
-            gold.update(t for _, _, t in truth)
-            if not truth:
-                clean += 1
-                flagged += bool(found)
-    return tp, pred, gold, clean, flagged
+def scored() -> Scored:
+    return score(build_detector(DetectionSection()), sorted(CORPUS.glob("*.jsonl")))
 
 
 def test_corpus_is_large_and_covers_every_category(scored: tuple[Counter[str], ...]) -> None:

@@ -6,7 +6,6 @@ sets. So these floors are no claim about unseen text: they guard the general rul
 regression that the corpus, written alongside the detectors, would not show. Exact span matching.
 """
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -14,10 +13,10 @@ import pytest
 
 from freehold.config.privacy import DetectionSection
 from freehold.privacy.detectors import build_detector
+from tests.privacy.scoring import Scored, score
 
 HERE = Path(__file__).parent
 SETS = ["heldout", *(f"heldout{n}" for n in range(2, 14))]
-NER = {"PERSON", "LOCATION", "ORGANIZATION"}
 # (precision, recall) floors per category; measured on 2026-12-05 in the comment.
 FLOORS = {
     "EMAIL": (0.99, 0.99),  # 0.998 / 1.000
@@ -34,24 +33,8 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def scored() -> tuple[Counter[str], Counter[str], Counter[str], int, int]:
-    detector = build_detector(DetectionSection(), remember=0)
-    tp: Counter[str] = Counter()
-    pred: Counter[str] = Counter()
-    gold: Counter[str] = Counter()
-    clean = flagged = 0
-    for name in SETS:
-        for line in (HERE / name / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            truth = {(s["start"], s["end"], s["type"]) for s in row["spans"] if s["type"] not in NER}
-            found = {(s.start, s.end, s.type) for s in detector.detect(row["text"])}
-            tp.update(t for _, _, t in truth & found)
-            pred.update(t for _, _, t in found)
-            gold.update(t for _, _, t in truth)
-            if not truth:
-                clean += 1
-                flagged += bool(found)
-    return tp, pred, gold, clean, flagged
+def scored() -> Scored:
+    return score(build_detector(DetectionSection(), remember=0), (HERE / name / f"{name}.jsonl" for name in SETS))
 
 
 @pytest.mark.parametrize("category", sorted(FLOORS))
