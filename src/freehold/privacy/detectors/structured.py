@@ -304,10 +304,12 @@ _CHANGED_FROM: Final = re.compile(r"(\d+(?:\.\d+){2,})\s*(?:→|->|=>|⇒)\s*$")
 # (7.1.5.1)`` beside ``puma (6.6.0)``, ``Rails 7.2.2.1`` beside ``Ruby 3.3.7``. A two- or three-part
 # sibling, or a four-part one no address could be, says the list is one of versions.
 _PRODUCT_NAME: Final = re.compile(r"[A-Za-z][\w-]*")
-_SIBLING: Final = re.compile(r"[A-Za-z][\w-]* \(?(?:[~<>]=? |= )?(\d+\.\d+(?:\.\d+)*)\b(?![.\d])")
+_NUMBERED: Final = re.compile(r"(?<![\d.])\d+\.\d+(?:\.\d+)*(?![.\w])")  # led by a digit: ``re`` skips to one
+_SIBLING_HEAD: Final = re.compile(r"[A-Za-z][\w-]* \(?(?:[~<>]=? |= )?$")
 _NETWORK_WORDS: Final = frozenset(
     "ip ips address addr host hostname server client from to via gateway gw peer remote local src dst source"
-    " destination dns nameserver proxy node at on is was and or by router upstream origin endpoint".split()
+    " destination dns nameserver proxy node at on is was and or by router upstream origin endpoint netmask mask"
+    " allow deny permit route".split()
 )
 # Searched only when the window ends in "to" or "from" (a cheap test first).
 _UPDATED: Final = re.compile(
@@ -318,6 +320,12 @@ _UPDATED: Final = re.compile(
 _VERSION_AFTER: Final = re.compile(r"^\s*(?:in the semantic version|is (?:newer|older) than|\(?released?)")
 
 
+def _dotted_quad(version: str) -> bool:
+    """Four parts of 0–255: as an address could be (cheaper than ``ipaddress`` for a yes-or-no on shape)."""
+    parts = version.split(".")
+    return len(parts) == 4 and all(len(p) <= 3 and int(p) <= 255 for p in parts)
+
+
 def _sibling_versions(text: str, start: int, end: int) -> bool:
     """A product's name before the quad, and another product's version within ~200 characters."""
     head = text[max(0, start - 40) : start - (text[start - 1] == "(")]
@@ -326,9 +334,11 @@ def _sibling_versions(text: str, start: int, end: int) -> bool:
         return False
     if words[-1].lower() in _NETWORK_WORDS:
         return False
-    for m in _SIBLING.finditer(text, max(0, start - 200), min(len(text), end + 200)):
-        version = m.group(1)
-        if m.start(1) != start and (version.count(".") < 3 or not ip_ok(version)):
+    for m in _NUMBERED.finditer(text, max(0, start - 200), min(len(text), end + 200)):
+        version, at = m.group(), m.start()
+        if at == start or text[at - 1 : at] not in (" ", "(") or _dotted_quad(version):
+            continue
+        if _SIBLING_HEAD.search(text, max(0, at - 32), at):
             return True
     return False
 # Part of a file or image name: ``agent-3.14.0.2-x86_64.msi``, ``gateway:3.14.0.2``, ``freehold-3.14.0.2.tar.gz``.
