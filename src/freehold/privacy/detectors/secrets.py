@@ -304,7 +304,9 @@ class SecretFinder:
             if m is not None and start == k.start() and text[start - 1 : start] == " ":
                 start = _word_before(text, start, m.start("sep"))  # "API key: …", "WiFi key: …"
             if m is None:
-                below = _value_below(text, k.end()) or self._in_column(text, start, k.end())
+                below = _value_below(text, k.end())
+                if below is None and not text[text.rfind("\n", 0, start) + 1 : start].strip():
+                    below = self._in_column(text, start, k.end())  # the name starts its line: a table's row?
                 if below is not None:
                     hits.append(below)
                     done = below.end
