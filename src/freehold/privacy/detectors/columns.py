@@ -32,6 +32,7 @@ class Columns:
         self._inserts: list[int] | None = None  # where each INSERT starts, found on first use
         self._reader: _ValuesReader | None = None
         self._aligned_tops: dict[int, int] = {}  # line start → its aligned block's first line
+        self._aligned_headers: dict[int, list[tuple[int, int, str]]] = {}  # a block's first line → its names
 
     def name(self, pos: int) -> str | None:
         """The lower-cased name of the column holding ``text[pos]``, or None when it is in no table.
@@ -127,12 +128,15 @@ class Columns:
             lo -= 1  # back to the cell's start: two spaces, or the line's
         cell_end = _GAP.search(text, pos, hi)
         cell = (lo - start, (cell_end.start() if cell_end else hi) - start)
-        header = text[top : text.find("\n", top)]
+        names = self._aligned_headers.get(top)
+        if names is None:
+            header = text[top : text.find("\n", top)]
+            names = self._aligned_headers[top] = [(m.start(), m.end(), m.group()) for m in _CELL.finditer(header)]
         best, best_overlap = None, 0
-        for m in _CELL.finditer(header):
-            overlap = min(cell[1], m.end()) - max(cell[0], m.start())
+        for name_start, name_end, name in names:
+            overlap = min(cell[1], name_end) - max(cell[0], name_start)
             if overlap > best_overlap:
-                best, best_overlap = m.group(), overlap
+                best, best_overlap = name, overlap
         return best.lower() if best is not None else None
 
     def _aligned_top(self, start: int) -> int:

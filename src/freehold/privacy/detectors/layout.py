@@ -29,9 +29,9 @@ def parent_name(text: str, start: int) -> str | None:
     ``active_record_encryption`` for ``  primary_key:`` below it; None when the key is not indented
     alone at its line's start, or the line above it with less indentation is no mapping's key.
     """
-    line = text.rfind("\n", 0, start) + 1
+    line = text.rfind("\n", max(0, start - 80), start) + 1
     indent = start - line
-    if indent == 0 or text[line:start].strip(" \t-"):
+    if indent == 0 or (line == 0 and start > 80) or text[line:start].strip(" \t-"):
         return None
     pos = line - 1
     for _ in range(_PARENT_REACH):
@@ -66,8 +66,8 @@ def aligned_value(text: str, start: int, end: int) -> tuple[int, int] | None:
     m = _ALIGNED.match(text, end)
     if m is None:
         return None
-    line = text.rfind("\n", 0, start) + 1
-    if text[line:start].strip():
+    line = text.rfind("\n", max(0, start - 80), start) + 1
+    if (line == 0 and start > 80) or text[line:start].strip():
         return None
     above_end = line - 1
     above = text.rfind("\n", 0, max(0, above_end)) + 1

@@ -305,8 +305,8 @@ class SecretFinder:
                 start = _word_before(text, start, m.start("sep"))  # "API key: …", "WiFi key: …"
             if m is None:
                 below = _value_below(text, k.end())
-                if below is None and not text[text.rfind("\n", 0, start) + 1 : start].strip():
-                    below = self._in_column(text, start, k.end())  # the name starts its line: a table's row?
+                if below is None and _starts_line(text, start):
+                    below = self._in_column(text, start, k.end())  # a table's row?
                 if below is not None:
                     hits.append(below)
                     done = below.end
@@ -491,6 +491,13 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
     if strength == 2:
         return len(value) >= 4 and (group != "bare" or sep != ":" or _self_evident(text, after, value))
     return _random_looking(value)
+
+
+def _starts_line(text: str, start: int) -> bool:
+    """Whether only indentation (up to 80 characters of it) comes before ``start`` on its line."""
+    lo = max(0, start - 80)
+    newline = text.rfind("\n", lo, start)
+    return (newline >= 0 or lo == 0) and not text[newline + 1 : start].strip()
 
 
 def _documented_at(text: str, start: int) -> bool:

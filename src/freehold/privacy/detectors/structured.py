@@ -7,6 +7,7 @@ is what makes hex digests, UUIDs, OIDs and CIDR blocks fall through without spec
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Final
 
@@ -300,7 +301,7 @@ _REVISION: Final = re.compile(r"-\d+(?:\.\d+)?(?:[+~][\w.+~]*|ubuntu\w*)?(?=[)\s
 _PACKAGE_BEFORE: Final = re.compile(r"(?:\(|:(?:all|amd64|arm64|i386|armhf|armel|ppc64el|s390x) (?:<none> )?)$")
 # The quad is the new side of a change whose old side is no address: ``12.4.0.2291 → 12.5.1.118``.
 _CHANGED_FROM: Final = re.compile(r"(\d+(?:\.\d+){2,})\s*(?:→|->|=>|⇒)\s*$")
-# A product and its version among others written the same way, within a few lines: ``activerecord
+# A product and its version among others written the same way, within ~200 characters: ``activerecord
 # (7.1.5.1)`` beside ``puma (6.6.0)``, ``Rails 7.2.2.1`` beside ``Ruby 3.3.7``. A two- or three-part
 # sibling, or a four-part one no address could be, says the list is one of versions.
 _PRODUCT_NAME: Final = re.compile(r"[A-Za-z][\w-]*")
@@ -326,21 +327,28 @@ def _dotted_quad(version: str) -> bool:
     return len(parts) == 4 and all(len(p) <= 3 and int(p) <= 255 for p in parts)
 
 
-def _sibling_versions(text: str, start: int, end: int) -> bool:
-    """A product's name before the quad, and another product's version within ~200 characters."""
+def _product_before(text: str, start: int) -> bool:
+    """Whether a product's name (no network word) stands right before the quad at ``start``: ``Rails 7.2.2.1``."""
     head = text[max(0, start - 40) : start - (text[start - 1] == "(")]
     words = head.split()
     if not words or not head[-1].isspace() or head[-2:-1].isspace() or not _PRODUCT_NAME.fullmatch(words[-1]):
         return False
-    if words[-1].lower() in _NETWORK_WORDS:
-        return False
-    for m in _NUMBERED.finditer(text, max(0, start - 200), min(len(text), end + 200)):
-        version, at = m.group(), m.start()
-        if at == start or text[at - 1 : at] not in (" ", "(") or _dotted_quad(version):
-            continue
-        if _SIBLING_HEAD.search(text, max(0, at - 32), at):
-            return True
-    return False
+    return words[-1].lower() not in _NETWORK_WORDS
+
+
+def _versions(text: str) -> list[int]:
+    """Where the text's products' versions start (two or three parts, or four no address could have).
+
+    Found once per text, when a quad first needs them: looking around each quad instead costs a
+    scan per quad, quadratic in a lock file of hundreds.
+    """
+    found = []
+    for m in _NUMBERED.finditer(text):
+        at = m.start()
+        if text[at - 1 : at] in (" ", "(") and not _dotted_quad(m.group()):
+            if _SIBLING_HEAD.search(text, max(0, at - 32), at):
+                found.append(at)
+    return found
 # Part of a file or image name: ``agent-3.14.0.2-x86_64.msi``, ``gateway:3.14.0.2``, ``freehold-3.14.0.2.tar.gz``.
 _NAMED_BEFORE: Final = re.compile(r"[A-Za-z][-_]$|[A-Za-z][\w.-]*/[\w.-]+:$")
 # A browser's version in a user agent (``Chrome/133.0.0.0``).
@@ -360,6 +368,7 @@ class IpFinder(RunFinder):
 
     def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
         hits = []
+        versions: list[int] | None = None  # found on first need
         for m in in_runs(_V4, text, runs, 7):
             start, end = m.span()
             window = before(text, start, 40)
@@ -371,8 +380,12 @@ class IpFinder(RunFinder):
                 continue
             if text[end : end + 1] == "-" and _REVISION.match(text, end) and _PACKAGE_BEFORE.search(window):
                 continue
-            if window.endswith((" ", "(")) and _sibling_versions(text, start, end):
-                continue
+            if window.endswith((" ", "(")) and _product_before(text, start):
+                if versions is None:
+                    versions = _versions(text)
+                i = bisect.bisect_left(versions, start - 200)
+                if i < len(versions) and versions[i] <= end + 200:
+                    continue  # a version among others written the same way
             if window.rstrip().endswith(("→", ">", "⇒")):
                 changed = _CHANGED_FROM.search(window)
                 if changed is not None and not ip_ok(changed.group(1)):
