@@ -21,7 +21,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from freehold.config.privacy import DetectionSection
 from freehold.privacy.detectors import build_detector, contextual
 from freehold.privacy.detectors.contextual import REGIONS, _valid
-from freehold.privacy.detectors.phones import Unsupported, check
+from freehold.privacy.detectors.phones import Unsupported, check, service
 
 SEED = 20240611
 Case = tuple[str, str | None]
@@ -186,6 +186,27 @@ def test_agrees_with_phonenumbers_on_every_candidate(cases: list[Case]) -> None:
     assert valid >= 5_000, "too few valid numbers to exercise the type patterns"
     assert not mismatches, f"{len(mismatches)} disagreements, first: {mismatches[:20]}"
     assert not unsupported, f"{len(unsupported)} left to phonenumbers, first: {unsupported[:20]}"
+
+
+def test_service_agrees_with_number_type(cases: list[Case]) -> None:
+    """``service`` says toll free or shared cost exactly where ``number_type`` does, for valid numbers."""
+    mismatches, services = [], 0
+    kinds = (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST)
+    for number, region in cases:
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            continue
+        expected = phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in kinds
+        services += expected
+        try:
+            got = service(number, region)
+        except Unsupported:
+            continue
+        if got != expected:
+            mismatches.append((number, region, got, expected))
+    assert services >= 100, "too few toll-free and shared-cost numbers to exercise the patterns"
+    assert not mismatches, f"{len(mismatches)} disagreements, first: {mismatches[:20]}"
 
 
 def test_finder_shaped_numbers_never_leave_the_fast_path() -> None:

@@ -85,8 +85,8 @@ def test_validators() -> None:
         ("the full one for your social is 412 55 0198", [("US_SSN", "412 55 0198")]),
         # "text" as the verb right before a number in a fictional (possible, not valid) range
         (
-            "Call us at 1-800-555-0199 or text +44 7700 900123.",
-            [("PHONE", "1-800-555-0199"), ("PHONE", "+44 7700 900123")],
+            "Call us at 1-415-555-0199 or text +44 7700 900123.",
+            [("PHONE", "1-415-555-0199"), ("PHONE", "+44 7700 900123")],
         ),
         ("text me on 0412 555 019 tonight", [("PHONE", "0412 555 019")]),
         # phones: signature labels, words in more scripts, regions chosen by the text's script

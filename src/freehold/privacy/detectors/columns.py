@@ -131,7 +131,10 @@ class Columns:
         names = self._aligned_headers.get(top)
         if names is None:
             header = text[top : text.find("\n", top)]
-            names = self._aligned_headers[top] = [(m.start(), m.end(), m.group()) for m in _CELL.finditer(header)]
+            names = [(m.start(), m.end(), m.group()) for m in _CELL.finditer(header)]
+            if sum(any(c.isdigit() for c in name) for _, _, name in names) * 2 > len(names):
+                names = []  # figures in most cells: the block's first line is a row, and it has no header
+            self._aligned_headers[top] = names
         best, best_overlap = None, 0
         for name_start, name_end, name in names:
             overlap = min(cell[1], name_end) - max(cell[0], name_start)

@@ -53,7 +53,7 @@ _US_SHAPE: Final = re.compile(r"(?:1[ .-])?(?:\(\d{3}\) ?\d{3}[ .-]|\d{3}([ .-])
 # Numbers in a country's own way of writing its mobile numbers (and France's five pairs, the UK's landlines),
 # so distinctive that, valid there, they are taken without a phone word as ``_US_SHAPE`` is: "06 12 34 56 78",
 # "0171 2345678", "07700 900123", "020 7946 0958", "0121 496 0123", "06-12345678", "333 123 4567",
-# "612 34 56 78", "070-123 45 67", "0412 345 678", "98765 43210", "(11) 98765-4321".
+# "612 34 56 78", "070-123 45 67", "0412 345 678", "(03) 9123 4567", "98765 43210", "(11) 98765-4321".
 # One separator throughout, as people write them ("367.996 210" is a drawing's coordinates).
 # Unspaced runs are left out: eleven digits in a row are an order's or an account's as often as a phone's.
 _NATIONAL_SHAPES: Final = re.compile(
@@ -61,7 +61,7 @@ _NATIONAL_SHAPES: Final = re.compile(
     r"|(?P<GB>07[1-9]\d\d \d{3} ?\d{3}|02\d \d{4} \d{4}|01\d\d \d{3} \d{4})|(?P<NL>06[ -]\d{8})"
     r"|(?P<IT>3[1-9]\d(?P<it>[ .])\d{3}(?P=it)\d{3,4}|3[1-9]\d \d{6,7})"
     r"|(?P<ES>[67]\d\d(?: \d\d){3})|(?P<SE>07\d-\d{3} \d\d \d\d)"
-    r"|(?P<AU>04\d\d \d{3} \d{3})|(?P<IN>[6-9]\d{4} \d{5})|(?P<BR>\(\d\d\) 9\d{4}-\d{4})"
+    r"|(?P<AU>04\d\d \d{3} \d{3}|\(0[2378]\) \d{4} \d{4})|(?P<IN>[6-9]\d{4} \d{5})|(?P<BR>\(\d\d\) 9\d{4}-\d{4})"
 )  # (not Spain's "612 345 678": nine digits in threes are as often an account); the country is the group's name
 # Not phone numbers, however near a phone word: a range of years ("Copyright 1995-2011"), a compact date
 # ("20220604" in a changelog), a ZIP+4 code after a state's abbreviation ("Boston, MA 02110-1301").
@@ -70,6 +70,8 @@ _YEARS: Final = re.compile(
 )
 _EXPONENT: Final = re.compile(r" ?[eE][+-]?\d")
 _GROUP_BEFORE: Final = re.compile(r"\d[ .-]$")
+_CEP: Final = re.compile(r"\d{5}-\d{3}")
+_NOT_DIGITS: Final = str.maketrans("", "", "+ .()-/")
 # An amount in thousands, "€ 1.200.000,00", "1,250,000.00 USD": its currency before or its cents after.
 _AMOUNT: Final = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})+")
 _CURRENCY: Final = re.compile(r"[€$£¥₹]\s?$")
@@ -117,9 +119,20 @@ _CJK_PHONE_WORDS: Final = (
     "致电", "拨打", "撥打", "звон", "дзвон", "зателефон", "обад", "позов", "назов", "اتصل", "اتصال", "تواصل", "تماس",
     "تلفن", "موبایل", "شماره", "فون", "موبائل", "رابطہ", "ফোন", "মোবাইল", "নম্বর", "कॉल", "संपर्क", "התקשר",
 )  # fmt: skip
+_QUALIFIED: Final = re.compile(
+    r"\s+(?:de|di|du|do|da|del|della|dello|des|van|von)\s+"
+    r"(?!(?:t[eé]l|cel|m[oó]v|contact|contat|whats|fijo|fixo|portable|handy|mobil|gsm|fax)\w*)[^\W\d]+"
+)
 _NUMBER_WORD: Final = re.compile(r"n[uú]m|no\.|\w+ no$")  # "number", "numéro", "no.", "my no": nouns any number has
 _OTHER_NUMBER: Final = re.compile(r"\d{9,}")  # a long run of digits between a phone word and the candidate
 _PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
+# Two-letter labels say phone only right before the number: "57444123 SEATTLE WA" is a state, not WhatsApp.
+_ABBREVIATIONS: Final = ("wa", "hp", "cp")
+_ABBREVIATION_LABEL: Final = re.compile(r"\b(?:wa|hp|cp)[ \t:.-]*$")
+_PHONE_WORDS_AFTER: Final = re.compile(
+    rf"\b{alternation(*(w for w in _PHONE_WORD_LIST if w not in _ABBREVIATIONS))}\b"
+    rf"|(?<![^\W_]){alternation(*_PHONE_STEMS)}"
+)
 _CJK_PHONE: Final = re.compile("|".join(_CJK_PHONE_WORDS))  # searched only in a window with such letters
 # A signature's or a contact card's label right before the number: "M: ", "Office (Dubai): ",
 # "Ufficio: ", "Direct: ", "Port. " (French "portable"): words that are phone words only as labels
@@ -145,6 +158,9 @@ _NOT_PHONE: Final = re.compile(
     r"|bankgiro|plusgiro|iban|bic|swift|cpf|cnpj|nif|nie|dni|rfc|curp|abn|acn|účtu|účet|konto|cuenta|compte|conta"
     r"|shipment|parcel|sendung|epoch|timestamp|range|max|maximum|min|minimum|limit|flyer|loyalty|miles|membership"
     r"|protocolo|protocollo|protokoll|protocol|vertrag\w*|awb|waybill|consignment|under (?:number|no\.?|nr\.?)"
+    # registries' and professionals' identifiers: a prescriber's NPI and DEA, a licence, France's SIREN/SIRET,
+    # Italy's codice fiscale and partita IVA; a form's placeholder
+    r"|npi|dea|licen[cs]e|siren|siret|c\.f|codice fiscale|p\.? ?iva|placeholder"
     # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
     r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"
     r"|factuur|polis|lid|dossier|artikel|konto)(?:nummer|nr)"
@@ -186,7 +202,9 @@ def prepare_regions() -> None:
     phones.prepare((*REGIONS, *(region for _, regions in SCRIPT_REGIONS for region in regions)))
 
 
+@functools.lru_cache(maxsize=16)
 def _script_regions(text: str) -> tuple[str, ...]:
+    """The countries of the scripts ``text`` is written in (asked per candidate: a string's hash is kept)."""
     if text.isascii():
         return ()
     return tuple(region for script, regions in SCRIPT_REGIONS if script.search(text) for region in regions)
@@ -249,11 +267,15 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     if not ascii_only and _NOT_PHONE_CJK.search(window, max(0, len(window) - 20)):
         return False
     said = _PHONE_WORDS.search(window)
+    if said is not None and said.group() in _ABBREVIATIONS:  # "WA", "HP", "CP" label only the number right after
+        said = _PHONE_WORDS_AFTER.search(window) or _ABBREVIATION_LABEL.search(window)
+    if said is not None and _NUMBER_WORD.match(said.group()) and _QUALIFIED.match(window, said.end()):
+        said = None  # "número de demandante", "numero di pratica": that thing's number, not a phone's
     if said is not None and _OTHER_NUMBER.search(window, said.end()):
         *_, last = _PHONE_WORDS.finditer(window)  # the word nearest the number
         if _OTHER_NUMBER.search(window, last.end()):
             said = None  # "number 00340434161094042557 was scanned at …": the word is the other number's
-    if said is not None or _PHONE_WORDS.search(following):
+    if said is not None or _PHONE_WORDS_AFTER.search(following):
         return True
     if not ascii_only and (_CJK_PHONE.search(window) or _CJK_PHONE.search(following)):
         return True
@@ -305,6 +327,9 @@ class PhoneFinder(RunFinder):
                     score = 0.85 if _said(text, m.start(), end, columns) else 0.0
                 if not score and _said(text, m.start(), end, columns) and _valid(number, None, True):
                     score = 0.7
+                if score >= 0.85 and _service(number, None):
+                    taken.add(m.start())
+                    break  # a company's toll-free or shared-cost line: no one's personal number
                 if score:
                     start = m.start()
                     if text[start - 1 : start] == "(" and ")" in candidate[:5]:
@@ -328,8 +353,10 @@ class PhoneFinder(RunFinder):
                 continue
             if digit_count == len(raw) - 1 and raw.count(".") == 1:
                 continue  # one dot and no other separator: a decimal number ("12345.6789")
-            if not raw.strip("01 ") or (raw.isdigit() and raw.endswith("0000")):
-                continue  # a binary number ("1001 0011"), a round quantity ("1200000")
+            if not raw.strip("01 ") or (raw.isdigit() and raw.endswith("0000")) or raw.endswith("000000"):
+                continue  # a binary number ("1001 0011"), a round quantity ("1200000"), a sample ("2025-0000000")
+            if _CEP.fullmatch(raw):
+                continue  # a Brazilian postcode ("CEP 13015-002"): no country writes its phones 5-3
             if _YEARS.fullmatch(raw) or (_ZIP4.fullmatch(raw) and _STATE_BEFORE.search(text, start - 8, start)):
                 continue
             if _EXPONENT.match(text, end):
@@ -337,16 +364,19 @@ class PhoneFinder(RunFinder):
             if _AMOUNT.fullmatch(raw) and (text[end : end + 1] in ",." or _CURRENCY.search(text, start - 2, start)):
                 continue
             if _said(text, start, end, columns) or (hits and _joined(text, start, hits[-1])):
-                if any(_valid(raw, region) for region in REGIONS) or any(
-                    _valid(raw, region) for region in _script_regions(text)
-                ):
-                    hits.append(Hit(start, end, "PHONE", 0.85, Priority.CONTEXTUAL))
+                # (the text's own script's countries first: "183 3432 6364" in Chinese is a mobile, not +1 833)
+                region = next((r for r in (*_script_regions(text), *REGIONS) if _valid(raw, r)), None)
+                if region is not None:
+                    if not _national_service(raw, region):
+                        hits.append(Hit(start, end, "PHONE", 0.85, Priority.CONTEXTUAL))
                 elif digit_count >= 10 and _valid(raw, "US", True):
                     hits.append(Hit(start, end, "PHONE", 0.6, Priority.CONTEXTUAL))
             elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _NOT_PHONE.search(before(text, start, 20)):
-                hits.append(Hit(start, end, "PHONE", 0.75, Priority.CONTEXTUAL))
-            elif _national_shape(raw) and not _NOT_PHONE.search(before(text, start, 20)):
-                hits.append(Hit(start, end, "PHONE", 0.7, Priority.CONTEXTUAL))
+                if not _national_service(raw, "US"):
+                    hits.append(Hit(start, end, "PHONE", 0.75, Priority.CONTEXTUAL))
+            elif (shaped := _national_shape(raw)) and not _NOT_PHONE.search(before(text, start, 20)):
+                if not _national_service(raw, shaped):
+                    hits.append(Hit(start, end, "PHONE", 0.7, Priority.CONTEXTUAL))
         if "wa.me/" in text:  # a WhatsApp link holds the number in international form without its "+"
             for m in _WHATSAPP.finditer(text):
                 if _valid("+" + m.group(1), None):
@@ -382,14 +412,56 @@ def _before_gap(raw: str) -> str:
     return raw[:cut].rstrip(" .-(")
 
 
-def _national_shape(raw: str) -> bool:
-    """Written in a ``_NATIONAL_SHAPES`` way and valid in that country."""
+def _national_shape(raw: str) -> str | None:
+    """The country whose own way of writing its numbers ``raw`` follows (``_NATIONAL_SHAPES``), if valid there."""
     m = _NATIONAL_SHAPES.fullmatch(raw)
     if m is None or m.lastgroup is None:
-        return False
+        return None
     if m.lastgroup == "FR" and _rising(raw[3:]):
-        return False  # "01 02 03 04 05", "03 12 19 27 41": a draw's or a list's numbers, in order
-    return _valid(raw, m.lastgroup)
+        return None  # "01 02 03 04 05", "03 12 19 27 41": a draw's or a list's numbers, in order
+    return m.lastgroup if _valid(raw, m.lastgroup) else None
+
+
+# Toll-free and shared-cost numbers ("1-800-…", "0800 …", "1300 …", "numero verde 800 …") are a
+# company's service lines, printed for everyone to call: no one's personal data. A policy that
+# blocks phone numbers should not block a prompt quoting the IRS's helpline. (Two of the earlier
+# held-out sets labelled one each as PHONE; the fourteenth left fifteen out. Premium-rate numbers
+# stay phones: a national number tried in the wrong region can look like one.)
+_SERVICE_TYPES: Final = (phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST)
+
+
+# A short national number is valid in many regions, and the first that takes it may not be the one
+# whose service prefix it carries ("1300 555 819" is valid in Britain before Australia): these
+# prefixes are also tried in the regions that use them for toll-free and shared-cost lines. (Not
+# Sweden's "020": it is Amsterdam's and London's area code too.)
+_SERVICE_PREFIXES: Final = (
+    ("1300", ("AU",)), ("1800", ("AU", "IE")), ("0800", ("GB", "DE", "FR", "NL", "BR", "ZA", "AT", "NZ")),
+    ("0808", ("GB",)), ("0860", ("ZA",)), ("0861", ("ZA",)), ("0120", ("JP",)),
+    ("800", ("MX", "IT")), ("900", ("ES",)),
+)  # fmt: skip
+
+
+def _national_service(raw: str, region: str) -> bool:
+    """``_service`` for a national number valid in ``region``, or in a region whose service prefix it has."""
+    if _service(raw, region):
+        return True
+    digits = raw.translate(_NOT_DIGITS)
+    for prefix, regions in _SERVICE_PREFIXES:
+        if digits.startswith(prefix):
+            return any(r != region and _valid(raw, r) and _service(raw, r) for r in regions)
+    return False
+
+
+def _service(number: str, region: str | None) -> bool:
+    """Whether the number, valid in ``region`` (None: it has its "+"), is toll free or shared cost."""
+    try:
+        return phones.service(number, region)
+    except phones.Unsupported:
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in _SERVICE_TYPES
 
 
 def _rising(pairs: str) -> bool:

@@ -23,7 +23,7 @@ from typing import Final
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberDesc
 
-__all__ = ["Unsupported", "check", "prepare"]
+__all__ = ["Unsupported", "check", "prepare", "service"]
 
 # Only these characters (after a leading "+"): anything else (letters, an extension, a tab, a
 # second "+", unicode digits) takes paths of ``parse`` this module does not reproduce.
@@ -54,6 +54,7 @@ class _Rules:
     general_lengths: tuple[int, ...]
     local_lengths: tuple[int, ...]
     types_by_length: dict[int, re.Pattern[str]]  # all number types allowing that length, as one alternation
+    service_by_length: dict[int, re.Pattern[str]]  # toll-free and shared-cost numbers of that length
     national_prefix: re.Pattern[str] | None
     transform: str | None
     international_prefix: re.Pattern[str] | None
@@ -64,14 +65,14 @@ def _compiled(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(pattern) if pattern else None
 
 
-def _types_by_length(meta: PhoneMetadata) -> dict[int, re.Pattern[str]]:
-    """Per NSN length, one regex matching a number of any type of that length.
+def _types_by_length(meta: PhoneMetadata, names: tuple[str, ...] = _TYPES) -> dict[int, re.Pattern[str]]:
+    """Per NSN length, one regex matching a number of any of the types ``names`` of that length.
 
     ``_is_number_matching_desc`` checks a type's possible lengths (none listed: any length) and
     then its pattern; grouping the patterns by length turns ten tries into one fullmatch.
     """
-    descs: list[PhoneNumberDesc | None] = [getattr(meta, name) for name in _TYPES]
-    if not meta.same_mobile_and_fixed_line_pattern:
+    descs: list[PhoneNumberDesc | None] = [getattr(meta, name) for name in names]
+    if names is _TYPES and not meta.same_mobile_and_fixed_line_pattern:
         descs.append(meta.mobile)
     by_length: dict[int, re.Pattern[str]] = {}
     for length in range(_MAX_NSN + 1):
@@ -110,6 +111,7 @@ def _rules_of(meta: PhoneMetadata | None) -> _Rules | None:
         general_lengths=tuple(general.possible_length),
         local_lengths=tuple(general.possible_length_local_only),
         types_by_length=_types_by_length(meta),
+        service_by_length=_types_by_length(meta, ("toll_free", "shared_cost")),
         national_prefix=_compiled(meta.national_prefix_for_parsing),
         transform=meta.national_prefix_transform_rule or None,
         international_prefix=_compiled(meta.international_prefix),
@@ -230,19 +232,24 @@ def _sharing(country_code: int) -> tuple[_Rules, ...]:
     return tuple(rules for rules in found if rules is not None)
 
 
-def _is_valid(country_code: int, number: str) -> bool:
-    """``is_valid_number``: the number's region (``_region_code_for_number_from_list``), then its types."""
+def _valid_rules(country_code: int, number: str) -> _Rules | None:
+    """The rules of the region a valid number belongs to (``_region_code_for_number_from_list``); None if invalid."""
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[country_code]
     if len(regions) == 1:
         rules = _rules(regions[0], country_code)
-        return rules is not None and _is_known_type(number, rules)
+        return rules if rules is not None and _is_known_type(number, rules) else None
     for rules in _sharing(country_code):
         if rules.leading_digits is not None:
             if rules.leading_digits.match(number):
-                return _is_known_type(number, rules)
+                return rules if _is_known_type(number, rules) else None
         elif _is_known_type(number, rules):
-            return True
-    return False
+            return rules
+    return None
+
+
+def _is_valid(country_code: int, number: str) -> bool:
+    """``is_valid_number``: the number's region, then its types."""
+    return _valid_rules(country_code, number) is not None
 
 
 def _is_possible(country_code: int, number: str) -> bool:
@@ -261,6 +268,25 @@ def prepare(regions: Iterable[str]) -> None:
         if rules is not None:
             _main_rules(rules.country_code)
             _sharing(rules.country_code)  # (the United States' code is shared by 25 regions, Britain's by 4)
+
+
+def service(number: str, region: str | None) -> bool:
+    """Whether ``parse(number, region)`` is a valid toll-free or shared-cost number (a company's line).
+
+    ``number_type`` tries premium rate first, then toll free, then shared cost; no region's metadata
+    has a number of two of those types, so testing the two alone gives its answer for them.
+
+    Raises:
+        Unsupported: for inputs outside the finder's shapes; ask phonenumbers.
+    """
+    parsed = _parse(number, region)
+    if parsed is None:
+        return False
+    rules = _valid_rules(*parsed)
+    if rules is None:
+        return False
+    pattern = rules.service_by_length.get(len(parsed[1]))
+    return pattern is not None and pattern.fullmatch(parsed[1]) is not None
 
 
 def check(number: str, region: str | None, possible: bool = False) -> bool:

@@ -1,0 +1,58 @@
+"""Forms from business paperwork: statements, claims, registrations, service lines.
+
+Written after the fourteenth blind set; the examples are new ones of the same kinds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from freehold.config.privacy import DetectionSection
+from freehold.privacy.detectors import build_detector
+
+DETECTOR = build_detector(DetectionSection(), remember=0)
+
+
+def found(text: str, kind: str) -> list[str]:
+    return [text[s.start : s.end] for s in DETECTOR.detect(text) if s.type == kind]
+
+
+STATEMENT = """Transactions
+ 03/02 CORNER MARKET #88 SPOKANE WA          41.20
+ 03/04 FUEL STOP 58214477 BOISE ID           62.75
+ 03/09 UNITED 0162345118870 DENVER            412.10
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a company's toll-free or shared-cost line is no one's personal number
+        ("Questions? Member services 1-888-555-0123, Mon-Fri.", []),
+        ("Customer service: +1 877 555 0142 (24/7)", []),
+        ("Freephone 0800 028 0219 or Lo-call 1300 655 506", []),
+        ("SAC 0800 727 0123 (24 h)", []),
+        ("Segreteria: numero verde 800 123 456.", []),
+        # while a person's line beside it is one
+        ("Claims line 1-800-555-0134; your adjuster Dana Kim, (614) 690-5145.", ["(614) 690-5145"]),
+        ("Deb Kallis, property manager, (03) 9123 4567", ["(03) 9123 4567"]),
+        ("我的手机号是 183 3432 6364，微信同号", ["183 3432 6364"]),
+        # identifiers and codes after their names, a postcode, a sample of zeros
+        ("Prescriber: Dr. A. Ruelas, NPI 1982736450, office fax on file", []),
+        ("Broker licence no. 20114418 (RECA)", []),
+        ("Société immatriculée, SIREN 775 684 764", []),
+        ("ASD iscritta al RASD, C.F. 97012345158", []),
+        ("Mi número de demandante es 48012277.", []),
+        ("Endereço: Rua X, 1204 — CEP 13015-002", []),
+        ("Pedidos de exemplo: 2025-0000000", []),
+        ('phone: tel, optional — placeholder "(555) 555-0100"', []),
+        (STATEMENT, []),
+        # "WA" labels only the number right after it
+        ("hubungi WA: 0812 3456 7890", ["0812 3456 7890"]),
+        # the qualified-number rule leaves the phone's own qualifiers alone
+        ("mi número de teléfono es 612 34 56 78", ["612 34 56 78"]),
+        ("il mio numero di cellulare è 347 465 4819", ["347 465 4819"]),
+    ],
+)
+def test_phones_in_paperwork(text: str, expected: list[str]) -> None:
+    assert found(text, "PHONE") == expected
