@@ -56,3 +56,30 @@ STATEMENT = """Transactions
 )
 def test_phones_in_paperwork(text: str, expected: list[str]) -> None:
     assert found(text, "PHONE") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10:03 ID&V: full name OK, DOB given as March 3rd, 1961 OK", ["March 3rd, 1961"]),
+        ("Dienstnehmerin: Mag. Eva Huber, geboren am 14. Jänner 1983", ["14. Jänner 1983"]),
+        ("geb. 2. Feber 1979, Wien", ["2. Feber 1979"]),
+        ("nombre: Ane Lasa\nfecha_nacimiento: 1997-05-21\nemail: ane@example.es", ["1997-05-21"]),
+        ("Fecha de alta: 2025-01-10, fecha de nacimiento del titular: 12/04/1975", ["12/04/1975"]),
+        ("Invoice date given as 2025-01-10", []),
+    ],
+)
+def test_birth_dates_in_paperwork(text: str, expected: list[str]) -> None:
+    assert found(text, "DATE_OF_BIRTH") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("VPN: server 81.174.233.19, pre-shared key Qm4x-Tz8k-Lp2r-Wv6e", ["Qm4x-Tz8k-Lp2r-Wv6e"]),
+        ("RADIUS shared secret: Kx9!pL2mQz", ["Kx9!pL2mQz"]),
+        ("The tunnel uses a pre-shared key, rotated every 90 days.", []),
+    ],
+)
+def test_shared_keys_in_prose(text: str, expected: list[str]) -> None:
+    assert found(text, "SECRET") == expected

@@ -21,7 +21,7 @@ __all__ = ["BirthDateFinder"]
 # ``"birth_date"`` (field names) count.
 _BIRTH_WORDS: Final = alternation(
     r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:[\s_]+on)?", r"d\.?o\.?b\.?", r"bday",
-    r"geburtsdatum", r"geboren(?:[\s_]+am)?", r"geb\.", r"fecha[\s_]+de[\s_]+nacimiento", r"nacid[oa][\s_]+el",
+    r"geburtsdatum", r"geboren(?:[\s_]+am)?", r"geb\.", r"fecha[\s_]+(?:de[\s_]+)?nacimiento", r"nacid[oa][\s_]+el",
     r"nac[ií][\s_]+el", r"naci[óo][\s_]+el", r"date[\s_]+de[\s_]+naissance", r"née?[\s_]+le",
     r"data[\s_]+di[\s_]+nascita", r"nat[oa][\s_]+il", r"geboortedatum", r"geboren[\s_]+op",
     r"data[\s_]+de[\s_]+nascimento", r"nascid[oa][\s_]+(?:em|a)", r"nasci[\s_]+em", r"nasceu[\s_]+(?:em|a)",
@@ -42,10 +42,10 @@ _BIRTH_LOWER_ALL: Final = re.compile(alternation(_BIRTH_WORDS, *_FREQUENT_LEAD))
 # Month names in the languages above (Polish and Czech in the genitive a date uses); "mar" is
 # March, "mart" Turkish March, and the longest name is tried first.
 _MONTH_NAMES: Final = (
-    ("january", "jan", "januar", "janvier", "enero", "gennaio", "janeiro", "januari", "stycznia", "ledna", "ocak",
-     "január", "ianuarie"),
-    ("february", "feb", "februar", "février", "febrero", "febbraio", "fevereiro", "februari", "lutego", "února",
-     "şubat", "február", "februarie"),
+    ("january", "jan", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro", "januari", "stycznia", "ledna",
+     "ocak", "január", "ianuarie"),
+    ("february", "feb", "februar", "feber", "février", "febrero", "febbraio", "fevereiro", "februari", "lutego",
+     "února", "şubat", "február", "februarie"),
     ("march", "mar", "märz", "mars", "marzo", "março", "maart", "marca", "marts", "března", "mart",
      "március", "maret", "martie"),
     ("april", "apr", "avril", "abril", "aprile", "kwietnia", "dubna", "nisan", "április", "aprilie"),
@@ -82,7 +82,7 @@ _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # "date of birth on file as").
 _BRIDGE: Final = re.compile(
     r"[\s:：=,|(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é|es|è"
-    r"|jest|je|adalah|value|as|file|listed|recorded|:)[\s:,\"']*)*",
+    r"|jest|je|adalah|value|as|file|listed|recorded|given|stated|confirmed|:)[\s:,\"']*)*",
     re.IGNORECASE,
 )
 # "Born" said of a company, a product or an idea: its founding date is no one's birth date. The

@@ -27,7 +27,9 @@ _OTHER_PASSWORD_WORDS: Final = re.compile(
 )
 # Casual words led by letters frequent in prose (c, p, w): a pattern of their own, so that the words
 # above are not tried at every "c" of every text.
-_CASUAL_PASSWORD_WORDS: Final = re.compile(alternation("clave", "pw", r"wi-?fi\s+code", r"code\s+(?:du\s+)?wi-?fi"))
+_CASUAL_PASSWORD_WORDS: Final = re.compile(
+    alternation("clave", "pw", r"wi-?fi\s+code", r"code\s+(?:du\s+)?wi-?fi", r"pre-?shared\s+key", r"shared\s+secret")
+)  # (a VPN's pre-shared key and a RADIUS shared secret are passwords by another name)
 _PROSE_TOKEN: Final = re.compile(r"[^\s]+")
 # What may sit between the word and the value: a verb ("is", "war", "est"…) or a colon says the next
 # token is the value; plain words ("du wifi", "temporal que me dio soporte:") may come before it.
@@ -296,5 +298,5 @@ def password_words(lowered: str) -> int:
             or "סיסמ" in lowered or "κωδικ" in lowered
         ))
     )  # fmt: skip
-    casual = " pw" in lowered or "clave" in lowered or "wifi" in lowered
+    casual = " pw" in lowered or "clave" in lowered or "wifi" in lowered or "shared" in lowered
     return (OTHER if other else 0) | (CASUAL if casual else 0)
