@@ -83,3 +83,15 @@ def test_birth_dates_in_paperwork(text: str, expected: list[str]) -> None:
 )
 def test_shared_keys_in_prose(text: str, expected: list[str]) -> None:
     assert found(text, "SECRET") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Booking ref QX7T2M\nFOP: CC AX374154990951454 EXP 0429", ["374154990951454"]),
+        ("FOP CCVI4556737586899855/0427", ["4556737586899855"]),
+        ("FOP CCVI4111111111111111/0427 (the GDS's test card)", []),
+    ],
+)
+def test_cards_in_a_ticket_form_of_payment(text: str, expected: list[str]) -> None:
+    assert found(text, "CREDIT_CARD") == expected

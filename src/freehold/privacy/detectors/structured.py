@@ -128,6 +128,8 @@ def _around(
 # Not followed by ".5" or ":3" (a decimal, a time); a comma and digits may follow (the next CSV field:
 # a thousands-grouped number has at most three digits before its first comma, a card twelve or more).
 _CARD: Final = re.compile(r"\d(?<![\w./-]\d)(?:[ -]?\d){11,18}(?![\w]|[.:/-]\d)")
+# A reservation system's form of payment: "CC", an issuer's two-letter code, the number glued to it.
+_GDS_CARD: Final = re.compile(r"\bCC ?(?:AX|VI|CA|MC|DS|DC|JC|TP|DI|ER|UP)(\d{13,19})(?!\d)")
 _GROUPINGS: Final = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 1), (4, 4, 4, 4, 2), (4, 4, 5)}
 _TEST_CONTEXT: Final = re.compile(
     r"\b(?:test(?:ing)?|sandbox|example|dummy|sample|fake|stripe|docs?|documentation|staging|placeholder|demo)\b"
@@ -174,6 +176,11 @@ class CardFinder(RunFinder):
             window = before(text, m.start(), 80) + " " + after(text, m.end(), 40)
             if not _TEST_CONTEXT.search(window):
                 tests.append(Hit(m.start(), m.end(), "CREDIT_CARD", 0.6, Priority.CHECKSUM))
+        if "FOP" in text or "CC" in text:  # an airline ticket's form of payment: "FOP: CCAX3401…", "CC VI4556…"
+            for m in _GDS_CARD.finditer(text):
+                digits = m.group(1)
+                if card_brand_ok(digits) and luhn_ok(digits) and digits not in TEST_CARDS:
+                    hits.append(Hit(m.start(1), m.end(1), "CREDIT_CARD", 0.9, Priority.CHECKSUM))
         # Two published test numbers make a list of them (fixtures, docs): no real card is in it.
         return hits + tests if len(seen) < 2 else hits
 
