@@ -95,3 +95,18 @@ def test_shared_keys_in_prose(text: str, expected: list[str]) -> None:
 )
 def test_cards_in_a_ticket_form_of_payment(text: str, expected: list[str]) -> None:
     assert found(text, "CREDIT_CARD") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "fyi the stripe webhook secret changed to 7c1e9a0b44d2f6e8a3b5c7d9e1f20416a8b3c5d7 btw",
+            ["7c1e9a0b44d2f6e8a3b5c7d9e1f20416a8b3c5d7"],
+        ),
+        ("the cache key changed to 7c1e9a0b44d2f6e8a3b5c7d9e1f20416a8b3c5d7", []),
+        ("the release commit changed to 7c1e9a0b44d2f6e8a3b5c7d9e1f20416a8b3c5d7", []),
+    ],
+)
+def test_a_hex_key_said_to_have_changed(text: str, expected: list[str]) -> None:
+    assert found(text, "SECRET") == expected

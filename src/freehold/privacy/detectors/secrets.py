@@ -167,13 +167,16 @@ _TOKEN: Final = re.compile(r"(?<![\w+/=.$-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+
 _TOKEN_CONTEXT: Final = re.compile(
     r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\d?\b"
 )  # "key1" too, as Azure numbers its keys
-# A key word, then a verb or copula, right before the token: "key1 is …", "auth token es …", "AppSecret 是 …".
+# A key word, then a verb or copula, right before the token: "key1 is …", "auth token es …", "AppSecret 是 …",
+# "the webhook secret changed to …".
 # So said, even a hex string is the key (unsaid, hex is a digest's or an id's shape far more often).
-_VERB_BEFORE: Final = re.compile(r"(?:is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は)[\s\"'`「:]{0,3}$")
+_VERB_BEFORE: Final = re.compile(
+    r"(?:is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は|(?:changed|set|rotated|reset|updated) to)[\s\"'`「:]{0,3}$"
+)
 # A bare "key" must be a credential's ("api key is", "key1 is" as Azure numbers them; not "cache key is").
 _STATED: Final = re.compile(
     r"(?:(?P<prev>[a-z]+)[ _-])?(?P<name>\w*(?:key|token|secret)s?\d?)[\s\"'`)]{1,3}"
-    r"(?:is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は)[\s\"'`「:]{0,3}$"
+    r"(?:is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は|(?:changed|set|rotated|reset|updated) to)[\s\"'`「:]{0,3}$"
 )
 # What a public key follows: its own type (``ssh-ed25519 AAAA…``) or words that say it is public.
 _PUBLIC_KEY: Final = re.compile(r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|public[ _-]?key|pubkey)\W*$")
@@ -373,7 +376,7 @@ class SecretFinder:
         for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
             hex_or_uuid = _HEX_OR_UUID.fullmatch(token) is not None
-            if hex_or_uuid and ("-" in token or not _VERB_BEFORE.search(text, max(0, m.start() - 6), m.start())):
+            if hex_or_uuid and ("-" in token or not _VERB_BEFORE.search(text, max(0, m.start() - 14), m.start())):
                 continue  # a digest or an id, unless a key's name and a verb say otherwise (asked below)
             if token.count("/") > 2 or _after_digest_name(text, m.start()) or _ASSIGNED_TO.match(text, m.end()):
                 continue  # (a name that is being assigned: ``PBESv2SHA256AndAES256CBC = "…"``)
