@@ -110,3 +110,16 @@ def test_cards_in_a_ticket_form_of_payment(text: str, expected: list[str]) -> No
 )
 def test_a_hex_key_said_to_have_changed(text: str, expected: list[str]) -> None:
     assert found(text, "SECRET") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Borrower 2: Signe Lund, Age 35 (1990-01-25)", ["1990-01-25"]),
+        ("Patient aged 42 (born 03/04/1983), presenting with", ["03/04/1983"]),
+        ("age 12 (2025-03-01 intake)", []),
+        ("Average 35 (1990-01-25)", []),
+    ],
+)
+def test_a_date_beside_the_age_it_gives(text: str, expected: list[str]) -> None:
+    assert found(text, "DATE_OF_BIRTH") == expected

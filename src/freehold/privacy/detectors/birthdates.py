@@ -8,6 +8,7 @@ or head its table column, or ask the question a reply then answers.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation
@@ -155,6 +156,8 @@ class BirthDateFinder:
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
         lowered = text.lower()
+        if "age" in lowered and "(" in text:
+            hits += _aged(text)
         if not _may_name_birth(lowered):
             return hits
         named = False
@@ -184,6 +187,24 @@ class BirthDateFinder:
         if named:
             hits += _in_birth_column(text, {h.start for h in hits})
         return hits
+
+
+# An age with a date in brackets after it: "Age 35 (1990-01-25)", "aged 42 (born 3/4/1983)" (the date's year
+# must agree with the age: "age 12 (2025-03-01)" dates something else).
+_AGED: Final = re.compile(r"\bage[d:]?\s*(\d{1,3})\s*(?:years?|yrs?|y/?o)?\.?\s*[(\[]\s*(?:born\s+|b\.\s*)?", re.I)
+
+
+def _aged(text: str) -> list[Hit]:
+    hits = []
+    this_year = date.today().year
+    for m in _AGED.finditer(text):
+        found = _DATE.match(text, m.end())
+        if found is None or not _plausible(found):
+            continue
+        year = _year(next(y for y in found.group("iy", "y", "dy", "xy", "my", "jy", "hy") if y is not None))
+        if abs(this_year - year - int(m.group(1))) <= 1:
+            hits.append(Hit(found.start(), found.end(), "DATE_OF_BIRTH", 0.85, Priority.CONTEXTUAL))
+    return hits
 
 
 def _founding(lowered: str, start: int, end: int) -> bool:
