@@ -14,6 +14,7 @@ from typing import Final, NamedTuple, Protocol
 from freehold.privacy.spans import Category
 
 __all__ = [
+    "around",
     "LONG_RUN",
     "Cluster",
     "DigitFinder",
@@ -129,6 +130,39 @@ def in_runs(pattern: re.Pattern[str], text: str, runs: list[Cluster], shortest: 
             at = m.end()
             m = search(text, at if at > m.start() else at + 1, stop)
     return found
+
+
+def around(
+    pattern: re.Pattern[str], text: str, anchor: str | re.Pattern[str], reach: int, stop: re.Pattern[str]
+) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match starts with or holds ``anchor``, looked for near it.
+
+    A match starts at most ``reach`` characters before the first anchor it holds and ends before
+    the first character ``stop`` finds after that anchor; so each anchor (found by ``str.find`` or
+    a literal-led pattern, far cheaper than ``pattern`` over the whole text) costs one search of a
+    small window. Lookarounds see the whole text, as with ``finditer``; the window reaches two
+    characters past ``stop``'s, for lookaheads.
+    """
+    found: list[re.Match[str]] = []
+    pos = 0
+    size = len(text)
+    while True:
+        if isinstance(anchor, str):
+            at = text.find(anchor, pos)
+            if at < 0:
+                return found
+        else:
+            hint = anchor.search(text, pos)
+            if hint is None:
+                return found
+            at = hint.start()
+        end = stop.search(text, at + 1)
+        m = pattern.search(text, max(pos, at - reach), min(end.start() + 2, size) if end else size)
+        if m is None:
+            pos = at + 1
+            continue
+        found.append(m)
+        pos = m.end()
 
 
 class DigitFinder(Protocol):

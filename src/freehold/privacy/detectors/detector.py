@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from freehold.config.privacy import DetectionSection
+from freehold.privacy.detectors.addresses import IpFinder
 from freehold.privacy.detectors.base import DigitFinder, Finder, Hit, long_runs
 from freehold.privacy.detectors.birthdates import BirthDateFinder
 from freehold.privacy.detectors.configured import ConfiguredFinder
@@ -27,7 +28,6 @@ from freehold.privacy.detectors.structured import (
     CardFinder,
     EmailFinder,
     IbanFinder,
-    IpFinder,
     JwtFinder,
     SsnFinder,
     UrlCredentialsFinder,
