@@ -60,6 +60,9 @@ def test_not_an_address(text: str) -> None:
         ("moved 10.20.3.7 -> 10.20.3.8", ["10.20.3.7", "10.20.3.8"]),
         ("client 10.20.3.7-10.20.3.9 range", ["10.20.3.7", "10.20.3.9"]),
         ("hosts 10.20.3.7-20 are free", ["10.20.3.7"]),
+        # a host with a port, or with a high first octet, is a host whatever versions stand near it
+        ("Node 18.19.0, driver 6.3.0\nLog: connect ETIMEDOUT 10.20.3.14:27017 after 30000ms", ["10.20.3.14"]),
+        ("El servidor está en 189.203.41.77 puerto 8443. Versión del SDK 4.2.1", ["189.203.41.77"]),
     ],
 )
 def test_still_an_address(text: str, expected: list[str]) -> None:

@@ -73,6 +73,15 @@ def _dotted_quad(version: str) -> bool:
     return len(parts) == 4 and all(len(p) <= 3 and int(p) <= 255 for p in parts)
 
 
+def _version_shaped(quad: str, text: str, end: int) -> bool:
+    """Whether a quad could be a version among versions: a small first part, and no port after it.
+
+    Versions start low (``7.2.2.1``, ``11.3.244.8``, ``24.3.4.5``); an address with a port
+    (``10.20.3.14:27017``) or a high first octet ("está en 189.203.41.77") is a host whatever its neighbours.
+    """
+    return int(quad[: quad.index(".")]) < 30 and text[end : end + 1] != ":"
+
+
 def _product_before(text: str, start: int) -> bool:
     """Whether a product's name (no network word) stands right before the quad at ``start``: ``Rails 7.2.2.1``."""
     head = text[max(0, start - 40) : start - (text[start - 1] == "(")]
@@ -128,7 +137,7 @@ class IpFinder(RunFinder):
                 continue
             if text[end : end + 1] == "-" and _REVISION.match(text, end) and _PACKAGE_BEFORE.search(window):
                 continue
-            if window.endswith((" ", "(")) and _product_before(text, start):
+            if window.endswith((" ", "(")) and _version_shaped(m.group(), text, end) and _product_before(text, start):
                 if versions is None:
                     versions = _versions(text)
                 i = bisect.bisect_left(versions, start - 200)
