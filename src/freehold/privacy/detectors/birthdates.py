@@ -31,12 +31,16 @@ _BIRTH_WORDS: Final = alternation(
     r"syntymäaika", r"data[\s_]+na[sșş]terii", r"n[ăa]scut[ăa]?", r"születési[\s_]+(?:dátum|idő)", r"született",
     r"ημερομηνία[\s_]+γέννησης", r"γεννήθηκα", r"дата[\s_]+народження", r"дата[\s_]+рождения", r"народил[аиося]+",
     r"родил[аиося]+", r"जन्म[\s_]+तिथि", r"जन्मतिथि", r"تاريخ[\s_]+الميلاد",
-    r"생년월일", r"出生日期", r"生年月日", r"誕生日",
+    r"생년월일", r"出生日期", r"生年月日", r"誕生日", r"เกิดวันที่", r"วันเกิด", r"วัน/เดือน/ปีเกิด", r"תאריך[\s_]+לידה",
 )  # fmt: skip
 # Words that start with a letter frequent in English ("tanggal lahir": t, l) would make ``re`` try a
 # branch at every such letter of every text (a third more time on long prompts); they join the
 # pattern only for a text that holds them.
-_FREQUENT_LEAD: Final = (r"tanggal\s+lahir", r"lahir")
+_FREQUENT_LEAD: Final = (
+    r"tanggal\s+lahir", r"lahir", r"tarikh\s+lahir", r"sinh[\s_]+ngày", r"ngày[\s_]+sinh",
+    r"tarehe[\s_]+ya[\s_]+kuzaliwa", r"petsa[\s_]+ng[\s_]+kapanganakan", r"kaarawan",
+)  # (Indonesian, Malay, Vietnamese, Swahili, Tagalog)
+_FREQUENT_HINTS: Final = ("lahir", "sinh", "kuzaliwa", "kapanganakan", "kaarawan")
 _BIRTH: Final = re.compile(alternation(_BIRTH_WORDS, *_FREQUENT_LEAD), re.IGNORECASE)
 _BIRTH_LOWER: Final = re.compile(_BIRTH_WORDS)  # over the lower-cased text: far cheaper than IGNORECASE
 _BIRTH_LOWER_ALL: Final = re.compile(alternation(_BIRTH_WORDS, *_FREQUENT_LEAD))
@@ -48,24 +52,29 @@ _MONTH_NAMES: Final = (
     ("february", "feb", "februar", "feber", "février", "febrero", "febbraio", "fevereiro", "februari", "lutego",
      "února", "şubat", "február", "februarie"),
     ("march", "mar", "märz", "mars", "marzo", "março", "maart", "marca", "marts", "března", "mart",
-     "március", "maret", "martie"),
+     "március", "maret", "martie", "mac"),
     ("april", "apr", "avril", "abril", "aprile", "kwietnia", "dubna", "nisan", "április", "aprilie"),
     ("may", "mai", "mayo", "maggio", "maio", "mei", "maja", "maj", "května", "mayıs", "május"),
     ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "czerwca", "června", "haziran", "június",
      "iunie"),
     ("july", "jul", "juli", "juillet", "julio", "luglio", "julho", "lipca", "července", "temmuz", "július",
-     "iulie"),
+     "iulie", "julai"),
     ("august", "aug", "août", "agosto", "augustus", "sierpnia", "augusti", "srpna", "ağustos",
-     "augusztus", "agustus"),
+     "augusztus", "agustus", "ogos"),
     ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "setembro", "września",
      "září", "eylül", "szeptember", "septembrie"),
     ("october", "oct", "oktober", "octobre", "octubre", "ottobre", "outubro", "października", "října", "ekim",
      "október", "octombrie"),
     ("november", "nov", "novembre", "noviembre", "novembro", "listopada", "listopadu", "kasım", "noiembrie"),
     ("december", "dec", "dezember", "décembre", "diciembre", "dicembre", "dezembro", "grudnia", "prosince", "aralık",
-     "desember", "decembrie"),
+     "desember", "decembrie", "disember"),
 )  # fmt: skip
-_MONTHS: Final = {name: i + 1 for i, names in enumerate(_MONTH_NAMES) for name in names}
+# Thai month names (their dates count years in the Buddhist era, 543 ahead: ``_ce``).
+_THAI_MONTHS: Final = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+                       "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")  # fmt: skip
+_MONTHS: Final = {name: i + 1 for i, names in enumerate(_MONTH_NAMES) for name in names} | {
+    name: i + 1 for i, name in enumerate(_THAI_MONTHS)
+}
 _MONTH: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE: Final = re.compile(
     r"(?P<iso>(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))"
@@ -82,6 +91,7 @@ _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia",
 # "date of birth on file as").
 _BRIDGE: Final = re.compile(
+    r"[\s:：=,|\-\"'`]*(?:\((?![^()\n]*\d{4})[^()\n]{1,40}\)[\s:：,]*)?"  # an aside: "date of birth (as per NID)"
     r"[\s:：=,|(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é|es|è"
     r"|jest|je|adalah|value|as|file|listed|recorded|given|stated|confirmed|:)[\s:,\"']*)*",
     re.IGNORECASE,
@@ -106,17 +116,22 @@ _BIRTH_COLUMN: Final = re.compile(r"birth|dob|geburt|nacimiento|naissance|nascit
 
 def _year(text: str) -> int:
     year = int(text)
-    return year if len(text) == 4 else (1900 + year if year > 30 else 2000 + year)
+    return _ce(year) if len(text) == 4 else (1900 + year if year > 30 else 2000 + year)
+
+
+def _ce(year: int) -> int:
+    """The common era's year of a four-digit year: Thai dates count the Buddhist era (2535 is 1992)."""
+    return year - 543 if year > 2400 else year
 
 
 def _plausible(m: re.Match[str]) -> bool:
     if m.group("iso"):
-        return plausible_birth_date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+        return plausible_birth_date(_ce(int(m.group("iy"))), int(m.group("im")), int(m.group("id")))
     if m.group("num"):
         a, b, y = int(m.group("a")), int(m.group("b")), _year(m.group("y"))
         return plausible_birth_date(y, a, b) or plausible_birth_date(y, b, a)  # US m/d or European d/m
     if m.group("dmy"):
-        return plausible_birth_date(int(m.group("dy")), _MONTHS[m.group("dm").lower()], int(m.group("dd")))
+        return plausible_birth_date(_ce(int(m.group("dy"))), _MONTHS[m.group("dm").lower()], int(m.group("dd")))
     if m.group("dash"):
         return plausible_birth_date(_year(m.group("xy")), _MONTHS[m.group("xm").lower()], int(m.group("xd")))
     if m.group("mdy"):
@@ -135,13 +150,14 @@ def _may_name_birth(lowered: str) -> bool:
         "birth" in lowered or "born" in lowered or "dob" in lowered or "d.o.b" in lowered or "geb" in lowered
         or "naci" in lowered or "naiss" in lowered or "nato" in lowered or "nata" in lowered or "nasc" in lowered
         or "urodz" in lowered or "naroz" in lowered or "syntym" in lowered or "bday" in lowered or "narod" in lowered
-        or "lahir" in lowered or "nast" in lowered or "scut" in lowered
+        or "lahir" in lowered or "nast" in lowered or "scut" in lowered or "kuzaliwa" in lowered
+        or "kaarawan" in lowered or "kapanganakan" in lowered
         or (not lowered.isascii() and (
             "né" in lowered or "föd" in lowered or "fød" in lowered or "doğum" in lowered or "生" in lowered
             or "誕" in lowered or "nací" in lowered or "naș" in lowered or "naş" in lowered or "năs" in lowered
             or "szület" in lowered or "γέννη" in lowered or "γεννή" in lowered or "народ" in lowered
             or "родил" in lowered or "рожд" in lowered or "जन्म" in lowered or "الميلاد" in lowered
-            or "생년월일" in lowered
+            or "생년월일" in lowered or "sinh" in lowered or "เกิด" in lowered or "לידה" in lowered
         ))
     )  # fmt: skip
 
@@ -163,7 +179,7 @@ class BirthDateFinder:
         named = False
         sql = "values" in lowered  # an INSERT's column list may name a birth date
         # Offsets agree when lower-casing kept the length (it does but for a few letters such as "İ").
-        lower = _BIRTH_LOWER_ALL if "lahir" in lowered else _BIRTH_LOWER
+        lower = _BIRTH_LOWER_ALL if any(hint in lowered for hint in _FREQUENT_HINTS) else _BIRTH_LOWER
         for m in lower.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
             if m.start() and text[m.start() - 1].isalnum() and m.group() < "\u3000":
                 continue  # inside a word ("reborn", "adobe"); Chinese, Japanese and Korean put no space before one
