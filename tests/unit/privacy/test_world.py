@@ -36,3 +36,29 @@ def found(text: str, kind: str) -> list[str]:
 )
 def test_birth_dates(text: str, expected: list[str]) -> None:
     assert found(text, "DATE_OF_BIRTH") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Namba yangu ya M-PESA: 0722 621287", ["0722 621287"]),
+        ("yung GCash number ko po is 0917 527 1693.", ["0917 527 1693"]),
+        ("الاسم: منى\nالموبايل: 010 40916444", ["010 40916444"]),
+        ("รหัสลูกค้า 4471 ผู้ติดต่อกรณีฉุกเฉิน: 081 847 9962", ["081 847 9962"]),
+        # a company's line, an id after "رقم" (number of something), a masked id, a label for the next line
+        ("Kung may emergency, Barangay hotline (02) 8123 4567 or 911.", []),
+        ("For queries call our UAN 111-927-546 (Mon–Sat 9–5).", []),
+        ("GTBank contact centre 0700 482 666 328.", []),
+        ("Enquiries: ICA Call Centre 6391 6100.", []),
+        ("رقم الاشتراك: 4110230987\nالرقم المرجعي: 9982145730", []),
+        ("رقم الطلب كان 250315-44781 ورقم الخط الساخن 19666.", []),
+        ("주민번호 930512-2****** 필요하세요?", []),
+        ("Mã số BHXH: 4921087731\nĐiện thoại: 0908.590.682", ["0908.590.682"]),
+        ("(aviso Laborum N° 1077432). Mis datos de contacto:", []),
+        ("Ola booking CRN 7712093345 Rs 482 estimate", []),
+        ("Western Union — MTCN 412-887-7310", []),
+        ("PO# 4500218812, PO number 4500218813", []),
+    ],
+)
+def test_phones(text: str, expected: list[str]) -> None:
+    assert found(text, "PHONE") == expected

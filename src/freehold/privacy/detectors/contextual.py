@@ -90,7 +90,7 @@ _PHONE_WORD_LIST: Final = (
     "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
     "numero", "número", "numer(?:em|u|ze)?", "nummer", "rufnummer", "tél", "tlf", "komórka", "číslo", "čísle",
     "marcar(?:me|nos)?", "márcame", "contato", "contacto", "contatto", "kontak", "contactez", "gsm", "cep",
-    "rappel(?:er|ez|le[zr]?)?", "καλέστε", "καλέσετε", "τηλ", "hubungi", "telp", "nipigie", "simu",
+    "rappel(?:er|ez|le[zr]?)?", "καλέστε", "καλέσετε", "τηλ", "hubungi", "telp", "nipigie", "simu", "namba",
     # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
     "anrufen", "rufen", "ruf", "erreichen", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
     "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada", "chiamare",
@@ -114,7 +114,7 @@ _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "
 # "携帯電話", "手机号", "휴대폰 번호".
 _CJK_PHONE_WORDS: Final = (
     "電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락", "هاتف", "جوال", "رقم",
-    "טלפון", "נייד", "เบอร์", "โทร", "連絡", "联系", "聯絡", "聯繫", "नंबर", "नम्बर",
+    "موبايل", "محمول", "טלפון", "נייד", "ติดต่อ", "เบอร์", "โทร", "連絡", "联系", "聯絡", "聯繫", "नंबर", "नम्बर",
     # call or contact in Chinese, Russian, Ukrainian, Bulgarian, Serbian, Arabic, Persian, Urdu, Bengali, Hindi, Hebrew
     "致电", "拨打", "撥打", "звон", "дзвон", "зателефон", "обад", "позов", "назов", "اتصل", "اتصال", "تواصل", "تماس",
     "تلفن", "موبایل", "شماره", "فون", "موبائل", "رابطہ", "ফোন", "মোবাইল", "নম্বর", "कॉल", "संपर्क", "התקשר",
@@ -134,6 +134,13 @@ _PHONE_WORDS_AFTER: Final = re.compile(
     rf"|(?<![^\W_]){alternation(*_PHONE_STEMS)}"
 )
 _CJK_PHONE: Final = re.compile("|".join(_CJK_PHONE_WORDS))  # searched only in a window with such letters
+_FOLLOWING_END: Final = re.compile(r"\n|[.!?;)](?:\s|$)")
+_ARABIC_QUALIFIED: Final = re.compile(r"\s+(?!ال?(?:هاتف|جوال|موبايل|تلفون|محمول|واتس|نقال))[\u0621-\u064a]{2,}")
+# A company's line, printed for anyone to call: the nearest words before the number say so.
+_COMPANY_LINE: Final = re.compile(
+    r"\b(?:hotline|helpline|call[ -]?cent(?:re|er)|contact[ -]?cent(?:re|er)|customer (?:service|care|support)"
+    r"|service (?:cent(?:re|er)|line)|uan|switchboard|enquiries|inquiries|toll[ -]?free|freephone)\b[^\d\n]{0,24}$"
+)
 # A signature's or a contact card's label right before the number: "M: ", "Office (Dubai): ",
 # "Ufficio: ", "Direct: ", "Port. " (French "portable"): words that are phone words only as labels
 # ("mob", "cel", "hp", "fisso" are phone words anywhere, above).
@@ -144,14 +151,15 @@ _PHONE_LABEL: Final = re.compile(
 )
 # A signature's label with no colon, first on its line or after a "|": "T 030 2345 6789", "M 0171 …",
 # "Acme Ltd | Direct 0121 359 0081".
-_BARE_LABEL: Final = re.compile(r"(?:^|\n|\|)[ \t>*-]*(?:[mtf]|direct|ddi|desk|office|switchboard)(?: line)? $")
+_BARE_LABEL: Final = re.compile(r"(?:^|\n|\|)[ \t>*-]*(?:[mtf]|direct|ddi|desk|office)(?: line)? $")
 # "text" is a phone word only as the verb right before the number ("or text +44 7700 900123",
 # "text me on 0412 555 019"); anywhere else, or after a determiner ("the text 555 1234"), it is the noun.
 _TEXT_VERB: Final = re.compile(
     r"(?<!the )(?<!his )(?<!a )(?<!of )(?<!in )\btext(?:ed|ing)?(?: (?:me|us|him|her|them))?(?: (?:at|on|to))?[ :]*$"
 )
 _NOT_PHONE: Final = re.compile(
-    r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|po|policy|claim|member|customer"
+    r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|policy|claim|member|customer"
+    r"|po(?=\s*[#:.]|\s+(?:no|number|box)\b)"  # a purchase order, not Tagalog's "po"
     r"|contract|transaction|id|isbn|batch|build|code|pin|passcode|otp|nhs|passport|vat|tax|patient|employee|student"
     r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
     r"|factuur|klant|ordine|fattura|zamówienia|faktury|póliza|poliza|polizza|police|kötvény\w*|acc|acct|ein|ocr"
@@ -160,7 +168,7 @@ _NOT_PHONE: Final = re.compile(
     r"|protocolo|protocollo|protokoll|protocol|vertrag\w*|awb|waybill|consignment|under (?:number|no\.?|nr\.?)"
     # registries' and professionals' identifiers: a prescriber's NPI and DEA, a licence, France's SIREN/SIRET,
     # Italy's codice fiscale and partita IVA; a form's placeholder
-    r"|npi|dea|licen[cs]e|siren|siret|c\.f|codice fiscale|p\.? ?iva|placeholder"
+    r"|npi|dea|licen[cs]e|siren|siret|c\.f|codice fiscale|p\.? ?iva|placeholder|booking|crn|mtcn|nsn|premise"
     # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
     r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"
     r"|factuur|polis|lid|dossier|artikel|konto)(?:nummer|nr)"
@@ -252,6 +260,47 @@ def _called_after(window: str, end: int) -> bool:
     return later is not None and _NUMBER_WORD.match(later.group()) is None
 
 
+def _refused(text: str, start: int, raw: str) -> bool:
+    """A negative word right before the number, or a company's line: a shaped number is no one's phone then."""
+    window = before(text, start, 40)
+    if _NOT_PHONE.search(window, len(window) - 20) is not None:
+        return True
+    return _COMPANY_LINE.search(window) is not None and not _mobile(raw, text)
+
+
+_MOBILE: Final = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def _mobile(raw: str, text: str) -> bool:
+    """Whether the number is a mobile in a region that takes it: after "hotline", a mobile is someone's own.
+
+    (A company's lines are landlines and service numbers; "distributor hotline: 010 7407 8145" is a
+    salesman's phone.) Asked only after a company's word, so phonenumbers itself is affordable here.
+    """
+    for region in (*_script_regions(text), *REGIONS) if raw[:1] != "+" else (None,):
+        try:
+            parsed = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.number_type(parsed) in _MOBILE
+    return False
+
+
+def _cjk_said(window: str, first: bool = False) -> bool:
+    """A phone word of a script without spaces, or of Arabic; "رقم" (number) only unqualified or a phone's.
+
+    "رقم الاشتراك" (subscription number), "رقم العملية" (transaction number) are those things' numbers;
+    "رقم الهاتف", "رقم الجوال" and "رقمي" (my number) are phones'. The word nearest the number counts:
+    the last before it, or (``first``) the first after it.
+    """
+    matches = list(_CJK_PHONE.finditer(window))
+    if not matches:
+        return False
+    word = matches[0] if first else matches[-1]
+    return word.group() != "رقم" or _ARABIC_QUALIFIED.match(window, word.end()) is None
+
+
 def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     """A phone word shortly before (or just after) the number, and no "order", "invoice"… right before it.
 
@@ -262,7 +311,10 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
     if negative is not None and not _speaker(window, negative) and not _called_after(window, negative.end()):
         return False
-    following = words_after(text, end, 30)
+    if _COMPANY_LINE.search(window) and not _mobile(text[start:end], text):
+        return False  # a company's line ("hotline", "call centre", "UAN"): printed for everyone, no one's own
+    # (a word on the next line, or in the next sentence, labels another number: "… N° 1077432). Datos de contacto:")
+    following = _FOLLOWING_END.split(words_after(text, end, 30), 1)[0]
     ascii_only = window.isascii() and following.isascii()
     if not ascii_only and _NOT_PHONE_CJK.search(window, max(0, len(window) - 20)):
         return False
@@ -277,7 +329,7 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
             said = None  # "number 00340434161094042557 was scanned at …": the word is the other number's
     if said is not None or _PHONE_WORDS_AFTER.search(following):
         return True
-    if not ascii_only and (_CJK_PHONE.search(window) or _CJK_PHONE.search(following)):
+    if not ascii_only and (_cjk_said(window) or _cjk_said(following, first=True)):
         return True
     if "text" in window and _TEXT_VERB.search(window):
         return True
@@ -357,6 +409,8 @@ class PhoneFinder(RunFinder):
                 continue  # a binary number ("1001 0011"), a round quantity ("1200000"), a sample ("2025-0000000")
             if _CEP.fullmatch(raw):
                 continue  # a Brazilian postcode ("CEP 13015-002"): no country writes its phones 5-3
+            if text[end : end + 2] in ("**", "••", "xx", "XX"):
+                continue  # the visible part of a masked number ("930512-2******")
             if _YEARS.fullmatch(raw) or (_ZIP4.fullmatch(raw) and _STATE_BEFORE.search(text, start - 8, start)):
                 continue
             if _EXPONENT.match(text, end):
@@ -371,10 +425,10 @@ class PhoneFinder(RunFinder):
                         hits.append(Hit(start, end, "PHONE", 0.85, Priority.CONTEXTUAL))
                 elif digit_count >= 10 and _valid(raw, "US", True):
                     hits.append(Hit(start, end, "PHONE", 0.6, Priority.CONTEXTUAL))
-            elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _NOT_PHONE.search(before(text, start, 20)):
+            elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _refused(text, start, raw):
                 if not _national_service(raw, "US"):
                     hits.append(Hit(start, end, "PHONE", 0.75, Priority.CONTEXTUAL))
-            elif (shaped := _national_shape(raw)) and not _NOT_PHONE.search(before(text, start, 20)):
+            elif (shaped := _national_shape(raw)) and not _refused(text, start, raw):
                 if not _national_service(raw, shaped):
                     hits.append(Hit(start, end, "PHONE", 0.7, Priority.CONTEXTUAL))
         if "wa.me/" in text:  # a WhatsApp link holds the number in international form without its "+"
