@@ -62,3 +62,30 @@ def test_birth_dates(text: str, expected: list[str]) -> None:
 )
 def test_phones(text: str, expected: list[str]) -> None:
     assert found(text, "PHONE") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'MPESA_PASSKEY = "8d757910dad061873115d2a72388fd2fb3a9d0643b2283ff14b1607c83fc9102"',
+            ["8d757910dad061873115d2a72388fd2fb3a9d0643b2283ff14b1607c83fc9102"],
+        ),
+        (
+            'Flutterwave("FLWPUBK-d459f17e6b602c3f7123292c25995682-X", "FLWSECK-f9665334f58ae7dde9227d70261c086f-X")',
+            ["FLWSECK-f9665334f58ae7dde9227d70261c086f-X"],
+        ),
+        # a cache key ending in a digest, and a "change this" in Spanish, are no secrets
+        ("Cache restored from key: node-cache-Linux-x64-npm-8f14e45fceea167a5a36dedd4bea2543", []),
+        ("JWT_SECRET=cambia-esto-en-produccion", []),
+        ("SESSION_SECRET=mude-isto-antes-do-deploy", []),
+    ],
+)
+def test_secrets(text: str, expected: list[str]) -> None:
+    assert found(text, "SECRET") == expected
+
+
+def test_templates_and_test_cards_in_other_languages() -> None:
+    assert found("DATABASE_URL=postgres://usuario:contraseña@localhost:5432/tienda", "URL_CREDENTIALS") == []
+    assert found("Use the test card `5531 8866 5214 2950`, CVV `564`", "CREDIT_CARD") == []
+    assert found("my own card is 4556 7375 8689 9855", "CREDIT_CARD") == ["4556 7375 8689 9855"]

@@ -13,7 +13,8 @@ from typing import Final
 __all__ = ["strength"]
 
 _PARTS: Final = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_STRONG: Final = ("password", "passwd", "pwd", "pass", "passphrase", "passcode", "secret", "secrets", "psk", "totp")
+_STRONG: Final = ("password", "passwd", "pwd", "pass", "passphrase", "passcode", "passkey", "secret", "secrets", "psk",
+                   "totp")  # fmt: skip
 _STRONG_TAIL: Final = ("password", "passwd", "secret", "pwd", "passphrase")
 _WEAK: Final = ("token", "apikey", "key", "auth", "credential", "credentials", "bearer")
 # What makes "key" a credential's ("api key", "preshared key", "routing key" of an alerting service);

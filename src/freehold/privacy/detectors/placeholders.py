@@ -55,6 +55,9 @@ DOCUMENTED: Final = frozenset({
 # ``sk_test_REPLACE_ME``, ``change-me-to-a-long-random-string``.
 _FILLER: Final = re.compile(
     r"(?:^|[-_.])(?:your|replace|placeholder|insert)(?:[-_.]|$)|change[-_]?me(?:[-_.]|$)|^fake(?:[-_]?pass(?:word)?|[-_]?secret)?$"
+    # "change this" in the languages of the prose finder's words: ``cambia-esto-en-produccion``, ``mude-isto``
+    r"|^(?:cambi(?:a|ar|ame)|reemplaza|mud(?:e|ar)|altere|troque|changez|remplacez|aendern|ändern|ersetzen"
+    r"|cambiare|sostituisci|wijzig|vervang|zmien)(?:[-_.]|$)"
 )
 
 

@@ -154,12 +154,18 @@ def _in_code(text: str, start: int, end: int) -> bool:
     return text[start - 2 : start] == "= " or text[end : end + 1] in ",)}"
 
 
+_HEX_TAIL: Final = re.compile(r"[0-9a-f]{7,64}")
+_CREDENTIAL_PARTS: Final = frozenset({"secret", "key", "token", "pass", "password", "pwd", "auth", "api", "apikey"})
+
+
 def _joined_words(value: str) -> bool:
     """Words and numbers joined by ``-_/.``: a path, a constant, an advisory id (``GNUTLS-SA-2024-01-14``)."""
     if value.count("-") + value.count("_") + value.count("/") + value.count(".") < 2:
         return False  # (most random tokens: cheaper than the split)
-    parts = _PARTS.split(value)
-    return len(parts) >= 3 and all(_PLAIN_PART.fullmatch(part) for part in parts if part)
+    parts = [part for part in _PARTS.split(value) if part]
+    if len(parts) >= 5 and _HEX_TAIL.fullmatch(parts[-1]) and not _CREDENTIAL_PARTS.intersection(map(str.lower, parts)):
+        parts = parts[:-1]  # words, then a digest: a cache key or a build's tag (``node-cache-Linux-x64-npm-8f14e4…``)
+    return len(parts) >= 3 and all(_PLAIN_PART.fullmatch(part) for part in parts)
 
 
 class SecretFinder:

@@ -101,6 +101,10 @@ _TEST_CONTEXT: Final = re.compile(
 )
 
 
+_TEST_CARD_BEFORE: Final = re.compile(
+    r"\b(?:test|sandbox|testing)[ -](?:credit |debit )?cards?\b[^\n\d]{0,12}$"
+    r"|(?:tarjeta de prueba|cartão de teste|carte de test|testkarte|carta di test)[^\n\d]{0,12}$"
+)
 _CARD_WORDS: Final = re.compile(r"card|visa|credit|debit|karte|carte|tarjeta|cartão|carta|カード|卡|카드|kaart|kort")
 
 
@@ -135,8 +139,9 @@ class CardFinder(RunFinder):
             if len(digits) == 13 and _ean13(digits) and not _CARD_WORDS.search(before(text, m.start(), 60)):
                 continue  # a product's barcode (EAN-13, JAN): 13-digit Visa numbers are all but retired
             if digits not in TEST_CARDS:
-                hits.append(Hit(m.start(), m.end(), "CREDIT_CARD", 0.95, Priority.CHECKSUM))
-                continue
+                if not _TEST_CARD_BEFORE.search(before(text, m.start(), 40)):
+                    hits.append(Hit(m.start(), m.end(), "CREDIT_CARD", 0.95, Priority.CHECKSUM))
+                continue  # (a processor's test number not in the list, said to be one: "use the test card …")
             seen.add(digits)
             window = before(text, m.start(), 80) + " " + after(text, m.end(), 40)
             if not _TEST_CONTEXT.search(window):
@@ -269,11 +274,16 @@ _PLACEHOLDER: Final = re.compile(r"^(?:\$\{?|<|\{\{|%\(|%s|\*+$|x+$|\.\.\.|\[)",
 _TRAILING: Final = ".,;:!?)]}'\""
 
 
-_TEMPLATE_USERS: Final = frozenset({"user", "username", "usr", "login", "name", "myuser", "dbuser"})
+_TEMPLATE_USERS: Final = frozenset({
+    "user", "username", "usr", "login", "name", "myuser", "dbuser",
+    "usuario", "usuário", "utilisateur", "benutzer", "utente", "gebruiker", "uzytkownik",
+})  # fmt: skip
 # A server's out-of-the-box login, user and password the same (``postgres:postgres``, ``guest:guest``).
 _DEFAULT_LOGINS: Final = frozenset({"postgres", "root", "admin", "guest", "test", "mysql", "redis", "sa", "rabbitmq"})
 _DSN_HOST: Final = re.compile(r"[\w.-]*\bsentry\.io[:/]|[\w.-]*\bsentry\b[\w.-]*/\d+\b")
-_TEMPLATE_PASSWORDS: Final = frozenset({"password", "pass", "passwd", "pwd", "secret", "mypassword", "dbpass"})
+_TEMPLATE_PASSWORDS: Final = frozenset({"password", "pass", "passwd", "pwd", "secret", "mypassword", "dbpass",
+                                        "contraseña", "contrasena", "senha", "motdepasse", "passwort", "kennwort",
+                                        "wachtwoord", "parola", "haslo", "hasło"})  # fmt: skip
 
 
 def _template(user: str, password: str) -> bool:
