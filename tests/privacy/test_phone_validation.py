@@ -21,7 +21,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from freehold.config.privacy import DetectionSection
 from freehold.privacy.detectors import build_detector, contextual
 from freehold.privacy.detectors.contextual import REGIONS, _valid
-from freehold.privacy.detectors.phones import Unsupported, check, service
+from freehold.privacy.detectors.phones import Unsupported, check, mobile, service
 
 SEED = 20240611
 Case = tuple[str, str | None]
@@ -207,6 +207,32 @@ def test_service_agrees_with_number_type(cases: list[Case]) -> None:
             mismatches.append((number, region, got, expected))
     assert services >= 100, "too few toll-free and shared-cost numbers to exercise the patterns"
     assert not mismatches, f"{len(mismatches)} disagreements, first: {mismatches[:20]}"
+
+
+def test_mobile_agrees_with_number_type(cases: list[Case]) -> None:
+    """Every mobile by ``number_type`` is one for ``mobile``; the reverse may fail only for special types.
+
+    (``number_type`` tries premium rate, toll free, VoIP… before mobile: a number in both is theirs.)
+    """
+    missed, special, mobiles = [], 0, 0
+    kinds = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    for number, region in cases:
+        try:
+            got = mobile(number, region)
+            parsed = phonenumbers.parse(number, region)
+        except (Unsupported, phonenumbers.NumberParseException):
+            continue
+        if not phonenumbers.is_valid_number(parsed):
+            assert got is None
+            continue
+        kind = phonenumbers.number_type(parsed)
+        mobiles += kind in kinds
+        if kind in kinds and not got:
+            missed.append((number, region))
+        special += bool(got) and kind not in kinds
+    assert mobiles >= 1_000
+    assert not missed, f"{len(missed)} mobiles missed, first: {missed[:20]}"
+    assert special <= mobiles // 20, special
 
 
 def test_finder_shaped_numbers_never_leave_the_fast_path() -> None:

@@ -172,8 +172,8 @@ class BirthDateFinder:
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
         lowered = text.lower()
-        if "age" in lowered and "(" in text:
-            hits += _aged(text)
+        if "age" in lowered and "(" in text and len(lowered) == len(text):
+            hits += _aged(text, lowered)
         if not _may_name_birth(lowered):
             return hits
         named = False
@@ -207,13 +207,15 @@ class BirthDateFinder:
 
 # An age with a date in brackets after it: "Age 35 (1990-01-25)", "aged 42 (born 3/4/1983)" (the date's year
 # must agree with the age: "age 12 (2025-03-01)" dates something else).
-_AGED: Final = re.compile(r"\bage[d:]?\s*(\d{1,3})\s*(?:years?|yrs?|y/?o)?\.?\s*[(\[]\s*(?:born\s+|b\.\s*)?", re.I)
+# Led by the literal (the lookbehind follows it), over the lower-cased text: ``re`` jumps from one "age" to
+# the next instead of trying a ``\b`` at every position ("page", "message": most never go further).
+_AGED: Final = re.compile(r"age(?<![a-z]age)[d:]?\s*(\d{1,3})\s*(?:years?|yrs?|y/?o)?\.?\s*[(\[]\s*(?:born\s+|b\.\s*)?")
 
 
-def _aged(text: str) -> list[Hit]:
+def _aged(text: str, lowered: str) -> list[Hit]:
     hits = []
     this_year = date.today().year
-    for m in _AGED.finditer(text):
+    for m in _AGED.finditer(lowered):
         found = _DATE.match(text, m.end())
         if found is None or not _plausible(found):
             continue

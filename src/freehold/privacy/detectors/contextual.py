@@ -265,25 +265,38 @@ def _refused(text: str, start: int, raw: str) -> bool:
     window = before(text, start, 40)
     if _NOT_PHONE.search(window, len(window) - 20) is not None:
         return True
-    return _COMPANY_LINE.search(window) is not None and not _mobile(raw, text)
+    return _company_line(window) and not _mobile(raw, text)
 
 
+def _company_line(window: str) -> bool:
+    """``_COMPANY_LINE`` at the window's end; substring tests first, as most windows hold none of its words."""
+    return any(word in window for word in _COMPANY_HINTS) and _COMPANY_LINE.search(window) is not None
+
+
+_COMPANY_HINTS: Final = (
+    "hotline", "helpline", "service", "centre", "center", "uan", "switchboard", "quiries", "toll", "freephone",
+    "customer ",
+)  # fmt: skip
 _MOBILE: Final = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 def _mobile(raw: str, text: str) -> bool:
-    """Whether the number is a mobile in a region that takes it: after "hotline", a mobile is someone's own.
+    """Whether the number is a mobile in the first region that takes it: after "hotline", a mobile is someone's own.
 
-    (A company's lines are landlines and service numbers; "distributor hotline: 010 7407 8145" is a
-    salesman's phone.) Asked only after a company's word, so phonenumbers itself is affordable here.
+    (A company's lines are landlines and service numbers; "distributor hotline: 0171 2345678" is a
+    salesman's phone.) Read off the cached metadata; phonenumbers itself for shapes it declines.
     """
     for region in (*_script_regions(text), *REGIONS) if raw[:1] != "+" else (None,):
         try:
-            parsed = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(parsed):
-            return phonenumbers.number_type(parsed) in _MOBILE
+            answer = phones.mobile(raw, region)
+        except phones.Unsupported:
+            try:
+                parsed = phonenumbers.parse(raw, region)
+            except phonenumbers.NumberParseException:
+                continue
+            answer = phonenumbers.number_type(parsed) in _MOBILE if phonenumbers.is_valid_number(parsed) else None
+        if answer is not None:
+            return answer
     return False
 
 
@@ -311,7 +324,7 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
     if negative is not None and not _speaker(window, negative) and not _called_after(window, negative.end()):
         return False
-    if _COMPANY_LINE.search(window) and not _mobile(text[start:end], text):
+    if _company_line(window) and not _mobile(text[start:end], text):
         return False  # a company's line ("hotline", "call centre", "UAN"): printed for everyone, no one's own
     # (a word on the next line, or in the next sentence, labels another number: "… N° 1077432). Datos de contacto:")
     following = _FOLLOWING_END.split(words_after(text, end, 30), 1)[0]

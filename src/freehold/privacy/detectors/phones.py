@@ -23,7 +23,7 @@ from typing import Final
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberDesc
 
-__all__ = ["Unsupported", "check", "prepare", "service"]
+__all__ = ["Unsupported", "check", "mobile", "prepare", "service"]
 
 # Only these characters (after a leading "+"): anything else (letters, an extension, a tab, a
 # second "+", unicode digits) takes paths of ``parse`` this module does not reproduce.
@@ -55,6 +55,7 @@ class _Rules:
     local_lengths: tuple[int, ...]
     types_by_length: dict[int, re.Pattern[str]]  # all number types allowing that length, as one alternation
     service_by_length: dict[int, re.Pattern[str]]  # toll-free and shared-cost numbers of that length
+    mobile_by_length: dict[int, re.Pattern[str]]  # mobile numbers of that length
     national_prefix: re.Pattern[str] | None
     transform: str | None
     international_prefix: re.Pattern[str] | None
@@ -112,6 +113,7 @@ def _rules_of(meta: PhoneMetadata | None) -> _Rules | None:
         local_lengths=tuple(general.possible_length_local_only),
         types_by_length=_types_by_length(meta),
         service_by_length=_types_by_length(meta, ("toll_free", "shared_cost")),
+        mobile_by_length=_types_by_length(meta, ("mobile",)),
         national_prefix=_compiled(meta.national_prefix_for_parsing),
         transform=meta.national_prefix_transform_rule or None,
         international_prefix=_compiled(meta.international_prefix),
@@ -286,6 +288,23 @@ def service(number: str, region: str | None) -> bool:
     if rules is None:
         return False
     pattern = rules.service_by_length.get(len(parsed[1]))
+    return pattern is not None and pattern.fullmatch(parsed[1]) is not None
+
+
+def mobile(number: str, region: str | None) -> bool | None:
+    """Whether ``parse(number, region)``, if valid, fits the mobile pattern of its region; None if invalid.
+
+    (``number_type`` says MOBILE or FIXED_LINE_OR_MOBILE for such a number unless a special type's
+    pattern takes it first; close enough for telling a person's line from a company's.)
+
+    Raises:
+        Unsupported: for inputs outside the finder's shapes; ask phonenumbers.
+    """
+    parsed = _parse(number, region)
+    rules = _valid_rules(*parsed) if parsed is not None else None
+    if parsed is None or rules is None:
+        return None
+    pattern = rules.mobile_by_length.get(len(parsed[1]))
     return pattern is not None and pattern.fullmatch(parsed[1]) is not None
 
 

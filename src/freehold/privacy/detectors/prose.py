@@ -298,5 +298,8 @@ def password_words(lowered: str) -> int:
             or "סיסמ" in lowered or "κωδικ" in lowered
         ))
     )  # fmt: skip
-    casual = " pw" in lowered or "clave" in lowered or "wifi" in lowered or "shared" in lowered
+    casual = (
+        " pw" in lowered or "clave" in lowered or "wifi" in lowered or "shared key" in lowered
+        or "shared secret" in lowered or "pre-shared" in lowered
+    )  # fmt: skip
     return (OTHER if other else 0) | (CASUAL if casual else 0)

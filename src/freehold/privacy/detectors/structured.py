@@ -94,7 +94,7 @@ def _after_cjk(text: str, start: int, at: int) -> int | None:
 # a thousands-grouped number has at most three digits before its first comma, a card twelve or more).
 _CARD: Final = re.compile(r"\d(?<![\w./-]\d)(?:[ -]?\d){11,18}(?![\w]|[.:/-]\d)")
 # A reservation system's form of payment: "CC", an issuer's two-letter code, the number glued to it.
-_GDS_CARD: Final = re.compile(r"\bCC ?(?:AX|VI|CA|MC|DS|DC|JC|TP|DI|ER|UP)(\d{13,19})(?!\d)")
+_GDS_CARD: Final = re.compile(r"CC(?<![A-Za-z0-9]CC) ?(?:AX|VI|CA|MC|DS|DC|JC|TP|DI|ER|UP)(\d{13,19})(?!\d)")
 _GROUPINGS: Final = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 1), (4, 4, 4, 4, 2), (4, 4, 5)}
 _TEST_CONTEXT: Final = re.compile(
     r"\b(?:test(?:ing)?|sandbox|example|dummy|sample|fake|stripe|docs?|documentation|staging|placeholder|demo)\b"
@@ -146,7 +146,7 @@ class CardFinder(RunFinder):
             window = before(text, m.start(), 80) + " " + after(text, m.end(), 40)
             if not _TEST_CONTEXT.search(window):
                 tests.append(Hit(m.start(), m.end(), "CREDIT_CARD", 0.6, Priority.CHECKSUM))
-        if "FOP" in text or "CC" in text:  # an airline ticket's form of payment: "FOP: CCAX3401…", "CC VI4556…"
+        if "CC" in text:  # an airline ticket's form of payment: "FOP: CCAX3401…", "CC VI4556…"
             for m in _GDS_CARD.finditer(text):
                 digits = m.group(1)
                 if card_brand_ok(digits) and luhn_ok(digits) and digits not in TEST_CARDS:
