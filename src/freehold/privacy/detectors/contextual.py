@@ -432,7 +432,9 @@ class PhoneFinder(RunFinder):
                 continue
             if _said(text, start, end, columns) or (hits and _joined(text, start, hits[-1])):
                 # (the text's own script's countries first: "183 3432 6364" in Chinese is a mobile, not +1 833)
-                region = next((r for r in (*_script_regions(text), *REGIONS) if _valid(raw, r)), None)
+                scripts = _script_regions(text)
+                region = next((r for r in scripts if _valid(raw, r)), None) if scripts else None
+                region = region or next((r for r in REGIONS if _valid(raw, r)), None)
                 if region is not None:
                     if not _national_service(raw, region):
                         hits.append(Hit(start, end, "PHONE", 0.85, Priority.CONTEXTUAL))
