@@ -83,7 +83,8 @@ _DATE: Final = re.compile(
     rf"|(?P<dash>(?P<xd>\d{{1,2}})(?P<sep>[-/])(?P<xm>{_MONTH})\.?(?P=sep)(?P<xy>\d{{4}}|\d{{2}}(?!\d)))"  # 14-Mar-1985
     rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))"
     r"|(?P<ymd>(?P<jy>\d{4}) ?[年년] ?(?P<jm>\d{1,2}) ?[月월] ?(?P<jd>\d{1,2}) ?[日일])"  # and Korean "1996년 4월 2일"
-    rf"|(?P<hu>(?P<hy>\d{{4}})\.\s+(?P<hm>{_MONTH})\s+(?P<hd>\d{{1,2}})\.?)",  # Hungarian: "1965. szeptember 13."
+    rf"|(?P<hu>(?P<hy>\d{{4}})\.\s+(?P<hm>{_MONTH})\s+(?P<hd>\d{{1,2}})\.?)"  # Hungarian: "1965. szeptember 13."
+    r"|(?P<compact>(?P<cy>(?:19|20)\d\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\d|3[01]))(?!\d)",  # vCard's BDAY
     re.IGNORECASE,
 )
 _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
@@ -92,8 +93,8 @@ _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # "date of birth on file as").
 _BRIDGE: Final = re.compile(
     r"[\s:：=,|\-\"'`]*(?:\((?![^()\n]*\d{4})[^()\n]{1,40}\)[\s:：,]*)?"  # an aside: "date of birth (as per NID)"
-    r"[\s:：=,|(\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é|es|è"
-    r"|jest|je|adalah|value|as|file|listed|recorded|given|stated|confirmed|:)[\s:,\"']*)*",
+    r"[\s:：=,|(\[\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é|es|è"
+    r"|jest|je|adalah|value|as|file|listed|recorded|given|stated|confirmed|null,|:)[\s:,\"']*)*",
     re.IGNORECASE,
 )
 # "Born" said of a company, a product or an idea: its founding date is no one's birth date. The
@@ -136,6 +137,8 @@ def _plausible(m: re.Match[str]) -> bool:
         return plausible_birth_date(_year(m.group("xy")), _MONTHS[m.group("xm").lower()], int(m.group("xd")))
     if m.group("mdy"):
         return plausible_birth_date(int(m.group("my")), _MONTHS[m.group("mm").lower()], int(m.group("md")))
+    if m.group("compact"):
+        return plausible_birth_date(int(m.group("cy")), int(m.group("cm")), int(m.group("cd")))
     if m.group("hu"):
         return plausible_birth_date(int(m.group("hy")), _MONTHS[m.group("hm").lower()], int(m.group("hd")))
     return plausible_birth_date(int(m.group("jy")), int(m.group("jm")), int(m.group("jd")))
@@ -219,7 +222,7 @@ def _aged(text: str, lowered: str) -> list[Hit]:
         found = _DATE.match(text, m.end())
         if found is None or not _plausible(found):
             continue
-        year = _year(next(y for y in found.group("iy", "y", "dy", "xy", "my", "jy", "hy") if y is not None))
+        year = _year(next(y for y in found.group("iy", "y", "dy", "xy", "my", "jy", "hy", "cy") if y is not None))
         if abs(this_year - year - int(m.group(1))) <= 1:
             hits.append(Hit(found.start(), found.end(), "DATE_OF_BIRTH", 0.85, Priority.CONTEXTUAL))
     return hits

@@ -18,6 +18,7 @@ __all__ = ["MAX_ROW", "Columns"]
 _DELIMITERS: Final = (",", "\t", ";", "|")
 MAX_ROW: Final = 10_000  # characters: a longer line is prose or data, not a table's row
 _INSERT_AT: Final = re.compile(r"insert\s+into\b", re.IGNORECASE)
+_COPY: Final = re.compile(r"copy\s+[\w.\"]+\s*\(([^()]{1,2000})\)\s+from\s+stdin[^\n]*\n", re.IGNORECASE)
 _INSERT: Final = re.compile(r"insert\s+into\s+[\w.`\"\[\]]+\s*\(([^()]{1,2000})\)\s*values\s*", re.IGNORECASE)
 
 
@@ -30,6 +31,7 @@ class Columns:
         self._rows: dict[int, tuple[str, list[int]] | None] = {}  # line start → its delimiter and where each is
         self._headers: dict[int, list[str]] = {}  # a block's first line → its fields
         self._inserts: list[int] | None = None  # where each INSERT starts, found on first use
+        self._copies: list[re.Match[str]] | None = None  # each ``COPY … FROM stdin`` statement, found on first use
         self._reader: _ValuesReader | None = None
         self._aligned_tops: dict[int, int] = {}  # line start → its aligned block's first line
         self._aligned_headers: dict[int, list[tuple[int, int, str]]] = {}  # a block's first line → its names
@@ -42,9 +44,10 @@ class Columns:
         them); that first line is the header. A line of no delimiter is a row of an aligned table
         (a pandas frame, ``kubectl get``, ``docker ps``) when it and every line up to the block's
         first have a gap of two spaces: the header's name above the value names it. An SQL value is
-        named by its INSERT's column list, by its position in its tuple.
+        named by its INSERT's column list, by its position in its tuple; a row of PostgreSQL's ``COPY …
+        FROM stdin`` data by the statement's column list, by its tabs.
         """
-        return self._sql_column(pos) or self._table_column(pos) or self._aligned_column(pos)
+        return self._sql_column(pos) or self._copy_column(pos) or self._table_column(pos) or self._aligned_column(pos)
 
     def _table_column(self, pos: int) -> str | None:
         text = self._text
@@ -61,7 +64,7 @@ class Columns:
         fields = self._headers.get(top)
         if fields is None:
             header = text[top : text.find("\n", top)]
-            fields = self._headers[top] = [] if _rule(header) else header.split(delimiter)
+            fields = self._headers[top] = [] if _rule(header) else _split(header, delimiter)
         index = bisect.bisect_left(at, pos)
         return fields[index].strip().strip("\"'`*").lower() if index < len(fields) else None
 
@@ -78,11 +81,7 @@ class Columns:
         if end >= 0 or len(text) - start <= MAX_ROW:
             line = text[start : len(text) if end < 0 else end]
             delimiter = max(_DELIMITERS, key=line.count)
-            at: list[int] = []
-            i = line.find(delimiter)
-            while i >= 0:
-                at.append(start + i)
-                i = line.find(delimiter, i + 1)
+            at = [start + i for i in _delimiters(line, delimiter)]
             found = (delimiter, at) if at else None
         self._rows[start] = found
         return found
@@ -102,7 +101,7 @@ class Columns:
                 break
             above = text.rfind("\n", 0, top - 1) + 1
             line = text[above : top - 1]
-            if line.count(delimiter) != count and not _rule(line):
+            if len(_delimiters(line, delimiter)) != count and not _rule(line):
                 break
             top = above
         for line_start in walked:
@@ -167,6 +166,19 @@ class Columns:
             tops[line_start] = top
         return top if top >= 0 else start
 
+    def _copy_column(self, pos: int) -> str | None:
+        r"""A value of PostgreSQL's ``COPY t (a, b, …) FROM stdin;`` data: tab-separated, up to a line ``\.``."""
+        if self._copies is None:
+            self._copies = list(_COPY.finditer(self._text)) if "stdin" in self._text else []
+        text = self._text
+        for statement in self._copies:
+            if statement.end() <= pos and "\n\\." not in text[statement.end() - 1 : pos]:
+                line = text.rfind("\n", statement.end() - 1, pos) + 1
+                index = text.count("\t", line, pos)
+                columns = statement.group(1).split(",")
+                return columns[index].strip().strip('"').lower() if index < len(columns) else None
+        return None
+
     def _sql_column(self, pos: int) -> str | None:
         if self._inserts is None:
             self._inserts = [m.start() for m in _INSERT_AT.finditer(self._text)]
@@ -205,7 +217,9 @@ class _ValuesReader:
         while i < pos and not self.ended:
             c = text[i]
             if quote:
-                if c == quote:
+                if c == "\\":
+                    i += 1  # MySQL's escape: 'O\'Shaughnessy' goes on after the escaped quote
+                elif c == quote:
                     quote = ""
             elif c in "'\"":
                 quote = c
@@ -223,6 +237,28 @@ class _ValuesReader:
             i += 1
         self.pos, self.depth, self.index, self.quote = i, depth, index, quote
         return index if depth == 1 and not self.ended else None
+
+
+def _delimiters(line: str, delimiter: str) -> list[int]:
+    """Where ``delimiter`` stands in ``line``, outside double quotes (a CSV's ``"Quarshie, Efua"`` is one field)."""
+    if '"' not in line:
+        at, i = [], line.find(delimiter)
+        while i >= 0:
+            at.append(i)
+            i = line.find(delimiter, i + 1)
+        return at
+    at, quoted = [], False
+    for i, c in enumerate(line):
+        if c == '"':
+            quoted = not quoted
+        elif c == delimiter and not quoted:
+            at.append(i)
+    return at
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    cuts = [-1, *_delimiters(line, delimiter), len(line)]
+    return [line[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _rule(line: str) -> bool:

@@ -46,6 +46,8 @@ _NATIONAL: Final = re.compile(
 _SLASHED: Final = re.compile(r"0(?<![\w/.]0)\d{1,4}/\d[\d .-]{3,10}\d(?![\w/]|[.-]\d)")
 _GROUP: Final = re.compile(r"\S+")
 _EXTENSION: Final = re.compile(r",?[ \t]*(?:ext\.?|extension|x|#|poste)[ \t]*\d{1,6}(?![\w-])", re.IGNORECASE)
+_CAMEL_PHONE: Final = re.compile(r"[a-z](?:Phone|Mobile|Tel|Telephone|Cell|Fax)(?:Number|No)?[\"']?\s*[:=]\s*[\"']?$")
+_TEL_PROPERTY: Final = re.compile(r"(?i:\btel)(?:;[^:\n]{0,40})?:(\+?\d[\d ().-]{5,20}\d)(?![\d])")
 _WHATSAPP: Final = re.compile(r"wa\.me/(\d{8,15})(?!\d)")
 _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
 # One separator throughout ("415-555-2671", "415.555.2671"): "252.227-7013" is a clause of the DFARS.
@@ -340,8 +342,11 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
         *_, last = _PHONE_WORDS.finditer(window)  # the word nearest the number
         if _OTHER_NUMBER.search(window, last.end()):
             said = None  # "number 00340434161094042557 was scanned at …": the word is the other number's
-    if said is not None or _PHONE_WORDS_AFTER.search(following):
+    if said is not None:
         return True
+    after_word = _PHONE_WORDS_AFTER.search(following)
+    if after_word is not None and not _NOT_PHONE.search(following, 0, after_word.start()):
+        return True  # (not "4857773457 in PID-3 is an NHS number": the number after it is another's)
     if not ascii_only and (_cjk_said(window) or _cjk_said(following, first=True)):
         return True
     if "text" in window and _TEXT_VERB.search(window):
@@ -350,6 +355,8 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
         return True
     if window[-1:] == " " and _BARE_LABEL.search(window, max(0, len(window) - 24)):
         return True
+    if _CAMEL_PHONE.search(text, max(0, start - 40), start):
+        return True  # a camelCase key: "billingPhone": "512 693 580" (lower-cased, its word ran into the one before)
     name = columns.name(start) if columns is not None else None  # a table's header names the column instead
     if name is None:
         return False
@@ -446,6 +453,13 @@ class PhoneFinder(RunFinder):
             elif (shaped := _national_shape(raw)) and not _refused(text, start, raw):
                 if not _national_service(raw, shaped):
                     hits.append(Hit(start, end, "PHONE", 0.7, Priority.CONTEXTUAL))
+        if "TEL" in text or "tel:" in text or "TEL:" in text:  # vCard's "TEL;TYPE=WORK:021 …", a "tel:" link
+            for m in _TEL_PROPERTY.finditer(text):
+                number = m.group(1).rstrip(" ")
+                if m.start(1) not in taken and (
+                    _valid(number, None) if number[0] == "+" else any(_valid(number, r) for r in REGIONS)
+                ):
+                    hits.append(Hit(m.start(1), m.start(1) + len(number), "PHONE", 0.9, Priority.CONTEXTUAL))
         if "wa.me/" in text:  # a WhatsApp link holds the number in international form without its "+"
             for m in _WHATSAPP.finditer(text):
                 if _valid("+" + m.group(1), None):

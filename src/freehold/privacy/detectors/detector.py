@@ -23,6 +23,7 @@ from freehold.privacy.detectors.base import DigitFinder, Finder, Hit, long_runs
 from freehold.privacy.detectors.birthdates import BirthDateFinder
 from freehold.privacy.detectors.configured import ConfiguredFinder
 from freehold.privacy.detectors.contextual import PhoneFinder, prepare_regions
+from freehold.privacy.detectors.records import RecordFinder
 from freehold.privacy.detectors.secrets import SecretFinder
 from freehold.privacy.detectors.structured import (
     CardFinder,
@@ -115,6 +116,7 @@ def build_detector(section: DetectionSection, ner: bool = False, remember: int =
         IpFinder(),
         PhoneFinder(),
         BirthDateFinder(),
+        RecordFinder(),
     ]
     prepare_regions()  # ~0.1 s once per process, at start-up rather than inside the first request with a number
     configured = ConfiguredFinder(section.custom, section.deny)

@@ -15,6 +15,8 @@ credential (``password = os.environ["DB_PASSWORD"]``, ``token: str``) are not se
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from typing import Final
 
@@ -46,7 +48,8 @@ _VALUE: Final = (
 )
 # The value stays on the operator's line: "docker secret:\n  environment:" assigns nothing.
 # ``os.environ["API_KEY"] = …``: a subscript's closing quote and bracket may come before the operator.
-_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?(?:\\?[\"'])?\]?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*)" + _VALUE)
+# LDIF writes ``unicodePwd:: <base64>``: two colons, the value base64-encoded.
+_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?(?:\\?[\"'])?\]?(?P<sep>\s*(?:=>|:=|==|::(?=[ \t])|=|:)[ \t]*)" + _VALUE)
 # A command-line flag (``--password hunter2``) may take its value after a space alone; any other
 # name needs an operator, so prose ("the token expired") fails this match in C, not in Python.
 _FLAG_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*|[ \t]+(?=\S))" + _VALUE)
@@ -388,6 +391,8 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         return False
     if value.startswith(("ENC[", "ENC(")) or (value.startswith("Ag") and _sealed(text, start)):
         return False  # encrypted: SOPS, Jasypt, a SealedSecret
+    if sep == "::" and hashed(_b64_text(value)):
+        return False  # LDIF's base64 of a stored hash: ``userPassword:: e1NTSEF9…`` is ``{SSHA}…``
     if _REFERENCE.match(value) or (group == "bare" and _YAML_TAG.fullmatch(value)):
         return False
     if value.isalpha() and value.islower() and key.lower().endswith("key"):
@@ -412,6 +417,14 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
     if strength == 2:
         return len(value) >= 4 and (group != "bare" or sep != ":" or _self_evident(text, after, value))
     return _random_looking(value)
+
+
+def _b64_text(value: str) -> str:
+    """``value`` decoded from base64 as text, or "" when it is not."""
+    try:
+        return base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return ""
 
 
 def _starts_line(text: str, start: int) -> bool:

@@ -42,7 +42,7 @@ _SPELLED_EMAIL: Final = re.compile(
 _DOMAIN_END: Final = re.compile(r"[^\w.-]")  # no address runs past it: its domain is letters, digits, "-" and "."
 _SCP_PATH: Final = re.compile(r":[\w~/.-]")  # git@github.com:org/repo is a remote, not a mailbox
 _USER_FLAG: Final = re.compile(r"(?:\s-u|--user)[\s=][\"']?$")  # … unless it is ``curl -u me@x.com:password``
-_ID_HEADER: Final = re.compile(r"(?i:message-id|in-reply-to|references|content-id|x-message-id):")
+_ID_HEADER: Final = re.compile(r"(?i:message-id|in-reply-to|references|content-id|x-message-id|uid):")  # (UID: iCal)
 _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 
 

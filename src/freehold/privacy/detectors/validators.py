@@ -137,9 +137,15 @@ def iban_ok(compact: str) -> bool:
     return remainder == 1
 
 
+# Printed for everyone: the SSA's own advertising sample, the number on a 1938 wallet insert, a pamphlet's.
+_DOCUMENTED_SSNS: Final = frozenset({"123456789", "078051120", "219099999"})
+
+
 def ssn_ok(area: str, group: str, serial: str) -> bool:
-    """Numbers the SSA never issues: area 000, 666 or 900-999, group 00, serial 0000."""
-    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+    """Numbers the SSA never issues (area 000, 666 or 900-999, group 00, serial 0000), or that it voided."""
+    if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
+        return False
+    return area + group + serial not in _DOCUMENTED_SSNS
 
 
 def ip_ok(candidate: str) -> bool:
