@@ -46,6 +46,10 @@ _NATIONAL: Final = re.compile(
 _SLASHED: Final = re.compile(r"0(?<![\w/.]0)\d{1,4}/\d[\d .-]{3,10}\d(?![\w/]|[.-]\d)")
 _GROUP: Final = re.compile(r"\S+")
 _EXTENSION: Final = re.compile(r",?[ \t]*(?:ext\.?|extension|x|#|poste)[ \t]*\d{1,6}(?![\w-])", re.IGNORECASE)
+def _camel_hint(window: str) -> bool:
+    return "phone" in window or "mobile" in window or "tel" in window or "cell" in window or "fax" in window
+
+
 _CAMEL_PHONE: Final = re.compile(r"[a-z](?:Phone|Mobile|Tel|Telephone|Cell|Fax)(?:Number|No)?[\"']?\s*[:=]\s*[\"']?$")
 _TEL_PROPERTY: Final = re.compile(r"(?i:\btel)(?:;[^:\n]{0,40})?:(\+?\d[\d ().-]{5,20}\d)(?![\d])")
 _WHATSAPP: Final = re.compile(r"wa\.me/(\d{8,15})(?!\d)")
@@ -355,7 +359,7 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
         return True
     if window[-1:] == " " and _BARE_LABEL.search(window, max(0, len(window) - 24)):
         return True
-    if _CAMEL_PHONE.search(text, max(0, start - 40), start):
+    if _camel_hint(window) and _CAMEL_PHONE.search(text, max(0, start - 40), start):
         return True  # a camelCase key: "billingPhone": "512 693 580" (lower-cased, its word ran into the one before)
     name = columns.name(start) if columns is not None else None  # a table's header names the column instead
     if name is None:
