@@ -22,6 +22,10 @@ _V6: Final = re.compile(
     r"(?<![\w:.-])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?)(?:%[\w.-]+)?(?![\w:]|/\d)",
     re.ASCII,
 )
+# An address read out, as speech-to-text writes it: "10 dot 48 dot 112 dot 37" (not a part of a longer one).
+_SPOKEN_V4: Final = re.compile(
+    r"(?<![\w.])(?<!dot )(\d{1,3}) dot (\d{1,3}) dot (\d{1,3}) dot (\d{1,3})(?!\w|\.\d| dot \d)"
+)
 # Every address has two colons at most four hex digits apart, the first at most four characters in.
 _V6_HINT: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _V6_END: Final = re.compile(r"[^\w:.%-]")  # an address and its zone id are made of these
@@ -159,6 +163,10 @@ class IpFinder(RunFinder):
                 continue
             if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
+        if " dot " in text:  # read out: "10 dot 48 dot 112 dot 37"
+            for m in _SPOKEN_V4.finditer(text):
+                if ip_ok(".".join(m.groups())):
+                    hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.85, Priority.IDENTIFIER))
         # An address has "::" or all eight groups; the hints then find the few places worth a search.
         if "::" in text or text.count(":") >= 7:
             for m in around(_V6, text, _V6_HINT, 4, _V6_END):

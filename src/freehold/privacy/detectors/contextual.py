@@ -126,7 +126,7 @@ _CJK_PHONE_WORDS: Final = (
     "تلفن", "موبایل", "شماره", "فون", "موبائل", "رابطہ", "ফোন", "মোবাইল", "নম্বর", "कॉल", "संपर्क", "התקשר",
 )  # fmt: skip
 _QUALIFIED: Final = re.compile(
-    r"\s+(?:de|di|du|do|da|del|della|dello|des|van|von)\s+"
+    r"(?:\s+(?:de|di|du|do|da|del|della|dello|des|van|von)\s+|\s+d['’])"
     r"(?!(?:t[eé]l|cel|m[oó]v|contact|contat|whats|fijo|fixo|portable|handy|mobil|gsm|fax)\w*)[^\W\d]+"
 )
 _NUMBER_WORD: Final = re.compile(r"n[uú]m|no\.|\w+ no$")  # "number", "numéro", "no.", "my no": nouns any number has
@@ -175,6 +175,7 @@ _NOT_PHONE: Final = re.compile(
     # registries' and professionals' identifiers: a prescriber's NPI and DEA, a licence, France's SIREN/SIRET,
     # Italy's codice fiscale and partita IVA; a form's placeholder
     r"|npi|dea|licen[cs]e|siren|siret|c\.f|codice fiscale|p\.? ?iva|placeholder|booking|crn|mtcn|nsn|premise"
+    r"|omb|prescription|rx"
     # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
     r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"
     r"|factuur|polis|lid|dossier|artikel|konto)(?:nummer|nr)"

@@ -58,6 +58,8 @@ class EmailFinder:
         if ("(" in text or "[" in text or "{" in text) and _AT_MARKER.search(text):  # (one scan for every form)
             spelled = _SPELLED_EMAIL.finditer(text)  # (" (AT) " after a word is Austria: "Graz (AT) …")
             hits += [Hit(*m.span(), "EMAIL", 0.85, Priority.EMAIL) for m in spelled if " (AT)" not in m.group()]
+        if " dot " in text or " punto " in text or " point " in text or " punkt " in text:
+            hits += _spoken_addresses(text)
         if "@" not in text:
             return hits
         for m in around(_EMAIL, text, "@", 64, _DOMAIN_END):
@@ -72,8 +74,46 @@ class EmailFinder:
                 continue  # ``Message-ID: <2025…@mx.example.com>`` names a message, not a mailbox
             start = m.start() if text.isascii() else _after_cjk(text, m.start(), m.start(1) - 1)
             if start is not None:
-                hits.append(Hit(start, m.end(), "EMAIL", 0.95, Priority.EMAIL))
+                hits.append(Hit(start, _tld_end(text, m.end()), "EMAIL", 0.95, Priority.EMAIL))
         return hits
+
+
+# An address said aloud, as speech-to-text writes it: "dana dot whitfield at gmail dot com", "julien point
+# marchetti arobase orange point fr", "laura punto gimenez arroba hotmail punto es". It must end in " dot "
+# and a common top-level domain, and its local part must hold a spoken separator or a digit, or its domain
+# be a mail provider's: "look at the dot com bubble" is prose.
+_SAID_DOT: Final = r"(?:dot|punto|point|punkt)"
+_SPOKEN_EMAIL: Final = re.compile(
+    rf"(?<![\w@.])((?:[a-z0-9]+ (?:{_SAID_DOT}|underscore|dash|minus|guion|tiret|bindestrich) )*[a-z0-9]+(?: \d+)?)"
+    r" (?:at|arroba|arobase|chiocciola|at-zeichen|klammeraffe) "
+    rf"((?:[a-z0-9]+ (?:dash|minus|guion|tiret) )*[a-z0-9]+(?: [a-z]+)?)((?: {_SAID_DOT} [a-z0-9]+)*) {_SAID_DOT} "
+    r"(com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|be|ch|at|pt|br|mx|ar|in|au|ca|us|info|me|eu|pl|se|ie)\b",
+    re.IGNORECASE,
+)
+_MAIL_PROVIDERS: Final = frozenset(
+    "gmail googlemail yahoo hotmail outlook live msn aol icloud proton protonmail gmx web orange free laposte "
+    "wanadoo sfr libero virgilio t-online mail yandex zoho".split()
+)
+
+
+def _tld_end(text: str, end: int) -> int:
+    """Where the address ends when a scan ran the next word into its top-level domain (``….netCopay``)."""
+    dot = text.rfind(".", max(0, end - 64), end)
+    tld = text[dot + 1 : end]
+    for i in range(2, len(tld)):
+        if tld[i].isupper() and tld[i - 1].islower():
+            return dot + 1 + i
+    return end
+
+
+def _spoken_addresses(text: str) -> list[Hit]:
+    hits = []
+    for m in _SPOKEN_EMAIL.finditer(text):
+        local, domain = m.group(1).lower(), m.group(2).lower().replace(" ", "")
+        separated = local != local.replace(" ", "") or any(c.isdigit() for c in local)
+        if separated or domain in _MAIL_PROVIDERS:
+            hits.append(Hit(m.start(), m.end(), "EMAIL", 0.8, Priority.EMAIL))
+    return hits
 
 
 # Chinese, Japanese and Korean letters are written up against an address ("メールはsaeki.k@…"):
@@ -160,12 +200,12 @@ class CardFinder(RunFinder):
 _EXAMPLE_IBAN_CONTEXT: Final = re.compile(
     r"\b(?:sandbox|dummy|sample|fake|placeholder|documentation|docs|(?:test|example)[ -]?ibans?)\b"
 )
-_IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z])(\d{2})((?: ?[A-Z0-9]){10,32})")
+_IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z]) ?(\d{2})((?: ?[A-Z0-9]){10,32})")  # ("DE 82 824 5 …" read out)
 
 
 # Two capitals, then the two check digits: where every IBAN starts. A character class first, so
 # ``re`` skips from one capital to the next.
-_IBAN_HINT: Final = re.compile(r"[A-Z][A-Z]\d\d")
+_IBAN_HINT: Final = re.compile(r"[A-Z][A-Z] ?\d\d")
 
 
 class IbanFinder:
