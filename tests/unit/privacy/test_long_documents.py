@@ -7,15 +7,7 @@ same kinds, not that set's texts. Each positive case has its look-alike beside i
 from __future__ import annotations
 
 import pytest
-
-from freehold.config.privacy import DetectionSection
-from freehold.privacy.detectors import build_detector
-
-DETECTOR = build_detector(DetectionSection(), remember=0)
-
-
-def found(text: str, kind: str) -> list[str]:
-    return [text[s.start : s.end] for s in DETECTOR.detect(text) if s.type == kind]
+from tests.unit.privacy.findings import found
 
 
 @pytest.mark.parametrize(

@@ -5,15 +5,7 @@ Written after the sixteenth blind set; the examples are new ones of the same kin
 
 from __future__ import annotations
 
-from freehold.config.privacy import DetectionSection
-from freehold.privacy.detectors import build_detector
-
-DETECTOR = build_detector(DetectionSection(), remember=0)
-
-
-def found(text: str, kind: str) -> list[str]:
-    return [text[s.start : s.end] for s in DETECTOR.detect(text) if s.type == kind]
-
+from tests.unit.privacy.findings import found
 
 HL7 = """MSH|^~\\&|REG|NFMC|ENGINE|HIE|20261130141522||ADT^A04^ADT_A01|MSG00048213|P|2.5.1
 PID|1||004471902^^^NFMC^MR||HALE^THEO^M||19790214|M|||12 ELM ST^^NJ||(201)425-7235^PRN^PH||ENG|M|||536-21-4477

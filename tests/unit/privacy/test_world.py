@@ -6,15 +6,7 @@ Written after the fifteenth blind set; the examples are new ones of the same kin
 from __future__ import annotations
 
 import pytest
-
-from freehold.config.privacy import DetectionSection
-from freehold.privacy.detectors import build_detector
-
-DETECTOR = build_detector(DetectionSection(), remember=0)
-
-
-def found(text: str, kind: str) -> list[str]:
-    return [text[s.start : s.end] for s in DETECTOR.detect(text) if s.type == kind]
+from tests.unit.privacy.findings import found
 
 
 @pytest.mark.parametrize(
