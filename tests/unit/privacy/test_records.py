@@ -53,6 +53,8 @@ def test_dumps_and_quoted_csv_name_their_columns() -> None:
     copy = "COPY members (id, family, given, dob, ssn) FROM stdin;\nM-1\tHale\tTheo\t1979-02-14\t536-21-4477\n"
     copy += "M-2\tHale\tAnna\t1981-03-22\t\\N\n\\.\n"
     assert found(copy, "DATE_OF_BIRTH") == ["1979-02-14", "1981-03-22"]
+    after = copy + "M-3\tHale\tLeo\t1983-07-09\n"  # past the "\." line: no longer the statement's data
+    assert found(after, "DATE_OF_BIRTH") == ["1979-02-14", "1981-03-22"]
     insert = "INSERT INTO p (name, email, dob) VALUES ('O\\'Brien', 'ob@example.ie', '1990-06-01');"
     assert found(insert, "DATE_OF_BIRTH") == ["1990-06-01"]
     csv = '"patient_name","dob","phone"\n"Hale, Theo","02/14/1979","(201) 425-7235"\n"Kim, Ana","1981-03-22",""\n'

@@ -31,7 +31,7 @@ class Columns:
         self._rows: dict[int, tuple[str, list[int]] | None] = {}  # line start → its delimiter and where each is
         self._headers: dict[int, list[str]] = {}  # a block's first line → its fields
         self._inserts: list[int] | None = None  # where each INSERT starts, found on first use
-        self._copies: list[re.Match[str]] | None = None  # each ``COPY … FROM stdin`` statement, found on first use
+        self._copies: list[tuple[re.Match[str], int]] | None = None  # each ``COPY … FROM stdin`` and its data's end
         self._reader: _ValuesReader | None = None
         self._aligned_tops: dict[int, int] = {}  # line start → its aligned block's first line
         self._aligned_headers: dict[int, list[tuple[int, int, str]]] = {}  # a block's first line → its names
@@ -169,10 +169,11 @@ class Columns:
     def _copy_column(self, pos: int) -> str | None:
         r"""A value of PostgreSQL's ``COPY t (a, b, …) FROM stdin;`` data: tab-separated, up to a line ``\.``."""
         if self._copies is None:
-            self._copies = list(_COPY.finditer(self._text)) if "stdin" in self._text else []
+            found = _COPY.finditer(self._text) if "stdin" in self._text else ()
+            self._copies = [(m, _copy_end(self._text, m.end())) for m in found]
         text = self._text
-        for statement in self._copies:
-            if statement.end() <= pos and "\n\\." not in text[statement.end() - 1 : pos]:
+        for statement, end in self._copies:
+            if statement.end() <= pos < end:
                 line = text.rfind("\n", statement.end() - 1, pos) + 1
                 index = text.count("\t", line, pos)
                 columns = statement.group(1).split(",")
@@ -237,6 +238,12 @@ class _ValuesReader:
             i += 1
         self.pos, self.depth, self.index, self.quote = i, depth, index, quote
         return index if depth == 1 and not self.ended else None
+
+
+def _copy_end(text: str, start: int) -> int:
+    r"""Where the data of a ``COPY … FROM stdin`` starting at ``start`` ends: its ``\.`` line, or the text's end."""
+    end = text.find("\n\\.", start - 1)
+    return end if end >= 0 else len(text)
 
 
 def _delimiters(line: str, delimiter: str) -> list[int]:
