@@ -297,11 +297,8 @@ def _mobile(raw: str, text: str) -> bool:
         try:
             answer = phones.mobile(raw, region)
         except phones.Unsupported:
-            try:
-                parsed = phonenumbers.parse(raw, region)
-            except phonenumbers.NumberParseException:
-                continue
-            answer = phonenumbers.number_type(parsed) in _MOBILE if phonenumbers.is_valid_number(parsed) else None
+            kind = _parsed_type(raw, region)
+            answer = None if kind is None else kind in _MOBILE
         if answer is not None:
             return answer
     return False
@@ -545,11 +542,16 @@ def _service(number: str, region: str | None) -> bool:
     try:
         return phones.service(number, region)
     except phones.Unsupported:
-        try:
-            parsed = phonenumbers.parse(number, region)
-        except phonenumbers.NumberParseException:
-            return False
-        return phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in _SERVICE_TYPES
+        return _parsed_type(number, region) in _SERVICE_TYPES
+
+
+def _parsed_type(number: str, region: str | None) -> int | None:
+    """The type libphonenumber gives a valid number, for the shapes ``phones`` declines; None if invalid."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.number_type(parsed) if phonenumbers.is_valid_number(parsed) else None
 
 
 def _rising(pairs: str) -> bool:
