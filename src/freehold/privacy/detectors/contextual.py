@@ -217,9 +217,26 @@ def prepare_regions() -> None:
     phones.prepare((*REGIONS, *(region for _, regions in SCRIPT_REGIONS for region in regions)))
 
 
-@functools.lru_cache(maxsize=16)
+class _Scripts:
+    """The countries of the scripts a text is written in, found on first need, once per ``find_in`` call.
+
+    (Per call, not in a module cache: a cache keyed by the text would keep prompts in memory.)
+    """
+
+    __slots__ = ("_found", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._found: tuple[str, ...] | None = None
+
+    def regions(self) -> tuple[str, ...]:
+        if self._found is None:
+            self._found = _script_regions(self._text)
+        return self._found
+
+
 def _script_regions(text: str) -> tuple[str, ...]:
-    """The countries of the scripts ``text`` is written in (asked per candidate: a string's hash is kept)."""
+    """The countries of the scripts ``text`` is written in."""
     if text.isascii():
         return ()
     return tuple(region for script, regions in SCRIPT_REGIONS if script.search(text) for region in regions)
@@ -267,12 +284,12 @@ def _called_after(window: str, end: int) -> bool:
     return later is not None and _NUMBER_WORD.match(later.group()) is None
 
 
-def _refused(text: str, start: int, raw: str) -> bool:
+def _refused(text: str, start: int, raw: str, scripts: _Scripts) -> bool:
     """A negative word right before the number, or a company's line: a shaped number is no one's phone then."""
     window = before(text, start, 40)
     if _NOT_PHONE.search(window, len(window) - 20) is not None:
         return True
-    return _company_line(window) and not _mobile(raw, text)
+    return _company_line(window) and not _mobile(raw, scripts)
 
 
 def _company_line(window: str) -> bool:
@@ -287,13 +304,13 @@ _COMPANY_HINTS: Final = (
 _MOBILE: Final = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
-def _mobile(raw: str, text: str) -> bool:
+def _mobile(raw: str, scripts: _Scripts) -> bool:
     """Whether the number is a mobile in the first region that takes it: after "hotline", a mobile is someone's own.
 
     (A company's lines are landlines and service numbers; "distributor hotline: 0171 2345678" is a
     salesman's phone.) Read off the cached metadata; phonenumbers itself for shapes it declines.
     """
-    for region in (*_script_regions(text), *REGIONS) if raw[:1] != "+" else (None,):
+    for region in (*scripts.regions(), *REGIONS) if raw[:1] != "+" else (None,):
         try:
             answer = phones.mobile(raw, region)
         except phones.Unsupported:
@@ -318,7 +335,7 @@ def _cjk_said(window: str, first: bool = False) -> bool:
     return word.group() != "رقم" or _ARABIC_QUALIFIED.match(window, word.end()) is None
 
 
-def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
+def _said(text: str, start: int, end: int, columns: Columns | None, scripts: _Scripts) -> bool:
     """A phone word shortly before (or just after) the number, and no "order", "invoice"… right before it.
 
     Or, in a table (``columns``: None for a text of one line), a column named like one (``phone``,
@@ -328,7 +345,7 @@ def _said(text: str, start: int, end: int, columns: Columns | None) -> bool:
     negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
     if negative is not None and not _speaker(window, negative) and not _called_after(window, negative.end()):
         return False
-    if _company_line(window) and not _mobile(text[start:end], text):
+    if _company_line(window) and not _mobile(text[start:end], scripts):
         return False  # a company's line ("hotline", "call centre", "UAN"): printed for everyone, no one's own
     # (a word on the next line, or in the next sentence, labels another number: "… N° 1077432). Datos de contacto:")
     following = _FOLLOWING_END.split(words_after(text, end, 30), 1)[0]
@@ -382,6 +399,7 @@ class PhoneFinder(RunFinder):
         hits: list[Hit] = []
         taken: set[int] = set()
         columns = Columns(text) if "\n" in text else None
+        scripts = _Scripts(text)
         # A national candidate counts its own digits; only the international scan needs seven in the
         # text (no country's number is shorter). It looks at the whole text: tabs or parentheses may
         # cut an international number into runs too short for ``runs``.
@@ -398,8 +416,8 @@ class PhoneFinder(RunFinder):
                 score = 0.95 if _valid(number, None) else 0.0
                 if score and candidate.startswith("00") and candidate.isdigit():
                     # "00" and digits alone is as often a meter or account code: it needs a phone word
-                    score = 0.85 if _said(text, m.start(), end, columns) else 0.0
-                if not score and _said(text, m.start(), end, columns) and _valid(number, None, True):
+                    score = 0.85 if _said(text, m.start(), end, columns, scripts) else 0.0
+                if not score and _said(text, m.start(), end, columns, scripts) and _valid(number, None, True):
                     score = 0.7
                 if score >= 0.85 and _service(number, None):
                     taken.add(m.start())
@@ -439,20 +457,19 @@ class PhoneFinder(RunFinder):
                 continue  # a constant's digits in groups, then its exponent: "1.319 590 8951 e-15"
             if _AMOUNT.fullmatch(raw) and (text[end : end + 1] in ",." or _CURRENCY.search(text, start - 2, start)):
                 continue
-            if _said(text, start, end, columns) or (hits and _joined(text, start, hits[-1])):
+            if _said(text, start, end, columns, scripts) or (hits and _joined(text, start, hits[-1])):
                 # (the text's own script's countries first: "183 3432 6364" in Chinese is a mobile, not +1 833)
-                scripts = _script_regions(text)
-                region = next((r for r in scripts if _valid(raw, r)), None) if scripts else None
+                region = next((r for r in scripts.regions() if _valid(raw, r)), None)
                 region = region or next((r for r in REGIONS if _valid(raw, r)), None)
                 if region is not None:
                     if not _national_service(raw, region):
                         hits.append(Hit(start, end, "PHONE", 0.85, Priority.CONTEXTUAL))
                 elif digit_count >= 10 and _valid(raw, "US", True):
                     hits.append(Hit(start, end, "PHONE", 0.6, Priority.CONTEXTUAL))
-            elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _refused(text, start, raw):
+            elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _refused(text, start, raw, scripts):
                 if not _national_service(raw, "US"):
                     hits.append(Hit(start, end, "PHONE", 0.75, Priority.CONTEXTUAL))
-            elif (shaped := _national_shape(raw)) and not _refused(text, start, raw):
+            elif (shaped := _national_shape(raw)) and not _refused(text, start, raw, scripts):
                 if not _national_service(raw, shaped):
                     hits.append(Hit(start, end, "PHONE", 0.7, Priority.CONTEXTUAL))
         if "TEL" in text or "tel:" in text or "TEL:" in text:  # vCard's "TEL;TYPE=WORK:021 …", a "tel:" link
