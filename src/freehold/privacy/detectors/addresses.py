@@ -42,6 +42,9 @@ _VERSION: Final = re.compile(
     r"(?:\s+\w+)?)"  # and one word: "έκδοση λογισμικού" (software version), "версия ПО"
     r"[\"']?\s*[:=#]?\s*(?:\{\s*\"value\"\s*:\s*)?[\"']?\s*$"
     r"|(?:[~<>]=|~>|\(=|<<|>>)\s*$"
+    # the word, then "is": "firmware version is 3.10.2.144", "la versión de firmware es …", "Version ist …"
+    r"|\b(?:version|firmware|release|build|versión|versione|versão|versie|wersja|verze|sürüm)[\"']?\s+"
+    r"(?:is|was|is now|es|est|ist|ist jetzt|era|war|è|é|är|er)\s*$"
 )
 # A version's suffix (``11.3.244.8-node.26``, ``1.3.0.1-motley``, ``4.1.4.2+svn3283``) or its build number after it.
 _SUFFIX: Final = re.compile(r"[-+][A-Za-z]|\s*\(build\b")

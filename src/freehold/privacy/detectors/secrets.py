@@ -49,7 +49,11 @@ _VALUE: Final = (
 # The value stays on the operator's line: "docker secret:\n  environment:" assigns nothing.
 # ``os.environ["API_KEY"] = …``: a subscript's closing quote and bracket may come before the operator.
 # LDIF writes ``unicodePwd:: <base64>``: two colons, the value base64-encoded.
-_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?(?:\\?[\"'])?\]?(?P<sep>\s*(?:=>|:=|==|::(?=[ \t])|=|:)[ \t]*)" + _VALUE)
+# A conversion may wrap a literal: Go's ``[]byte("…")``, Node's ``Buffer.from("…")``, Python's ``b"…"``.
+_ASSIGN: Final = re.compile(
+    r"[\w.-]{0,30}?(?:\\?[\"'])?\]?(?P<sep>\s*(?:=>|:=|==|::(?=[ \t])|=|:)[ \t]*)"
+    r"(?:\[\]byte\(|Buffer\.from\(|b(?=[\"']))?" + _VALUE
+)
 # A command-line flag (``--password hunter2``) may take its value after a space alone; any other
 # name needs an operator, so prose ("the token expired") fails this match in C, not in Python.
 _FLAG_ASSIGN: Final = re.compile(r"[\w.-]{0,30}?[\"']?(?P<sep>\s*(?:=>|:=|==|=|:)[ \t]*|[ \t]+(?=\S))" + _VALUE)
@@ -90,15 +94,21 @@ _TOKEN_CONTEXT: Final = re.compile(
     r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\d?\b"
 )  # "key1" too, as Azure numbers its keys
 # A key word, then a verb or copula, right before the token: "key1 is …", "auth token es …", "AppSecret 是 …",
-# "the webhook secret changed to …".
-# So said, even a hex string is the key (unsaid, hex is a digest's or an id's shape far more often).
-_VERB_BEFORE: Final = re.compile(
-    r"(?:is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は|(?:changed|set|rotated|reset|updated) to)[\s\"'`「:]{0,3}$"
-)
+# "the webhook secret changed to …"; or a credential's own name right before it: "using the API key 0a369ac7…"
+# (not "the cache key 5f3a…"). So said, even a hex string is the key (unsaid, hex is a digest's or an id's
+# shape far more often).
+_VERBS: Final = r"is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は|(?:changed|set|rotated|reset|updated) to"
+_CREDENTIAL_NAMES: Final = r"api[ _-]?key|secret key|access key|api token|access token|auth token"
+_CREDITED: Final = re.compile(rf"(?:{_VERBS}|(?i:{_CREDENTIAL_NAMES}))[\s\"'`「:]{{0,3}}$")
 # A bare "key" must be a credential's ("api key is", "key1 is" as Azure numbers them; not "cache key is").
 _STATED: Final = re.compile(
     r"(?:(?P<prev>[a-z]+)[ _-])?(?P<name>\w*(?:key|token|secret)s?\d?)[\s\"'`)]{1,3}"
-    r"(?:is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は|(?:changed|set|rotated|reset|updated) to)[\s\"'`「:]{0,3}$"
+    rf"(?:{_VERBS})[\s\"'`「:]{{0,3}}$"
+)
+# A credential's name right before a value in prose ("using the API key 0a36…"), unless it is that value's digest's.
+_NAMED_BEFORE: Final = re.compile(rf"(?:{_CREDENTIAL_NAMES})[\s\"'`:]{{1,3}}$")
+_DIGEST_OF: Final = re.compile(
+    r"(?:hash|digest|fingerprint|checksum|sha-?\d*|md5|id|prefix|suffix)\s+of(?:\s+(?:the|your|my|our|an?))?\s*$"
 )
 # What a public key follows: its own type (``ssh-ed25519 AAAA…``) or words that say it is public.
 _PUBLIC_KEY: Final = re.compile(r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|public[ _-]?key|pubkey)\W*$")
@@ -297,13 +307,13 @@ class SecretFinder:
         for m in in_runs(_TOKEN, text, words, 20):
             token = m.group()
             hex_or_uuid = _HEX_OR_UUID.fullmatch(token) is not None
-            if hex_or_uuid and ("-" in token or not _VERB_BEFORE.search(text, max(0, m.start() - 14), m.start())):
+            if hex_or_uuid and ("-" in token or not _CREDITED.search(text, max(0, m.start() - 14), m.start())):
                 continue  # a digest or an id, unless a key's name and a verb say otherwise (asked below)
             if token.count("/") > 2 or _after_digest_name(text, m.start()) or _ASSIGNED_TO.match(text, m.end()):
                 continue  # (a name that is being assigned: ``PBESv2SHA256AndAES256CBC = "…"``)
             window = before(text, m.start(), 40)
             if hex_or_uuid:
-                if not _stated(window) or entropy(token) < 3.0:
+                if not (_stated(window) or _named_before(window)) or entropy(token) < 3.0:
                     continue
             elif not (_TOKEN_CONTEXT.search(window) and _random_looking(token, 20)) or "csrf" in window:
                 continue  # (a CSRF token is sent to every visitor)
@@ -475,6 +485,12 @@ def _sealed(text: str, start: int) -> bool:
         if row.strip() and len(row) - len(row.lstrip()) <= indent:
             return False  # the block ended before ``start``
     return True
+
+
+def _named_before(window: str) -> bool:
+    """Whether ``window`` (lower-cased) ends with a credential's name ("… the API key "), not its digest's."""
+    m = _NAMED_BEFORE.search(window)
+    return m is not None and _DIGEST_OF.search(window, 0, m.start()) is None
 
 
 def _stated(window: str) -> bool:
