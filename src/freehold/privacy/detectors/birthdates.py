@@ -13,6 +13,8 @@ from typing import Final
 
 from freehold.privacy.detectors.base import Hit, Priority, alternation
 from freehold.privacy.detectors.columns import MAX_ROW, Columns
+from freehold.privacy.detectors.ocr import ocr_digits
+from freehold.privacy.detectors.spoken import spoken_date
 from freehold.privacy.detectors.validators import plausible_birth_date
 
 __all__ = ["BirthDateFinder"]
@@ -37,8 +39,14 @@ _BIRTH_WORDS: Final = alternation(
 # branch at every such letter of every text (a third more time on long prompts); they join the
 # pattern only for a text that holds them.
 _FREQUENT_LEAD: Final = (
-    r"tanggal\s+lahir", r"lahir", r"tarikh\s+lahir", r"sinh[\s_]+ngày", r"ngày[\s_]+sinh",
-    r"tarehe[\s_]+ya[\s_]+kuzaliwa", r"petsa[\s_]+ng[\s_]+kapanganakan", r"kaarawan",
+    r"tanggal\s+lahir",
+    r"lahir",
+    r"tarikh\s+lahir",
+    r"sinh[\s_]+ngày",
+    r"ngày[\s_]+sinh",
+    r"tarehe[\s_]+ya[\s_]+kuzaliwa",
+    r"petsa[\s_]+ng[\s_]+kapanganakan",
+    r"kaarawan",
 )  # (Indonesian, Malay, Vietnamese, Swahili, Tagalog)
 _FREQUENT_HINTS: Final = ("lahir", "sinh", "kuzaliwa", "kapanganakan", "kaarawan")
 _BIRTH: Final = re.compile(alternation(_BIRTH_WORDS, *_FREQUENT_LEAD), re.IGNORECASE)
@@ -87,6 +95,7 @@ _DATE: Final = re.compile(
     r"|(?P<compact>(?P<cy>(?:19|20)\d\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\d|3[01]))(?!\d)",  # vCard's BDAY
     re.IGNORECASE,
 )
+_SPOKEN_MONTHS: Final = _MONTH_NAMES[0][0], *(names[0] for names in _MONTH_NAMES[1:])  # English, in full
 _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # Between the words and the date: punctuation, quotes, and the short words a sentence or a form
 # puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia",
@@ -101,7 +110,7 @@ _BRIDGE: Final = re.compile(
 # subject is named earlier in the sentence; the founding story may follow the date.
 _ORG_SUBJECT: Final = re.compile(
     r"\b(?:about us|company|startup|start-up|project|product|idea|brand|business|band|app|platform|initiative"
-    r"|inc|ltd|llc|gmbh|labs?|ai)\b"
+    r"|inc|ltd|llc|gmbh|labs?|ai|idee|verein|firma|unternehmen|projekt|marke|bedrijf|merk|stichting)\b"
 )
 _FOUNDING: Final = re.compile(r"\b(?:hackathon|garage|founded|incorporated|launched)\b")
 # A form's label may go on after the words before its colon: "Fecha de nacimiento del titular:",
@@ -199,8 +208,16 @@ class BirthDateFinder:
                 date = _DATE.match(text, place.end())  # "tempat/tgl lahir: Bandung, 30 September 2004"
             if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
                 hits.append(Hit(date.start(), date.end(), "DATE_OF_BIRTH", 0.9, Priority.CONTEXTUAL))
+            elif date is None and start - end <= 24 and (said := _transcribed(text, start)) is not None:
+                hits.append(Hit(*said, "DATE_OF_BIRTH", 0.8, Priority.CONTEXTUAL))
             elif (reply := _reply(text, m.end())) is not None:
-                hits.append(Hit(reply.start(), reply.end(), "DATE_OF_BIRTH", 0.8, Priority.CONTEXTUAL))
+                hits.append(Hit(*reply, "DATE_OF_BIRTH", 0.8, Priority.CONTEXTUAL))
+            elif (
+                lowered.startswith("geboren", m.start())
+                and (ahead := _date_before(text, m.start())) is not None
+                and not _founding(lowered, ahead[0], m.end())
+            ):
+                hits.append(Hit(*ahead, "DATE_OF_BIRTH", 0.85, Priority.CONTEXTUAL))
             elif not named and (sql or _delimited_line(text, m.start())):
                 named = True  # the word may head a column: a CSV or Markdown header, an INSERT's column list
         if named:
@@ -236,7 +253,34 @@ def _founding(lowered: str, start: int, end: int) -> bool:
     return _ORG_SUBJECT.search(sentence) is not None or _FOUNDING.search(lowered, end, end + 50) is not None
 
 
-def _reply(text: str, pos: int) -> re.Match[str] | None:
+# German and Dutch put the participle last: "Ich wurde am 12.07.1994 (in Köln) geboren", "ik ben op … geboren".
+_BEFORE_PARTICIPLE: Final = re.compile(r"(?:[ \t]+in(?:[ \t]+[^\W\d_][\w.-]*){1,3})?[ \t]+$")
+
+
+def _date_before(text: str, pos: int) -> tuple[int, int] | None:
+    """The date that ends just before "geboren" at ``pos`` (a place may come between), if plausible."""
+    dates = list(_DATE.finditer(text, max(0, pos - 60), pos))
+    date = dates[-1] if dates else None
+    if date is None or not _BEFORE_PARTICIPLE.fullmatch(text, date.end(), pos) or not _plausible(date):
+        return None
+    return None if date.start() and text[date.start() - 1].isalnum() else date.span()
+
+
+def _transcribed(text: str, start: int) -> tuple[int, int] | None:
+    """A date at ``start`` as speech-to-text or OCR wrote it: in words, or with letters for digits ("O9/l7/1947")."""
+    if text[start : start + 2].isalpha():
+        return spoken_date(text, start)
+    fixed = ocr_digits(text[start : start + 12])
+    if fixed == text[start : start + 12]:
+        return None
+    date = _DATE.match(fixed)
+    if date is None or not (date.group("iso") or date.group("num")) or not _plausible(date):
+        return None
+    end = start + date.end()
+    return None if end < len(text) and text[end].isalnum() else (start, end)
+
+
+def _reply(text: str, pos: int) -> tuple[int, int] | None:
     """The date on the next line that answers the birth words, as in a transcript or a form.
 
     The question's line must end there: with "?" ("…your date of birth?"), with "." and a reply
@@ -258,12 +302,27 @@ def _reply(text: str, pos: int) -> re.Match[str] | None:
     start = turn.end()
     stop = text.find("\n", start, start + 60)
     date = _DATE.search(text, start, stop if stop >= 0 else min(len(text), start + 60))
-    if date is None or date.end() < len(text) and text[date.end()].isalnum() or not _plausible(date):
+    if date is None:
+        said = _said_in_reply(text, start, stop)
+        return said if said is None or said[0] - start < 40 else None
+    if date.end() < len(text) and text[date.end()].isalnum() or not _plausible(date):
         return None
     gap = text[start : date.start()]
     if any(c.isdigit() for c in gap) or ":" in gap or "：" in gap or len(gap.split()) > 3:
         return None  # another number, or another label ("Start date: …"), before it
-    return date
+    return date.span()
+
+
+def _said_in_reply(text: str, start: int, stop: int) -> tuple[int, int] | None:
+    """A date said in words among a reply's first four words ("Caller: Sure, it's the fourth of July …")."""
+    line = text[start : stop if stop >= 0 else start + 60]
+    if not any(month in line.lower() for month in _SPOKEN_MONTHS):
+        return None
+    for word in list(re.finditer(r"\S+", line))[:4]:
+        said = spoken_date(text, start + word.start())
+        if said is not None:
+            return said
+    return None
 
 
 def _delimited_line(text: str, pos: int) -> bool:

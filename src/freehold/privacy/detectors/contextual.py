@@ -27,8 +27,9 @@ from freehold.privacy.detectors.base import (
     words_before,
 )
 from freehold.privacy.detectors.columns import Columns
+from freehold.privacy.detectors.ocr import ocr_digits
 
-__all__ = ["REGIONS", "PhoneFinder", "prepare_regions"]
+__all__ = ["REGIONS", "PhoneFinder", "phone_said", "prepare_regions", "valid_phone"]
 
 # "+" or "00" not after a word character or "+" ("00" not after a decimal point either: "6.0021"); written
 # to start with a character class so that ``re`` skips straight to the next "+" or "0" instead of trying
@@ -46,6 +47,8 @@ _NATIONAL: Final = re.compile(
 _SLASHED: Final = re.compile(r"0(?<![\w/.]0)\d{1,4}/\d[\d .-]{3,10}\d(?![\w/]|[.-]\d)")
 _GROUP: Final = re.compile(r"\S+")
 _EXTENSION: Final = re.compile(r",?[ \t]*(?:ext\.?|extension|x|#|poste)[ \t]*\d{1,6}(?![\w-])", re.IGNORECASE)
+
+
 def _camel_hint(window: str) -> bool:
     return "phone" in window or "mobile" in window or "tel" in window or "cell" in window or "fax" in window
 
@@ -71,9 +74,7 @@ _NATIONAL_SHAPES: Final = re.compile(
 )  # (not Spain's "612 345 678": nine digits in threes are as often an account); the country is the group's name
 # Not phone numbers, however near a phone word: a range of years ("Copyright 1995-2011"), a compact date
 # ("20220604" in a changelog), a ZIP+4 code after a state's abbreviation ("Boston, MA 02110-1301").
-_YEARS: Final = re.compile(
-    r"(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-)
+_YEARS: Final = re.compile(r"(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _EXPONENT: Final = re.compile(r" ?[eE][+-]?\d")
 _GROUP_BEFORE: Final = re.compile(r"\d[ .-]$")
 _CEP: Final = re.compile(r"\d{5}-\d{3}")
@@ -90,6 +91,7 @@ _DATE_OR_IP: Final = re.compile(
 # Russian and Ukrainian grouping, "8 912 345-67-89", "(912) 345-67-89": its tail has a date's shape, the
 # whole a number's.
 _DASHED_PAIRS: Final = re.compile(r"(?:[78][ -]?)?(?:\(\d{3,5}\) ?|\d{3}[ -])\d{3}-\d{2}-\d{2}")
+_SCANNED_AREA: Final = re.compile(r"\((?=[\d]*[OolISB])[\dOolISB]{3}\) ?$")  # with a letter OCR took for a digit
 _TRUNK_EIGHT: Final = re.compile(r"(?<!\w)8 $")  # and "8 (912) 345-67-89": the trunk prefix before the bracket
 _PHONE_WORD_LIST: Final = (
     "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach(?:ed)?",
@@ -255,6 +257,16 @@ def _valid(number: str, region: str | None, possible: bool = False) -> bool:
         return phones.check(number, region, possible)
     except phones.Unsupported:
         return _parsed_valid(number, region, possible)
+
+
+def valid_phone(number: str, region: str | None) -> bool:
+    """Whether ``number`` is a valid phone number of ``region`` (None: it carries its "+" country code)."""
+    return _valid(number, region)
+
+
+def phone_said(text: str, start: int, end: int) -> bool:
+    """Whether the words around ``text[start:end]`` call it a phone number (as ``PhoneFinder`` asks of figures)."""
+    return _said(text, start, end, None, _Scripts(text))
 
 
 def _parsed_valid(number: str, region: str | None, possible: bool) -> bool:
@@ -439,6 +451,8 @@ class PhoneFinder(RunFinder):
             start, end = m.start(), m.start() + len(raw)
             if raw[0] == "(" and _TRUNK_EIGHT.search(text, max(0, start - 3), start):
                 start, raw = start - 2, text[start - 2 : end]
+            elif text[start - 1 : start] in " )" and (area := _SCANNED_AREA.search(text, max(0, start - 6), start)):
+                start, raw = area.start(), ocr_digits(area.group()) + raw  # a scan's "(2O1) 976-4215"
             digit_count = len(raw) - sum(map(raw.count, " .-()/"))  # the patterns' only non-digits
             dated = _DATE_OR_IP.search(raw) and not (_PAIRS.fullmatch(raw) or _DASHED_PAIRS.fullmatch(raw))
             if not 7 <= digit_count <= 13 or dated:

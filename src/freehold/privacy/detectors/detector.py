@@ -25,6 +25,7 @@ from freehold.privacy.detectors.configured import ConfiguredFinder
 from freehold.privacy.detectors.contextual import PhoneFinder, prepare_regions
 from freehold.privacy.detectors.records import RecordFinder
 from freehold.privacy.detectors.secrets import SecretFinder
+from freehold.privacy.detectors.spoken import SpokenFinder
 from freehold.privacy.detectors.structured import (
     CardFinder,
     EmailFinder,
@@ -117,6 +118,7 @@ def build_detector(section: DetectionSection, ner: bool = False, remember: int =
         PhoneFinder(),
         BirthDateFinder(),
         RecordFinder(),
+        SpokenFinder(),
     ]
     prepare_regions()  # ~0.1 s once per process, at start-up rather than inside the first request with a number
     configured = ConfiguredFinder(section.custom, section.deny)

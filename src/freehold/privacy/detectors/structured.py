@@ -12,6 +12,7 @@ from typing import Final
 
 from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, around, before, in_runs
 from freehold.privacy.detectors.columns import Columns
+from freehold.privacy.detectors.ocr import OCR_LETTERS, ocr_digits
 from freehold.privacy.detectors.placeholders import DOCUMENTED
 from freehold.privacy.detectors.validators import (
     EXAMPLE_IBANS,
@@ -24,7 +25,7 @@ from freehold.privacy.detectors.validators import (
     ssn_ok,
 )
 
-__all__ = ["CardFinder", "EmailFinder", "IbanFinder", "JwtFinder", "SsnFinder", "UrlCredentialsFinder"]
+__all__ = ["SSN_CONTEXT", "CardFinder", "EmailFinder", "IbanFinder", "JwtFinder", "SsnFinder", "UrlCredentialsFinder"]
 
 # Unicode letters are allowed in both parts (RFC 6531 addresses, IDN domains: zoë@exämple.fr).
 _EMAIL: Final = re.compile(
@@ -200,7 +201,8 @@ class CardFinder(RunFinder):
 _EXAMPLE_IBAN_CONTEXT: Final = re.compile(
     r"\b(?:sandbox|dummy|sample|fake|placeholder|documentation|docs|(?:test|example)[ -]?ibans?)\b"
 )
-_IBAN: Final = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z]) ?(\d{2})((?: ?[A-Z0-9]){10,32})")  # ("DE 82 824 5 …" read out)
+# ("DE 82 824 5 …" read out; a scan's line break between groups; glued to its label: "IBANDE33…")
+_IBAN: Final = re.compile(r"([A-Z](?:(?<!\w[A-Z])|(?<=IBAN[A-Z]))[A-Z]) ?(\d{2})((?:[ \n]?[A-Z0-9]){10,32})")
 
 
 # Two capitals, then the two check digits: where every IBAN starts. A character class first, so
@@ -220,12 +222,15 @@ class IbanFinder:
             # The pattern may run on into the next word ("... 00 BIC"); cut at the country's length.
             need, pos = length - 4, m.start(3)
             while need and pos < m.end():
-                if text[pos] != " ":
+                if text[pos] not in " \n":
                     need -= 1
                 pos += 1
-            if need or (pos < len(text) and text[pos].isalnum()):
+            glued = text.startswith("IBAN", m.start() - 4)  # a scan ran the columns together: "IBANDE33…BIC"
+            if need or (pos < len(text) and text[pos].isalnum() and not glued) or text.count("\n", m.start(), pos) > 1:
                 continue
-            compact = text[m.start() : pos].replace(" ", "")
+            compact = text[m.start() : pos].replace(" ", "").replace("\n", "")
+            if not iban_ok(compact) and OCR_LETTERS.search(compact, 4):  # a scan's "2O87" for "2087"
+                compact = compact[:2] + ocr_digits(text[m.start() + 2 : pos]).replace(" ", "").replace("\n", "")
             if compact in EXAMPLE_IBANS and _EXAMPLE_IBAN_CONTEXT.search(
                 before(text, m.start(), 80) + " " + after(text, pos, 40)
             ):
@@ -252,7 +257,9 @@ class IbanFinder:
 
 _SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![\w]|[./-]\d)")
 _SSN_COLUMN: Final = re.compile(r"\bssn\b|social|\bss_?(?:no|num)")  # a table's column of them: "ssn", "social_sec"
-_SSN_CONTEXT: Final = re.compile(
+# Led by its first dash (the lookbehind follows it), so that ``re`` jumps from one dash to the next.
+_SCANNED_SSN: Final = re.compile(r"-(?<=(?<![\w-])[0-9OolISB]{3}-)[0-9OolISB]{2}-[0-9OolISB]{4}(?![\w-])")
+SSN_CONTEXT: Final = re.compile(
     r"\b(?:ssn|social security|social sec|tin|taxpayer)\b|\bss#"
     r"|\b(?:your|my|his|her|their|the) social\b(?! media| network| login| sign| profile| account| post)"
 )
@@ -272,7 +279,7 @@ class SsnFinder(RunFinder):
         for m in in_runs(_SSN, text, runs, 9):
             if not ssn_ok(m.group(1), m.group(3), m.group(4)):
                 continue
-            context = _SSN_CONTEXT.search(before(text, m.start(), 50)) is not None
+            context = SSN_CONTEXT.search(before(text, m.start(), 50)) is not None
             if not context and m.group(2) != "-" and "\n" in text:
                 if columns is None:
                     columns = Columns(text)
@@ -285,6 +292,29 @@ class SsnFinder(RunFinder):
             else:
                 continue
             hits.append(Hit(m.start(), m.end(), "US_SSN", score, Priority.IDENTIFIER))
+        if "ocial" in text or "SSN" in text or "ssn" in text:
+            hits += self._scanned(text)
+        return hits
+
+    @staticmethod
+    def _scanned(text: str) -> list[Hit]:
+        """Dashed SSNs a scan misread ("399-S1-5429"), under "social security" or in an SSN column."""
+        hits = []
+        columns: Columns | None = None
+        for found in _SCANNED_SSN.finditer(text):
+            start, end = found.start() - 3, found.end()
+            if not OCR_LETTERS.search(text, start, end):
+                continue  # (figures only: the runs above had it)
+            area, group, serial = ocr_digits(text[start:end]).split("-")
+            if not (area + group + serial).isdigit() or not ssn_ok(area, group, serial):
+                continue
+            context = SSN_CONTEXT.search(before(text, start, 50)) is not None
+            if not context and "\n" in text:
+                columns = columns or Columns(text)
+                name = columns.name(start)
+                context = name is not None and _SSN_COLUMN.search(name) is not None
+            if context:
+                hits.append(Hit(start, end, "US_SSN", 0.8, Priority.IDENTIFIER))
         return hits
 
 
