@@ -123,3 +123,11 @@ def test_scanned_digits() -> None:
     assert found("Employee's social security number    OMB No. 1545-0008\n399-S1-5429\n", "US_SSN") == ["399-S1-5429"]
     assert found("part number 399-S1-5429 in stock", "US_SSN") == []  # no SSN context
     assert found("Phone (cell):(2O1) 976-4215  E-mail:", "PHONE") == ["(2O1) 976-4215"]
+
+
+def test_two_digit_years_and_no_quadratic_look_back() -> None:
+    assert found("Ich bin am 12.07.94 geboren", "DATE_OF_BIRTH") == ["12.07.94"]
+    assert found("Er hat 12 Kinder, 3 davon 2019 geboren", "DATE_OF_BIRTH") == []
+    # thousands of birth words with no date: each costs one short look, not a search of its window
+    assert found("geboren " * 3000, "DATE_OF_BIRTH") == []
+    assert found("DOB " * 3000, "DATE_OF_BIRTH") == []

@@ -254,14 +254,17 @@ def _founding(lowered: str, start: int, end: int) -> bool:
 
 
 # German and Dutch put the participle last: "Ich wurde am 12.07.1994 (in Köln) geboren", "ik ben op … geboren".
-_BEFORE_PARTICIPLE: Final = re.compile(r"(?:[ \t]+in(?:[ \t]+[^\W\d_][\w.-]*){1,3})?[ \t]+$")
+_YEAR_BEFORE: Final = re.compile(r"(?<!\d)\d\d(?:\d\d)?(?=(?:[ \t]+in(?:[ \t]+[^\W\d_][\w.-]*){1,3})?[ \t]+$)")
 
 
 def _date_before(text: str, pos: int) -> tuple[int, int] | None:
     """The date that ends just before "geboren" at ``pos`` (a place may come between), if plausible."""
-    dates = list(_DATE.finditer(text, max(0, pos - 60), pos))
+    year = _YEAR_BEFORE.search(text, max(0, pos - 40), pos)
+    if year is None:
+        return None  # (a date ends in its year; a search for one over the window costs far more)
+    dates = list(_DATE.finditer(text, max(0, year.end() - 24), year.end()))
     date = dates[-1] if dates else None
-    if date is None or not _BEFORE_PARTICIPLE.fullmatch(text, date.end(), pos) or not _plausible(date):
+    if date is None or date.end() != year.end() or not _plausible(date):
         return None
     return None if date.start() and text[date.start() - 1].isalnum() else date.span()
 

@@ -147,7 +147,7 @@ _MONTHS: Final = {
     "september": 9, "october": 10, "november": 11, "december": 12,
 }  # fmt: skip
 _TOKEN: Final = re.compile(r"[a-z]+|\d{1,4}(?:st|nd|rd|th)?")
-_FILLER: Final = frozenset({"the", "of", "and", "a"})
+_STARTERS: Final = frozenset({"the", *_MONTHS, *_ORDINALS, *_TENS, *_TEENS, *_UNITS})
 
 
 def _day(words: list[str], i: int) -> tuple[int, int] | None:
@@ -202,6 +202,9 @@ def _year(words: list[str], i: int) -> tuple[int, int] | None:
 
 def spoken_date(text: str, start: int, reach: int = 70) -> tuple[int, int] | None:
     """The (start, end) of a date said in words at ``start`` (a "the" may lead it), if it is a plausible birth date."""
+    head = _TOKEN.match(text[start : start + 12].lower())
+    if head is None or (head.group() not in _STARTERS and not head.group()[0].isdigit()):
+        return None  # (most texts after a birth word say no date at all: one token tells)
     window = text[start : start + reach].lower()
     tokens = list(_TOKEN.finditer(window))
     words = [t.group() for t in tokens]
