@@ -153,17 +153,21 @@ def _plausible(m: re.Match[str]) -> bool:
     return plausible_birth_date(int(m.group("jy")), int(m.group("jm")), int(m.group("jd")))
 
 
+# Stems of ``_BIRTH``'s words in ASCII: one search for all of them (a trie of their letters) costs a third
+# to a half of twenty-one substring tests that find none.
+_BIRTH_STEMS: Final = re.compile(alternation(
+    "birth", "born", "dob", r"d\.o\.b", "geb", "naci", "naiss", "nato", "nata", "nasc", "urodz", "naroz", "syntym",
+    "bday", "narod", "lahir", "nast", "scut", "kuzaliwa", "kaarawan", "kapanganakan",
+))  # fmt: skip
+
+
 def _may_name_birth(lowered: str) -> bool:
-    """Whether a ``_BIRTH`` phrase may occur: substring tests cost less than one regex search.
+    """Whether a ``_BIRTH`` phrase may occur: cheaper tests than the phrases' own search.
 
     The words with letters outside ASCII are looked for only in text that has such letters.
     """
     return (
-        "birth" in lowered or "born" in lowered or "dob" in lowered or "d.o.b" in lowered or "geb" in lowered
-        or "naci" in lowered or "naiss" in lowered or "nato" in lowered or "nata" in lowered or "nasc" in lowered
-        or "urodz" in lowered or "naroz" in lowered or "syntym" in lowered or "bday" in lowered or "narod" in lowered
-        or "lahir" in lowered or "nast" in lowered or "scut" in lowered or "kuzaliwa" in lowered
-        or "kaarawan" in lowered or "kapanganakan" in lowered
+        _BIRTH_STEMS.search(lowered) is not None
         or (not lowered.isascii() and (
             "né" in lowered or "föd" in lowered or "fød" in lowered or "doğum" in lowered or "生" in lowered
             or "誕" in lowered or "nací" in lowered or "naș" in lowered or "naş" in lowered or "năs" in lowered

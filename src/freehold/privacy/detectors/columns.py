@@ -182,7 +182,9 @@ class Columns:
 
     def _sql_column(self, pos: int) -> str | None:
         if self._inserts is None:
-            self._inserts = [m.start() for m in _INSERT_AT.finditer(self._text)]
+            lowered = self._text.lower()  # every match has "nsert" (or "nſert") once lower-cased
+            hint = "nsert" in lowered or "nſert" in lowered
+            self._inserts = [m.start() for m in _INSERT_AT.finditer(self._text)] if hint else []
         i = bisect.bisect_right(self._inserts, pos) - 1
         if i < 0:
             return None

@@ -41,7 +41,9 @@ _SOCIAL: Final = re.compile(r"\bsocial[ ,:]*$")
 # thousand numbers have two digits other than 1, 2 and 3, whose words prose uses most. One search led
 # by a space (``re`` jumps from space to space) over the text as written: speech-to-text writes these
 # words in lower case but at a sentence's start.
-_RARER: Final = re.compile(r" (?:four|five|six|seven|eight|nine|zero|oh[ ,]|double|triple)")
+_RARER: Final = re.compile(
+    " " + alternation("four", "five", "six", "seven", "eight", "nine", "zero", "oh[ ,]", "double", "triple")
+)
 _COMMON: Final = (" one", " two", " three")
 
 
