@@ -6,9 +6,9 @@ and adapted; it reads no other set.
 Run after `python tests/privacy/heldout/build.py tests/privacy/heldout19`.
 
 1. reads texts.txt and heldout19.jsonl and checks that every span's text equals its inline mark,
-   that types are among the ten allowed, that ids run h19-001..h19-100 (odd ids with spans, even ids clean), that no span starts or ends
-   with whitespace or a quote, that values of the checksummed types are valid (Luhn for
-   CREDIT_CARD, mod-97 for IBAN, SSN area/group/serial ranges, ipaddress for IP_ADDRESS, a
+   that types are among the ten allowed, that ids run h19-001..h19-100 (odd ids with spans, even ids
+   clean), that no span starts or ends with whitespace or a quote, that values of the checksummed
+   types are valid (Luhn for CREDIT_CARD, mod-97 for IBAN, SSN area/group/serial ranges, ipaddress for IP_ADDRESS, a
    base64url JSON header with "alg" for JWT, a scheme://user:pass@ shape for URL_CREDENTIALS, the
    user possibly empty as in redis://:pass@), and that a SECRET span holding a key block runs from
    its first line ("-----BEGIN", "PuTTY-User-Key-File") to its last ("-----END ...-----",
@@ -183,7 +183,9 @@ def nested(obj: object) -> list[str]:
             errs += nested(v)
     elif isinstance(obj, str):
         t = obj.strip()
-        if len(t) > 20 and ((t[0] == "{" and t[-1] == "}" and t[1] in '"\n ') or (t[0] == "[" and t[-1] == "]" and t[1] in '{"')):
+        an_object = t[:1] == "{" and t[-1:] == "}" and t[1:2] in '"\n '
+        an_array = t[:1] == "[" and t[-1:] == "]" and t[1:2] in '{"'
+        if len(t) > 20 and (an_object or an_array):
             try:
                 errs += nested(json.loads(t))
             except ValueError as exc:

@@ -100,10 +100,11 @@ _NUMERIC_DATE: Final = re.compile(r"\d{1,4}[-/.] ?\d{1,2}[-/.] ?\d{2,4}")
 # Between the words and the date: punctuation, quotes, and the short words a sentence or a form
 # puts there ("was born on", "geboren bin ich am", "né le", "nata il giorno", "urodzony dnia",
 # "date of birth on file as").
+# (A backslash: a tool's JSON result inside another JSON string, ``\"date_of_birth\": \"1984-10-02\"``.)
 _BRIDGE: Final = re.compile(
-    r"[\s:：=,|\-\"'`]*(?:\((?![^()\n]*\d{4})[^()\n]{1,40}\)[\s:：,]*)?"  # an aside: "date of birth (as per NID)"
-    r"[\s:：=,|(\[\-\"'`]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é|es|è"
-    r"|jest|je|adalah|value|as|file|listed|recorded|given|stated|confirmed|null,|:)[\s:,\"']*)*",
+    r"[\s:：=,|\-\"'`\\]*(?:\((?![^()\n]*\d{4})[^()\n]{1,40}\)[\s:：,]*)?"  # an aside: "date of birth (as per NID)"
+    r"[\s:：=,|(\[\-\"'`\\]*(?:(?:is|was|on|of|the|am|bin|ich|ist|war|le|el|il|giorno|op|em|den|dne|dnia|in|är|er|é"
+    r"|es|è|jest|je|adalah|value|as|file|listed|recorded|given|stated|confirmed|null,|:)[\s:,\"'\\]*)*",
     re.IGNORECASE,
 )
 # "Born" said of a company, a product or an idea: its founding date is no one's birth date. The
@@ -202,6 +203,8 @@ class BirthDateFinder:
             if lowered.startswith("born", m.start()) and _founding(lowered, m.start(), m.end()):
                 continue  # "our startup was born on … at a hackathon": a company's, not a person's
             end = m.end()
+            if text.startswith(">", end) and text[m.start() - 1 : m.start()] == "<":
+                end += 1  # an XML element: ``<birthdate>1983-04-07</birthdate>``
             label = _LABEL.match(text, end)
             if label is not None and label.end() - end <= 60:
                 end = label.end()

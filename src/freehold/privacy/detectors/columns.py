@@ -19,6 +19,9 @@ _DELIMITERS: Final = (",", "\t", ";", "|")
 MAX_ROW: Final = 10_000  # characters: a longer line is prose or data, not a table's row
 _INSERT_AT: Final = re.compile(r"insert\s+into\b", re.IGNORECASE)
 _COPY: Final = re.compile(r"copy\s+[\w.\"]+\s*\(([^()]{1,2000})\)\s+from\s+stdin[^\n]*\n", re.IGNORECASE)
+# A JSON result's column list, then (other keys between) its rows: ``{"columns": ["id", "dob"], "rows": [``.
+_RESULT: Final = re.compile(r'"columns"\s*:\s*\[([^\[\]]{1,2000})\][^\[\]]{0,200}?"rows"\s*:\s*\[')
+_NAME_IN_LIST: Final = re.compile(r'"([^"\n]*)"')
 _INSERT: Final = re.compile(r"insert\s+into\s+[\w.`\"\[\]]+\s*\(([^()]{1,2000})\)\s*values\s*", re.IGNORECASE)
 
 
@@ -34,6 +37,8 @@ class Columns:
         self._copies: list[tuple[re.Match[str], int]] | None = None  # each ``COPY … FROM stdin`` and its data's end
         self._reader: _ValuesReader | None = None
         self._aligned_tops: dict[int, int] = {}  # line start → its aligned block's first line
+        self._results: list[tuple[int, list[str]]] | None = None  # where each JSON result's rows start, its names
+        self._rows_reader: _ValuesReader | None = None
         self._aligned_headers: dict[int, list[tuple[int, int, str]]] = {}  # a block's first line → its names
 
     def name(self, pos: int) -> str | None:
@@ -45,9 +50,16 @@ class Columns:
         (a pandas frame, ``kubectl get``, ``docker ps``) when it and every line up to the block's
         first have a gap of two spaces: the header's name above the value names it. An SQL value is
         named by its INSERT's column list, by its position in its tuple; a row of PostgreSQL's ``COPY …
-        FROM stdin`` data by the statement's column list, by its tabs.
+        FROM stdin`` data by the statement's column list, by its tabs; a value in a JSON result's
+        ``"rows": [[…], …]`` by the ``"columns": […]`` before it, as SQL tools return their results.
         """
-        return self._sql_column(pos) or self._copy_column(pos) or self._table_column(pos) or self._aligned_column(pos)
+        return (
+            self._sql_column(pos)
+            or self._copy_column(pos)
+            or self._rows_column(pos)
+            or self._table_column(pos)
+            or self._aligned_column(pos)
+        )
 
     def _table_column(self, pos: int) -> str | None:
         text = self._text
@@ -180,6 +192,21 @@ class Columns:
                 return columns[index].strip().strip('"').lower() if index < len(columns) else None
         return None
 
+    def _rows_column(self, pos: int) -> str | None:
+        """A value of a JSON result's ``"rows"`` arrays, named by the ``"columns"`` list before them."""
+        if self._results is None:
+            found = _RESULT.finditer(self._text) if '"rows"' in self._text else ()
+            self._results = [(m.end(), _NAME_IN_LIST.findall(m.group(1))) for m in found]
+        i = bisect.bisect_right(self._results, pos, key=lambda result: result[0]) - 1
+        if i < 0:
+            return None
+        start, names = self._results[i]
+        reader = self._rows_reader
+        if reader is None or reader.at != start or reader.pos > pos:
+            reader = self._rows_reader = _ValuesReader(self._text, start, start, names, "[", "]")
+        index = reader.index_at(pos)
+        return names[index].lower() if index is not None and index < len(names) else None
+
     def _sql_column(self, pos: int) -> str | None:
         if self._inserts is None:
             lowered = self._text.lower()  # every match has "nsert" (or "nſert") once lower-cased
@@ -204,11 +231,15 @@ class Columns:
 class _ValuesReader:
     """Which value of its ``( … )`` tuple a position is in, reading SQL quoting from VALUES on.
 
-    It reads forward only, so the candidates of one statement, asked in order, cost one pass.
+    Or of its ``[ … ]`` row, in a JSON result's rows (``opening``, ``closing``). It reads forward only,
+    so the candidates of one statement, asked in order, cost one pass.
     """
 
-    def __init__(self, text: str, at: int, start: int, columns: list[str]) -> None:
+    def __init__(
+        self, text: str, at: int, start: int, columns: list[str], opening: str = "(", closing: str = ")"
+    ) -> None:
         self.text, self.at, self.pos, self.columns = text, at, start, columns
+        self.opening, self.closing = opening, closing
         self.depth = self.index = 0
         self.quote = ""
         self.ended = False
@@ -226,11 +257,11 @@ class _ValuesReader:
                     quote = ""
             elif c in "'\"":
                 quote = c
-            elif c == "(":
+            elif c == self.opening:
                 depth += 1
                 if depth == 1:
                     index = 0
-            elif c == ")":
+            elif c == self.closing:
                 depth -= 1
                 self.ended = depth < 0
             elif c == "," and depth == 1:

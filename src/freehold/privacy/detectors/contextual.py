@@ -27,6 +27,7 @@ from freehold.privacy.detectors.base import (
     words_before,
 )
 from freehold.privacy.detectors.columns import Columns
+from freehold.privacy.detectors.layout import key_of
 from freehold.privacy.detectors.ocr import ocr_digits
 
 __all__ = ["REGIONS", "PhoneFinder", "phone_said", "prepare_regions", "valid_phone"]
@@ -91,6 +92,13 @@ _DATE_OR_IP: Final = re.compile(
 # Russian and Ukrainian grouping, "8 912 345-67-89", "(912) 345-67-89": its tail has a date's shape, the
 # whole a number's.
 _DASHED_PAIRS: Final = re.compile(r"(?:[78][ -]?)?(?:\(\d{3,5}\) ?|\d{3}[ -])\d{3}-\d{2}-\d{2}")
+# A key that names a time, an id, a count or an amount (``created_at``, ``updatedAt``, ``order_id``, ``ts``):
+# its value is that, whatever phone word stands earlier in the record.
+_OTHER_KEY: Final = re.compile(
+    r"(?:^|[_.-])(?i:at|on|time|timestamp|date|epoch|ts|created|updated|modified|expires?|id|ids|uuid|count|total"
+    r"|amount|size|bytes|offset|seq|sequence|duration|ms|price|cents|version|port|pid)$"
+    r"|[a-z](?:At|On|Time|Timestamp|Date|Id|Ids|Count|Total|Amount|Size|Offset|Ms)$|^(?i:id|ts)$"
+)
 _SCANNED_AREA: Final = re.compile(r"\((?=[\d]*[OolISB])[\dOolISB]{3}\) ?$")  # with a letter OCR took for a digit
 _TRUNK_EIGHT: Final = re.compile(r"(?<!\w)8 $")  # and "8 (912) 345-67-89": the trunk prefix before the bracket
 _PHONE_WORD_LIST: Final = (
@@ -299,9 +307,15 @@ def _called_after(window: str, end: int) -> bool:
 def _refused(text: str, start: int, raw: str, scripts: _Scripts) -> bool:
     """A negative word right before the number, or a company's line: a shaped number is no one's phone then."""
     window = before(text, start, 40)
-    if _NOT_PHONE.search(window, len(window) - 20) is not None:
+    if _NOT_PHONE.search(window, len(window) - 20) is not None or _other_key(text, start):
         return True
     return _company_line(window) and not _mobile(raw, scripts)
+
+
+def _other_key(text: str, start: int) -> bool:
+    """Whether the value's own key says what it is: ``"created_at": 1715671520``, ``"order_id": "415-555-…"``."""
+    key = key_of(text, start)
+    return key is not None and _OTHER_KEY.search(key) is not None
 
 
 def _company_line(window: str) -> bool:
@@ -353,6 +367,8 @@ def _said(text: str, start: int, end: int, columns: Columns | None, scripts: _Sc
     Or, in a table (``columns``: None for a text of one line), a column named like one (``phone``,
     ``Telefon``, ``mobile_no``).
     """
+    if _other_key(text, start):
+        return False
     window = words_before(text, start, 40)
     negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
     if negative is not None and not _speaker(window, negative) and not _called_after(window, negative.end()):

@@ -32,8 +32,10 @@ _SESSION_COOKIE: Final = re.compile(
     r"|asp\.net_sessionid|\.aspxauth|auth_token|remember_token|remember_user_token"
 )
 # Names no other cookie has: their value is a session wherever it is written ("sets PHPSESSID=…").
+# Also a session store's key in Redis, ``sess:<id>`` (connect-redis's prefix): the key is the session's id.
 _SESSION_ANYWHERE: Final = re.compile(
     r"\b(?:phpsessid|jsessionid|connect\.sid|laravel_session|asp\.net_sessionid|sessionid)=([^;\s,\"']+)"
+    r"|(?<![\w:-])sess:([a-z0-9_-]{20,128})(?![\w-])"
 )  # searched in the lower-cased text; the value is read from the text
 # host:port:database:user:password, the whole line (port a number or "*").
 _PGPASS: Final = re.compile(r"(?m)^[^\s:#][^\s:]*:(?:\d{1,5}|\*):[^\s:]+:[^\s:]+:(\S+)$")
@@ -105,9 +107,11 @@ def shaped_credentials(text: str, lowered: str, key_ids: list[re.Match[str]]) ->
         hits += _session_cookies(text, lowered)
     if ("sess" in lowered or ".sid" in lowered) and len(lowered) == len(text):
         for m in _SESSION_ANYWHERE.finditer(lowered):
-            value = text[m.start(1) : m.end(1)]
+            group = 1 if m.group(1) is not None else 2
+            value = text[m.start(group) : m.end(group)]
             if len(value) >= 16 and not masked(value) and not PLACEHOLDER.match(value):
-                hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
+                if group == 1 or (any(c.isdigit() for c in value) and entropy(value) >= 3.5):  # (not "sess:user-123")
+                    hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
     if "pgpass" in lowered or ":5432:" in text:  # where such lines are seen (other ports: only with "pgpass")
         hits += _values(_PGPASS, text, 1)
     if "@tcp(" in text or "@unix(" in text:

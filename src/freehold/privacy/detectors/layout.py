@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["aligned_value", "in_listing", "parent_name", "under_credentials"]
+__all__ = ["aligned_value", "in_listing", "key_of", "parent_name", "under_credentials"]
 
 _PARENT_REACH: Final = 60  # lines walked up to the parent: a block of a few dozen keys
 # A value in the second column, alone on its line; its name was the line's first word.
@@ -21,6 +21,28 @@ _LISTING: Final = "keys\n---"  # ``vault list``'s heading and rule (lower-cased)
 # A parent that makes its children's keys and salts credentials: ``active_record_encryption:`` over
 # ``primary_key:`` (Rails), ``jwt:`` over ``key:``; under anything else a ``primary_key`` is a table's.
 _CREDENTIAL_PARENT: Final = re.compile(r"encrypt|secret|credential|crypt|cipher|signing|jwt|keyring|keys$", re.I)
+
+
+# The key a value is given to, right before it: JSON (``"created_at": 1715…``, also JSON-escaped inside a
+# tool result's string), YAML or an env file (``order_id: 5893…``). A bare key must look like an
+# identifier (an underscore or a capital inside), so that prose's "call me at: …" names nothing.
+_KEY_BEFORE: Final = re.compile(
+    r"(?:\\?\"(?P<quoted>[^\"\n\\]{1,60})\\?\"|(?<![\w.-])(?P<bare>[A-Za-z][\w.-]{0,60}))[ \t]*[:=][ \t]*(?:\\?[\"'])?$"
+)
+
+
+def key_of(text: str, start: int) -> str | None:
+    """The name of the key whose value starts at ``start`` (see ``_KEY_BEFORE``), or None."""
+    lo = max(0, start - 5)
+    if text.find(":", lo, start) < 0 and text.find("=", lo, start) < 0:
+        return None  # no operator right before: no search for a key
+    m = _KEY_BEFORE.search(text, max(0, start - 70), start)
+    if m is None:
+        return None
+    if m.group("quoted") is not None:
+        return m.group("quoted")
+    bare = m.group("bare")
+    return bare if "_" in bare or not (bare.islower() or bare.isupper()) else None
 
 
 def parent_name(text: str, start: int) -> str | None:

@@ -30,6 +30,9 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "placeholder", "input", "column", "region", "pair", "set", "mgr", "handler", "factory",
                            "provider", "helper", "builder", "exception", "error", "errors", "callback", "module",
                            "plugin", "class", "generator", "attribute", "accessor",
+                           # a time about the credential (``passwordChanged``, ``password_updated_at``), not it
+                           "at", "changed", "updated", "created", "modified", "date", "time", "timestamp", "since",
+                           "expiration", "rotated",
                            # a file's name (``man/passwd.1.xml:``, ``secrets.yaml:``), not a value's
                            "xml", "json", "yaml", "yml", "txt", "md", "rst", "html", "py", "js", "ts", "rb", "go",
                            "java", "sh", "conf", "cfg", "ini", "toml", "lock", "log")  # fmt: skip

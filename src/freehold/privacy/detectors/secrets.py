@@ -61,6 +61,8 @@ _QUALIFIER: Final = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9-]{1,20} $")  # the
 _WORDS_IN: Final = re.compile(r"[A-Z]?[a-z]{3,}")  # the words of a camelCase or PascalCase name
 _TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")  # ``client_secret: SessionClientSecret``
 _QUOTED: Final = re.compile(r"\"([^\"\n]{1,2000})\"")
+# A credential's name given an object whose "value" holds it: ``"db_password": {"sensitive": true, "value": "…"}``.
+_INNER_VALUE: Final = re.compile(r"\{[^{}\n]{0,200}?\"value\"\s*:\s*\"([^\"\n]{1,2000})\"")
 # The rest of a label's line ("password:", "API key (prod):") and the one line below it, a single token.
 _BELOW: Final = re.compile(
     r"[\w.() -]{0,30}?(?P<colon>:)[ \t]*\r?\n[ \t]*(?P<bare>[^\s'\"`<>]{4,2000})[ \t]*(?=\r?\n|\Z)"
@@ -146,8 +148,8 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
     Base64 of 32 bytes (a WireGuard or HMAC key, ``…=``) may lack a digit, one time in a thousand; its
     ``+`` or ``=`` says it is no name, and its entropy says it is random.
     """
-    if len(value) < min_len or not any(map(str.isalpha, value)):
-        return False
+    if len(value) < min_len or not any(map(str.isalpha, value)) or _ULID.fullmatch(value):
+        return False  # (a ULID is an id: a time, then randomness that only makes it unique)
     base64 = "+" in value or value.endswith("=")
     if not any(map(str.isdigit, value)) and not (base64 and len(value) >= 32 and entropy(value) >= 4.0):
         return False
@@ -168,6 +170,8 @@ def _in_code(text: str, start: int, end: int) -> bool:
 
 
 _HEX_TAIL: Final = re.compile(r"[0-9a-f]{7,64}")
+_ULID: Final = re.compile(r"[0-7][0-9A-HJKMNP-TV-Z]{25}")
+_TIMESTAMP: Final = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")  # an ISO 8601 time: when, never what
 _CREDENTIAL_PARTS: Final = frozenset({"secret", "key", "token", "pass", "password", "pwd", "auth", "api", "apikey"})
 
 
@@ -277,6 +281,8 @@ class SecretFinder:
                     end = text.index("&", start)  # a URL's query: ``?secret=JBSW…&issuer=Bank``
                 if text[start] in "-=" and text.endswith("${", 0, named_at):
                     start += 1  # a shell expansion's default: ``${DB_PASSWORD:-hunter2}``
+                if text[start] == "{" and (inner := _INNER_VALUE.match(text, start)) is not None:
+                    group, (start, end) = "dq", inner.span(1)  # an object holding it: Terraform's output JSON
             if _value(text, key, sep, group, start, end, strength, m.end()):
                 hits.append(Hit(start, end, "SECRET", 0.9, Priority.ASSIGNED_SECRET))
                 if group != "bare" and text.startswith(" -> ", end + 1):  # a plan's change: ``"old" -> "new"``
@@ -395,6 +401,8 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
     value = text[start:end]
     if not value or PLACEHOLDER.match(value) or len(set(value)) <= 2 or hashed(value) or masked(value):
         return False
+    if _TIMESTAMP.match(value):
+        return False  # ``"passwordLastSet": "2024-02-01T09:12:44.000Z"``
     if filler(value):  # ``change-me-to-a-long-random-string``, ``sk_test_REPLACE_ME``
         return False
     if PUBLISHED.match(value) or (len(value) < 12 and value.endswith(("_", "-"))):  # ``sk_test_``: a prefix alone

@@ -12,6 +12,7 @@ from typing import Final
 
 from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, around, before, in_runs
 from freehold.privacy.detectors.columns import Columns
+from freehold.privacy.detectors.layout import key_of
 from freehold.privacy.detectors.ocr import OCR_LETTERS, ocr_digits
 from freehold.privacy.detectors.placeholders import DOCUMENTED
 from freehold.privacy.detectors.validators import (
@@ -43,6 +44,10 @@ _SPELLED_EMAIL: Final = re.compile(
 _DOMAIN_END: Final = re.compile(r"[^\w.-]")  # no address runs past it: its domain is letters, digits, "-" and "."
 _SCP_PATH: Final = re.compile(r":[\w~/.-]")  # git@github.com:org/repo is a remote, not a mailbox
 _USER_FLAG: Final = re.compile(r"(?:\s-u|--user)[\s=][\"']?$")  # … unless it is ``curl -u me@x.com:password``
+_ID_FIELD: Final = re.compile(
+    r"(?i:message[-_]?id|in[-_]reply[-_]to|references|content[-_]id|ical[-_]?uid|uid|thread[-_]?id)\\?\""
+    r"\s*(?::|,\s*\\?\"value\\?\"\s*:)\s*\\?\"<?$"
+)
 _ID_HEADER: Final = re.compile(r"(?i:message-id|in-reply-to|references|content-id|x-message-id|uid):")  # (UID: iCal)
 _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 
@@ -73,6 +78,8 @@ class EmailFinder:
             line = text.rfind("\n", 0, m.start()) + 1
             if _ID_HEADER.match(text, line):
                 continue  # ``Message-ID: <2025…@mx.example.com>`` names a message, not a mailbox
+            if text[m.start() - 1 : m.start()] in "\"<" and _ID_FIELD.search(text, max(0, m.start() - 60), m.start()):
+                continue  # the same in JSON: ``"iCalUID": "…@google.com"``, ``{"name": "Message-ID", "value": "<…"}``
             start = m.start() if text.isascii() else _after_cjk(text, m.start(), m.start(1) - 1)
             if start is not None:
                 hits.append(Hit(start, _tld_end(text, m.end()), "EMAIL", 0.95, Priority.EMAIL))
@@ -179,6 +186,8 @@ class CardFinder(RunFinder):
                 continue
             if len(digits) == 13 and _ean13(digits) and not _CARD_WORDS.search(before(text, m.start(), 60)):
                 continue  # a product's barcode (EAN-13, JAN): 13-digit Visa numbers are all but retired
+            if len(digits) == len(raw) and (key := key_of(text, m.start())) is not None and _ID_KEY.search(key):
+                continue  # a record's id that passes Luhn by chance: ``"order_id": 5893410308921``
             if digits not in TEST_CARDS:
                 if not _TEST_CARD_BEFORE.search(before(text, m.start(), 40)):
                     hits.append(Hit(m.start(), m.end(), "CREDIT_CARD", 0.95, Priority.CHECKSUM))
@@ -194,6 +203,13 @@ class CardFinder(RunFinder):
                     hits.append(Hit(m.start(1), m.end(1), "CREDIT_CARD", 0.9, Priority.CHECKSUM))
         # Two published test numbers make a list of them (fixtures, docs): no real card is in it.
         return hits + tests if len(seen) < 2 else hits
+
+
+# A key naming an id, an order or a product code (``order_id``, ``customerId``, ``sku``): a figure under it is that.
+_ID_KEY: Final = re.compile(
+    r"(?:^|[_.-])(?i:id|ids|order|order_number|invoice|tracking|sku|ean|gtin|upc|isbn|barcode|ref|reference)$"
+    r"|[a-z](?:Id|Ids)$|^(?i:id)$"
+)
 
 
 # Stricter than the cards' test words: "test" and "example" are everywhere in fixtures and in addresses
