@@ -131,3 +131,19 @@ def test_two_digit_years_and_no_quadratic_look_back() -> None:
     # thousands of birth words with no date: each costs one short look, not a search of its window
     assert found("geboren " * 3000, "DATE_OF_BIRTH") == []
     assert found("DOB " * 3000, "DATE_OF_BIRTH") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Your new password is r, seven, capital F, capital B, capital M, two, capital W, q, exclamation mark.",
+            ["r, seven, capital F, capital B, capital M, two, capital W, q, exclamation mark"],
+        ),
+        ("and the password is nine, h, capital S, at sign, b, eight", ["nine, h, capital S, at sign, b, eight"]),
+        ("the password is a, b, c and the rest", []),  # too short to be one
+        ("my password is long, strong, hard, safe, good, nice", []),  # words, not characters
+    ],
+)
+def test_passwords_spelt(text: str, expected: list[str]) -> None:
+    assert found(text, "SECRET") == expected

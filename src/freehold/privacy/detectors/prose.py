@@ -66,6 +66,16 @@ _PRODUCTS: Final = frozenset("1password keepass keepassxc keepassx lastpass bitw
 # A Google app password as Google shows it: four groups of four lower-case letters, one value.
 _SLASHED_WORDS: Final = re.compile(r"[A-Za-z]+(?:/[A-Za-z]+)+")
 _APP_PASSWORD: Final = re.compile(r"[a-z]{4}(?: [a-z]{4}){3}(?![\w-])")
+# A password spelt out, as speech-to-text writes it: "r, seven, capital F, capital B, …, exclamation mark" (six
+# characters or more, each a letter, a digit or a symbol's name; over the lower-cased text).
+_SPELT_ITEM: Final = alternation(
+    r"(?:capital|upper ?case|lower ?case|small|big) [a-z]", "[a-z0-9]", "zero", "oh", "one", "two", "three", "four",
+    "five", "six", "seven", "eight", "nine", "exclamation (?:mark|point)", "question mark", "at (?:sign|symbol)",
+    "hash(?: sign)?", "pound(?: sign)?", "dollar(?: sign)?", "percent(?: sign)?", "ampersand", "asterisk", "star",
+    "underscore", "dash", "hyphen", "dot", "period", "full stop", "plus(?: sign)?", "equals(?: sign)?", "tilde",
+    "caret", "slash", "backslash",
+)  # fmt: skip
+_SPELT: Final = re.compile(rf"{_SPELT_ITEM}(?:(?:, |\.\.\. )(?:and )?{_SPELT_ITEM}){{5,}}(?![\w-])")
 # A name in code ending with a colon (``existingSecret:``, ``db_host:``): the value after it is that name's.
 _OTHER_NAME: Final = re.compile(r"[a-z]+[A-Z]\w*:|\w+_\w*:")
 
@@ -125,6 +135,9 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
                 continue
             if stated and words <= 1 and _APP_PASSWORD.match(text, t.start()):
                 hits.append(Hit(t.start(), t.start() + 19, "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
+                break
+            if stated and words <= 1 and word[-1:] == "," and (spelt := _SPELT.match(lowered, t.start())):
+                hits.append(Hit(t.start(), spelt.end(), "SECRET", 0.75, Priority.ASSIGNED_SECRET - 1))
                 break
             if word.endswith(":") and _OTHER_NAME.fullmatch(word.lstrip("`\"'(")):
                 break  # ``password: {{ … }}` with `existingSecret: orders-db``: another name's value

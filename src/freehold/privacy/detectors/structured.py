@@ -78,7 +78,7 @@ class EmailFinder:
             line = text.rfind("\n", 0, m.start()) + 1
             if _ID_HEADER.match(text, line):
                 continue  # ``Message-ID: <2025…@mx.example.com>`` names a message, not a mailbox
-            if text[m.start() - 1 : m.start()] in "\"<" and _ID_FIELD.search(text, max(0, m.start() - 60), m.start()):
+            if text[m.start() - 1 : m.start()] in '"<' and _ID_FIELD.search(text, max(0, m.start() - 60), m.start()):
                 continue  # the same in JSON: ``"iCalUID": "…@google.com"``, ``{"name": "Message-ID", "value": "<…"}``
             start = m.start() if text.isascii() else _after_cjk(text, m.start(), m.start(1) - 1)
             if start is not None:
