@@ -33,8 +33,11 @@ def test_keys_name_their_values(text: str, kind: str, expected: list[str]) -> No
     [
         ('{\\"phone\\": \\"(201) 850-8175\\",\\n  \\"date_of_birth\\": \\"1984-10-02\\"}', ["1984-10-02"]),
         ("<employee><birthdate>1983-04-07</birthdate></employee>", ["1983-04-07"]),
-        ('{"columns": ["employee_id", "ssn", "date_of_birth"], "rows": [\n  ["E-10922", "206-97-1106", "1990-02-27"],'
-         '\n  ["E-11408", "191-87-9186", "1977-12-09"]\n], "row_count": 2}', ["1990-02-27", "1977-12-09"]),
+        (
+            '{"columns": ["employee_id", "ssn", "date_of_birth"], "rows": [\n  ["E-10922", "206-97-1106", "1990-02-27"],'
+            '\n  ["E-11408", "191-87-9186", "1977-12-09"]\n], "row_count": 2}',
+            ["1990-02-27", "1977-12-09"],
+        ),
         ('{"columns": ["employee_id", "hired_on"], "rows": [["E-10922", "1990-02-27"]]}', []),
         ("SELECT * FROM people WHERE date_of_birth > 1990-01-01", []),
     ],
@@ -46,10 +49,19 @@ def test_dates_of_birth_in_payloads(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('"db_master_password": {"sensitive": true, "type": "string", "value": "!Km%6ony%k7DK0FCy#k-Cu0_o1Wh"}',
-         ["!Km%6ony%k7DK0FCy#k-Cu0_o1Wh"]),
+        (
+            '"db_master_password": {"sensitive": true, "type": "string", "value": "!Km%6ony%k7DK0FCy#k-Cu0_o1Wh"}',
+            ["!Km%6ony%k7DK0FCy#k-Cu0_o1Wh"],
+        ),
         ('"api_key": {"sensitive": true, "value": "${var.api_key}"}', []),
         ('redis_cmd("GET", "sess:rxkypq0nChyF_BscYpYCuxhrPAOIgrvk")', ["rxkypq0nChyF_BscYpYCuxhrPAOIgrvk"]),
+        # Azure's CLI: the name field says key, another field stands between it and the value
+        (
+            '[\n  {\n    "keyName": "key1",\n    "permissions": "FULL",\n    "value": "CU78+B/5sW8x/M9fAG7nwNM9350nzl"'
+            "\n  }\n]",
+            ["CU78+B/5sW8x/M9fAG7nwNM9350nzl"],
+        ),
+        ('{"keyName": "key1", "permissions": "FULL", "value": "readonly-default"}', []),
         ('redis_cmd("GET", "sess:user-profile-cache-entry")', []),
         # a time about a credential, an id, a card's token: none is one
         ('{"passwordChanged": "2024-02-01T09:12:44.000Z", "password_updated_at": "2024-02-01"}', []),

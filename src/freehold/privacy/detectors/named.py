@@ -24,9 +24,12 @@ _Q: Final = r"[\"']?"
 # A name field, then (after a comma, spaces or a line break) a value field: JSON, YAML, HCL, XML
 # attributes. Found from the value field's "value", rarer than a name field's "name" or "key": the
 # name is looked for in the 160 characters before it.
+# One short field may stand between them, as Azure's CLI prints a key: ``"keyName": "key1", "permissions":
+# "FULL", "value": "…"``.
 _NAME_FIELD: Final = re.compile(
-    rf"(?:key|name|label|Key|Name|Label|ParameterKey|ParameterName){_Q}\s*[:=]\s*{_Q}(?P<name>[\w.-]{{2,80}}){_Q}"
-    rf"\s*,?\s*(?:-\s+)?{_Q}(?:Parameter)?$"
+    rf"(?P<field>key|name|label|Key|Name|Label|ParameterKey|ParameterName|keyName|KeyName){_Q}\s*[:=]\s*{_Q}"
+    rf"(?P<name>[\w.-]{{2,80}}){_Q}\s*,?\s*(?:{_Q}[A-Za-z]\w{{0,30}}{_Q}\s*:\s*\"[\w .-]{{0,30}}\",\s*)?"
+    rf"(?:-\s+)?{_Q}(?:Parameter)?$"
 )
 _VALUE_FIELD: Final = re.compile(
     rf"(?i:value){_Q}\s*[:=]\s*(?:\"(?P<dq>[^\"\n]{{1,2000}})\"|'(?P<sq>[^'\n]{{1,2000}})'|(?P<bare>[^\s\"',}}\]]{{1,2000}}))"
@@ -74,7 +77,10 @@ def _pair(hits: list[Hit], text: str, at: int) -> None:
     if name is None or (name.start() and (text[name.start() - 1].isalnum() or text[name.start() - 1] in "_-")):
         return
     group = "dq" if value.group("dq") is not None else "sq" if value.group("sq") is not None else "bare"
-    _take(hits, text, name.group("name"), *value.span(group))
+    label = name.group("name")
+    if name.group("field").lower() == "keyname":
+        label = "access_key"  # the field says key, its name numbers it ("key1"): a random value is the key
+    _take(hits, text, label, *value.span(group))
 
 
 def _take(hits: list[Hit], text: str, name: str, start: int, end: int) -> None:
