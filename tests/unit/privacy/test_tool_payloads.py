@@ -34,8 +34,9 @@ def test_keys_name_their_values(text: str, kind: str, expected: list[str]) -> No
         ('{\\"phone\\": \\"(201) 850-8175\\",\\n  \\"date_of_birth\\": \\"1984-10-02\\"}', ["1984-10-02"]),
         ("<employee><birthdate>1983-04-07</birthdate></employee>", ["1983-04-07"]),
         (
-            '{"columns": ["employee_id", "ssn", "date_of_birth"], "rows": [\n  ["E-10922", "206-97-1106", "1990-02-27"],'
-            '\n  ["E-11408", "191-87-9186", "1977-12-09"]\n], "row_count": 2}',
+            '{"columns": ["employee_id", "ssn", "date_of_birth"], "rows": [\n'
+            '  ["E-10922", "206-97-1106", "1990-02-27"],\n'
+            '  ["E-11408", "191-87-9186", "1977-12-09"]\n], "row_count": 2}',
             ["1990-02-27", "1977-12-09"],
         ),
         ('{"columns": ["employee_id", "hired_on"], "rows": [["E-10922", "1990-02-27"]]}', []),

@@ -94,6 +94,8 @@ class Columns:
             line = text[start : len(text) if end < 0 else end]
             delimiter = max(_DELIMITERS, key=line.count)
             at = [start + i for i in _delimiters(line, delimiter)]
+            if delimiter == "," and "  " in line and len(_THOUSANDS.findall(line)) == len(at):
+                at = []  # an aligned table's figures with thousands separators ("1,212"), not a CSV row
             found = (delimiter, at) if at else None
         self._rows[start] = found
         return found
@@ -307,6 +309,7 @@ def _rule(line: str) -> bool:
 
 
 _GAP: Final = re.compile(r"  |\t")
+_THOUSANDS: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _CELL: Final = re.compile(r"\S+(?: \S+)*")  # a header's name, or a cell: single spaces inside
 
 

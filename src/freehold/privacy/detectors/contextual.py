@@ -185,7 +185,7 @@ _NOT_PHONE: Final = re.compile(
     # registries' and professionals' identifiers: a prescriber's NPI and DEA, a licence, France's SIREN/SIRET,
     # Italy's codice fiscale and partita IVA; a form's placeholder
     r"|npi|dea|licen[cs]e|siren|siret|c\.f|codice fiscale|p\.? ?iva|placeholder|booking|crn|mtcn|nsn|premise"
-    r"|omb|prescription|rx"
+    r"|omb|prescription|rx|docket|application|patent|drawing"
     # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
     r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"
     r"|factuur|polis|lid|dossier|artikel|konto)(?:nummer|nr)"

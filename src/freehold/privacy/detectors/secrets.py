@@ -100,7 +100,7 @@ _TOKEN_CONTEXT: Final = re.compile(
 # (not "the cache key 5f3a…"). So said, even a hex string is the key (unsaid, hex is a digest's or an id's
 # shape far more often).
 _VERBS: Final = r"is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は|(?:changed|set|rotated|reset|updated) to"
-_CREDENTIAL_NAMES: Final = r"api[ _-]?key|secret key|access key|api token|access token|auth token"
+_CREDENTIAL_NAMES: Final = r"api[ _-]?key|secret key|access key|private key|api token|access token|auth token"
 _CREDITED: Final = re.compile(rf"(?:{_VERBS}|(?i:{_CREDENTIAL_NAMES}))[\s\"'`「:]{{0,3}}$")
 # A bare "key" must be a credential's ("api key is", "key1 is" as Azure numbers them; not "cache key is").
 _STATED: Final = re.compile(
@@ -139,7 +139,8 @@ _PARTS: Final = re.compile(r"[-_/.]")
 # token's parts mix case and digits throughout.
 _PLAIN_PART: Final = re.compile(r"(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,4}[a-z]?|\d+(?:[a-z]+|[A-Z]+)?")
 _DIGEST_NAMES: Final = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
-_HEX_OR_UUID: Final = re.compile(r"[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+# (With "0x", an Ethereum address or a transaction's hash: public, unless a key's name says otherwise.)
+_HEX_OR_UUID: Final = re.compile(r"(?:0x)?[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 def _random_looking(value: str, min_len: int = 16) -> bool:

@@ -156,6 +156,17 @@ _TEST_CARD_BEFORE: Final = re.compile(
 _CARD_WORDS: Final = re.compile(r"card|visa|credit|debit|karte|carte|tarjeta|cartão|carta|カード|卡|카드|kaart|kort")
 
 
+def _longer_grouped(text: str, start: int, end: int, raw: str) -> bool:
+    """Whether the grouped number ``raw`` at ``start`` goes on with two more groups, or one before, the same way."""
+    sep = raw[4] if len(raw) > 4 and not raw[4].isdigit() else raw[-5]
+    size = len(raw.rsplit(sep, 1)[-1])
+    after = text[end : end + 2 * (size + 1)]
+    if len(after) == 2 * (size + 1) and after[0] == sep == after[size + 1] and after.replace(sep, "").isdigit():
+        return True
+    head = text[max(0, start - 5) : start]
+    return len(head) == 5 and head[-1] == sep and head[:4].isdigit() and not text[start - 6 : start - 5].isalnum()
+
+
 def _ean13(digits: str) -> bool:
     """Whether a 13-digit number carries a valid EAN-13 check digit (weights 1 and 3): a barcode's."""
     total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits[:12]))
@@ -188,6 +199,10 @@ class CardFinder(RunFinder):
                 continue  # a product's barcode (EAN-13, JAN): 13-digit Visa numbers are all but retired
             if len(digits) == len(raw) and (key := key_of(text, m.start())) is not None and _ID_KEY.search(key):
                 continue  # a record's id that passes Luhn by chance: ``"order_id": 5893410308921``
+            if len(digits) >= 17 and len(digits) == len(raw) and not _CARD_WORDS.search(before(text, m.start(), 60)):
+                continue  # 17-19 bare figures are an id (a snowflake, a catalogue's) unless a card is spoken of
+            if len(digits) != len(raw) and _longer_grouped(text, m.start(), m.end(), raw):
+                continue  # four groups of a longer grouped number: an NF-e access key, a reference
             if digits not in TEST_CARDS:
                 if not _TEST_CARD_BEFORE.search(before(text, m.start(), 40)):
                     hits.append(Hit(m.start(), m.end(), "CREDIT_CARD", 0.95, Priority.CHECKSUM))
@@ -274,6 +289,11 @@ class IbanFinder:
 _SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![\w]|[./-]\d)")
 _SSN_COLUMN: Final = re.compile(r"\bssn\b|social|\bss_?(?:no|num)")  # a table's column of them: "ssn", "social_sec"
 # Led by its first dash (the lookbehind follows it), so that ``re`` jumps from one dash to the next.
+_NOT_SSN: Final = re.compile(
+    r"\b(?:drawing|dwg|part|item|model|serial|doc(?:ument)?|order|invoice|ticket|case|ref(?:erence)?|policy|claim"
+    r"|po|sku|lot|batch|catalog(?:ue)?|spec(?:ification)?|docket|file|job|project|contract|account|acct)"
+    r"\.?[ \t]*(?:no\.?|nr\.?|number|num\.?|#|id)?[ \t]*[:#]?[ \t]*$"
+)
 _SCANNED_SSN: Final = re.compile(r"-(?<=(?<![\w-])[0-9OolISB]{3}-)[0-9OolISB]{2}-[0-9OolISB]{4}(?![\w-])")
 SSN_CONTEXT: Final = re.compile(
     r"\b(?:ssn|social security|social sec|tin|taxpayer)\b|\bss#"
@@ -301,6 +321,8 @@ class SsnFinder(RunFinder):
                     columns = Columns(text)
                 name = columns.name(m.start())
                 context = name is not None and _SSN_COLUMN.search(name) is not None
+            if m.group(2) == "-" and not context and _NOT_SSN.search(before(text, m.start(), 30)):
+                continue  # the label names another number: "drawing no. 412-07-3315", "part #", "case number"
             if m.group(2) == "-":
                 score = 0.95 if context else 0.85
             elif context:

@@ -94,6 +94,10 @@ _PEM: Final = re.compile(
 # A PuTTY key file, header to MAC: its private lines are encrypted only when "Encryption" says so.
 _PPK: Final = re.compile(r"PuTTY-User-Key-File-\d: [\s\S]{0,12000}?Private-MAC: [0-9a-f]+")
 _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}={0,2})")
+# Keys that ride in an RPC endpoint's path (Alchemy, Infura), and the private keys a Hardhat or Truffle
+# config hands its network: ``accounts: ["0x…"]`` (64 hex digits; a 40-digit one is a public address).
+_RPC_KEY: Final = re.compile(r"(?:\.alchemy\.com/v2|\.alchemyapi\.io/v2|\.infura\.io/v3)/([A-Za-z0-9_-]{32})(?![\w-])")
+_ACCOUNTS: Final = re.compile(r"accounts\s*:\s*\[\s*[\"'](0x[0-9a-fA-F]{64})[\"']")
 
 
 def vendor_keys(text: str, words: list[Cluster]) -> tuple[list[Hit], list[re.Match[str]]]:
@@ -109,6 +113,10 @@ def vendor_keys(text: str, words: list[Cluster]) -> tuple[list[Hit], list[re.Mat
         hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PPK.finditer(text)]
     if "Key=" in text:
         hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
+    if "alchemy" in text or "infura.io" in text:
+        hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _RPC_KEY.finditer(text)]
+    if "accounts" in text and "0x" in text:
+        hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _ACCOUNTS.finditer(text)]
     return hits, known
 
 
