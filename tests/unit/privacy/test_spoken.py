@@ -147,3 +147,8 @@ def test_two_digit_years_and_no_quadratic_look_back() -> None:
 )
 def test_passwords_spelt(text: str, expected: list[str]) -> None:
     assert found(text, "SECRET") == expected
+
+
+def test_spanish_call_verbs() -> None:
+    assert found("escríbeme o me llamas al 612 323 319 mañana", "PHONE") == ["612 323 319"]
+    assert found("Juan se llama Pedro y tiene 612 323 319 puntos", "PHONE") == []  # "llama": is called

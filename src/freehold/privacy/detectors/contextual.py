@@ -109,7 +109,8 @@ _PHONE_WORD_LIST: Final = (
     "rappel(?:er|ez|le[zr]?)?", "καλέστε", "καλέσετε", "τηλ", "hubungi", "telp", "nipigie", "simu", "namba",
     # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
     "anrufen", "rufen", "ruf", "erreichen", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
-    "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada", "chiamare",
+    "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada",
+    "llamas", "llamarme", "llámeme", "llamen", "chiamare",
     "chiamami", "chiamateci", "chiamata", "bellen", "bel", "gebeld", "bereikbaar", "ligar", "ligue", "liga",
     "ringa", "ringe", "ringer", "når", "nås", "kontakta", "dzwonić", "zadzwoń", "dzwoń", "zavolejte", "zavolat",
     "volejte", "richiama(?:re|mi)?", "fisso", "festnetz", "fijo", "celu", "cel", "bereiken", "sđt", "cp",
