@@ -1,17 +1,18 @@
-"""Self-checks for heldout9 (does not run or import any detector).
+"""Self-checks for heldout21 (does not run or import any detector). Copied from ../heldout9/check.py and adapted.
 
-    /work/main/.venv/bin/python tests/privacy/heldout9/check.py
+    /work/main/.venv/bin/python tests/privacy/heldout21/check.py
 
-Run after `python tests/privacy/heldout/build.py tests/privacy/heldout9`.
+Run after `python tests/privacy/heldout/build.py tests/privacy/heldout21`.
 
-1. reads texts.txt and heldout9.jsonl and checks that every span's text equals its inline mark,
-   that types are among the ten allowed, that ids run h9-001..h9-122, that no span starts or ends
-   with whitespace or a quote, that values of the checksummed types are valid (Luhn for
-   CREDIT_CARD, mod-97 for IBAN, SSN area/group/serial ranges, ipaddress for IP_ADDRESS, a
+1. reads texts.txt and heldout21.jsonl and checks that every span's text equals its inline mark,
+   that types are among the ten allowed, that ids run h21-001..h21-100 with spans in every odd id
+   and none in any even id, that no span starts or ends with whitespace or a quote, that values of
+   the checksummed types are valid (Luhn for CREDIT_CARD, mod-97 for IBAN, SSN area/group/serial
+   ranges, ipaddress for IP_ADDRESS, a
    base64url JSON header with "alg" for JWT, a scheme://user:pass@ shape for URL_CREDENTIALS, the
-   user possibly empty as in redis://:pass@), and that a SECRET span holding a key block runs from
+   user possibly empty as in redis://:pass@), that a SECRET span holding a key block runs from
    its first line ("-----BEGIN", "PuTTY-User-Key-File") to its last ("-----END ...-----",
-   "Private-MAC: ...");
+   "Private-MAC: ...") and that a DATE_OF_BIRTH holds exactly one plausible birth year;
 2. parses every PHONE span with libphonenumber (`phonenumbers`) and requires is_valid_number:
    numbers with "+" without a hint, national forms and "00" forms with the region hint of the text
    (or of the span, for texts that mix countries);
@@ -43,13 +44,11 @@ MARK = re.compile(r"\[\[([A-Z_]+)\|(.*?)\]\]", re.DOTALL)
 
 # region hints for PHONE spans written without "+": text id -> region, or {span value: region}
 REGION: dict[str, str | dict[str, str]] = {
-    "004": "DE", "016": "IT", "018": "US", "020": "NL", "024": "CN", "032": "TR", "038": "FR",
-    "042": "PL", "050": "SE", "054": "IN", "062": "ID", "064": "GB", "076": "KR", "091": "AU",
-    "094": "JP", "097": "ZA", "101": "NG", "102": "KE", "106": "BR", "108": "AT", "116": "CA",
-    "121": "US",
+    "023": "GB", "057": "KE", "073": "DE", "085": "FI", "089": "US", "093": "AT",
 }
 LINT_REGIONS = ["US", "GB", "DE", "FR", "IT", "ES", "NL", "BR", "MX", "IN", "NG", "KE", "ZA", "AU",
-                "JP", "CN", "AE", "SA", "TR", "PH", "ID", None]
+                "JP", "CN", "AE", "SA", "TR", "PH", "ID", "AT", "BE", "PT", "IE", "SE", "FI", "RO", "PL", None]
+N_TEXTS = 100
 
 
 VENDOR = [
@@ -80,6 +79,9 @@ VENDOR = [
     ("lin_api_", r"lin_api_[A-Za-z0-9]{40}"),
     ("key-", r"key-[0-9a-f]{32}"),
     ("whsec_", r"whsec_[A-Za-z0-9]{32}"),
+    ("glsa_", r"glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}"),
+    ("hvs.", r"hvs\.[A-Za-z0-9]{24}"),
+    ("base64:", r"base64:[A-Za-z0-9+/]{43}="),
 ]
 TELEGRAM = re.compile(r"\d{8,10}:AA[\w-]{33}")
 
@@ -129,7 +131,7 @@ def norm(s: str) -> str:
 def phone_ok(ident: str, val: str) -> bool:
     if val.startswith("+"):
         return phonenumbers.is_valid_number(phonenumbers.parse(val, None))
-    hint = REGION.get(ident[3:], "")
+    hint = REGION.get(ident[4:], "")
     region = hint.get(val, "") if isinstance(hint, dict) else hint
     if not region:
         return False
@@ -140,13 +142,16 @@ def main() -> int:
     problems = 0
     src = (HERE / "texts.txt").read_text(encoding="utf-8")
     blocks = re.split(r"^### ", src, flags=re.MULTILINE)[1:]
-    rows = [json.loads(line) for line in (HERE / "heldout9.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(blocks) == len(rows) == 122, (len(blocks), len(rows))
+    rows = [json.loads(line) for line in (HERE / "heldout21.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(blocks) == len(rows) == N_TEXTS, (len(blocks), len(rows))
 
     # 1. spans, types, ids, value checks
     for i, (block, row) in enumerate(zip(blocks, rows, strict=True), 1):
         ident = block.partition("\n")[0].strip()
-        assert ident == row["id"] == f"h9-{i:03d}", (ident, row["id"])
+        assert ident == row["id"] == f"h21-{i:03d}", (ident, row["id"])
+        if bool(row["spans"]) != bool(i % 2):
+            print("LAYOUT: odd ids need spans, even ids none", ident)
+            problems += 1
         marks = MARK.findall(block)
         assert len(marks) == len(row["spans"]), ident
         for (typ, val), sp in zip(marks, row["spans"], strict=True):
@@ -179,6 +184,9 @@ def main() -> int:
                 ok = re.fullmatch(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", val) is not None
             elif typ == "URL_CREDENTIALS":
                 ok = re.match(r"[a-z][a-z0-9+.-]*://[^:/@\s]*:[^@\s]+@", val) is not None
+            elif typ == "DATE_OF_BIRTH":
+                years = [y for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", val) if 1900 <= int(y) <= 2025]
+                ok = len(years) == 1
             elif typ == "SECRET" and ("-----BEGIN" in val or "PuTTY-User-Key-File" in val):
                 ok = (val.startswith(("-----BEGIN", "PuTTY-User-Key-File")) and
                       (re.search(r"-----END [A-Za-z0-9 ]+-----$", val) is not None or

@@ -8,7 +8,7 @@ keeps every value already used and only draws values for new place-holders. Copi
 `user:password` for an HTTP Basic header), jenkins (Jenkins API token, `11` + 32 hex), sas (Azure SAS
 `sig=` value, percent-encoded base64), digits (random digit strings for ids, epochs and counters),
 laravel (`base64:` APP_KEY), pemenv (a PKCS#8 block with literal `\\n`, as an env dump prints it),
-asia (AWS temporary key id).
+and the phone format e164digits (E.164 without "+", as after a URL-encoded %2B).
 """
 
 from __future__ import annotations
@@ -178,8 +178,6 @@ def make(kind: str, args: list[str]) -> str:
         return "base64:" + base64.b64encode(secrets.token_bytes(32)).decode()
     if kind == "pemenv":  # PKCS#8 block with literal backslash-n, as an env dump prints it
         return make("pem", ["pk8"]).replace("\n", "\\n")
-    if kind == "asia":
-        return "ASIA" + rs(string.ascii_uppercase + "234567", 16)
     if kind == "pw":  # generated password, mixed classes
         return rs(ALNUM + "!#%*+-_", int(args[0]))
     if kind == "sha":
@@ -220,6 +218,8 @@ def make(kind: str, args: list[str]) -> str:
             return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         if fmt == "e164":
             return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+        if fmt == "e164digits":  # E.164 without "+", as after a URL-encoded %2B
+            return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)[1:]
         return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
     if kind == "jwt":
         alg = args[0] if args else "HS256"
