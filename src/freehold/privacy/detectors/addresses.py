@@ -28,6 +28,10 @@ _SPOKEN_V4: Final = re.compile(
 )
 # Every address has two colons at most four hex digits apart, the first at most four characters in.
 _V6_HINT: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
+# A compressed address, then a five-digit port: no group of an address has five digits, so the port is plain.
+_V6_PORT: Final = re.compile(
+    r"(?<![\w:.-])((?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4}):\d{5}(?![\w:])"
+)
 _V6_END: Final = re.compile(r"[^\w:.%-]")  # an address and its zone id are made of these
 # A dotted quad is a version (or a section number) after these words, a JSON key among them
 # (``"firmware":"4.1.12.7"``, Spring's ``"x.version": {"value": "7.4.0.118"}``), the word "version" in
@@ -181,6 +185,12 @@ class IpFinder(RunFinder):
                     continue  # eight byte pairs are a serial number or fingerprint (04:a3:7f:…), not an address
                 if len(groups) == 2 and len(groups[0]) < 3:
                     continue  # ``args[1::2]`` is a slice; a two-group address leads with a real prefix (fe80::1)
+                if text.startswith("]/", end) and text[end + 2 : end + 3].isdigit():
+                    continue  # a network in brackets, then its prefix: Postfix's ``[::ffff:127.0.0.0]/104``
                 if ip_ok(addr):
                     hits.append(Hit(m.start(), end, "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
+            if "::" in text:  # HAProxy and others log a client as address, colon, port, with no brackets
+                for m in around(_V6_PORT, text, "::", 40, _V6_END):
+                    if ip_ok(m.group(1)):
+                        hits.append(Hit(*m.span(1), "IP_ADDRESS", 0.9, Priority.IDENTIFIER))
         return hits

@@ -56,6 +56,7 @@ def _camel_hint(window: str) -> bool:
 
 _CAMEL_PHONE: Final = re.compile(r"[a-z](?:Phone|Mobile|Tel|Telephone|Cell|Fax)(?:Number|No)?[\"']?\s*[:=]\s*[\"']?$")
 _TEL_PROPERTY: Final = re.compile(r"(?i:\btel)(?:;[^:\n]{0,40})?:(\+?\d[\d ().-]{5,20}\d)(?![\d])")
+_ENCODED_PLUS: Final = re.compile(r"%2[Bb](\d{7,15})(?!\d)")
 _WHATSAPP: Final = re.compile(r"wa\.me/(\d{8,15})(?!\d)")
 _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
 # One separator throughout ("415-555-2671", "415.555.2671"): "252.227-7013" is a clause of the DFARS.
@@ -146,8 +147,12 @@ _PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\
 # Two-letter labels say phone only right before the number: "57444123 SEATTLE WA" is a state, not WhatsApp.
 _ABBREVIATIONS: Final = ("wa", "hp", "cp")
 _ABBREVIATION_LABEL: Final = re.compile(r"\b(?:wa|hp|cp)[ \t:.-]*$")
+# After the number, "reached" and "called" tell of a count ("raft index 19157939 reached", "… called 3 times").
+_AFTER_WORDS: Final = tuple(
+    "call" if w == "call(?:ed|ing)?" else w for w in _PHONE_WORD_LIST if w not in (*_ABBREVIATIONS, "reach(?:ed)?")
+)
 _PHONE_WORDS_AFTER: Final = re.compile(
-    rf"\b{alternation(*(w for w in _PHONE_WORD_LIST if w not in _ABBREVIATIONS))}\b"
+    rf"\b{alternation(*_AFTER_WORDS)}\b"
     rf"|(?<![^\W_]){alternation(*_PHONE_STEMS)}"
 )
 _CJK_PHONE: Final = re.compile("|".join(_CJK_PHONE_WORDS))  # searched only in a window with such letters
@@ -510,6 +515,10 @@ class PhoneFinder(RunFinder):
                     _valid(number, None) if number[0] == "+" else any(_valid(number, r) for r in REGIONS)
                 ):
                     hits.append(Hit(m.start(1), m.start(1) + len(number), "PHONE", 0.9, Priority.CONTEXTUAL))
+        if "%2B" in text or "%2b" in text:  # a form or a webhook's URL-encoded "+": Twilio's ``To=%2B1201…``
+            for m in _ENCODED_PLUS.finditer(text):
+                if _valid("+" + m.group(1), None) and not _service("+" + m.group(1), None):
+                    hits.append(Hit(m.start(1), m.end(1), "PHONE", 0.9, Priority.CONTEXTUAL))
         if "wa.me/" in text:  # a WhatsApp link holds the number in international form without its "+"
             for m in _WHATSAPP.finditer(text):
                 if _valid("+" + m.group(1), None):

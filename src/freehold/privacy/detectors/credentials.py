@@ -21,8 +21,9 @@ __all__ = ["shaped_credentials"]
 # A cookie header (request or response), or curl's -b/--cookie: the name=value pairs after it. Tried
 # only where "cookie" or " -b " occurs (found by ``str.find``), never as a scan of the whole text.
 _COOKIE_HEADER: Final = re.compile(r"(?i:set-)?(?i:cookie):[ \t]*([^\n]+)")
-# The header as JSON writes it: a HAR entry's ``"name": "cookie", "value": "…"`` or a headers map's ``"Cookie": "…"``.
-_COOKIE_FIELD: Final = re.compile(r"(?i:cookie)[\"'](?:\s*,\s*\"value\"\s*:|\s*:)\s*[\"']([^\"'\n]+)")
+# The header as JSON writes it: a HAR entry's ``"name": "cookie", "value": "…"``, a headers map's ``"Cookie": "…"``
+# (a Go ``http.Header``'s, its values in a list: ``"Cookie": ["…"]``).
+_COOKIE_FIELD: Final = re.compile(r"(?i:cookie)[\"'](?:\s*,\s*\"value\"\s*:|\s*:)\s*\[?\s*[\"']([^\"'\n]+)")
 _COOKIE_FLAG: Final = re.compile(r"(?:-b|--cookie)[ \t]+[\"']([^\"'\n]+)")
 _COOKIE: Final = re.compile(r"([\w.-]+)=([^;\s]+)")
 # Names that mark a server session: Django, Express, PHP, Java, Laravel, Rails (``_app_session``), ASP.NET.
@@ -33,9 +34,10 @@ _SESSION_COOKIE: Final = re.compile(
 )
 # Names no other cookie has: their value is a session wherever it is written ("sets PHPSESSID=…").
 # Also a session store's key in Redis, ``sess:<id>`` (connect-redis's prefix): the key is the session's id.
+# And a bare ``session=`` with a random value, as a load balancer logs the cookies it captured.
 _SESSION_ANYWHERE: Final = re.compile(
-    r"\b(?:phpsessid|jsessionid|connect\.sid|laravel_session|asp\.net_sessionid|sessionid)=([^;\s,\"']+)"
-    r"|(?<![\w:-])sess:([a-z0-9_-]{20,128})(?![\w-])"
+    r"\b(?:phpsessid|jsessionid|connect\.sid|laravel_session|asp\.net_sessionid|sessionid)[ \t]*=[ \t]*'?([^;\s,\"']+)"
+    r"|(?<![\w:-])sess:([a-z0-9_-]{20,128})(?![\w-])|(?<![\w.-])session=([a-z0-9_-]{20,128})(?![\w-])"
 )  # searched in the lower-cased text; the value is read from the text
 # host:port:database:user:password, the whole line (port a number or "*").
 _PGPASS: Final = re.compile(r"(?m)^[^\s:#][^\s:]*:(?:\d{1,5}|\*):[^\s:]+:[^\s:]+:(\S+)$")
@@ -107,7 +109,7 @@ def shaped_credentials(text: str, lowered: str, key_ids: list[re.Match[str]]) ->
         hits += _session_cookies(text, lowered)
     if ("sess" in lowered or ".sid" in lowered) and len(lowered) == len(text):
         for m in _SESSION_ANYWHERE.finditer(lowered):
-            group = 1 if m.group(1) is not None else 2
+            group = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
             value = text[m.start(group) : m.end(group)]
             if len(value) >= 16 and not masked(value) and not PLACEHOLDER.match(value):
                 if group == 1 or (any(c.isdigit() for c in value) and entropy(value) >= 3.5):  # (not "sess:user-123")

@@ -33,6 +33,7 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            # a time about the credential (``passwordChanged``, ``password_updated_at``), not it
                            "at", "changed", "updated", "created", "modified", "date", "time", "timestamp", "since",
                            "expiration", "rotated",
+                           "stdin",  # ``--password-stdin`` takes no value: the next word is something else
                            # a file's name (``man/passwd.1.xml:``, ``secrets.yaml:``), not a value's
                            "xml", "json", "yaml", "yml", "txt", "md", "rst", "html", "py", "js", "ts", "rb", "go",
                            "java", "sh", "conf", "cfg", "ini", "toml", "lock", "log")  # fmt: skip
@@ -44,8 +45,9 @@ _HANDLE_TOKENS: Final = ("next", "page", "continuation", "change", "request", "i
                          "action", "pagination", "resume", "marker", "cursor")  # fmt: skip
 # A CSRF token is sent to every visitor's page; ``existingSecret`` names a Kubernetes Secret, not its value; a
 # public key, a .NET ``publicKeyToken`` or Next.js's ``NEXT_PUBLIC_…`` variables are published by design; an
-# ``…Encrypted`` value is a ciphertext (systemd's ``SetCredentialEncrypted=``).
-_NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing", "public", "mgr", "encrypted")
+# ``…Encrypted`` value is a ciphertext (systemd's ``SetCredentialEncrypted=``); Rails' ``authenticity_token`` is its
+# CSRF token.
+_NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing", "public", "mgr", "encrypted", "authenticity")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -24,7 +24,7 @@ from freehold.privacy.detectors.base import Hit, Priority, alternation, before, 
 from freehold.privacy.detectors.codes import HEADINGS, listed_codes
 from freehold.privacy.detectors.commands import TOOLS, command_passwords
 from freehold.privacy.detectors.credentials import shaped_credentials
-from freehold.privacy.detectors.layout import aligned_value, in_listing, under_credentials
+from freehold.privacy.detectors.layout import aligned_value, in_listing, key_of, under_credentials
 from freehold.privacy.detectors.named import named_values
 from freehold.privacy.detectors.names import strength as strength_of
 from freehold.privacy.detectors.placeholders import CODE, DOCUMENTED, PLACEHOLDER, PUBLISHED, filler, hashed, masked
@@ -149,8 +149,8 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
     Base64 of 32 bytes (a WireGuard or HMAC key, ``…=``) may lack a digit, one time in a thousand; its
     ``+`` or ``=`` says it is no name, and its entropy says it is random.
     """
-    if len(value) < min_len or not any(map(str.isalpha, value)) or _ULID.fullmatch(value):
-        return False  # (a ULID is an id: a time, then randomness that only makes it unique)
+    if len(value) < min_len or not any(map(str.isalpha, value)) or _ULID.fullmatch(value) or _POD_NAME.fullmatch(value):
+        return False  # (a ULID is an id: a time, then randomness that only makes it unique; so is a pod's name)
     base64 = "+" in value or value.endswith("=")
     if not any(map(str.isdigit, value)) and not (base64 and len(value) >= 32 and entropy(value) >= 4.0):
         return False
@@ -172,6 +172,11 @@ def _in_code(text: str, start: int, end: int) -> bool:
 
 _HEX_TAIL: Final = re.compile(r"[0-9a-f]{7,64}")
 _ULID: Final = re.compile(r"[0-7][0-9A-HJKMNP-TV-Z]{25}")
+_ID_NAME: Final = re.compile(r"(?:^|[_.-])(?i:id|ids|uuid|guid)$|[a-z](?:Id|ID|Ids)$")
+_SECRET_NAME: Final = re.compile(r"(?i)secret|token|key|pass|auth|credential")
+_ABSOLUTE_PATH: Final = re.compile(r"~?/[\w.-]+(?:/[\w.-]+)+/?")  # two segments or more
+# A Kubernetes pod's generated name: its deployment's, a replica set's hash, five characters (not a secret).
+_POD_NAME: Final = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[a-z0-9]{8,10}-[a-z0-9]{5}")
 _TIMESTAMP: Final = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")  # an ISO 8601 time: when, never what
 _CREDENTIAL_PARTS: Final = frozenset({"secret", "key", "token", "pass", "password", "pwd", "auth", "api", "apikey"})
 
@@ -203,6 +208,8 @@ class SecretFinder:
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         # Tools and headings are looked up among the text's words, not searched for; the set of them is
         # made only when one is there (the frozenset's lookups of the words cost less than building it).
+        if "bin/" in text:  # a tool named by its path (sudo's log: ``COMMAND=/usr/bin/mysql -p…``)
+            split = [*split, *(word.rpartition("/")[2] for word in split if "bin/" in word)]
         if not _NAMED_WORDS.isdisjoint(split):
             vocabulary = set(split)
             hits += command_passwords(text, vocabulary)
@@ -252,6 +259,9 @@ class SecretFinder:
                 continue
             named_at = start
             key, sep = text[start : m.start("sep")].rstrip("\"'\\]"), m.group("sep").strip()
+            if not sep and key.endswith("."):
+                done = m.end()
+                continue  # a flag that ends a sentence ("although I pass --secret. Output: …") takes no value
             if text.endswith("${", 0, start) and sep == ":" and text[m.end("sep") : m.end("sep") + 1] in "?+":
                 done = m.end()
                 continue  # a shell expansion's error message or alternative: ``${DB_PASSWORD:?set it}``
@@ -263,6 +273,8 @@ class SecretFinder:
             strength = strength_of(key)
             if not strength and sep == ":" and text[start - 1 : start] in " \t" and under_credentials(text, start, key):
                 strength = 1  # ``primary_key:`` under ``active_record_encryption:``: a key, if it looks random
+            if not strength and sep == "=" and key == "key" and text[start - 1 : start] in ("?", "&"):
+                strength = 1  # a URL's ``?key=…``: an API's key, if it looks random
             if not strength and "?" not in m.group():
                 done = m.end()
             if not strength:
@@ -318,6 +330,8 @@ class SecretFinder:
                 continue  # a digest or an id, unless a key's name and a verb say otherwise (asked below)
             if token.count("/") > 2 or _after_digest_name(text, m.start()) or _ASSIGNED_TO.match(text, m.end()):
                 continue  # (a name that is being assigned: ``PBESv2SHA256AndAES256CBC = "…"``)
+            if _named_id(text, m.start()):
+                continue  # the value's own key names an id: ``"id": "AQAAAY4f…"`` (a log event's)
             window = before(text, m.start(), 40)
             if hex_or_uuid:
                 if not (_stated(window) or _named_before(window)) or entropy(token) < 3.0:
@@ -404,6 +418,8 @@ def _value(text: str, key: str, sep: str, group: str, start: int, end: int, stre
         return False
     if _TIMESTAMP.match(value):
         return False  # ``"passwordLastSet": "2024-02-01T09:12:44.000Z"``
+    if group == "bare" and _ABSOLUTE_PATH.fullmatch(value):
+        return False  # a directory: sudo's ``PWD=/home/deploy``, a key file's path
     if filler(value):  # ``change-me-to-a-long-random-string``, ``sk_test_REPLACE_ME``
         return False
     if PUBLISHED.match(value) or (len(value) < 12 and value.endswith(("_", "-"))):  # ``sk_test_``: a prefix alone
@@ -494,6 +510,12 @@ def _sealed(text: str, start: int) -> bool:
         if row.strip() and len(row) - len(row.lstrip()) <= indent:
             return False  # the block ended before ``start``
     return True
+
+
+def _named_id(text: str, start: int) -> bool:
+    """Whether the token at ``start`` is the value of a key that names an id (not a secret's: ``secret_id``)."""
+    key = key_of(text, start) if text[start - 1 : start] in "\"' =:" else None
+    return key is not None and _ID_NAME.search(key) is not None and not _SECRET_NAME.search(key)
 
 
 def _named_before(window: str) -> bool:

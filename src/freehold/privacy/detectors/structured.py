@@ -47,6 +47,7 @@ _USER_FLAG: Final = re.compile(r"(?:\s-u|--user)[\s=][\"']?$")  # … unless it 
 _ID_FIELD: Final = re.compile(
     r"(?i:message[-_]?id|in[-_]reply[-_]to|references|content[-_]id|ical[-_]?uid|uid|thread[-_]?id)\\?\""
     r"\s*(?::|,\s*\\?\"value\\?\"\s*:)\s*\\?\"<?$"
+    r"|(?i:message-id)=<$"  # a mail log's: postfix's ``cleanup[…]: 4Vx2…: message-id=<…>``
 )
 _ID_HEADER: Final = re.compile(r"(?i:message-id|in-reply-to|references|content-id|x-message-id|uid):")  # (UID: iCal)
 _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png

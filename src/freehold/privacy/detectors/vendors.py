@@ -97,6 +97,14 @@ _AZURE: Final = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}=
 # Keys that ride in an RPC endpoint's path (Alchemy, Infura), and the private keys a Hardhat or Truffle
 # config hands its network: ``accounts: ["0x…"]`` (64 hex digits; a 40-digit one is a public address).
 _RPC_KEY: Final = re.compile(r"(?:\.alchemy\.com/v2|\.alchemyapi\.io/v2|\.infura\.io/v3)/([A-Za-z0-9_-]{32})(?![\w-])")
+# An Azure shared access signature: its ``sig`` grants what the URL's other parameters say until ``se``.
+_SAS_SIG: Final = re.compile(r"[?&]sv=\d{4}-\d\d-\d\d[^\s\"'<>]{0,300}?&sig=([A-Za-z0-9%+/=]{20,120})")
+# A password-reset link's token (Django's ``/reset/<uidb64>/<timestamp>-<hmac>/``, or a long random last segment):
+# whoever holds the link sets the account's password.
+_RESET_TOKEN: Final = re.compile(
+    r"/(?:password[-_]?)?reset(?:[-_]password)?/(?:[A-Za-z0-9_=-]{1,40}/)?"
+    r"([0-9a-z]{1,13}-[0-9a-f]{20,64}|[A-Za-z0-9_-]{32,128})(?=[/?#\"'\s]|$)"
+)
 _ACCOUNTS: Final = re.compile(r"accounts\s*:\s*\[\s*[\"'](0x[0-9a-fA-F]{64})[\"']")
 
 
@@ -115,6 +123,12 @@ def vendor_keys(text: str, words: list[Cluster]) -> tuple[list[Hit], list[re.Mat
         hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
     if "alchemy" in text or "infura.io" in text:
         hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _RPC_KEY.finditer(text)]
+    if "reset/" in text:
+        for m in _RESET_TOKEN.finditer(text):
+            if any(c.isdigit() for c in m.group(1)) and not _fake(m.group(1)):
+                hits.append(Hit(*m.span(1), "SECRET", 0.9, Priority.KNOWN_SECRET))
+    if "&sig=" in text:
+        hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _SAS_SIG.finditer(text)]
     if "accounts" in text and "0x" in text:
         hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _ACCOUNTS.finditer(text)]
     return hits, known
