@@ -149,8 +149,8 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
     Base64 of 32 bytes (a WireGuard or HMAC key, ``…=``) may lack a digit, one time in a thousand; its
     ``+`` or ``=`` says it is no name, and its entropy says it is random.
     """
-    if len(value) < min_len or not any(map(str.isalpha, value)) or _ULID.fullmatch(value) or _POD_NAME.fullmatch(value):
-        return False  # (a ULID is an id: a time, then randomness that only makes it unique; so is a pod's name)
+    if len(value) < min_len or not any(map(str.isalpha, value)):
+        return False
     base64 = "+" in value or value.endswith("=")
     if not any(map(str.isdigit, value)) and not (base64 and len(value) >= 32 and entropy(value) >= 4.0):
         return False
@@ -158,7 +158,9 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
         return False
     if sum(map(len, _WORDS_IN.findall(value))) >= 0.6 * len(value):
         return False  # mostly words: a name (``CreateOAuth2TokenWithIAM``, ``X509WorkloadIdentity``)
-    return entropy(value) >= (3.0 if len(value) < 32 else 3.5) and not _joined_words(value)
+    if entropy(value) < (3.0 if len(value) < 32 else 3.5) or _joined_words(value):
+        return False
+    return not (_ULID.fullmatch(value) or _POD_NAME.fullmatch(value))  # ids: a time and randomness, a pod's name
 
 
 def _one_case_word(value: str) -> bool:
@@ -330,8 +332,6 @@ class SecretFinder:
                 continue  # a digest or an id, unless a key's name and a verb say otherwise (asked below)
             if token.count("/") > 2 or _after_digest_name(text, m.start()) or _ASSIGNED_TO.match(text, m.end()):
                 continue  # (a name that is being assigned: ``PBESv2SHA256AndAES256CBC = "…"``)
-            if _named_id(text, m.start()):
-                continue  # the value's own key names an id: ``"id": "AQAAAY4f…"`` (a log event's)
             window = before(text, m.start(), 40)
             if hex_or_uuid:
                 if not (_stated(window) or _named_before(window)) or entropy(token) < 3.0:
@@ -348,7 +348,9 @@ class SecretFinder:
                 continue
             if listing and in_listing(lowered, m.start()):
                 continue  # a name in ``vault list``'s output
-            if not any(a <= m.start() < b for a, b in public):  # nor the body of a public key or certificate
+            if any(a <= m.start() < b for a, b in public):
+                continue  # the body of a public key or certificate
+            if not _named_id(text, m.start()):  # (asked last: it searches for the key before the token)
                 hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
 
