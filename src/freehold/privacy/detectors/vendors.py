@@ -106,6 +106,13 @@ _RESET_TOKEN: Final = re.compile(
     r"([0-9a-z]{1,13}-[0-9a-f]{20,64}|[A-Za-z0-9_-]{32,128})(?=[/?#\"'\s]|$)"
 )
 _ACCOUNTS: Final = re.compile(r"accounts\s*:\s*\[\s*[\"'](0x[0-9a-fA-F]{64})[\"']")
+# Keys by their place (group 1), each looked for only where one of its substrings occurs.
+_IN_PLACE: Final = (
+    (("Key=",), _AZURE),
+    (("alchemy", "infura.io"), _RPC_KEY),
+    (("&sig=",), _SAS_SIG),
+    (("accounts",), _ACCOUNTS),
+)
 
 
 def vendor_keys(text: str, words: list[Cluster]) -> tuple[list[Hit], list[re.Match[str]]]:
@@ -119,18 +126,13 @@ def vendor_keys(text: str, words: list[Cluster]) -> tuple[list[Hit], list[re.Mat
         hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
     if "PuTTY-User-Key-File" in text:
         hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PPK.finditer(text)]
-    if "Key=" in text:
-        hits += [Hit(m.start(1), m.end(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _AZURE.finditer(text)]
-    if "alchemy" in text or "infura.io" in text:
-        hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _RPC_KEY.finditer(text)]
+    for hints, pattern in _IN_PLACE:
+        if any(hint in text for hint in hints):
+            hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in pattern.finditer(text)]
     if "reset/" in text:
         for m in _RESET_TOKEN.finditer(text):
             if any(c.isdigit() for c in m.group(1)) and not _fake(m.group(1)):
                 hits.append(Hit(*m.span(1), "SECRET", 0.9, Priority.KNOWN_SECRET))
-    if "&sig=" in text:
-        hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _SAS_SIG.finditer(text)]
-    if "accounts" in text and "0x" in text:
-        hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in _ACCOUNTS.finditer(text)]
     return hits, known
 
 
