@@ -42,8 +42,8 @@ _V6_END: Final = re.compile(r"[^\w:.%-]")  # an address and its zone id are made
 _VERSION: Final = re.compile(
     r"(?:\b(?:version|ver\.?|build|release|release notes for|firmware|fw|rev|oid|(?<!/)v|hotfix|patch|runtime|tag"
     r"|section|sec\.|clause|chapter|line|paragraph|para|appendix|§)|版本|バージョン|버전|เวอร์ชัน|ファームウェア|固件|펌웨어"
-    r"|\b(?:versión|versione|versão|versie|wersj[ai]|verze|sürüm|έκδοση|έκδοσης|верси[яиюей]|גרסה|גרסת|إصدار|الإصدار)"
-    r"(?:\s+\w+)?)"  # and one word: "έκδοση λογισμικού" (software version), "версия ПО"
+    r"|\b(?:versión|versione|versão|versie|wersj[ai]|verze|sürüm|έκδοση|έκδοσης|верси[яиюей]|גרסה|גרסת|إصدار|الإصدار"
+    r"|firmv[ée]r\w*)(?:\s+\w+)?)"  # and one word: "έκδοση λογισμικού" (software version), "версия ПО"
     r"[\"']?\s*[:=#（(]?\s*(?:\{\s*\"value\"\s*:\s*)?[\"']?\s*$"
     r"|(?:[~<>]=|~>|\(=|<<|>>)\s*$"
     # the word, then "is": "firmware version is 3.10.2.144", "la versión de firmware es …", "Version ist …"

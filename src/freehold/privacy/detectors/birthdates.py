@@ -26,6 +26,7 @@ _BIRTH_WORDS: Final = alternation(
     r"date[\s_]*of[\s_]*birth", r"birth[\s_-]?date", r"birthday", r"born(?:[\s_]+on)?", r"d\.?o\.?b\.?", r"bday",
     r"geburtsdatum", r"geboren(?:[\s_]+am)?", r"geb\.", r"fecha[\s_]+(?:de[\s_]+)?nacimiento", r"nacid[oa][\s_]+el",
     r"nac[ií][\s_]+el", r"naci[óo][\s_]+el", r"date[\s_]+de[\s_]+naissance", r"née?[\s_]+le",
+    r"nacid[oa][\s_]+en", r"née?[\s_]+à", r"nat[oa][\s_]+a(?=[\s_])",  # then a place: "nata a Modena il …"
     r"data[\s_]+di[\s_]+nascita", r"nat[oa][\s_]+il", r"geboortedatum", r"geboren[\s_]+op",
     r"data[\s_]+de[\s_]+nascimento", r"nascid[oa][\s_]+(?:em|a)", r"nasci[\s_]+em", r"nasceu[\s_]+(?:em|a)",
     r"dat[aęy][\s_]+urodzenia", r"urodzon[ya]", r"födelsedatum", r"född", r"fødselsdato", r"født",
@@ -85,12 +86,15 @@ _MONTHS: Final = {name: i + 1 for i, names in enumerate(_MONTH_NAMES) for name i
 }
 _MONTH: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE: Final = re.compile(
-    r"(?P<iso>(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))"
+    r"(?P<hud>(?P<ny>\d{4})\. (?P<nm>\d{1,2})\. (?P<nd>\d{1,2})\.)"  # Hungarian, spaced: "1986. 03. 14."
+    r"|(?P<iso>(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))"
     r"|(?P<num>(?P<a>\d{1,2})[-/.] ?(?P<b>\d{1,2})[-/.] ?(?P<y>\d{4}|\d{2}))"
     rf"|(?P<dmy>(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?(?P<dm>{_MONTH})\.?,?\s+(?:de\s+)?(?P<dy>\d{{4}}))"
     rf"|(?P<dash>(?P<xd>\d{{1,2}})(?P<sep>[-/])(?P<xm>{_MONTH})\.?(?P=sep)(?P<xy>\d{{4}}|\d{{2}}(?!\d)))"  # 14-Mar-1985
     rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))"
-    r"|(?P<ymd>(?P<jy>\d{4}) ?[年년] ?(?P<jm>\d{1,2}) ?[月월] ?(?P<jd>\d{1,2}) ?[日일])"  # and Korean "1996년 4월 2일"
+    # and Korean "1996년 4월 2일"; a Japanese era's year: "平成3年5月17日" (Heisei 3, 1991)
+    r"|(?P<ymd>(?P<era>明治|大正|昭和|平成|令和)?(?P<jy>\d{1,4}) ?[年년] ?(?P<jm>\d{1,2}) ?[月월]"
+    r" ?(?P<jd>\d{1,2}) ?[日일])"
     rf"|(?P<hu>(?P<hy>\d{{4}})\.\s+(?P<hm>{_MONTH})\s+(?P<hd>\d{{1,2}})\.?)"  # Hungarian: "1965. szeptember 13."
     r"|(?P<compact>(?P<cy>(?:19|20)\d\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\d|3[01]))(?!\d)",  # vCard's BDAY
     re.IGNORECASE,
@@ -117,12 +121,22 @@ _FOUNDING: Final = re.compile(r"\b(?:hackathon|garage|founded|incorporated|launc
 # A form's label may go on after the words before its colon: "Fecha de nacimiento del titular:",
 # "Data de nascimento (para confirmação):", "Geboortedatum gecontroleerd:".
 _LABEL: Final = re.compile(r"(?:[ \t]+[^\W\d_]{1,20}){0,3}[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?[:：]")
+# A place between the words and the date, then the date's own preposition: "born in Boston on", "née à Lyon le".
+_PLACE_ON: Final = re.compile(
+    r"[ \t]+(?:(?:in|a|à|en|em|w|i)[ \t]+)?[^\W\d_][\w'.-]*(?:[ \t][^\W\d_][\w'.-]*){0,2},?"
+    r"[ \t]+(?:on|le|il|el|em|am|dnia|den|the)[ \t]+",
+    re.IGNORECASE,
+)
 # A form asking for the place and date of birth together: the place, a comma, then the date.
 _PLACE: Final = re.compile(r"[^\W\d_][\w .'-]{1,30}?,[ \t]*")
 # A reply on the next line: a time stamp and a one-word speaker ("[09:12:14] Cliente:", "CALLER:") may lead it.
 _TURN: Final = re.compile(r"[ \t]*(?P<time>\[[\d:. ]{1,12}\][ \t]*)?(?P<speaker>[^\W\d_][\w'-]{0,24}[:：][ \t]*)?")
 _BIRTH_COLUMN: Final = re.compile(r"birth|dob|geburt|nacimiento|naissance|nascita|geboorte|nascimento|urodzenia"
                                   r"|födelse|fødsel|narození|doğum|syntymä|生年月日")  # fmt: skip
+
+
+# The year before each Japanese era's first.
+_ERAS: Final = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 
 
 def _year(text: str) -> int:
@@ -151,7 +165,10 @@ def _plausible(m: re.Match[str]) -> bool:
         return plausible_birth_date(int(m.group("cy")), int(m.group("cm")), int(m.group("cd")))
     if m.group("hu"):
         return plausible_birth_date(int(m.group("hy")), _MONTHS[m.group("hm").lower()], int(m.group("hd")))
-    return plausible_birth_date(int(m.group("jy")), int(m.group("jm")), int(m.group("jd")))
+    if m.group("hud"):
+        return plausible_birth_date(int(m.group("ny")), int(m.group("nm")), int(m.group("nd")))
+    year = int(m.group("jy")) + _ERAS.get(m.group("era") or "", 0)
+    return plausible_birth_date(year, int(m.group("jm")), int(m.group("jd")))
 
 
 # Stems of ``_BIRTH``'s words in ASCII: one search for all of them (a trie of their letters) costs a third
@@ -211,6 +228,8 @@ class BirthDateFinder:
             bridge = _BRIDGE.match(text, end)
             start = bridge.end() if bridge else end
             date = _DATE.match(text, start) if start - end <= 24 else None
+            if date is None and (place := _PLACE_ON.match(text, m.end())) is not None:
+                date = _DATE.match(text, place.end())  # "born in Boston on …", "nata a Modena il …"
             if date is None and label is not None and (place := _PLACE.match(text, start)) is not None:
                 date = _DATE.match(text, place.end())  # "tempat/tgl lahir: Bandung, 30 September 2004"
             if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
@@ -246,7 +265,7 @@ def _aged(text: str, lowered: str) -> list[Hit]:
         found = _DATE.match(text, m.end())
         if found is None or not _plausible(found):
             continue
-        year = _year(next(y for y in found.group("iy", "y", "dy", "xy", "my", "jy", "hy", "cy") if y is not None))
+        year = _year(next(y for y in found.group("iy", "ny", "y", "dy", "xy", "my", "jy", "hy", "cy") if y is not None))
         if abs(this_year - year - int(m.group(1))) <= 1:
             hits.append(Hit(found.start(), found.end(), "DATE_OF_BIRTH", 0.85, Priority.CONTEXTUAL))
     return hits

@@ -45,7 +45,8 @@ _NATIONAL: Final = re.compile(
 )
 # An area code ended by "/" ("0171/2341769", as German and Austrian write it): the digit runs the
 # other finders share stop at "/", so these are looked for on their own, where a "/" is.
-_SLASHED: Final = re.compile(r"0(?<![\w/.]0)\d{1,4}/\d[\d .-]{3,10}\d(?![\w/]|[.-]\d)")
+# (And Hungary's "06-30/849-7770".)
+_SLASHED: Final = re.compile(r"0(?<![\w/.]0)\d{1,4}(?:-\d{2})?/\d[\d .-]{3,10}\d(?![\w/]|[.-]\d)")
 _GROUP: Final = re.compile(r"\S+")
 _EXTENSION: Final = re.compile(r",?[ \t]*(?:ext\.?|extension|x|#|poste)[ \t]*\d{1,6}(?![\w-])", re.IGNORECASE)
 
@@ -92,6 +93,7 @@ _DATE_OR_IP: Final = re.compile(
 )  # ISO and numeric dates, "19. 9. 1973" (Czech, German), dotted quads
 # Russian and Ukrainian grouping, "8 912 345-67-89", "(912) 345-67-89": its tail has a date's shape, the
 # whole a number's.
+_HUNGARIAN: Final = re.compile(r"06-\d{1,2}/\d{3}-?\d{3,4}")  # "06-30/849-7770": trunk, area, number; no date
 _DASHED_PAIRS: Final = re.compile(r"(?:[78][ -]?)?(?:\(\d{3,5}\) ?|\d{3}[ -])\d{3}-\d{2}-\d{2}")
 # A key that names a time, an id, a count or an amount (``created_at``, ``updatedAt``, ``order_id``, ``ts``):
 # its value is that, whatever phone word stands earlier in the record.
@@ -101,7 +103,8 @@ _OTHER_KEY: Final = re.compile(
     r"|[a-z](?:At|On|Time|Timestamp|Date|Id|Ids|Count|Total|Amount|Size|Offset|Ms)$|^(?i:id|ts)$"
 )
 _SCANNED_AREA: Final = re.compile(r"\((?=[\d]*[OolISB])[\dOolISB]{3}\) ?$")  # with a letter OCR took for a digit
-_TRUNK_EIGHT: Final = re.compile(r"(?<!\w)8 $")  # and "8 (912) 345-67-89": the trunk prefix before the bracket
+# and "8 (912) 345-67-89", "0 (544) 652 57 18": the trunk prefix before the bracket (Russia's, Turkey's)
+_TRUNK_EIGHT: Final = re.compile(r"(?<!\w)[80] $")
 _PHONE_WORD_LIST: Final = (
     "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach(?:ed)?",
     "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
@@ -191,7 +194,7 @@ _NOT_PHONE: Final = re.compile(
     # registries' and professionals' identifiers: a prescriber's NPI and DEA, a licence, France's SIREN/SIRET,
     # Italy's codice fiscale and partita IVA; a form's placeholder
     r"|npi|dea|licen[cs]e|siren|siret|c\.f|codice fiscale|p\.? ?iva|placeholder|booking|crn|mtcn|nsn|premise"
-    r"|omb|prescription|rx|docket|application|patent|drawing"
+    r"|omb|prescription|rx|docket|application|patent|drawing|kvk|terminal\w*|identyfikator\w*|referencyjn\w*|transakcj\w*"
     # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
     r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"
     r"|factuur|polis|lid|dossier|artikel|konto)(?:nummer|nr)"
@@ -476,7 +479,9 @@ class PhoneFinder(RunFinder):
             elif text[start - 1 : start] in " )" and (area := _SCANNED_AREA.search(text, max(0, start - 6), start)):
                 start, raw = area.start(), ocr_digits(area.group()) + raw  # a scan's "(2O1) 976-4215"
             digit_count = len(raw) - sum(map(raw.count, " .-()/"))  # the patterns' only non-digits
-            dated = _DATE_OR_IP.search(raw) and not (_PAIRS.fullmatch(raw) or _DASHED_PAIRS.fullmatch(raw))
+            dated = _DATE_OR_IP.search(raw) and not (
+                _PAIRS.fullmatch(raw) or _DASHED_PAIRS.fullmatch(raw) or _HUNGARIAN.fullmatch(raw)
+            )
             if not 7 <= digit_count <= 13 or dated:
                 continue
             if digit_count == len(raw) - 1 and raw.count(".") == 1:

@@ -22,7 +22,7 @@ _WEAK: Final = ("token", "apikey", "key", "auth", "credential", "credentials", "
 _KEY_QUALIFIERS: Final = ("api", "access", "secret", "private", "signing", "encryption", "master", "license", "auth",
                           "client", "app", "service", "subscription", "account", "admin", "x", "validation",
                           "decryption", "preshared", "routing", "integration", "consumer", "fernet", "hmac",
-                          "jwt")  # fmt: skip
+                          "jwt", "server")  # fmt: skip
 _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "url", "uri", "endpoint", "file", "path",
                            "name", "id", "expiry", "expires", "ttl", "header", "field", "env", "var", "prefix",
                            "format", "policy", "reset", "hint", "label", "required", "manager", "rotation", "store",

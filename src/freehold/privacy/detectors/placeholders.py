@@ -40,6 +40,7 @@ PUBLISHED: Final = re.compile(
     r"|(?:AC|MG|SM|PN|MM|CA|RE|IS|VA|KS|SK)[0-9a-f]{32}$"
     r"|RW[A-Za-z0-9+/]{50,56}={0,2}$"  # a minisign public key: base64 of "Ed", its id and the key
     r"|b?tok_[A-Za-z0-9]{14,}$"  # a card's or a bank account's token (Stripe, card vaults): a single-use reference
+    r"|(?:SB-)?Mid-client-"  # Midtrans's client key, for its payment page in the browser
 )
 
 

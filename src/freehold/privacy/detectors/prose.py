@@ -22,7 +22,7 @@ _OTHER_PASSWORD_WORDS: Final = re.compile(
     alternation(
         *"kennwort mdp contraseña senha wachtwoord hasło haslo lösenord(?:et)? adgangskoden? kodeord(?:et)? heslo "
         "şifre[a-zçğıöşü]{0,6} parola salasana パスワード 비밀번호 密码 密碼 пароль كلمة\\s+(?:المرور|السر) รหัสผ่าน "
-        "mật\\s+khẩu पासवर्ड סיסמ[הא] κωδικός".split()
+        "mật\\s+khẩu पासवर्ड סיסמ[הא] κωδικός jelsz[óo]\\w* jelszav\\w* kata\\s+sandi".split()
     )  # fmt: skip
 )
 # Casual words led by letters frequent in prose (c, p, w): a pattern of their own, so that the words
@@ -35,7 +35,7 @@ _PROSE_TOKEN: Final = re.compile(r"[^\s]+")
 # token is the value; plain words ("du wifi", "temporal que me dio soporte:") may come before it.
 _COPULAS: Final = frozenset(
     "is was are reads remains now still = : - ist war lautet lautete est était c'est es era è é jest to było är "
-    "var er je bylo idi hai".split()
+    "var er je bylo idi hai là e este jadi menjadi oli".split()
 )  # fmt: skip
 _MAX_PROSE_WORDS: Final = 4
 _MAX_WORDS_TO_VERB: Final = 6  # "la clave del wifi q me preguntaste es …": a verb may come further on
@@ -53,7 +53,8 @@ _VARIABLE: Final = re.compile(r"[a-z]+(?:_[a-z]+)+")
 _ESCAPE: Final = re.compile(r"\\[nxu&f*(es-]")  # an escape of a string (\n, \x00) or of a man page (\&, \fB, \*(Aq)
 _STRING_PREFIXES: Final = ("b'", 'b"', "f'", 'f"', "r'", 'r"', "u'", 'u"')  # code's literals, not prose
 _NEXT_TWO: Final = re.compile(r"[ \t]+(\S+)(?:[ \t]+(\S+))?")  # the two words after a comma, on its line
-_SECOND_VERBS: Final = frozenset("is was war ist est era é to :".split())  # "set it to", "the old one was"
+# "set it to", "the old one was", and the same in Finnish, Scandinavian, Spanish and Portuguese
+_SECOND_VERBS: Final = frozenset("is was war ist est era é to : oli var fue foi".split())
 _ANSWER_VERBS: Final = _SECOND_VERBS | _COPULAS | frozenset("è it's c'est es it’s".split())
 _CONJUNCTIONS: Final = frozenset("or and oder und ou et o y e of en eller lub albo".split())
 _VALUE_TRIM: Final = ".,;:)»\"'`\\"  # (and a JSON string's escape before its closing quote)
@@ -255,6 +256,10 @@ def _latin_value(text: str, end: int) -> tuple[int, int] | None:
     run = _LATIN_RUN.search(text, end, end + _LATIN_REACH if line_end < 0 else line_end)
     if run is None or any(c in _CLAUSE_ENDS for c in text[end : run.start()]):
         return None
+    if run.group()[0] == "-" and run.start() and text[run.start() - 1] > "\u024f":
+        run = _LATIN_RUN.match(text, run.start() + 1, run.end())  # Hebrew's prefix and hyphen: "ל-Hummus!Tahini24"
+        if run is None:
+            return None
     marked = text[run.start() - 1] in _MARKS or text[end : run.start()].strip() in ("", ":", "：")
     value = _prose_value(text, *run.span(), True)
     if value is None:
@@ -304,6 +309,7 @@ def password_words(lowered: str) -> int:
     other = (
         "wort" in lowered or "mdp" in lowered or "senha" in lowered or "woord" in lowered or "haslo" in lowered
         or "kode" in lowered or "heslo" in lowered or "parola" in lowered or "salasana" in lowered
+        or "jelsz" in lowered or "sandi" in lowered
         or (not lowered.isascii() and (
             "contrase" in lowered or "hasł" in lowered or "lösen" in lowered or "şifre" in lowered
             or "パスワード" in lowered or "비밀번호" in lowered or "密" in lowered or "пароль" in lowered

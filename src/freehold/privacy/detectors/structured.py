@@ -287,7 +287,8 @@ class IbanFinder:
         return found
 
 
-_SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![\w]|[./-]\d)")
+# (Korean and Japanese write a particle right after a number: "043-44-6478입니다".)
+_SSN: Final = re.compile(r"(\d(?<![\w./#-]\d)\d\d)([- ]?)(\d{2})\2(\d{4})(?![^\W\uac00-\ud7af\u3040-\u30ff]|[./-]\d)")
 _SSN_COLUMN: Final = re.compile(r"\bssn\b|social|\bss_?(?:no|num)")  # a table's column of them: "ssn", "social_sec"
 # Led by its first dash (the lookbehind follows it), so that ``re`` jumps from one dash to the next.
 _NOT_SSN: Final = re.compile(

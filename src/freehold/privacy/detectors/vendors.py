@@ -59,6 +59,7 @@ _VENDOR_KEYS: Final = (
     r"sdk-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", r"CFPAT-[A-Za-z0-9_-]{43}", r"aio_[A-Za-z0-9]{28}",
     r"fo1_[A-Za-z0-9_-]{43}", r"rnd_[A-Za-z0-9]{32}", r"EAA[A-Za-z0-9]{60,}",
     r"FLWSECK(?:_TEST)?-[0-9a-f]{32}-X",  # Flutterwave secret key (its FLWPUBK- twin is published)
+    r"Mid-server-[A-Za-z0-9_-]{20,}", r"SB-Mid-server-[A-Za-z0-9_-]{20,}",  # Midtrans (its Mid-client- is published)
 )  # fmt: skip
 _VENDOR_SHAPES: Final = (
     r"\d{8,10}:AA[A-Za-z0-9_-]{33}",  # Telegram bot token
