@@ -107,12 +107,13 @@ _RESET_TOKEN: Final = re.compile(
     r"([0-9a-z]{1,13}-[0-9a-f]{20,64}|[A-Za-z0-9_-]{32,128})(?=[/?#\"'\s]|$)"
 )
 _ACCOUNTS: Final = re.compile(r"accounts\s*:\s*\[\s*[\"'](0x[0-9a-fA-F]{64})[\"']")
-# Keys by their place (group 1), each looked for only where one of its substrings occurs.
+# Keys by their place (group 1), each looked for only where a substring every match holds occurs.
 _IN_PLACE: Final = (
-    (("Key=",), _AZURE),
-    (("alchemy", "infura.io"), _RPC_KEY),
-    (("&sig=",), _SAS_SIG),
-    (("accounts",), _ACCOUNTS),
+    ("Key=", _AZURE),
+    ("alchemy", _RPC_KEY),
+    ("infura.io", _RPC_KEY),
+    ("&sig=", _SAS_SIG),
+    ("accounts", _ACCOUNTS),
 )
 
 
@@ -127,8 +128,8 @@ def vendor_keys(text: str, words: list[Cluster]) -> tuple[list[Hit], list[re.Mat
         hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
     if "PuTTY-User-Key-File" in text:
         hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PPK.finditer(text)]
-    for hints, pattern in _IN_PLACE:
-        if any(hint in text for hint in hints):
+    for hint, pattern in _IN_PLACE:
+        if hint in text:
             hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in pattern.finditer(text)]
     if "reset/" in text:
         for m in _RESET_TOKEN.finditer(text):
