@@ -33,12 +33,15 @@ _SESSION_COOKIE: Final = re.compile(
     r"|asp\.net_sessionid|\.aspxauth|auth_token|remember_token|remember_user_token"
 )
 # Names no other cookie has: their value is a session wherever it is written ("sets PHPSESSID=…").
-# Also a session store's key in Redis, ``sess:<id>`` (connect-redis's prefix): the key is the session's id.
-# And a bare ``session=`` with a random value, as a load balancer logs the cookies it captured.
 _SESSION_ANYWHERE: Final = re.compile(
     r"\b(?:phpsessid|jsessionid|connect\.sid|laravel_session|asp\.net_sessionid|sessionid)[ \t]*=[ \t]*'?([^;\s,\"']+)"
-    r"|(?<![\w:-])sess:([a-z0-9_-]{20,128})(?![\w-])|(?<![\w.-])session=([a-z0-9_-]{20,128})(?![\w-])"
 )  # searched in the lower-cased text; the value is read from the text
+# A session store's key in Redis, ``sess:<id>`` (connect-redis's prefix), and a bare ``session=<id>`` as a load
+# balancer logs the cookies it captured: an id only when it looks random. Led by their literals.
+_SESSION_IDS: Final = (
+    ("sess:", re.compile(r"sess:(?<![\w:-]sess:)([a-z0-9_-]{20,128})(?![\w-])")),
+    ("session=", re.compile(r"session=(?<![\w.-]session=)([a-z0-9_-]{20,128})(?![\w-])")),
+)
 # host:port:database:user:password, the whole line (port a number or "*").
 _PGPASS: Final = re.compile(r"(?m)^[^\s:#][^\s:]*:(?:\d{1,5}|\*):[^\s:]+:[^\s:]+:(\S+)$")
 # user:password@tcp(host:port)/db, as Go's MySQL driver writes a DSN (no scheme before it).
@@ -109,11 +112,14 @@ def shaped_credentials(text: str, lowered: str, key_ids: list[re.Match[str]]) ->
         hits += _session_cookies(text, lowered)
     if ("sess" in lowered or ".sid" in lowered) and len(lowered) == len(text):
         for m in _SESSION_ANYWHERE.finditer(lowered):
-            group = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
-            value = text[m.start(group) : m.end(group)]
+            value = text[m.start(1) : m.end(1)]
             if len(value) >= 16 and not masked(value) and not PLACEHOLDER.match(value):
-                if group == 1 or (any(c.isdigit() for c in value) and entropy(value) >= 3.5):  # (not "sess:user-123")
-                    hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
+                hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
+        for hint, pattern in _SESSION_IDS:
+            for m in pattern.finditer(lowered) if hint in lowered else ():
+                value = text[m.start(1) : m.end(1)]
+                if any(c.isdigit() for c in value) and entropy(value) >= 3.5 and not masked(value):  # not "sess:user-1"
+                    hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
     if "pgpass" in lowered or ":5432:" in text:  # where such lines are seen (other ports: only with "pgpass")
         hits += _values(_PGPASS, text, 1)
     if "@tcp(" in text or "@unix(" in text:
