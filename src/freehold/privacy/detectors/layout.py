@@ -23,25 +23,41 @@ _LISTING: Final = "keys\n---"  # ``vault list``'s heading and rule (lower-cased)
 _CREDENTIAL_PARENT: Final = re.compile(r"encrypt|secret|credential|crypt|cipher|signing|jwt|keyring|keys$", re.I)
 
 
-# The key a value is given to, right before it: JSON (``"created_at": 1715…``, also JSON-escaped inside a
-# tool result's string), YAML or an env file (``order_id: 5893…``). A bare key must look like an
-# identifier (an underscore or a capital inside), so that prose's "call me at: …" names nothing.
-_KEY_BEFORE: Final = re.compile(
-    r"(?:\\?\"(?P<quoted>[^\"\n\\]{1,60})\\?\"|(?<![\w.-])(?P<bare>[A-Za-z][\w.-]{0,60}))[ \t]*[:=][ \t]*(?:\\?[\"'])?$"
-)
 
 
 def key_of(text: str, start: int) -> str | None:
-    """The name of the key whose value starts at ``start`` (see ``_KEY_BEFORE``), or None."""
-    lo = max(0, start - 5)
-    if text.find(":", lo, start) < 0 and text.find("=", lo, start) < 0:
-        return None  # no operator right before: no search for a key
-    m = _KEY_BEFORE.search(text, max(0, start - 70), start)
-    if m is None:
+    """The name of the key whose value starts at ``start``, or None.
+
+    JSON (``"created_at": 1715…``, also JSON-escaped inside a tool result's string), YAML or an env file
+    (``order_id: 5893…``): a key of up to 60 characters (61 bare), spaces, ``:`` or ``=`` within five
+    characters of the value, an optional quote. A bare key must look like an identifier (an underscore or
+    a capital inside), so that prose's "call me at: …" names nothing. Read backwards from the value rather
+    than searched for: a search of the 70 characters before cost a few microseconds per labelled value.
+    """
+    i = start
+    if i and text[i - 1] in "\"'":
+        i -= 1 + (i > 1 and text[i - 2] == "\\")
+    while i and text[i - 1] in " \t":
+        i -= 1
+    if not i or text[i - 1] not in ":=" or i - 1 < start - 5:
+        return None  # (the operator stands within five characters of the value)
+    i -= 1
+    while i and text[i - 1] in " \t":
+        i -= 1
+    end = i
+    if i and text[i - 1] == '"':
+        close = i - 1 - (i > 1 and text[i - 2] == "\\")
+        opening = text.rfind('"', max(0, close - 61), close)
+        key = text[opening + 1 : close]
+        if opening >= 0 and key and "\n" not in key and "\\" not in key and start - opening <= 70 + 2:
+            return key
+    while i > end - 61 and i and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    bare = text[i:end]
+    if not bare or not ("A" <= bare[0] <= "Z" or "a" <= bare[0] <= "z"):
         return None
-    if m.group("quoted") is not None:
-        return m.group("quoted")
-    bare = m.group("bare")
+    if i and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        return None  # a longer word than a key's 61 characters
     return bare if "_" in bare or not (bare.islower() or bare.isupper()) else None
 
 
