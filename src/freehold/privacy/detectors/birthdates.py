@@ -121,6 +121,10 @@ _FOUNDING: Final = re.compile(r"\b(?:hackathon|garage|founded|incorporated|launc
 # A form's label may go on after the words before its colon: "Fecha de nacimiento del titular:",
 # "Data de nascimento (para confirmação):", "Geboortedatum gecontroleerd:".
 _LABEL: Final = re.compile(r"(?:[ \t]+[^\W\d_]{1,20}){0,3}[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?[:：]")
+# A call that makes a date of a literal: ``date.fromisoformat("…")``, ``new Date('…')``, ``LocalDate.parse("…")``.
+_DATE_CALL: Final = re.compile(
+    r"(?:new\s+)?(?:[A-Za-z_][\w.]{0,30}?)?(?:[Dd]ate|[Tt]ime|parse)\w*(?:\.\w{1,15})?\(\s*[\"']?"
+)
 # A place between the words and the date, then the date's own preposition: "born in Boston on", "née à Lyon le".
 _PLACE_ON: Final = re.compile(
     r"[ \t]+(?:(?:in|a|à|en|em|w|i)[ \t]+)?[^\W\d_][\w'.-]*(?:[ \t][^\W\d_][\w'.-]*){0,2},?"
@@ -228,6 +232,8 @@ class BirthDateFinder:
             bridge = _BRIDGE.match(text, end)
             start = bridge.end() if bridge else end
             date = _DATE.match(text, start) if start - end <= 24 else None
+            if date is None and (call := _DATE_CALL.match(text, start)) is not None:
+                date = _DATE.match(text, call.end())  # code: ``dob=date.fromisoformat("1988-06-14")``
             if date is None and (place := _PLACE_ON.match(text, m.end())) is not None:
                 date = _DATE.match(text, place.end())  # "born in Boston on …", "nata a Modena il …"
             if date is None and label is not None and (place := _PLACE.match(text, start)) is not None:

@@ -69,15 +69,15 @@ def parent_name(text: str, start: int) -> str | None:
     """
     line = text.rfind("\n", max(0, start - 80), start) + 1
     indent = start - line
-    if indent == 0 or (line == 0 and start > 80) or text[line:start].strip(" \t-"):
-        return None
+    if indent == 0 or (line == 0 and start > 80) or text[line:start].strip(" \t-+"):
+        return None  # (a diff's "+" or "-" before the indentation shifts every line alike)
     pos = line - 1
     for _ in range(_PARENT_REACH):
         if pos <= 0:
             return None
         above = text.rfind("\n", 0, pos) + 1
         row = text[above:pos]
-        stripped = row.lstrip(" \t-")
+        stripped = row.lstrip(" \t-+")
         if stripped and len(row) - len(stripped) < indent:
             stripped = stripped.rstrip()
             return stripped[:-1].strip("\"'") if stripped.endswith(":") else None

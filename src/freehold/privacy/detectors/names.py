@@ -16,13 +16,13 @@ _PARTS: Final = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _STRONG: Final = ("password", "passwd", "pwd", "pass", "passphrase", "passcode", "passkey", "secret", "secrets", "psk",
                    "totp")  # fmt: skip
 _STRONG_TAIL: Final = ("password", "passwd", "secret", "pwd", "passphrase")
-_WEAK: Final = ("token", "apikey", "key", "auth", "credential", "credentials", "bearer")
+_WEAK: Final = ("token", "apikey", "key", "auth", "credential", "credentials", "bearer", "salt")  # (WordPress's salts)
 # What makes "key" a credential's ("api key", "preshared key", "routing key" of an alerting service);
 # a key after anything else is a data structure's ("primary key", "sort_key").
 _KEY_QUALIFIERS: Final = ("api", "access", "secret", "private", "signing", "encryption", "master", "license", "auth",
                           "client", "app", "service", "subscription", "account", "admin", "x", "validation",
                           "decryption", "preshared", "routing", "integration", "consumer", "fernet", "hmac",
-                          "jwt", "server")  # fmt: skip
+                          "jwt", "server", "shared")  # fmt: skip
 _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "url", "uri", "endpoint", "file", "path",
                            "name", "id", "expiry", "expires", "ttl", "header", "field", "env", "var", "prefix",
                            "format", "policy", "reset", "hint", "label", "required", "manager", "rotation", "store",
@@ -47,7 +47,8 @@ _HANDLE_TOKENS: Final = ("next", "page", "continuation", "change", "request", "i
 # public key, a .NET ``publicKeyToken`` or Next.js's ``NEXT_PUBLIC_…`` variables are published by design; an
 # ``…Encrypted`` value is a ciphertext (systemd's ``SetCredentialEncrypted=``); Rails' ``authenticity_token`` is its
 # CSRF token.
-_NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing", "public", "mgr", "encrypted", "authenticity")
+_NOT_VALUE_PARTS: Final = ("csrf", "xsrf", "csrftoken", "existing", "public", "mgr", "encrypted", "authenticity",
+                            "hashed")  # (detect-secrets' ``hashed_secret``)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -13,7 +13,7 @@ __all__ = ["CODE", "DOCUMENTED", "PLACEHOLDER", "PUBLISHED", "filler", "hashed",
 PLACEHOLDER: Final = re.compile(
     r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
     r"|changeit$|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
-    r"|sample$|test$|demo$|foo$|bar$|baz$|foobar$|mypass(?:word)?$"  # docs' stand-ins (``passphrase: 'sample'``)
+    r"|sample$|test$|testing$|demo$|foo$|bar$|baz$|foobar$|mypass(?:word)?$"  # docs' stand-ins (``passphrase: 'demo'``)
     # a server's out-of-the-box password, known to everyone who has installed it (Grafana's ``admin``)
     r"|admin$|administrator$|root$|toor$|guest$|postgres$|mysql$|redis$|rabbitmq$|minioadmin$|sa$"
     r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("

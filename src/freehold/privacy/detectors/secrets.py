@@ -65,7 +65,7 @@ _QUOTED: Final = re.compile(r"\"([^\"\n]{1,2000})\"")
 _INNER_VALUE: Final = re.compile(r"\{[^{}\n]{0,200}?\"value\"\s*:\s*\"([^\"\n]{1,2000})\"")
 # The rest of a label's line ("password:", "API key (prod):") and the one line below it, a single token.
 _BELOW: Final = re.compile(
-    r"[\w.() -]{0,30}?(?P<colon>:)[ \t]*\r?\n[ \t]*(?P<bare>[^\s'\"`<>]{4,2000})[ \t]*(?=\r?\n|\Z)"
+    r"[\w.() -]{0,30}?(?P<colon>:)[ \t]*\r?\n[ \t]*\+?(?P<bare>[^\s'\"`<>]{4,2000})[ \t]*(?=\r?\n|\Z)"
 )
 _NAMED_WORDS: Final = TOOLS | HEADINGS
 # What names where a secret is kept, not the secret: an ARN, a file handed over with "@" (``password=@/tmp/pw``,
@@ -81,11 +81,12 @@ _YAML_TAG: Final = re.compile(r"!!?[A-Za-z][\w.-]*")
 _SPEC: Final = re.compile(r"[a-z]+=")  # ``docker build --secret id=npmrc,src=…``: a flag's spec, not its secret
 _QUOTES: Final = "`"  # Markdown and reST quote values: ``password=`hunter2` `` names ``hunter2``
 _AUTH_HEADER_LOWER: Final = re.compile(
-    r"(?:authorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest|ssws)\s+|bearer[ \t]+)"
+    r"(?:authorization[\"']?(?:\s*[:=]\s*[\"']?|\s+[\"'])(?:bearer|basic|token|apikey|digest|ssws)\s+|bearer[ \t]+)"
     r"([a-z0-9._~+/-]{8,}=*)"
 )
 _AUTH_HEADER: Final = re.compile(
-    r"(?i:\b(?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|apikey|digest|ssws)\s+"
+    r"(?i:\b(?:authorization|proxy-authorization)[\"']?(?:\s*[:=]\s*[\"']?|\s+[\"'])"
+    r"(?:bearer|basic|token|apikey|digest|ssws)\s+"
     r"|\bbearer[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)"
 )
 # ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
@@ -326,32 +327,35 @@ class SecretFinder:
         listing = "keys\n---" in lowered
         public = _public_blocks(text) if "-----BEGIN" in text or "---- BEGIN" in text else ()
         for m in in_runs(_TOKEN, text, words, 20):
-            token = m.group()
+            start, end = m.span()
+            if text[start] in "+-" and (start == 0 or text[start - 1] == "\n"):
+                start += 1  # a diff's "+" or "-" line: the marker is no part of the token
+            token = text[start:end]
             hex_or_uuid = _HEX_OR_UUID.fullmatch(token) is not None
-            if hex_or_uuid and ("-" in token or not _CREDITED.search(text, max(0, m.start() - 14), m.start())):
+            if hex_or_uuid and ("-" in token or not _CREDITED.search(text, max(0, start - 14), start)):
                 continue  # a digest or an id, unless a key's name and a verb say otherwise (asked below)
-            if token.count("/") > 2 or _after_digest_name(text, m.start()) or _ASSIGNED_TO.match(text, m.end()):
+            if token.count("/") > 2 or _after_digest_name(text, start) or _ASSIGNED_TO.match(text, end):
                 continue  # (a name that is being assigned: ``PBESv2SHA256AndAES256CBC = "…"``)
-            window = before(text, m.start(), 40)
+            window = before(text, start, 40)
             if hex_or_uuid:
                 if not (_stated(window) or _named_before(window)) or entropy(token) < 3.0:
                     continue
             elif not (_TOKEN_CONTEXT.search(window) and _random_looking(token, 20)) or "csrf" in window:
                 continue  # (a CSRF token is sent to every visitor)
-            if masked(token) or _in_arn(text, m.start()) or (token[:3] == "eyJ" and _documented_at(text, m.start())):
+            if masked(token) or _in_arn(text, start) or (token[:3] == "eyJ" and _documented_at(text, start)):
                 continue
             if token.startswith(("age1", "//")) or _KEY_ID.match(token) or _PUBLIC_KEY.search(window):
                 continue  # an age public key, a URL's user part, a key id, a key said to be public
-            if PUBLISHED.match(token) or _NAMED_ID.search(window, len(window) - 24) or _in_hash(text, m.start()):
+            if PUBLISHED.match(token) or _NAMED_ID.search(window, len(window) - 24) or _in_hash(text, start):
                 continue  # a publishable key, an id (``-accessor …``, ``Sid``), the tail of a password's hash
-            if token.startswith("Ag") and _sealed(text, m.start()):
+            if token.startswith("Ag") and _sealed(text, start):
                 continue
-            if listing and in_listing(lowered, m.start()):
+            if listing and in_listing(lowered, start):
                 continue  # a name in ``vault list``'s output
-            if any(a <= m.start() < b for a, b in public):
+            if any(a <= start < b for a, b in public):
                 continue  # the body of a public key or certificate
-            if not _named_id(text, m.start()):  # (asked last: it searches for the key before the token)
-                hits.append(Hit(m.start(), m.end(), "SECRET", 0.7, Priority.ENTROPY_SECRET))
+            if not _named_id(text, start):  # (asked last: it searches for the key before the token)
+                hits.append(Hit(start, end, "SECRET", 0.7, Priority.ENTROPY_SECRET))
         return hits
 
 
@@ -509,8 +513,8 @@ def _sealed(text: str, start: int) -> bool:
     line = text.rfind("\n", 0, at) + 1
     indent = at - line
     for row in text[text.find("\n", at) + 1 : start].split("\n")[1:]:
-        if row.strip() and len(row) - len(row.lstrip()) <= indent:
-            return False  # the block ended before ``start``
+        if row.strip() and len(row) - len(row.lstrip(" \t+-")) <= indent:
+            return False  # the block ended before ``start`` (a diff's "+" or "-" counts as indentation)
     return True
 
 

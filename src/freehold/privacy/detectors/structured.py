@@ -381,7 +381,7 @@ _URL_CRED: Final = re.compile(
 _TOKEN_USER: Final = re.compile(r"[\w-]+")
 _URL_END: Final = re.compile(r"[\s'\"<>]")  # the scheme is at most 21 characters, and nothing after it is one of these
 _PLACEHOLDER: Final = re.compile(r"^(?:\$\{?|<|\{\{|%\(|%s|\*+$|x+$|\.\.\.|\[)", re.IGNORECASE)
-_TRAILING: Final = ".,;:!?)]}'\""
+_TRAILING: Final = ".,;:!?)]}'\"\\"  # (and a JSON-escaped string's closing backslash: ``\"mysql://…/crm\"``)
 
 
 _TEMPLATE_USERS: Final = frozenset({
