@@ -120,7 +120,10 @@ _ORG_SUBJECT: Final = re.compile(
 _FOUNDING: Final = re.compile(r"\b(?:hackathon|garage|founded|incorporated|launched)\b")
 # A form's label may go on after the words before its colon: "Fecha de nacimiento del titular:",
 # "Data de nascimento (para confirmação):", "Geboortedatum gecontroleerd:".
-_LABEL: Final = re.compile(r"(?:[ \t]+[^\W\d_]{1,20}){0,3}[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?[:：]")
+# (And a second field joined by a slash: "Geburtsdatum/-ort:", "Date/place of birth".)
+_LABEL: Final = re.compile(
+    r"(?:/-?[^\W\d_]{1,12})?(?:[ \t]+[^\W\d_]{1,20}){0,3}[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?[:：]"
+)
 # A call that makes a date of a literal: ``date.fromisoformat("…")``, ``new Date('…')``, ``LocalDate.parse("…")``.
 _DATE_CALL: Final = re.compile(
     r"(?:new\s+)?(?:[A-Za-z_][\w.]{0,30}?)?(?:[Dd]ate|[Tt]ime|parse)\w*(?:\.\w{1,15})?\(\s*[\"']?"
@@ -238,7 +241,9 @@ class BirthDateFinder:
                 date = _DATE.match(text, place.end())  # "born in Boston on …", "nata a Modena il …"
             if date is None and label is not None and (place := _PLACE.match(text, start)) is not None:
                 date = _DATE.match(text, place.end())  # "tempat/tgl lahir: Bandung, 30 September 2004"
-            if date and _plausible(date) and not (date.end() < len(text) and text[date.end()].isalnum()):
+            # (Japanese writes "生" right after a date: "平成4年5月17日生")
+            glued = date is not None and date.end() < len(text) and text[date.end()].isalnum()
+            if date and _plausible(date) and not (glued and date.group()[-1] not in "日일"):
                 hits.append(Hit(date.start(), date.end(), "DATE_OF_BIRTH", 0.9, Priority.CONTEXTUAL))
             elif date is None and start - end <= 24 and (said := _transcribed(text, start)) is not None:
                 hits.append(Hit(*said, "DATE_OF_BIRTH", 0.8, Priority.CONTEXTUAL))

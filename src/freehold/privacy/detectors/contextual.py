@@ -194,7 +194,8 @@ _NOT_PHONE: Final = re.compile(
     # registries' and professionals' identifiers: a prescriber's NPI and DEA, a licence, France's SIREN/SIRET,
     # Italy's codice fiscale and partita IVA; a form's placeholder
     r"|npi|dea|licen[cs]e|siren|siret|c\.f|codice fiscale|p\.? ?iva|placeholder|booking|crn|mtcn|nsn|premise"
-    r"|omb|prescription|rx|docket|application|patent|drawing|kvk|terminal\w*|identyfikator\w*|referencyjn\w*|transakcj\w*"
+    r"|omb|prescription|rx|docket|application (?:no\.?|number|nr\.?|#)|patent|drawing|kvk|terminal\w*|identyfikator\w*"
+    r"|referencyjn\w*|transakcj\w*|członkowsk\w*"
     # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
     r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"
     r"|factuur|polis|lid|dossier|artikel|konto)(?:nummer|nr)"
@@ -378,6 +379,8 @@ def _said(text: str, start: int, end: int, columns: Columns | None, scripts: _Sc
     """
     if _other_key(text, start):
         return False
+    if columns is not None and _whole_cell(text, start, end) and (named := columns.name(start)) is not None:
+        return _phone_column(named)  # a delimited table's cell: its column's name says, not the header's other words
     window = words_before(text, start, 40)
     negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
     if negative is not None and not _speaker(window, negative) and not _called_after(window, negative.end()):
@@ -414,14 +417,28 @@ def _said(text: str, start: int, end: int, columns: Columns | None, scripts: _Sc
     if _camel_hint(window) and _CAMEL_PHONE.search(text, max(0, start - 40), start):
         return True  # a camelCase key: "billingPhone": "512 693 580" (lower-cased, its word ran into the one before)
     name = columns.name(start) if columns is not None else None  # a table's header names the column instead
-    if name is None:
-        return False
+    return name is not None and _phone_column(name)
+
+
+def _phone_column(name: str) -> bool:
+    """Whether a table column's name (``phone``, ``Telefon``, ``mobile_no``) says its cells are phone numbers."""
     name = name.replace("_", " ").replace("-", " ")  # ``mobile_no``, ``phone-number``: the words, apart
     word = _PHONE_WORDS.search(name)
     if word is None or _NOT_PHONE.search(name):
         return False
     # "Number" heads a contact list's column alone; qualified ("OE number", "Bosch no."), it is that thing's.
     return _NUMBER_WORD.match(word.group()) is None or name.strip(" .:#") == word.group().rstrip(".")
+
+
+def _whole_cell(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` fills a delimited cell (a quote may wrap it): nothing else in it to read."""
+    before = text[start - 1 : start]
+    if before in "\"'" and start > 1:
+        before = text[start - 2 : start - 1]
+    after = text[end : end + 1]
+    if after and after in "\"'":
+        after = text[end + 1 : end + 2]
+    return before in ("", ",", ";", "\t", "|", "\n") and after in ("", ",", ";", "\t", "|", "\n", "\r")
 
 
 class PhoneFinder(RunFinder):

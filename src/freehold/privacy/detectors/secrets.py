@@ -92,6 +92,8 @@ _AUTH_HEADER: Final = re.compile(
 # ``-u`` after whitespace or ``--user``; written to start with the "-", so ``re`` jumps from one to the next.
 # On the flag's line, and no shell expansion for the user (``set -u`` then ``${DEBUG:+ …}`` is none).
 _CURL_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)[ \t]+[\"']?[^\s:\"'{}]+:([^\s\"']+?)[\"']?(?=\s|$)")
+# An API key given as the user with no password (Lever, Stripe, Mailchimp): ``curl -u TJ2NlIOr…:``.
+_CURL_KEY_USER: Final = re.compile(r"-(?:(?<!\S-)u|-user)[ \t]+[\"']?([A-Za-z0-9_-]{20,200}):[\"']?(?=\s|$)")
 _TOKEN: Final = re.compile(r"(?<![\w+/=.$-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")  # not ``$SHELL_VAR``
 _TOKEN_CONTEXT: Final = re.compile(
     r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\d?\b"
@@ -209,6 +211,9 @@ class SecretFinder:
         for m in _CURL_USER.finditer(text) if "-u" in text else ():
             if not PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+        for m in _CURL_KEY_USER.finditer(text) if "-u" in text else ():
+            if _random_looking(m.group(1), 20) and not masked(m.group(1)):
+                hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
         # Tools and headings are looked up among the text's words, not searched for; the set of them is
         # made only when one is there (the frozenset's lookups of the words cost less than building it).
         if "bin/" in text:  # a tool named by its path (sudo's log: ``COMMAND=/usr/bin/mysql -p…``)
