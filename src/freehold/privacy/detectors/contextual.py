@@ -20,7 +20,6 @@ from freehold.privacy.detectors.base import (
     Hit,
     Priority,
     RunFinder,
-    alternation,
     before,
     in_runs,
     words_after,
@@ -29,6 +28,24 @@ from freehold.privacy.detectors.base import (
 from freehold.privacy.detectors.columns import Columns
 from freehold.privacy.detectors.layout import key_of
 from freehold.privacy.detectors.ocr import ocr_digits
+from freehold.privacy.detectors.phone_words import (
+    ABBREVIATION_LABEL,
+    ABBREVIATIONS,
+    ARABIC_QUALIFIED,
+    BARE_LABEL,
+    CJK_PHONE,
+    COMPANY_LINE,
+    FOLLOWING_END,
+    NOT_PHONE,
+    NOT_PHONE_CJK,
+    NUMBER_WORD,
+    OTHER_NUMBER,
+    PHONE_LABEL,
+    PHONE_WORDS,
+    PHONE_WORDS_AFTER,
+    QUALIFIED,
+    TEXT_VERB,
+)
 
 __all__ = ["REGIONS", "PhoneFinder", "phone_said", "prepare_regions", "valid_phone"]
 
@@ -104,110 +121,7 @@ _OTHER_KEY: Final = re.compile(
 )
 _SCANNED_AREA: Final = re.compile(r"\((?=[\d]*[OolISB])[\dOolISB]{3}\) ?$")  # with a letter OCR took for a digit
 # and "8 (912) 345-67-89", "0 (544) 652 57 18": the trunk prefix before the bracket (Russia's, Turkey's)
-_TRUNK_EIGHT: Final = re.compile(r"(?<!\w)[80] $")
-_PHONE_WORD_LIST: Final = (
-    "tel", "call(?:ed|ing)?", "ring", "cell", "fax", "whatsapp", "sms", "text(?:ed)? me", "contact", "reach(?:ed)?",
-    "hotline", "landline", "dial", "number(?! of)", r"no\.", "mob", "on-call", "oncall", "pager", "portable", "numéro",
-    "numero", "número", "numer(?:em|u|ze)?", "nummer", "rufnummer", "tél", "tlf", "komórka", "číslo", "čísle",
-    "marcar(?:me|nos)?", "márcame", "contato", "contacto", "contatto", "kontak", "contactez", "gsm", "cep",
-    "rappel(?:er|ez|le[zr]?)?", "καλέστε", "καλέσετε", "τηλ", "hubungi", "telp", "nipigie", "simu", "namba",
-    # the verbs and nouns of the languages the regions tried below speak (and of their neighbours)
-    "anrufen", "rufen", "ruf", "erreichen", "rückfragen", "rückruf", "erreichbar", "durchwahl", "appeler", "appelez",
-    "appelle[zr]?", "joignable", "joindre", "llamar", "llame", "llámame", "llámanos", "llamada",
-    "llamas", "llamarme", "llámeme", "llamen", "chiamare",
-    "chiamami", "chiamateci", "chiamata", "bellen", "bel", "gebeld", "bereikbaar", "ligar", "ligue", "liga",
-    "ringa", "ringe", "ringer", "når", "nås", "kontakta", "dzwonić", "zadzwoń", "dzwoń", "zavolejte", "zavolat",
-    "volejte", "richiama(?:re|mi)?", "fisso", "festnetz", "fijo", "celu", "cel", "bereiken", "sđt", "cp",
-    "hp", "wa", "(?:my|your|his|her|our|their) no", "soit(?:a|taa|takaa|to)", "numero(?:on|sta|lla)", "puh", "gọi",
-    r"điện\s+thoại", r"di\s+động", "tawag(?:an)?", "tumawag", "номер(?:у|а|ом)?",
-    # call verbs of more languages: Turkish, Hungarian, Romanian, Croatian/Serbian/Bosnian, Slovenian, Slovak,
-    # Estonian, Latvian, Lithuanian, Catalan
-    "aray(?:ın|ınız|abilirsiniz)", "ulaş(?:ın|abilirsiniz)", "hív(?:j|jon|jál|jatok|janak|ható)", "sunați", "sunati",
-    "sună-mă", "apelați", "apelati", "nazovi(?:te)?", "pozovi(?:te)?", "zovi(?:te)?", "pokliči(?:te)?",
-    "zavolaj(?:te)?", "helista(?:ge)?", "zvani(?:et)?", "skambink(?:ite)?", "truca(?:'m|u)?", "truqueu",
-)  # fmt: skip
-# Stems that begin longer words: telephone, telefoonnummer, phone_number, mobilnummer, handynummer.
-_PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "telemó", "phone", "mobil", "mobiel",
-                       "móvil", "movil", "celular", "cellulare", "handy", "puhelin", "rückruf", "kontakt",
-                       "τηλέφων", "κινητ", "σταθερ",
-                       "телефон", "мобільн", "мобильн", "फ़ोन", "फोन", "मोबाइल", "telepon", "telpon")  # fmt: skip
-# Written without spaces between words, or with a clitic article ("الهاتف"), so found anywhere:
-# "携帯電話", "手机号", "휴대폰 번호".
-_CJK_PHONE_WORDS: Final = (
-    "電話", "电话", "手机", "手機", "携帯", "휴대폰", "핸드폰", "전화", "연락", "هاتف", "جوال", "رقم",
-    "موبايل", "محمول", "טלפון", "נייד", "ติดต่อ", "เบอร์", "โทร", "連絡", "联系", "聯絡", "聯繫", "नंबर", "नम्बर",
-    # call or contact in Chinese, Russian, Ukrainian, Bulgarian, Serbian, Arabic, Persian, Urdu, Bengali, Hindi, Hebrew
-    "致电", "拨打", "撥打", "звон", "дзвон", "зателефон", "обад", "позов", "назов", "اتصل", "اتصال", "تواصل", "تماس",
-    "تلفن", "موبایل", "شماره", "فون", "موبائل", "رابطہ", "ফোন", "মোবাইল", "নম্বর", "कॉल", "संपर्क", "התקשר",
-)  # fmt: skip
-_QUALIFIED: Final = re.compile(
-    r"(?:\s+(?:de|di|du|do|da|del|della|dello|des|van|von)\s+|\s+d['’])"
-    r"(?!(?:t[eé]l|cel|m[oó]v|contact|contat|whats|fijo|fixo|portable|handy|mobil|gsm|fax)\w*)[^\W\d]+"
-)
-_NUMBER_WORD: Final = re.compile(r"n[uú]m|no\.|\w+ no$")  # "number", "numéro", "no.", "my no": nouns any number has
-_OTHER_NUMBER: Final = re.compile(r"\d{9,}")  # a long run of digits between a phone word and the candidate
-_PHONE_WORDS: Final = re.compile(rf"\b{alternation(*_PHONE_WORD_LIST)}\b|(?<![^\W_]){alternation(*_PHONE_STEMS)}")
-# Two-letter labels say phone only right before the number: "57444123 SEATTLE WA" is a state, not WhatsApp.
-_ABBREVIATIONS: Final = ("wa", "hp", "cp")
-_ABBREVIATION_LABEL: Final = re.compile(r"\b(?:wa|hp|cp)[ \t:.-]*$")
-# After the number, "reached" and "called" tell of a count ("raft index 19157939 reached", "… called 3 times").
-_AFTER_WORDS: Final = tuple(
-    "call" if w == "call(?:ed|ing)?" else w for w in _PHONE_WORD_LIST if w not in (*_ABBREVIATIONS, "reach(?:ed)?")
-)
-_PHONE_WORDS_AFTER: Final = re.compile(
-    rf"\b{alternation(*_AFTER_WORDS)}\b"
-    rf"|(?<![^\W_]){alternation(*_PHONE_STEMS)}"
-)
-_CJK_PHONE: Final = re.compile("|".join(_CJK_PHONE_WORDS))  # searched only in a window with such letters
-_FOLLOWING_END: Final = re.compile(r"\n|[.!?;)](?:\s|$)")
-_ARABIC_QUALIFIED: Final = re.compile(r"\s+(?!ال?(?:هاتف|جوال|موبايل|تلفون|محمول|واتس|نقال))[\u0621-\u064a]{2,}")
-# A company's line, printed for anyone to call: the nearest words before the number say so.
-_COMPANY_LINE: Final = re.compile(
-    r"\b(?:hotline|helpline|call[ -]?cent(?:re|er)|contact[ -]?cent(?:re|er)|customer (?:service|care|support)"
-    r"|service (?:cent(?:re|er)|line)|uan|switchboard|enquiries|inquiries|toll[ -]?free|freephone)\b[^\d\n]{0,24}$"
-)
-# A signature's or a contact card's label right before the number: "M: ", "Office (Dubai): ",
-# "Ufficio: ", "Direct: ", "Port. " (French "portable"): words that are phone words only as labels
-# ("mob", "cel", "hp", "fisso" are phone words anywhere, above).
-_PHONE_LABEL: Final = re.compile(
-    r"(?:^|\n)[ \t>*|-]*[mtpf]:[ \t]*$"  # one letter and a colon only: "C. 0.25 1.0" is an answer option
-    r"|\b(?:office|ufficio|bureau|büro|buero|oficina|kantoor|kontor|direct|direkt|work|home|private|privat|port"
-    r"|ph|fixe|vezetékes|σπίτι)\.?(?:[ \t]*\([^()\n]{0,24}\))?[ \t]*[:：.][ \t]*$"
-)
-# A signature's label with no colon, first on its line or after a "|": "T 030 2345 6789", "M 0171 …",
-# "Acme Ltd | Direct 0121 359 0081".
-_BARE_LABEL: Final = re.compile(r"(?:^|\n|\|)[ \t>*-]*(?:[mtf]|direct|ddi|desk|office)(?: line)? $")
-# "text" is a phone word only as the verb right before the number ("or text +44 7700 900123",
-# "text me on 0412 555 019"); anywhere else, or after a determiner ("the text 555 1234"), it is the noun.
-_TEXT_VERB: Final = re.compile(
-    r"(?<!the )(?<!his )(?<!a )(?<!of )(?<!in )\btext(?:ed|ing)?(?: (?:me|us|him|her|them))?(?: (?:at|on|to))?[ :]*$"
-)
-_NOT_PHONE: Final = re.compile(
-    r"\b(?:order|invoice|ticket|tracking|account|case|ref|reference|serial|part|sku|policy|claim|member|customer"
-    r"|po(?=\s*[#:.]|\s+(?:no|number|box)\b)"  # a purchase order, not Tagalog's "po"
-    r"|contract|transaction|id|isbn|batch|build|code|pin|passcode|otp|nhs|passport|vat|tax|patient|employee|student"
-    r"|commande|facture|dossier|client|bestellung|rechnung|kunden|auftrag|pedido|factura|cliente|bestelling"
-    r"|factuur|klant|ordine|fattura|zamówienia|faktury|póliza|poliza|polizza|police|kötvény\w*|acc|acct|ein|ocr"
-    r"|bankgiro|plusgiro|iban|bic|swift|cpf|cnpj|nif|nie|dni|rfc|curp|abn|acn|účtu|účet|konto|cuenta|compte|conta"
-    r"|shipment|parcel|sendung|epoch|timestamp|range|max|maximum|min|minimum|limit|flyer|loyalty|miles|membership"
-    r"|protocolo|protocollo|protokoll|protocol|vertrag\w*|awb|waybill|consignment|under (?:number|no\.?|nr\.?)"
-    # registries' and professionals' identifiers: a prescriber's NPI and DEA, a licence, France's SIREN/SIRET,
-    # Italy's codice fiscale and partita IVA; a form's placeholder
-    r"|npi|dea|licen[cs]e|siren|siret|c\.f|codice fiscale|p\.? ?iva|placeholder|booking|crn|mtcn|nsn|premise"
-    r"|omb|prescription|rx|docket|application (?:no\.?|number|nr\.?|#)|patent|drawing|kvk|terminal\w*|identyfikator\w*"
-    r"|referencyjn\w*|transakcj\w*|członkowsk\w*"
-    # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
-    r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"
-    r"|factuur|polis|lid|dossier|artikel|konto)(?:nummer|nr)"
-    # order, invoice, account in Romanian, Hungarian, Turkish, Croatian, Czech/Slovak, Estonian, Latvian, Russian,
-    # Ukrainian; a Ukrainian waybill ("ТТН")
-    r"|comand[aă]|comenzii|facturii|contului|rendelés\w*|számla\w*|sipariş\w*|fatura\w*|hesap|narudžb\w*"
-    r"|račun\w*|objednávk\w*|tellimus\w*|pasūtījum\w*|заказ\w*|замовлен\w*|ттн|сч[её]т\w*|договор\w*)\b"
-)
-# order, invoice, account (and "the order", "the account" in Arabic), tracking, shipment, waybill
-_NOT_PHONE_CJK: Final = re.compile(
-    "주문|송장|계좌|注文|口座|订单|訂單|发票|發票|账号|賬號|खाता|طلب|فاتورة|حساب|سفارش|فاکتور|تتبع|شحن|شحنة|运单|快递单"
-)
+_TRUNK_PREFIX: Final = re.compile(r"(?<!\w)[80] $")
 # Where a number written without its country code is tried, most likely first.
 # Each try is a metadata check of a few µs, made only for a candidate next to a phone word; a
 # number of any other country is found when written with its country code.
@@ -310,14 +224,14 @@ def _called_after(window: str, end: int) -> bool:
     "… account number as per the IBAN). Call me on 07402 976018": the call, not the account, owns it;
     "order no. 4412…" stays an order's.
     """
-    later = _PHONE_WORDS.search(window, end)
-    return later is not None and _NUMBER_WORD.match(later.group()) is None
+    later = PHONE_WORDS.search(window, end)
+    return later is not None and NUMBER_WORD.match(later.group()) is None
 
 
 def _refused(text: str, start: int, raw: str, scripts: _Scripts) -> bool:
     """A negative word right before the number, or a company's line: a shaped number is no one's phone then."""
     window = before(text, start, 40)
-    if _NOT_PHONE.search(window, len(window) - 20) is not None or _other_key(text, start):
+    if NOT_PHONE.search(window, len(window) - 20) is not None or _other_key(text, start):
         return True
     return _company_line(window) and not _mobile(raw, scripts)
 
@@ -329,8 +243,8 @@ def _other_key(text: str, start: int) -> bool:
 
 
 def _company_line(window: str) -> bool:
-    """``_COMPANY_LINE`` at the window's end; substring tests first, as most windows hold none of its words."""
-    return any(word in window for word in _COMPANY_HINTS) and _COMPANY_LINE.search(window) is not None
+    """``COMPANY_LINE`` at the window's end; substring tests first, as most windows hold none of its words."""
+    return any(word in window for word in _COMPANY_HINTS) and COMPANY_LINE.search(window) is not None
 
 
 _COMPANY_HINTS: Final = (
@@ -364,11 +278,11 @@ def _cjk_said(window: str, first: bool = False) -> bool:
     "رقم الهاتف", "رقم الجوال" and "رقمي" (my number) are phones'. The word nearest the number counts:
     the last before it, or (``first``) the first after it.
     """
-    matches = list(_CJK_PHONE.finditer(window))
+    matches = list(CJK_PHONE.finditer(window))
     if not matches:
         return False
     word = matches[0] if first else matches[-1]
-    return word.group() != "رقم" or _ARABIC_QUALIFIED.match(window, word.end()) is None
+    return word.group() != "رقم" or ARABIC_QUALIFIED.match(window, word.end()) is None
 
 
 def _said(text: str, start: int, end: int, columns: Columns | None, scripts: _Scripts) -> bool:
@@ -382,37 +296,37 @@ def _said(text: str, start: int, end: int, columns: Columns | None, scripts: _Sc
     if columns is not None and _whole_cell(text, start, end) and (named := columns.name(start)) is not None:
         return _phone_column(named)  # a delimited table's cell: its column's name says, not the header's other words
     window = words_before(text, start, 40)
-    negative = _NOT_PHONE.search(window, max(0, len(window) - 20))
+    negative = NOT_PHONE.search(window, max(0, len(window) - 20))
     if negative is not None and not _speaker(window, negative) and not _called_after(window, negative.end()):
         return False
     if _company_line(window) and not _mobile(text[start:end], scripts):
         return False  # a company's line ("hotline", "call centre", "UAN"): printed for everyone, no one's own
     # (a word on the next line, or in the next sentence, labels another number: "… N° 1077432). Datos de contacto:")
-    following = _FOLLOWING_END.split(words_after(text, end, 30), 1)[0]
+    following = FOLLOWING_END.split(words_after(text, end, 30), 1)[0]
     ascii_only = window.isascii() and following.isascii()
-    if not ascii_only and _NOT_PHONE_CJK.search(window, max(0, len(window) - 20)):
+    if not ascii_only and NOT_PHONE_CJK.search(window, max(0, len(window) - 20)):
         return False
-    said = _PHONE_WORDS.search(window)
-    if said is not None and said.group() in _ABBREVIATIONS:  # "WA", "HP", "CP" label only the number right after
-        said = _PHONE_WORDS_AFTER.search(window) or _ABBREVIATION_LABEL.search(window)
-    if said is not None and _NUMBER_WORD.match(said.group()) and _QUALIFIED.match(window, said.end()):
+    said = PHONE_WORDS.search(window)
+    if said is not None and said.group() in ABBREVIATIONS:  # "WA", "HP", "CP" label only the number right after
+        said = PHONE_WORDS_AFTER.search(window) or ABBREVIATION_LABEL.search(window)
+    if said is not None and NUMBER_WORD.match(said.group()) and QUALIFIED.match(window, said.end()):
         said = None  # "número de demandante", "numero di pratica": that thing's number, not a phone's
-    if said is not None and _OTHER_NUMBER.search(window, said.end()):
-        *_, last = _PHONE_WORDS.finditer(window)  # the word nearest the number
-        if _OTHER_NUMBER.search(window, last.end()):
+    if said is not None and OTHER_NUMBER.search(window, said.end()):
+        *_, last = PHONE_WORDS.finditer(window)  # the word nearest the number
+        if OTHER_NUMBER.search(window, last.end()):
             said = None  # "number 00340434161094042557 was scanned at …": the word is the other number's
     if said is not None:
         return True
-    after_word = _PHONE_WORDS_AFTER.search(following)
-    if after_word is not None and not _NOT_PHONE.search(following, 0, after_word.start()):
+    after_word = PHONE_WORDS_AFTER.search(following)
+    if after_word is not None and not NOT_PHONE.search(following, 0, after_word.start()):
         return True  # (not "4857773457 in PID-3 is an NHS number": the number after it is another's)
     if not ascii_only and (_cjk_said(window) or _cjk_said(following, first=True)):
         return True
-    if "text" in window and _TEXT_VERB.search(window):
+    if "text" in window and TEXT_VERB.search(window):
         return True
-    if window.rstrip(" \t")[-1:] in (":", ".", "：") and _PHONE_LABEL.search(window):
+    if window.rstrip(" \t")[-1:] in (":", ".", "：") and PHONE_LABEL.search(window):
         return True
-    if window[-1:] == " " and _BARE_LABEL.search(window, max(0, len(window) - 24)):
+    if window[-1:] == " " and BARE_LABEL.search(window, max(0, len(window) - 24)):
         return True
     if _camel_hint(window) and _CAMEL_PHONE.search(text, max(0, start - 40), start):
         return True  # a camelCase key: "billingPhone": "512 693 580" (lower-cased, its word ran into the one before)
@@ -423,11 +337,11 @@ def _said(text: str, start: int, end: int, columns: Columns | None, scripts: _Sc
 def _phone_column(name: str) -> bool:
     """Whether a table column's name (``phone``, ``Telefon``, ``mobile_no``) says its cells are phone numbers."""
     name = name.replace("_", " ").replace("-", " ")  # ``mobile_no``, ``phone-number``: the words, apart
-    word = _PHONE_WORDS.search(name)
-    if word is None or _NOT_PHONE.search(name):
+    word = PHONE_WORDS.search(name)
+    if word is None or NOT_PHONE.search(name):
         return False
     # "Number" heads a contact list's column alone; qualified ("OE number", "Bosch no."), it is that thing's.
-    return _NUMBER_WORD.match(word.group()) is None or name.strip(" .:#") == word.group().rstrip(".")
+    return NUMBER_WORD.match(word.group()) is None or name.strip(" .:#") == word.group().rstrip(".")
 
 
 def _whole_cell(text: str, start: int, end: int) -> bool:
@@ -491,7 +405,7 @@ class PhoneFinder(RunFinder):
                 continue
             raw = _before_gap(m.group())
             start, end = m.start(), m.start() + len(raw)
-            if raw[0] == "(" and _TRUNK_EIGHT.search(text, max(0, start - 3), start):
+            if raw[0] == "(" and _TRUNK_PREFIX.search(text, max(0, start - 3), start):
                 start, raw = start - 2, text[start - 2 : end]
             elif text[start - 1 : start] in " )" and (area := _SCANNED_AREA.search(text, max(0, start - 6), start)):
                 start, raw = area.start(), ocr_digits(area.group()) + raw  # a scan's "(2O1) 976-4215"
@@ -562,7 +476,7 @@ def _joined(text: str, start: int, last: Hit) -> bool:
     if not start - 40 <= last.end <= start or last.type != "PHONE":
         return False
     between = text[last.end : start]
-    return _JOINED.fullmatch(between) is not None and not _NOT_PHONE.search(between.lower())
+    return _JOINED.fullmatch(between) is not None and not NOT_PHONE.search(between.lower())
 
 
 def _before_gap(raw: str) -> str:
