@@ -13,7 +13,7 @@ import bisect
 import re
 from typing import Final
 
-__all__ = ["MAX_ROW", "Columns"]
+__all__ = ["MAX_ROW", "Columns", "whole_cell"]
 
 _DELIMITERS: Final = (",", "\t", ";", "|")
 MAX_ROW: Final = 10_000  # characters: a longer line is prose or data, not a table's row
@@ -273,6 +273,17 @@ class _ValuesReader:
             i += 1
         self.pos, self.depth, self.index, self.quote = i, depth, index, quote
         return index if depth == 1 and not self.ended else None
+
+
+def whole_cell(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` fills a delimited cell (a quote may wrap it): nothing else in it to read."""
+    before = text[start - 1 : start]
+    if before in "\"'" and start > 1:
+        before = text[start - 2 : start - 1]
+    after = text[end : end + 1]
+    if after and after in "\"'":
+        after = text[end + 1 : end + 2]
+    return (before in _DELIMITERS or before in ("", "\n")) and (after in _DELIMITERS or after in ("", "\n", "\r"))
 
 
 def _copy_end(text: str, start: int) -> int:

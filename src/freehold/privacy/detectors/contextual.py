@@ -25,7 +25,7 @@ from freehold.privacy.detectors.base import (
     words_after,
     words_before,
 )
-from freehold.privacy.detectors.columns import Columns
+from freehold.privacy.detectors.columns import Columns, whole_cell
 from freehold.privacy.detectors.layout import key_of
 from freehold.privacy.detectors.ocr import ocr_digits
 from freehold.privacy.detectors.phone_words import (
@@ -293,7 +293,7 @@ def _said(text: str, start: int, end: int, columns: Columns | None, scripts: _Sc
     """
     if _other_key(text, start):
         return False
-    if columns is not None and _whole_cell(text, start, end) and (named := columns.name(start)) is not None:
+    if columns is not None and whole_cell(text, start, end) and (named := columns.name(start)) is not None:
         return _phone_column(named)  # a delimited table's cell: its column's name says, not the header's other words
     window = words_before(text, start, 40)
     negative = NOT_PHONE.search(window, max(0, len(window) - 20))
@@ -342,17 +342,6 @@ def _phone_column(name: str) -> bool:
         return False
     # "Number" heads a contact list's column alone; qualified ("OE number", "Bosch no."), it is that thing's.
     return NUMBER_WORD.match(word.group()) is None or name.strip(" .:#") == word.group().rstrip(".")
-
-
-def _whole_cell(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` fills a delimited cell (a quote may wrap it): nothing else in it to read."""
-    before = text[start - 1 : start]
-    if before in "\"'" and start > 1:
-        before = text[start - 2 : start - 1]
-    after = text[end : end + 1]
-    if after and after in "\"'":
-        after = text[end + 1 : end + 2]
-    return before in ("", ",", ";", "\t", "|", "\n") and after in ("", ",", ";", "\t", "|", "\n", "\r")
 
 
 class PhoneFinder(RunFinder):
