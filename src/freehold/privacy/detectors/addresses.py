@@ -12,7 +12,8 @@ import bisect
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, around, before, in_runs
+from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.base import Hit, Priority, Scan, Scanning, after, around, before, in_runs
 from freehold.privacy.detectors.validators import ip_ok
 
 __all__ = ["IpFinder"]
@@ -23,6 +24,7 @@ _V6: Final = re.compile(
     re.ASCII,
 )
 # An address read out, as speech-to-text writes it: "10 dot 48 dot 112 dot 37" (not a part of a longer one).
+cues.register(" dot ", "::")
 _SPOKEN_V4: Final = re.compile(
     r"(?<![\w.])(?<!dot )(\d{1,3}) dot (\d{1,3}) dot (\d{1,3}) dot (\d{1,3})(?!\w|\.\d| dot \d)"
 )
@@ -127,14 +129,15 @@ _NAMED_AFTER: Final = re.compile(
 )
 
 
-class IpFinder(RunFinder):
+class IpFinder(Scanning):
     """IPv4 and IPv6 addresses by ``ipaddress``; CIDR blocks, netmasks, OIDs and versions are not addresses.
 
     IPv4 addresses lie in the long digit runs; an IPv6 address may have no digit at all, and is
     looked for wherever two colons are close.
     """
 
-    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
+    def find_in(self, scan: Scan) -> list[Hit]:
+        text, runs = scan.text, scan.runs
         hits = []
         versions: list[int] | None = None  # found on first need
         for m in in_runs(_V4, text, runs, 7):
@@ -170,12 +173,12 @@ class IpFinder(RunFinder):
                 continue
             if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
-        if " dot " in text:  # read out: "10 dot 48 dot 112 dot 37"
+        if scan.has_cased(" dot "):  # read out: "10 dot 48 dot 112 dot 37"
             for m in _SPOKEN_V4.finditer(text):
                 if ip_ok(".".join(m.groups())):
                     hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.85, Priority.IDENTIFIER))
         # An address has "::" or all eight groups; the hints then find the few places worth a search.
-        if "::" in text or text.count(":") >= 7:
+        if scan.has("::") or text.count(":") >= 7:
             for m in around(_V6, text, _V6_HINT, 4, _V6_END):
                 addr, end = m.group(1), m.end()
                 if addr.endswith(":") and not addr.endswith("::") and m.end(1) == end:
@@ -189,7 +192,7 @@ class IpFinder(RunFinder):
                     continue  # a network in brackets, then its prefix: Postfix's ``[::ffff:127.0.0.0]/104``
                 if ip_ok(addr):
                     hits.append(Hit(m.start(), end, "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
-            if "::" in text:  # HAProxy and others log a client as address, colon, port, with no brackets
+            if scan.has("::"):  # HAProxy and others log a client as address, colon, port, with no brackets
                 for m in around(_V6_PORT, text, "::", 40, _V6_END):
                     if ip_ok(m.group(1)):
                         hits.append(Hit(*m.span(1), "IP_ADDRESS", 0.9, Priority.IDENTIFIER))

@@ -11,16 +11,19 @@ import re
 from abc import ABC, abstractmethod
 from typing import Final, NamedTuple, Protocol
 
+from freehold.privacy.detectors import cues
 from freehold.privacy.spans import Category
 
 __all__ = [
     "around",
     "LONG_RUN",
     "Cluster",
-    "DigitFinder",
     "Finder",
     "Hit",
     "Priority",
+    "Scan",
+    "ScanFinder",
+    "Scanning",
     "after",
     "alternation",
     "before",
@@ -165,27 +168,52 @@ def around(
         pos = m.end()
 
 
-class DigitFinder(Protocol):
-    """A finder whose matches, where it needs digits, lie inside one long digit run (``long_runs``).
+class Scan:
+    """What the composite works out once per text and every finder reads.
 
-    Scanning a few short windows instead of the whole text is what keeps prose with a date or an
-    order number cheap; ``find`` (the plain ``Finder`` call) computes the runs itself.
+    ``runs``: the long digit runs (``long_runs``), where cards, SSNs, IPv4 addresses and national
+    phone numbers lie; ``lowered``: the text lower-cased (its length may differ from the text's for
+    a few letters such as "İ": finders that map offsets check); ``cues``: which registered cues
+    (``cues.register``) occur in ``lowered``, found in one pass.
+    """
+
+    __slots__ = ("cues", "lowered", "runs", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lowered = text.lower()
+        self.runs = long_runs(text)
+        self.cues = cues.found(self.lowered)
+
+    def has(self, cue: str) -> bool:
+        """Whether the registered lower-case ``cue`` occurs in the lower-cased text."""
+        return cue in self.cues
+
+    def has_cased(self, cue: str) -> bool:
+        """Whether ``cue`` occurs in the text as written (its lower-case form registered): ``"TEL"``, ``"DMG*"``."""
+        return cue.lower() in self.cues and cue in self.text
+
+
+class ScanFinder(Protocol):
+    """A finder that reads the composite's ``Scan`` of the text instead of working it out again.
+
+    ``find`` (the plain ``Finder`` call) makes the scan itself.
     """
 
     def find(self, text: str) -> list[Hit]: ...
 
-    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]: ...
+    def find_in(self, scan: Scan) -> list[Hit]: ...
 
 
-class RunFinder(ABC):
-    """Base of the ``DigitFinder`` classes: ``find`` computes the runs, ``find_in`` does the work."""
+class Scanning(ABC):
+    """Base of the ``ScanFinder`` classes: ``find`` scans the text, ``find_in`` does the work."""
 
     def find(self, text: str) -> list[Hit]:
-        return self.find_in(text, long_runs(text))
+        return self.find_in(Scan(text))
 
     @abstractmethod
-    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
-        """The hits in ``text``, whose long digit runs are ``runs`` (the composite finds them once for all)."""
+    def find_in(self, scan: Scan) -> list[Hit]:
+        """The hits in ``scan.text``."""
 
 
 def before(text: str, start: int, width: int) -> str:

@@ -11,7 +11,8 @@ import re
 from datetime import date
 from typing import Final
 
-from freehold.privacy.detectors.base import Hit, Priority, alternation
+from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.base import Hit, Priority, Scan, Scanning, alternation
 from freehold.privacy.detectors.columns import MAX_ROW, Columns
 from freehold.privacy.detectors.ocr import ocr_digits
 from freehold.privacy.detectors.spoken import spoken_date
@@ -178,49 +179,46 @@ def _plausible(m: re.Match[str]) -> bool:
     return plausible_birth_date(year, int(m.group("jm")), int(m.group("jd")))
 
 
-# Stems of ``_BIRTH``'s words in ASCII: one search for all of them (a trie of their letters) costs a third
-# to a half of twenty-one substring tests that find none.
-_BIRTH_STEMS: Final = re.compile(alternation(
-    "birth", "born", "dob", r"d\.o\.b", "geb", "naci", "naiss", "nato", "nata", "nasc", "urodz", "naroz", "syntym",
+# Stems of ``_BIRTH``'s words (cues): whether any occurs is one set test. Those written with letters outside
+# ASCII, and "sinh" (Vietnamese: "ngày sinh"; in English text, the hyperbolic sine), count only in text that
+# has such letters.
+_BIRTH_STEMS: Final = cues.register(
+    "birth", "born", "dob", "d.o.b", "geb", "naci", "naiss", "nato", "nata", "nasc", "urodz", "naroz", "syntym",
     "bday", "narod", "lahir", "nast", "scut", "kuzaliwa", "kaarawan", "kapanganakan",
-))  # fmt: skip
+)  # fmt: skip
+_BIRTH_STEMS_BEYOND_ASCII: Final = cues.register(
+    "né", "föd", "fød", "doğum", "生", "誕", "nací", "naș", "naş", "năs", "szület", "γέννη", "γεννή", "народ", "родил",
+    "рожд", "जन्म", "الميلاد", "생년월일", "sinh", "เกิด", "לידה",
+)  # fmt: skip
+_FREQUENT_CUES: Final = cues.register(*_FREQUENT_HINTS)
+cues.register("age", "values")
 
 
-def _may_name_birth(lowered: str) -> bool:
-    """Whether a ``_BIRTH`` phrase may occur: cheaper tests than the phrases' own search.
-
-    The words with letters outside ASCII are looked for only in text that has such letters.
-    """
-    return (
-        _BIRTH_STEMS.search(lowered) is not None
-        or (not lowered.isascii() and (
-            "né" in lowered or "föd" in lowered or "fød" in lowered or "doğum" in lowered or "生" in lowered
-            or "誕" in lowered or "nací" in lowered or "naș" in lowered or "naş" in lowered or "năs" in lowered
-            or "szület" in lowered or "γέννη" in lowered or "γεννή" in lowered or "народ" in lowered
-            or "родил" in lowered or "рожд" in lowered or "जन्म" in lowered or "الميلاد" in lowered
-            or "생년월일" in lowered or "sinh" in lowered or "เกิด" in lowered or "לידה" in lowered
-        ))
-    )  # fmt: skip
+def _may_name_birth(scan: Scan) -> bool:
+    """Whether a ``_BIRTH`` phrase may occur: cheaper tests than the phrases' own search."""
+    return not scan.cues.isdisjoint(_BIRTH_STEMS) or (
+        not scan.lowered.isascii() and not scan.cues.isdisjoint(_BIRTH_STEMS_BEYOND_ASCII)
+    )
 
 
-class BirthDateFinder:
+class BirthDateFinder(Scanning):
     """A date right after "born", "DOB", "date of birth" (and a few other languages): the date is the span.
 
     Only the date that follows the words within a few filler words is taken; a bare year ("born
     in 1985") is not a date of birth by itself and is left alone.
     """
 
-    def find(self, text: str) -> list[Hit]:
+    def find_in(self, scan: Scan) -> list[Hit]:
+        text, lowered = scan.text, scan.lowered
         hits: list[Hit] = []
-        lowered = text.lower()
-        if "age" in lowered and "(" in text and len(lowered) == len(text):
+        if scan.has("age") and "(" in text and len(lowered) == len(text):
             hits += _aged(text, lowered)
-        if not _may_name_birth(lowered):
+        if not _may_name_birth(scan):
             return hits
         named = False
-        sql = "values" in lowered  # an INSERT's column list may name a birth date
+        sql = scan.has("values")  # an INSERT's column list may name a birth date
         # Offsets agree when lower-casing kept the length (it does but for a few letters such as "İ").
-        lower = _BIRTH_LOWER_ALL if any(hint in lowered for hint in _FREQUENT_HINTS) else _BIRTH_LOWER
+        lower = _BIRTH_LOWER_ALL if not scan.cues.isdisjoint(_FREQUENT_CUES) else _BIRTH_LOWER
         for m in lower.finditer(lowered) if len(lowered) == len(text) else _BIRTH.finditer(text):
             if m.start() and text[m.start() - 1].isalnum() and m.group() < "\u3000":
                 continue  # inside a word ("reborn", "adobe"); Chinese, Japanese and Korean put no space before one

@@ -14,12 +14,12 @@ from typing import Final
 
 import phonenumbers
 
-from freehold.privacy.detectors import phones
+from freehold.privacy.detectors import cues, phones
 from freehold.privacy.detectors.base import (
-    Cluster,
     Hit,
     Priority,
-    RunFinder,
+    Scan,
+    Scanning,
     before,
     in_runs,
     words_after,
@@ -74,6 +74,7 @@ def _camel_hint(window: str) -> bool:
 
 _CAMEL_PHONE: Final = re.compile(r"[a-z](?:Phone|Mobile|Tel|Telephone|Cell|Fax)(?:Number|No)?[\"']?\s*[:=]\s*[\"']?$")
 _TEL_PROPERTY: Final = re.compile(r"(?i:\btel)(?:;[^:\n]{0,40})?:(\+?\d[\d ().-]{5,20}\d)(?![\d])")
+cues.register("tel", "tel:", "%2b", "wa.me/")
 _ENCODED_PLUS: Final = re.compile(r"%2[Bb](\d{7,15})(?!\d)")
 _WHATSAPP: Final = re.compile(r"wa\.me/(\d{8,15})(?!\d)")
 _SEVEN_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # one pass, where counting each digit takes ten
@@ -344,7 +345,7 @@ def _phone_column(name: str) -> bool:
     return NUMBER_WORD.match(word.group()) is None or name.strip(" .:#") == word.group().rstrip(".")
 
 
-class PhoneFinder(RunFinder):
+class PhoneFinder(Scanning):
     """Numbers valid for some country by libphonenumber's metadata.
 
     With a ``+`` (or ``00``) country code a number stands on its own. Without one, a US-shaped
@@ -352,7 +353,8 @@ class PhoneFinder(RunFinder):
     after a phone word, tried against ``REGIONS``. Dates and dotted quads never are phones.
     """
 
-    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
+    def find_in(self, scan: Scan) -> list[Hit]:
+        text, runs = scan.text, scan.runs
         hits: list[Hit] = []
         taken: set[int] = set()
         columns = Columns(text) if "\n" in text else None
@@ -433,18 +435,18 @@ class PhoneFinder(RunFinder):
             elif (shaped := _national_shape(raw)) and not _refused(text, start, raw, scripts):
                 if not _national_service(raw, shaped):
                     hits.append(Hit(start, end, "PHONE", 0.7, Priority.CONTEXTUAL))
-        if "TEL" in text or "tel:" in text or "TEL:" in text:  # vCard's "TEL;TYPE=WORK:021 …", a "tel:" link
+        if scan.has_cased("TEL") or scan.has_cased("tel:"):  # vCard's "TEL;TYPE=WORK:021 …", a "tel:" link
             for m in _TEL_PROPERTY.finditer(text):
                 number = m.group(1).rstrip(" ")
                 if m.start(1) not in taken and (
                     _valid(number, None) if number[0] == "+" else any(_valid(number, r) for r in REGIONS)
                 ):
                     hits.append(Hit(m.start(1), m.start(1) + len(number), "PHONE", 0.9, Priority.CONTEXTUAL))
-        if "%2B" in text or "%2b" in text:  # a form or a webhook's URL-encoded "+": Twilio's ``To=%2B1201…``
+        if scan.has("%2b"):  # a form or a webhook's URL-encoded "+": Twilio's ``To=%2B1201…``
             for m in _ENCODED_PLUS.finditer(text):
                 if _valid("+" + m.group(1), None) and not _service("+" + m.group(1), None):
                     hits.append(Hit(m.start(1), m.end(1), "PHONE", 0.9, Priority.CONTEXTUAL))
-        if "wa.me/" in text:  # a WhatsApp link holds the number in international form without its "+"
+        if scan.has_cased("wa.me/"):  # a WhatsApp link holds the number in international form without its "+"
             for m in _WHATSAPP.finditer(text):
                 if _valid("+" + m.group(1), None):
                     hits.append(Hit(m.start(1), m.end(1), "PHONE", 0.9, Priority.CONTEXTUAL))

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from freehold.privacy.detectors.base import Hit, Priority
+from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.base import Hit, Priority, Scan
 from freehold.privacy.detectors.placeholders import PLACEHOLDER, filler, masked
 from freehold.privacy.detectors.validators import entropy
 
@@ -102,15 +103,23 @@ _LOGIN_WORDS: Final = re.compile(
 _LITERALS: Final = re.compile(r"\"([^\"\n]+)\"|'([^'\n]+)'")
 
 
-def shaped_credentials(text: str, lowered: str, key_ids: list[re.Match[str]]) -> list[Hit]:
+cues.register(
+    "cookie", " -b ", "sess", ".sid", "pgpass", ":5432:", "@tcp(", "@unix(", "pdo", "connect", "mysqli", "ac",
+    '("', "('", "client",
+)  # fmt: skip
+
+
+def shaped_credentials(scan: Scan, lowered: str, key_ids: list[re.Match[str]]) -> list[Hit]:
     """Every credential found by its place (see the module's docstring).
 
-    ``key_ids``: the AWS and Tencent key ids the vendor-key pass found (their secrets follow them).
+    ``lowered``: the text lower-cased letter by letter (offsets agree when its length does); ``key_ids``:
+    the AWS and Tencent key ids the vendor-key pass found (their secrets follow them).
     """
+    text = scan.text
     hits: list[Hit] = []
-    if "cookie" in lowered or " -b " in text:
+    if scan.has("cookie") or scan.has_cased(" -b "):
         hits += _session_cookies(text, lowered)
-    if ("sess" in lowered or ".sid" in lowered) and len(lowered) == len(text):
+    if (scan.has("sess") or scan.has(".sid")) and len(lowered) == len(text):
         for m in _SESSION_ANYWHERE.finditer(lowered):
             value = text[m.start(1) : m.end(1)]
             if len(value) >= 16 and not masked(value) and not PLACEHOLDER.match(value):
@@ -120,20 +129,20 @@ def shaped_credentials(text: str, lowered: str, key_ids: list[re.Match[str]]) ->
                 value = text[m.start(1) : m.end(1)]
                 if any(c.isdigit() for c in value) and entropy(value) >= 3.5 and not masked(value):  # not "sess:user-1"
                     hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
-    if "pgpass" in lowered or ":5432:" in text:  # where such lines are seen (other ports: only with "pgpass")
+    if scan.has("pgpass") or scan.has(":5432:"):  # where such lines are seen (other ports: only with "pgpass")
         hits += _values(_PGPASS, text, 1)
-    if "@tcp(" in text or "@unix(" in text:
+    if scan.has_cased("@tcp(") or scan.has_cased("@unix("):
         hits += _values(_GO_DSN, text, 1)
-    if "pdo" in lowered or "connect" in lowered or "mysqli" in lowered:
+    if scan.has("pdo") or scan.has("connect") or scan.has("mysqli"):
         for m in _CONNECT.finditer(text):
             group = 1 if m.group(1) is not None else 2
             if not PLACEHOLDER.match(m.group(group)) and not masked(m.group(group)):
                 hits.append(Hit(m.start(group), m.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
     if key_ids:
         hits += _paired(text, key_ids, _AWS_SECRET) + _paired(text, key_ids, _TENCENT_SECRET)
-    if "AC" in text:
+    if scan.has_cased("AC"):
         hits += _paired(text, _TWILIO_SID.finditer(text), _TWILIO_TOKEN)
-    if '("' in text or "('" in text:  # a call with a literal first argument: what the shapes below are
+    if scan.has('("') or scan.has("('"):  # a call with a literal first argument: what the shapes below are
         if (
             "Credential" in text
             or "auth=(" in text
@@ -152,7 +161,7 @@ def shaped_credentials(text: str, lowered: str, key_ids: list[re.Match[str]]) ->
             hits += _setters(text, lowered)
     if "@" in text and " / " in text:
         hits += _logins(text)
-    if "Client" in text:
+    if scan.has_cased("Client"):
         for m in _CLIENT.finditer(text):
             for group in (1, 2):
                 key = m.group(group)

@@ -3,7 +3,8 @@
 Finders run in one pass each over the text, or around a cheap anchor ("@", "://", two capitals
 and two digits), except where their matches lie inside a run of digits (cards, SSNs, IPv4,
 national phone numbers): the runs long enough to hold one are found once per text, and those
-finders look only at them.
+finders look only at them. What every finder reads (those runs, the text lower-cased, which cue
+words occur) is worked out once per text, as a ``Scan``.
 Overlaps are settled by priority, then length, then position:
 a JWT beats the bearer token around it, a URL with credentials the e-mail-like part inside it, a
 validated card the phone-shaped run of digits in it.
@@ -19,7 +20,7 @@ from typing import cast
 
 from freehold.config.privacy import DetectionSection
 from freehold.privacy.detectors.addresses import IpFinder
-from freehold.privacy.detectors.base import DigitFinder, Finder, Hit, long_runs
+from freehold.privacy.detectors.base import Finder, Hit, Scan, ScanFinder
 from freehold.privacy.detectors.birthdates import BirthDateFinder
 from freehold.privacy.detectors.configured import ConfiguredFinder
 from freehold.privacy.detectors.contextual import PhoneFinder, prepare_regions
@@ -72,8 +73,8 @@ class CompositeDetector:
         self._finders = tuple(finders)
         self._remember = remember
         self._memory: OrderedDict[bytes, tuple[Span, ...]] = OrderedDict()
-        self._steps: tuple[tuple[Finder, DigitFinder | None], ...] = tuple(
-            (f, cast(DigitFinder, f) if hasattr(f, "find_in") else None) for f in self._finders
+        self._steps: tuple[tuple[Finder, ScanFinder | None], ...] = tuple(
+            (f, cast(ScanFinder, f) if hasattr(f, "find_in") else None) for f in self._finders
         )
         self._disabled = disabled
 
@@ -92,10 +93,10 @@ class CompositeDetector:
         return spans
 
     def _detect(self, text: str) -> list[Span]:
-        runs = long_runs(text)
+        scan = Scan(text)
         hits: list[Hit] = []
-        for finder, in_runs in self._steps:
-            hits += finder.find(text) if in_runs is None else in_runs.find_in(text, runs)
+        for finder, scanning in self._steps:
+            hits += finder.find(text) if scanning is None else scanning.find_in(scan)
         if self._disabled:
             hits = [h for h in hits if h.type not in self._disabled]
         return resolve(hits) if hits else []

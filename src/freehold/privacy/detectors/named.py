@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Hit, Priority
+from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.base import Hit, Priority, Scan
 from freehold.privacy.detectors.names import strength
 from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, PUBLISHED, filler, hashed, masked
 from freehold.privacy.detectors.validators import entropy
@@ -46,21 +47,26 @@ _NAME_AND_QUOTES: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 _COLUMN_NAME: Final = re.compile(r"[A-Za-z_][\w.-]*(?: [\w.-]+){0,3}")
 
 
-def named_values(text: str, lowered: str, keywords: list[int]) -> list[Hit]:
+cues.register("', ", '", ', "','", '","', "</")
+
+
+def named_values(scan: Scan, lowered: str, keywords: list[int]) -> list[Hit]:
     """Every value found by a credential's name beside it (see the module's docstring).
 
-    ``keywords``: where the credential keywords start in ``lowered`` (the caller found them).
+    ``keywords``: where the credential keywords start in ``lowered`` (the caller found them; the text
+    lower-cased letter by letter).
     """
+    text = scan.text
     hits: list[Hit] = []
     at = lowered.find("value")
     while at >= 0:
         _pair(hits, text, at)
         at = lowered.find("value", at + 5)
-    if "', " in text or '", ' in text or "','" in text or '","' in text:
+    if scan.has("', ") or scan.has('", ') or scan.has("','") or scan.has('","'):
         for m in _CALL.finditer(text):
             if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
                 _take(hits, text, m.group(1), *m.span(2 if m.group(2) is not None else 3))
-    if "</" in text:
+    if scan.has("</"):
         for m in _ELEMENT.finditer(text):
             _take(hits, text, m.group(1), *m.span(2))
     if "\n" in text:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Hit, Priority, alternation
+from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.base import Hit, Priority, Scan, alternation
 from freehold.privacy.detectors.placeholders import CODE, PLACEHOLDER, filler, hashed, masked
 
 __all__ = ["CASUAL", "OTHER", "password_words", "prose_passwords"]
@@ -81,10 +82,11 @@ _SPELT: Final = re.compile(rf"{_SPELT_ITEM}(?:(?:, |\.\.\. )(?:and )?{_SPELT_ITE
 _OTHER_NAME: Final = re.compile(r"[a-z]+[A-Z]\w*:|\w+_\w*:")
 
 
-def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
+def prose_passwords(scan: Scan, lowered: str, words_of: int) -> list[Hit]:
     """Values that follow a password word in a sentence, within the clause and 300 characters.
 
-    ``words_of``: what ``password_words`` said of ``lowered`` (the caller asked it already).
+    ``words_of``: what ``password_words`` said of the text (the caller asked it already); ``lowered``: the
+    text lower-cased letter by letter, so that offsets agree.
 
     From the word, up to four plain words are skipped to the first token that looks like a password:
     six characters or more, letters and two more kinds of character (digits, capitals, symbols) and
@@ -94,8 +96,9 @@ def prose_passwords(text: str, lowered: str, words_of: int) -> list[Hit]:
     stops the search. "Reset your password: click the link", "must be 8 characters", "hashed with
     SHA-256" hold no such token. A second value joined by "or"/"and" is taken as well.
     """
+    text = scan.text
     hits: list[Hit] = []
-    named = list(_PASSWORD_WORDS.finditer(lowered)) if "pass" in lowered else []
+    named = list(_PASSWORD_WORDS.finditer(lowered)) if scan.has("pass") else []
     if words_of & OTHER:
         named += _OTHER_PASSWORD_WORDS.finditer(lowered)
     if words_of & CASUAL:
@@ -301,24 +304,18 @@ OTHER: Final = 1  # ``password_words``: a word of another language may occur
 CASUAL: Final = 2  # … a casual one ("pw", "clave", a wifi code)
 
 
-def password_words(lowered: str) -> int:
-    """Which password words other than those with "pass" may occur (the caller tests "pass"): ``OTHER | CASUAL``.
+# The stems of ``_OTHER_PASSWORD_WORDS`` and of the casual words: cues, far cheaper than the searches.
+_OTHER_CUES: Final = cues.register(
+    "wort", "mdp", "senha", "woord", "haslo", "kode", "heslo", "parola", "salasana", "jelsz", "sandi", "contrase",
+    "hasł", "lösen", "şifre", "パスワード", "비밀번호", "密", "пароль", "كلمة", "รหัสผ่าน", "khẩu", "पासवर्ड", "סיסמ",
+    "κωδικ",
+)  # fmt: skip
+_CASUAL_CUES: Final = cues.register(" pw", "clave", "wifi", "shared key", "shared secret", "pre-shared")
+cues.register("pass")
 
-    Substring tests, far cheaper than the search; those with letters outside ASCII only where there are such.
-    """
-    other = (
-        "wort" in lowered or "mdp" in lowered or "senha" in lowered or "woord" in lowered or "haslo" in lowered
-        or "kode" in lowered or "heslo" in lowered or "parola" in lowered or "salasana" in lowered
-        or "jelsz" in lowered or "sandi" in lowered
-        or (not lowered.isascii() and (
-            "contrase" in lowered or "hasł" in lowered or "lösen" in lowered or "şifre" in lowered
-            or "パスワード" in lowered or "비밀번호" in lowered or "密" in lowered or "пароль" in lowered
-            or "كلمة" in lowered or "รหัสผ่าน" in lowered or "khẩu" in lowered or "पासवर्ड" in lowered
-            or "סיסמ" in lowered or "κωδικ" in lowered
-        ))
-    )  # fmt: skip
-    casual = (
-        " pw" in lowered or "clave" in lowered or "wifi" in lowered or "shared key" in lowered
-        or "shared secret" in lowered or "pre-shared" in lowered
-    )  # fmt: skip
+
+def password_words(scan: Scan) -> int:
+    """Which password words other than those with "pass" may occur (the caller tests "pass"): ``OTHER | CASUAL``."""
+    other = not scan.cues.isdisjoint(_OTHER_CUES)
+    casual = not scan.cues.isdisjoint(_CASUAL_CUES)
     return (OTHER if other else 0) | (CASUAL if casual else 0)

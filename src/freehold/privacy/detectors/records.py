@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors import phones
-from freehold.privacy.detectors.base import Hit, Priority
+from freehold.privacy.detectors import cues, phones
+from freehold.privacy.detectors.base import Hit, Priority, Scan, Scanning
 from freehold.privacy.detectors.validators import plausible_birth_date, ssn_ok
 
 __all__ = ["RecordFinder"]
@@ -29,18 +29,22 @@ _COMPACT_DATE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2})?)?(?:
 _SSN_DIGITS: Final = re.compile(r"(\d{3})-?(\d{2})-?(\d{4})")
 
 
-class RecordFinder:
+cues.register("pid|", "gt1|", "dmg*", "nm1*", "per*", "ref*")
+
+
+class RecordFinder(Scanning):
     """Dates of birth, SSNs and phone numbers in HL7 v2 segments and X12 EDI segments.
 
     X12 is read as its envelopes almost always write it (``*`` between elements, ``~`` after a
     segment), and its phone numbers as the North American ones its health and insurance sets carry.
     """
 
-    def find(self, text: str) -> list[Hit]:
+    def find_in(self, scan: Scan) -> list[Hit]:
+        text = scan.text
         hits: list[Hit] = []
-        if "PID|" in text or "GT1|" in text:
+        if scan.has_cased("PID|") or scan.has_cased("GT1|"):
             hits += _hl7(text)
-        if "DMG*" in text or "NM1*" in text or "PER*" in text or "REF*" in text:
+        if scan.has_cased("DMG*") or scan.has_cased("NM1*") or scan.has_cased("PER*") or scan.has_cased("REF*"):
             hits += _x12(text)
         return hits
 

@@ -20,7 +20,8 @@ import binascii
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Hit, Priority, alternation, before, in_runs
+from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.base import Hit, Priority, Scan, Scanning, alternation, before, in_runs
 from freehold.privacy.detectors.codes import HEADINGS, listed_codes
 from freehold.privacy.detectors.commands import TOOLS, command_passwords
 from freehold.privacy.detectors.credentials import shaped_credentials
@@ -196,56 +197,64 @@ def _joined_words(value: str) -> bool:
     return len(parts) >= 3 and all(_PLAIN_PART.fullmatch(part) for part in parts)
 
 
-class SecretFinder:
+# The cues asked below, and the credential keywords (``_KEYWORDS``' stems), asked at once.
+cues.register("bearer", "authorization", "-u", "bin/", '"kty"', "keys\n---", "---- begin")
+_KEYWORD_CUES: Final = cues.register("key", "token", "pass", "secret", "auth", "pw", "psk", "credential")
+
+
+class SecretFinder(Scanning):
     """All three levels of evidence; see the module's docstring."""
 
-    def find(self, text: str) -> list[Hit]:
+    def find_in(self, scan: Scan) -> list[Hit]:
+        text = scan.text
         split = text.split()
         words = _long_words(text, split)
-        hits, known = vendor_keys(text, words)
-        lowered = text.lower()
+        hits, known = vendor_keys(scan, words)
+        lowered = scan.lowered
         if len(lowered) != len(text):  # "İ" lower-cases to two characters: offsets must agree
             lowered = "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
-        if "bearer" in lowered or "authorization" in lowered:
+        if scan.has("bearer") or scan.has("authorization"):
             hits += _auth_headers(text, lowered)
-        for m in _CURL_USER.finditer(text) if "-u" in text else ():
+        curl = scan.has_cased("-u")
+        for m in _CURL_USER.finditer(text) if curl else ():
             if not PLACEHOLDER.match(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
-        for m in _CURL_KEY_USER.finditer(text) if "-u" in text else ():
+        for m in _CURL_KEY_USER.finditer(text) if curl else ():
             if _random_looking(m.group(1), 20) and not masked(m.group(1)):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
         # Tools and headings are looked up among the text's words, not searched for; the set of them is
         # made only when one is there (the frozenset's lookups of the words cost less than building it).
-        if "bin/" in text:  # a tool named by its path (sudo's log: ``COMMAND=/usr/bin/mysql -p…``)
+        if scan.has_cased("bin/"):  # a tool named by its path (sudo's log: ``COMMAND=/usr/bin/mysql -p…``)
             split = [*split, *(word.rpartition("/")[2] for word in split if "bin/" in word)]
         if not _NAMED_WORDS.isdisjoint(split):
             vocabulary = set(split)
             hits += command_passwords(text, vocabulary)
             hits += listed_codes(text, vocabulary)
-        elif '"kty"' in text:
+        elif scan.has_cased('"kty"'):
             hits += listed_codes(text, set())
-        assigned, keywords = self._assigned(text, lowered)
+        assigned, keywords = self._assigned(scan, lowered)
         hits += assigned
         keyword = bool(keywords)
         if keyword:
-            hits += named_values(text, lowered, keywords)
+            hits += named_values(scan, lowered, keywords)
         if words:  # every shape holds its value in a word of 15 characters or more (a cookie, a .pgpass line…)
             key_ids = [m for m in known if m.group().startswith(("AKIA", "ASIA", "AKID"))] if known else known
-            hits += shaped_credentials(text, lowered, key_ids)
+            hits += shaped_credentials(scan, lowered, key_ids)
         if len(lowered) == len(text):
-            words_of = password_words(lowered)
-            if words_of or (keyword and "pass" in lowered):
-                hits += prose_passwords(text, lowered, words_of)
-        if words and (keyword or "bearer" in lowered):  # every context word holds a keyword, or is "bearer"
-            hits += self._random_near_words(text, lowered, words)
+            words_of = password_words(scan)
+            if words_of or (keyword and scan.has("pass")):
+                hits += prose_passwords(scan, lowered, words_of)
+        if words and (keyword or scan.has("bearer")):  # every context word holds a keyword, or is "bearer"
+            hits += self._random_near_words(scan, lowered, words)
         return hits
 
-    def _assigned(self, text: str, lowered: str) -> tuple[list[Hit], list[int]]:
+    def _assigned(self, scan: Scan, lowered: str) -> tuple[list[Hit], list[int]]:
         """Values assigned to credential names, and where the credential keywords start (none: no keyword)."""
+        text = scan.text
         hits: list[Hit] = []
         keywords: list[int] = []
         done = 0
-        if len(lowered) == len(text) and not _has_keyword(lowered):
+        if len(lowered) == len(text) and scan.cues.isdisjoint(_KEYWORD_CUES):
             return hits, keywords
         # Searching the lower-cased copy is cheaper than an IGNORECASE pattern, when offsets agree.
         for k in _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text):
@@ -327,10 +336,11 @@ class SecretFinder:
             return Hit(*span, "SECRET", 0.85, Priority.ASSIGNED_SECRET)
         return None
 
-    def _random_near_words(self, text: str, lowered: str, words: list[tuple[int, int]]) -> list[Hit]:
+    def _random_near_words(self, scan: Scan, lowered: str, words: list[tuple[int, int]]) -> list[Hit]:
+        text = scan.text
         hits: list[Hit] = []
-        listing = "keys\n---" in lowered
-        public = _public_blocks(text) if "-----BEGIN" in text or "---- BEGIN" in text else ()
+        listing = scan.has("keys\n---")
+        public = _public_blocks(text) if scan.has_cased("-----BEGIN") or scan.has_cased("---- BEGIN") else ()
         for m in in_runs(_TOKEN, text, words, 20):
             start, end = m.span()
             if text[start] in "+-" and (start == 0 or text[start - 1] == "\n"):
@@ -556,17 +566,6 @@ def _in_arn(text: str, start: int) -> bool:
 def _after_digest_name(text: str, start: int) -> bool:
     """``SHA256:…`` (an SSH key fingerprint, an image digest, a public key's pin): a public digest, not a secret."""
     return text[max(0, start - 9) : start].rstrip(" \t").lower().endswith(_DIGEST_NAMES)  # "sha256: …" too
-
-
-def _has_keyword(lowered: str) -> bool:
-    """Whether ``_KEYWORD_LOWER`` occurs: eight substring tests cost a third of one regex search.
-
-    The most frequent first ("key" is in most technical text), so that the test stops early.
-    """
-    return (
-        "key" in lowered or "token" in lowered or "pass" in lowered or "secret" in lowered or "auth" in lowered
-        or "pw" in lowered or "psk" in lowered or "credential" in lowered
-    )  # fmt: skip
 
 
 def _long_words(text: str, split: list[str]) -> list[tuple[int, int]]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Cluster, Hit, Priority, RunFinder, after, around, before, in_runs
+from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.base import Hit, Priority, Scan, Scanning, after, around, before, in_runs
 from freehold.privacy.detectors.columns import Columns
 from freehold.privacy.detectors.layout import key_of
 from freehold.privacy.detectors.ocr import OCR_LETTERS, ocr_digits
@@ -57,15 +58,22 @@ _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 _SSH_ALGORITHM: Final = re.compile(r"[a-z0-9.]+(?:-[a-z0-9.]+)+@(?:openssh\.com|libssh\.org)")
 
 
-class EmailFinder:
+cues.register(" dot ", " punto ", " point ", " punkt ", "ocial", "ssn", "eyj", "eyi")
+
+
+class EmailFinder(Scanning):
     """Addresses with a dotted domain ending in an alphabetic TLD (RFC 5321's common subset)."""
 
-    def find(self, text: str) -> list[Hit]:
+    def find_in(self, scan: Scan) -> list[Hit]:
+        text = scan.text
         hits: list[Hit] = []
         if ("(" in text or "[" in text or "{" in text) and _AT_MARKER.search(text):  # (one scan for every form)
             spelled = _SPELLED_EMAIL.finditer(text)  # (" (AT) " after a word is Austria: "Graz (AT) …")
             hits += [Hit(*m.span(), "EMAIL", 0.85, Priority.EMAIL) for m in spelled if " (AT)" not in m.group()]
-        if " dot " in text or " punto " in text or " point " in text or " punkt " in text:
+        if (
+            scan.has_cased(" dot ") or scan.has_cased(" punto ") or scan.has_cased(" point ")
+            or scan.has_cased(" punkt ")
+        ):  # fmt: skip
             hits += _spoken_addresses(text)
         if "@" not in text:
             return hits
@@ -174,7 +182,7 @@ def _ean13(digits: str) -> bool:
     return (10 - total % 10) % 10 == int(digits[12])
 
 
-class CardFinder(RunFinder):
+class CardFinder(Scanning):
     """Payment card numbers: issuer range and length, Luhn, and a consistent grouping.
 
     A processor's published test number (4111 1111 1111 1111) near words such as "test",
@@ -182,7 +190,8 @@ class CardFinder(RunFinder):
     lower score, since a text that merely pastes it may still be a real form being filled in.
     """
 
-    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
+    def find_in(self, scan: Scan) -> list[Hit]:
+        text, runs = scan.text, scan.runs
         hits = []
         tests: list[Hit] = []  # published test numbers outside documentation words, kept unless there are two
         seen: set[str] = set()
@@ -303,7 +312,7 @@ SSN_CONTEXT: Final = re.compile(
 )
 
 
-class SsnFinder(RunFinder):
+class SsnFinder(Scanning):
     """US social security numbers: 3-2-4 with dashes anywhere; spaced or bare only after "SSN" and kin.
 
     Or in a table column named so ("ssn", "social_sec").
@@ -311,7 +320,8 @@ class SsnFinder(RunFinder):
     Numbers the SSA never issues (area 000, 666, 9xx; group 00; serial 0000) are dropped.
     """
 
-    def find_in(self, text: str, runs: list[Cluster]) -> list[Hit]:
+    def find_in(self, scan: Scan) -> list[Hit]:
+        text, runs = scan.text, scan.runs
         hits = []
         columns: Columns | None = None  # made when a spaced or bare number has no "SSN" before it
         for m in in_runs(_SSN, text, runs, 9):
@@ -332,7 +342,7 @@ class SsnFinder(RunFinder):
             else:
                 continue
             hits.append(Hit(m.start(), m.end(), "US_SSN", score, Priority.IDENTIFIER))
-        if "ocial" in text or "SSN" in text or "ssn" in text:
+        if scan.has_cased("ocial") or scan.has_cased("SSN") or scan.has_cased("ssn"):
             hits += self._scanned(text)
         return hits
 
@@ -362,11 +372,12 @@ class SsnFinder(RunFinder):
 _JWT: Final = re.compile(r"ey(?<![\w-]ey)[IJ][A-Za-z0-9_-]{5,}\.ey[IJ][A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?![\w-])")
 
 
-class JwtFinder:
+class JwtFinder(Scanning):
     """JSON Web Tokens: three base64url segments whose header decodes to JSON with ``alg``."""
 
-    def find(self, text: str) -> list[Hit]:
-        if "eyJ" not in text and "eyI" not in text:
+    def find_in(self, scan: Scan) -> list[Hit]:
+        text = scan.text
+        if not scan.has_cased("eyJ") and not scan.has_cased("eyI"):
             return []
         return [
             Hit(m.start(), m.end(), "JWT", 0.99, Priority.JWT)

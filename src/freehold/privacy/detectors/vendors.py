@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Cluster, Hit, Priority, in_runs
+from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.base import Cluster, Hit, Priority, Scan, in_runs
 from freehold.privacy.detectors.placeholders import filler, masked
 
 __all__ = ["LONG_WORD", "vendor_keys"]
@@ -107,7 +108,7 @@ _RESET_TOKEN: Final = re.compile(
     r"([0-9a-z]{1,13}-[0-9a-f]{20,64}|[A-Za-z0-9_-]{32,128})(?=[/?#\"'\s]|$)"
 )
 _ACCOUNTS: Final = re.compile(r"accounts\s*:\s*\[\s*[\"'](0x[0-9a-fA-F]{64})[\"']")
-# Keys by their place (group 1), each looked for only where a substring every match holds occurs.
+# Keys by their place (group 1), each looked for only where a cue every match holds occurs (as written).
 _IN_PLACE: Final = (
     ("Key=", _AZURE),
     ("alchemy", _RPC_KEY),
@@ -115,23 +116,25 @@ _IN_PLACE: Final = (
     ("&sig=", _SAS_SIG),
     ("accounts", _ACCOUNTS),
 )
+cues.register("-----begin", "putty-user-key-file", "reset/", *(hint.lower() for hint, _ in _IN_PLACE))
 
 
-def vendor_keys(text: str, words: list[Cluster]) -> tuple[list[Hit], list[re.Match[str]]]:
+def vendor_keys(scan: Scan, words: list[Cluster]) -> tuple[list[Hit], list[re.Match[str]]]:
     """Vendor keys (looked for in the text's long ``words`` only) and key blocks; and the vendor keys' matches.
 
     The matches go back to the caller, whose other finders pair an access key id with its secret.
     """
+    text = scan.text
     known = in_runs(KNOWN, text, words, LONG_WORD) if words else []
     hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in known if not _fake(m.group())]
-    if "-----BEGIN" in text:
+    if scan.has_cased("-----BEGIN"):
         hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
-    if "PuTTY-User-Key-File" in text:
+    if scan.has_cased("PuTTY-User-Key-File"):
         hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PPK.finditer(text)]
     for hint, pattern in _IN_PLACE:
-        if hint in text:
+        if hint.lower() in scan.cues and hint in text:  # (``has_cased``, for cues registered above)
             hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in pattern.finditer(text)]
-    if "reset/" in text:
+    if scan.has_cased("reset/"):
         for m in _RESET_TOKEN.finditer(text):
             if any(c.isdigit() for c in m.group(1)) and not _fake(m.group(1)):
                 hits.append(Hit(*m.span(1), "SECRET", 0.9, Priority.KNOWN_SECRET))
