@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from hypothesis import strategies as st
 
 from freehold.config.privacy import DetectionSection
 from freehold.privacy.detectors import build_detector, cues
-from freehold.privacy.detectors.base import Scan
+from freehold.privacy.detectors.base import Scan, alternation
+from freehold.privacy.detectors.secrets import _KEYWORD_CUES, _KEYWORDS
 
 DETECTORS = Path(__file__).resolve().parents[3] / "src" / "freehold" / "privacy" / "detectors"
 build_detector(DetectionSection())  # every finder module imported: every cue registered
@@ -65,14 +67,24 @@ def test_has_cased_is_the_plain_substring_test() -> None:
 
 
 @given(st.text(alphabet=st.sampled_from(list("abcdeiklmnoprstuwy -:/.|*(\"'PASSKEYTELİ") + ["é", "生"]), max_size=300))
-def test_found_is_every_registered_cue_in_the_text(text: str) -> None:
+def test_occurrences_are_every_registered_cue_in_the_text(text: str) -> None:
     lowered = text.lower()
-    assert cues.found(lowered) == {cue for cue in cues.registered() if cue in lowered}
-
-
-def test_found_on_real_text() -> None:
-    text = "Passwort: x; DOB 1990-01-01; Authorization: Bearer abc; COOKIE sess=1; wifi pw"
-    assert cues.found(text.lower()) == {cue for cue in cues.registered() if cue in text.lower()}
-    assert {"wort", "dob", "authorization", "bearer", "cookie", "sess", "wifi", " pw", "pass"} <= cues.found(
-        text.lower()
+    found = cues.occurrences(lowered)
+    assert {cue for _, cue in found} == {cue for cue in cues.registered() if cue in lowered}
+    assert sorted(found) == sorted(
+        (at, cue) for cue in cues.registered() for at in range(len(lowered)) if lowered.startswith(cue, at)
     )
+
+
+@given(st.text(alphabet=st.sampled_from(list("pasword ktenyuhcilPSKT-_") + ["İ"]), max_size=200))
+def test_keywords_from_the_cue_pass_are_the_keyword_search(text: str) -> None:
+    lowered = text.lower()
+    found = cues.leftmost(cues.occurrences(lowered), _KEYWORD_CUES)
+    assert found == [m.span() for m in re.finditer(alternation(*_KEYWORDS), lowered)]
+
+
+def test_occurrences_on_real_text() -> None:
+    text = "Passwort: x; DOB 1990-01-01; Authorization: Bearer abc; COOKIE sess=1; wifi pw"
+    found = {cue for _, cue in cues.occurrences(text.lower())}
+    assert found == {cue for cue in cues.registered() if cue in text.lower()}
+    assert {"wort", "dob", "authorization", "bearer", "cookie", "sess", "wifi", " pw", "pass"} <= found

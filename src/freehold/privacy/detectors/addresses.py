@@ -140,7 +140,8 @@ class IpFinder(Scanning):
         text, runs = scan.text, scan.runs
         hits = []
         versions: list[int] | None = None  # found on first need
-        for m in in_runs(_V4, text, runs, 7):
+        dotted = [run for run in runs if text.count(".", *run) >= 3]  # (a dotted quad's run holds three dots)
+        for m in in_runs(_V4, text, dotted, 7):
             start, end = m.span()
             window = before(text, start, 40)
             if _VERSION.search(window, max(0, len(window) - 24)) or _VERSION_AFTER.match(after(text, end, 30)):

@@ -174,16 +174,17 @@ class Scan:
     ``runs``: the long digit runs (``long_runs``), where cards, SSNs, IPv4 addresses and national
     phone numbers lie; ``lowered``: the text lower-cased (its length may differ from the text's for
     a few letters such as "İ": finders that map offsets check); ``cues``: which registered cues
-    (``cues.register``) occur in ``lowered``, found in one pass.
+    (``cues.register``) occur in ``lowered``, and ``occurrences``: where, both found in one pass.
     """
 
-    __slots__ = ("cues", "lowered", "runs", "text")
+    __slots__ = ("cues", "lowered", "occurrences", "runs", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.lowered = text.lower()
         self.runs = long_runs(text)
-        self.cues = cues.found(self.lowered)
+        self.occurrences = cues.occurrences(self.lowered)
+        self.cues = {cue for _, cue in self.occurrences}
 
     def has(self, cue: str) -> bool:
         """Whether the registered lower-case ``cue`` occurs in the lower-cased text."""

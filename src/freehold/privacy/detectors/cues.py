@@ -8,7 +8,8 @@ finds every registered cue in the lower-cased text in one pass (~50 µs), after 
 a set lookup.
 
 Modules register their cues at import (``register``); the automaton is built on first use after
-the last registration. A cue must be registered to be found: ``Scan.has`` of an unregistered cue
+the last registration. Where the cues occur is kept too: the credential keywords' places come from
+this pass instead of a search of their own. A cue must be registered to be found: ``Scan.has`` of an unregistered cue
 would answer False, and tests/unit/privacy/test_cues.py checks every literal the finders ask for.
 """
 
@@ -19,7 +20,7 @@ from typing import Final
 
 import ahocorasick  # (a C extension without stubs: pyproject tells mypy; used through ``found`` only)
 
-__all__ = ["found", "register", "registered"]
+__all__ = ["leftmost", "occurrences", "register", "registered"]
 
 _CUES: set[str] = set()
 _LOCK: Final = threading.Lock()
@@ -58,9 +59,25 @@ def _build() -> ahocorasick.Automaton:
         return _automaton
 
 
-def found(lowered: str) -> frozenset[str]:
-    """The registered cues that occur in ``lowered`` (a text lower-cased)."""
+def occurrences(lowered: str) -> list[tuple[int, str]]:
+    """Where each registered cue occurs in ``lowered`` (a text lower-cased): (start, cue), by where they end."""
     if not _CUES:
-        return frozenset()
+        return []
     automaton = _automaton or _build()
-    return frozenset(cue for _, cue in automaton.iter(lowered))
+    return [(end - len(cue) + 1, cue) for end, cue in automaton.iter(lowered)]
+
+
+def leftmost(found: list[tuple[int, str]], group: frozenset[str]) -> list[tuple[int, int]]:
+    """The (start, end) of ``group``'s cues among ``found``, left to right, none overlapping the one before.
+
+    What ``re.finditer`` of the alternation of ``group`` gives, when no two of its cues can start at
+    one place (then the leftmost is the only match there).
+    """
+    spans = sorted((start, start + len(cue)) for start, cue in found if cue in group)
+    kept: list[tuple[int, int]] = []
+    end = 0
+    for span in spans:
+        if span[0] >= end:
+            kept.append(span)
+            end = span[1]
+    return kept

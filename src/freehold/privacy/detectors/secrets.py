@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 from typing import Final
 
@@ -37,9 +38,9 @@ __all__ = ["SecretFinder"]
 
 # A name that says "credential" (found by its keyword, then widened to the whole name), an
 # assignment, then the value, quoted or bare. Anchoring on the keyword keeps prose cheap.
-_KEYWORDS: Final = alternation("pass", "pw", "psk", "secret", "token", "key", "auth", "credential")
-_KEYWORD: Final = re.compile(_KEYWORDS, re.IGNORECASE)
-_KEYWORD_LOWER: Final = re.compile(_KEYWORDS)
+# (At most one of them starts at any place: ``cues.leftmost`` of the cue pass is what this search would find.)
+_KEYWORDS: Final = ("pass", "pw", "psk", "secret", "token", "key", "auth", "credential")
+_KEYWORD: Final = re.compile(alternation(*_KEYWORDS), re.IGNORECASE)
 _NAME_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 # ``eq``: JSON-escaped quotes, as code looks inside a notebook's JSON (``os.environ[\"KEY\"] = \"…\"``).
 # Up to 2,000 characters: an AWS session token runs to a thousand; cut short, it would be half hidden.
@@ -199,7 +200,7 @@ def _joined_words(value: str) -> bool:
 
 # The cues asked below, and the credential keywords (``_KEYWORDS``' stems), asked at once.
 cues.register("bearer", "authorization", "-u", "bin/", '"kty"', "keys\n---", "---- begin")
-_KEYWORD_CUES: Final = cues.register("key", "token", "pass", "secret", "auth", "pw", "psk", "credential")
+_KEYWORD_CUES: Final = cues.register(*_KEYWORDS)
 
 
 class SecretFinder(Scanning):
@@ -244,6 +245,8 @@ class SecretFinder(Scanning):
             words_of = password_words(scan)
             if words_of or (keyword and scan.has("pass")):
                 hits += prose_passwords(scan, lowered, words_of)
+        if words and not scan.has("bearer") and len(lowered) == len(text):
+            words = _near_keywords(words, keywords)
         if words and (keyword or scan.has("bearer")):  # every context word holds a keyword, or is "bearer"
             hits += self._random_near_words(scan, lowered, words)
         return hits
@@ -257,19 +260,25 @@ class SecretFinder(Scanning):
         if len(lowered) == len(text) and scan.cues.isdisjoint(_KEYWORD_CUES):
             return hits, keywords
         # Searching the lower-cased copy is cheaper than an IGNORECASE pattern, when offsets agree.
-        for k in _KEYWORD_LOWER.finditer(lowered) if len(lowered) == len(text) else _KEYWORD.finditer(text):
-            keywords.append(k.start())
-            if k.start() < done:
+        # (Where the cue pass found the keywords, when offsets agree; else a search of the text as written.)
+        found = (
+            cues.leftmost(scan.occurrences, _KEYWORD_CUES)
+            if len(lowered) == len(text)
+            else [m.span() for m in _KEYWORD.finditer(text)]
+        )
+        for k_start, k_end in found:
+            keywords.append(k_start)
+            if k_start < done:
                 continue
-            head = text[max(0, k.start() - 60) : k.start()]
-            start = k.start() - (len(head) - len(head.rstrip(_NAME_CHARS)))  # widen to the whole name
-            m = (_FLAG_ASSIGN if text.startswith("--", start) else _ASSIGN).match(text, k.end())
-            if m is not None and start == k.start() and text[start - 1 : start] == " ":
+            head = text[max(0, k_start - 60) : k_start]
+            start = k_start - (len(head) - len(head.rstrip(_NAME_CHARS)))  # widen to the whole name
+            m = (_FLAG_ASSIGN if text.startswith("--", start) else _ASSIGN).match(text, k_end)
+            if m is not None and start == k_start and text[start - 1 : start] == " ":
                 start = _word_before(text, start, m.start("sep"))  # "API key: …", "WiFi key: …"
             if m is None:
-                below = _value_below(text, k.end())
+                below = _value_below(text, k_end)
                 if below is None and _starts_line(text, start):
-                    below = self._in_column(text, start, k.end())  # a table's row?
+                    below = self._in_column(text, start, k_end)  # a table's row?
                 if below is not None:
                     hits.append(below)
                     done = below.end
@@ -566,6 +575,22 @@ def _in_arn(text: str, start: int) -> bool:
 def _after_digest_name(text: str, start: int) -> bool:
     """``SHA256:…`` (an SSH key fingerprint, an image digest, a public key's pin): a public digest, not a secret."""
     return text[max(0, start - 9) : start].rstrip(" \t").lower().endswith(_DIGEST_NAMES)  # "sha256: …" too
+
+
+def _near_keywords(words: list[tuple[int, int]], keywords: list[int]) -> list[tuple[int, int]]:
+    """The long ``words`` a credential keyword starts in or shortly before: the only ones a random token is taken in.
+
+    A token needs a context word (``_TOKEN_CONTEXT``, or a key's name and a verb) in the 40 characters
+    before it, and each holds a keyword (``keywords``: where they start), unless it is "bearer" (the
+    caller asks this only when "bearer" is absent). Ten characters more: a keyword run into the one
+    before it ("secretoken") is found as that one.
+    """
+    near = []
+    for start, end in words:
+        i = bisect.bisect_left(keywords, start - 50)
+        if i < len(keywords) and keywords[i] < end:
+            near.append((start, end))
+    return near
 
 
 def _long_words(text: str, split: list[str]) -> list[tuple[int, int]]:
