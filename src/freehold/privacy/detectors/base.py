@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from typing import Final, NamedTuple, Protocol
 
 from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.columns import Columns
 from freehold.privacy.spans import Category
 
 __all__ = [
@@ -174,10 +175,12 @@ class Scan:
     ``runs``: the long digit runs (``long_runs``), where cards, SSNs, IPv4 addresses and national
     phone numbers lie; ``lowered``: the text lower-cased (its length may differ from the text's for
     a few letters such as "İ": finders that map offsets check); ``cues``: which registered cues
-    (``cues.register``) occur in ``lowered``, and ``occurrences``: where, both found in one pass.
+    (``cues.register``) occur in ``lowered``, and ``occurrences``: where, both found in one pass;
+    ``columns``: the text's table columns, made on first need and shared, so that each line is read once
+    however many finders ask.
     """
 
-    __slots__ = ("cues", "lowered", "occurrences", "runs", "text")
+    __slots__ = ("_columns", "cues", "lowered", "occurrences", "runs", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -185,6 +188,13 @@ class Scan:
         self.runs = long_runs(text)
         self.occurrences = cues.occurrences(self.lowered)
         self.cues = {cue for _, cue in self.occurrences}
+        self._columns: Columns | None = None
+
+    @property
+    def columns(self) -> Columns:
+        if self._columns is None:
+            self._columns = Columns(self.text)
+        return self._columns
 
     def has(self, cue: str) -> bool:
         """Whether the registered lower-case ``cue`` occurs in the lower-cased text."""

@@ -256,7 +256,7 @@ class BirthDateFinder(Scanning):
             elif not named and (sql or _delimited_line(text, m.start())):
                 named = True  # the word may head a column: a CSV or Markdown header, an INSERT's column list
         if named:
-            hits += _in_birth_column(text, {h.start for h in hits})
+            hits += _in_birth_column(text, scan.columns, {h.start for h in hits})
         return hits
 
 
@@ -373,10 +373,9 @@ def _delimited_line(text: str, pos: int) -> bool:
     return "," in line or "\t" in line or ";" in line or "|" in line or "  " in line.strip()
 
 
-def _in_birth_column(text: str, taken: set[int]) -> list[Hit]:
+def _in_birth_column(text: str, columns: Columns, taken: set[int]) -> list[Hit]:
     """Dates whose column (``Columns.name``) is named like a birth date (``dob``, ``birth_date``)."""
     hits = []
-    columns = Columns(text)
     for found in _NUMERIC_DATE.finditer(text):  # tables hold dates in figures; the digits lead ``re`` to them
         m = _DATE.match(text, found.start())
         if m is None:

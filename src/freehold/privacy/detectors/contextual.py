@@ -357,7 +357,7 @@ class PhoneFinder(Scanning):
         text, runs = scan.text, scan.runs
         hits: list[Hit] = []
         taken: set[int] = set()
-        columns = Columns(text) if "\n" in text else None
+        columns = scan.columns if "\n" in text else None
         scripts = _Scripts(text)
         # A national candidate counts its own digits; only the international scan needs seven in the
         # text (no country's number is shorter). It looks at the whole text: tabs or parentheses may

@@ -12,7 +12,6 @@ from typing import Final
 
 from freehold.privacy.detectors import cues
 from freehold.privacy.detectors.base import Hit, Priority, Scan, Scanning, after, around, before, in_runs
-from freehold.privacy.detectors.columns import Columns
 from freehold.privacy.detectors.layout import key_of
 from freehold.privacy.detectors.ocr import OCR_LETTERS, ocr_digits
 from freehold.privacy.detectors.placeholders import DOCUMENTED
@@ -323,15 +322,12 @@ class SsnFinder(Scanning):
     def find_in(self, scan: Scan) -> list[Hit]:
         text, runs = scan.text, scan.runs
         hits = []
-        columns: Columns | None = None  # made when a spaced or bare number has no "SSN" before it
         for m in in_runs(_SSN, text, runs, 9):
             if not ssn_ok(m.group(1), m.group(3), m.group(4)):
                 continue
             context = SSN_CONTEXT.search(before(text, m.start(), 50)) is not None
             if not context and m.group(2) != "-" and "\n" in text:
-                if columns is None:
-                    columns = Columns(text)
-                name = columns.name(m.start())
+                name = scan.columns.name(m.start())
                 context = name is not None and _SSN_COLUMN.search(name) is not None
             if m.group(2) == "-" and not context and _NOT_SSN.search(before(text, m.start(), 30)):
                 continue  # the label names another number: "drawing no. 412-07-3315", "part #", "case number"
@@ -343,14 +339,14 @@ class SsnFinder(Scanning):
                 continue
             hits.append(Hit(m.start(), m.end(), "US_SSN", score, Priority.IDENTIFIER))
         if scan.has_cased("ocial") or scan.has_cased("SSN") or scan.has_cased("ssn"):
-            hits += self._scanned(text)
+            hits += self._scanned(scan)
         return hits
 
     @staticmethod
-    def _scanned(text: str) -> list[Hit]:
+    def _scanned(scan: Scan) -> list[Hit]:
         """Dashed SSNs a scan misread ("399-S1-5429"), under "social security" or in an SSN column."""
+        text = scan.text
         hits = []
-        columns: Columns | None = None
         for found in _SCANNED_SSN.finditer(text):
             start, end = found.start() - 3, found.end()
             if not OCR_LETTERS.search(text, start, end):
@@ -360,8 +356,7 @@ class SsnFinder(Scanning):
                 continue
             context = SSN_CONTEXT.search(before(text, start, 50)) is not None
             if not context and "\n" in text:
-                columns = columns or Columns(text)
-                name = columns.name(start)
+                name = scan.columns.name(start)
                 context = name is not None and _SSN_COLUMN.search(name) is not None
             if context:
                 hits.append(Hit(start, end, "US_SSN", 0.8, Priority.IDENTIFIER))
