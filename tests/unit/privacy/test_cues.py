@@ -88,3 +88,48 @@ def test_occurrences_on_real_text() -> None:
     found = {cue for _, cue in cues.occurrences(text.lower())}
     assert found == {cue for cue in cues.registered() if cue in text.lower()}
     assert {"wort", "dob", "authorization", "bearer", "cookie", "sess", "wifi", " pw", "pass"} <= found
+
+
+def _heads(ops: list[tuple[object, object]]) -> set[str] | None:
+    """The literal starts one of which every match of a parsed pattern begins with (None: not literal)."""
+    from re import _constants as c
+
+    heads = {""}
+    for op, arg in ops:
+        if op is c.LITERAL:
+            heads = {h + chr(arg) for h in heads}
+        elif op is c.IN and all(o is c.LITERAL for o, _ in arg):
+            heads = {h + chr(ch) for h in heads for _, ch in arg}
+        elif op is c.SUBPATTERN or op is c.BRANCH:
+            alternatives = [arg[3]] if op is c.SUBPATTERN else arg[1]
+            inner = [_heads(list(alt)) for alt in alternatives]
+            return {h + i for h in heads for a in inner for i in (a or {""})}
+        elif op not in (c.ASSERT, c.ASSERT_NOT):
+            break
+    return heads
+
+
+def test_every_vendor_key_holds_one_of_the_vendor_cues() -> None:
+    """``KNOWN`` is searched only in words holding a vendor cue: each branch's literal start must hold one."""
+    from re import _parser
+
+    from freehold.privacy.detectors import vendors
+
+    for branch in vendors._VENDOR_KEYS:
+        if branch.startswith("https://(?:ptb"):  # Discord's webhook: its cue lies past an optional part
+            assert "/api/webhooks/" in branch and "/api/webhooks/" in vendors._CUES
+            continue
+        heads = _heads(list(_parser.parse(branch)))
+        assert heads and all(len(h) >= 2 for h in heads), branch
+        for head in heads:
+            assert any(cue in head.lower() for cue in vendors._CUES), (branch, head)
+    # The shapes hold a literal inside (and the Discord bot token two dots): one sample each must be found.
+    for sample, cue in [
+        ("1234567890:AAabcdefghijklmnopqrstuvwxyz0123456", ":aa"),
+        ("abcdefghij1234.atlasv1." + "a1" * 31, ".atlasv1."),
+        ("0123456789abcdef0123456789abcdef-us21", "-us"),
+        ("abc8Q~" + "aB3_" * 8, "q~"),
+    ]:
+        assert vendors.KNOWN.fullmatch(sample) and cue in sample.lower()
+    inside = (":aa", "atlasv1", "-us", "q~")
+    assert sum(cue in branch.lower() for branch in vendors._VENDOR_SHAPES for cue in inside) == 4

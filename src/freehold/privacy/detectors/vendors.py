@@ -7,6 +7,7 @@ keys, PuTTY key files, Azure storage keys. Documented and made-up keys (``AKIAIO
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Final
 
@@ -85,6 +86,21 @@ def _by_first_letter(branches: tuple[str, ...]) -> str:
 
 
 KNOWN: Final = re.compile(rf"(?<![\w-])(?:{_by_first_letter(_VENDOR_KEYS)}|{'|'.join(_VENDOR_SHAPES)})(?![\w-])")
+# Cues, one of which (lower-cased) every match of ``KNOWN`` holds: the branches' literal starts, and a literal
+# inside each shape ("q~", "-us", ":aa", ".atlasv1."). ``KNOWN`` is searched only in the long words that hold
+# one, or two dots (a Discord bot token's shape has no literal). tests/unit/privacy/test_cues.py derives each
+# branch's start from the pattern and checks it is here.
+_CUES: Final = cues.register(
+    "sk-", "sk_", "sk.eyj", "akia", "asia", "abia", "acca", "akid", "aiza", "aaaa", "age-secret-key-1", "aio_",
+    "api_org_", "atatt3", "atbb", "gho_", "ghp_", "ghr_", "ghs_", "ghu_", "github_pat_", "glc_", "glcbt", "gldt",
+    "glft", "glimt", "gloas", "glpat-", "glptt", "glrt", "glsa_", "glsoat", "gocspx-", "gr1348941", "gsk_",
+    "xox", "xapp-", "xai-", "ya29.", "rk_", "whsec_", "sg.", "hf_", "npm_", "pypi-", "key-", "dapi", "dop_v1_",
+    "doo_v1_", "dor_v1_", "shp", "r8_", "pplx-", "lin_api_", "nrak-", "nrii-", "nriq-", "sq0", "ntn_", "hvs.",
+    "hvb.", "hvr.", "hooks.slack.com/services/", "lsv2_", "sntry", "dp.", "tskey-", "nfp_", "dckr_pat_",
+    "rubygems_", "/api/webhooks/", "eyjhijoi", "re_", "pcsk_", "pscale_", "sbp_", "sb_secret_", "pat", "secret_",
+    "figd_", "hrku-", "oy2", "pmak-", "dt0c01.", "1//0", "pul-", "access-", "sdk-", "cfpat-", "fo1_", "rnd_",
+    "eaa", "flwseck", "mid-server-", ":aa", ".atlasv1.", "-us", "q~",
+)  # fmt: skip
 # Every vendor key and every random token is 15 characters or more with no whitespace, so it lies
 # inside one whitespace-delimited word that long; most prose has few such words, so the costly
 # patterns only look at them (their own lookarounds find where in the word a key starts and ends).
@@ -125,6 +141,8 @@ def vendor_keys(scan: Scan, words: list[Cluster]) -> tuple[list[Hit], list[re.Ma
     The matches go back to the caller, whose other finders pair an access key id with its secret.
     """
     text = scan.text
+    if words and len(scan.lowered) == len(text):  # (offsets in the lower-cased text are the text's)
+        words = _holding_cues(scan, words)
     known = in_runs(KNOWN, text, words, LONG_WORD) if words else []
     hits = [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.KNOWN_SECRET) for m in known if not _fake(m.group())]
     if scan.has_cased("-----BEGIN"):
@@ -139,6 +157,19 @@ def vendor_keys(scan: Scan, words: list[Cluster]) -> tuple[list[Hit], list[re.Ma
             if any(c.isdigit() for c in m.group(1)) and not _fake(m.group(1)):
                 hits.append(Hit(*m.span(1), "SECRET", 0.9, Priority.KNOWN_SECRET))
     return hits, known
+
+
+def _holding_cues(scan: Scan, words: list[Cluster]) -> list[Cluster]:
+    """The long ``words`` that hold a vendor cue (``_CUES``) or two dots: the only ones a vendor key can be in."""
+    if scan.cues.isdisjoint(_CUES):
+        return [(start, end) for start, end in words if scan.text.count(".", start, end) >= 2]
+    starts = sorted(at for at, cue in scan.occurrences if cue in _CUES)
+    held = []
+    for start, end in words:
+        i = bisect.bisect_left(starts, start)
+        if (i < len(starts) and starts[i] < end) or scan.text.count(".", start, end) >= 2:
+            held.append((start, end))
+    return held
 
 
 def _fake(key: str) -> bool:
