@@ -167,7 +167,9 @@ class Columns:
                 break
             end = text.find("\n", top)
             if not _aligned(text[top : end if end >= 0 else len(text)]):
-                top = -1 if top == start else top
+                if top == start:
+                    tops[start] = start  # no block: remembered too (a long line is asked about once per value in it)
+                    return start
                 break
             walked.append(top)
             if top == 0:
@@ -178,7 +180,7 @@ class Columns:
             top = above
         for line_start in walked:
             tops[line_start] = top
-        return top if top >= 0 else start
+        return top
 
     def _copy_column(self, pos: int) -> str | None:
         r"""A value of PostgreSQL's ``COPY t (a, b, …) FROM stdin;`` data: tab-separated, up to a line ``\.``."""
