@@ -58,6 +58,7 @@ _SSH_ALGORITHM: Final = re.compile(r"[a-z0-9.]+(?:-[a-z0-9.]+)+@(?:openssh\.com|
 
 
 cues.register(" dot ", " punto ", " point ", " punkt ", "ocial", "ssn", "eyj", "eyi")
+_AT_CUES: Final = cues.register("(at", "( at", "[at", "[ at", "{at", "{ at")  # how every ``_AT_MARKER`` starts
 
 
 class EmailFinder(Scanning):
@@ -66,7 +67,7 @@ class EmailFinder(Scanning):
     def find_in(self, scan: Scan) -> list[Hit]:
         text = scan.text
         hits: list[Hit] = []
-        if ("(" in text or "[" in text or "{" in text) and _AT_MARKER.search(text):  # (one scan for every form)
+        if not scan.cues.isdisjoint(_AT_CUES) and _AT_MARKER.search(text):  # (one scan for every form)
             spelled = _SPELLED_EMAIL.finditer(text)  # (" (AT) " after a word is Austria: "Graz (AT) …")
             hits += [Hit(*m.span(), "EMAIL", 0.85, Priority.EMAIL) for m in spelled if " (AT)" not in m.group()]
         if (
@@ -198,9 +199,8 @@ class CardFinder(Scanning):
             raw = m.group()
             digits = raw.replace(" ", "").replace("-", "")
             if len(digits) != len(raw):
-                seps = {c for c in raw if not c.isdigit()}
-                groups = tuple(len(g) for g in re.split(r"[ -]", raw))
-                if len(seps) != 1 or groups not in _GROUPINGS:
+                groups = tuple(map(len, raw.replace("-", " ").split(" ")))  # (the run's only separators)
+                if (" " in raw and "-" in raw) or groups not in _GROUPINGS:
                     continue
             if not (card_brand_ok(digits) and luhn_ok(digits)):
                 continue
