@@ -302,12 +302,14 @@ def _delimiters(line: str, delimiter: str) -> list[int]:
             at.append(i)
             i = line.find(delimiter, i + 1)
         return at
-    at, quoted = [], False
-    for i, c in enumerate(line):
-        if c == '"':
-            quoted = not quoted
-        elif c == delimiter and not quoted:
-            at.append(i)
+    at, pos = [], 0
+    for k, part in enumerate(line.split('"')):  # the even parts lie outside quotes
+        if not k % 2:
+            i = part.find(delimiter)
+            while i >= 0:
+                at.append(pos + i)
+                i = part.find(delimiter, i + 1)
+        pos += len(part) + 1
     return at
 
 
