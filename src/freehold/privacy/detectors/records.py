@@ -29,7 +29,8 @@ _COMPACT_DATE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2})?)?(?:
 _SSN_DIGITS: Final = re.compile(r"(\d{3})-?(\d{2})-?(\d{4})")
 
 
-cues.register("pid|", "gt1|", "dmg*", "nm1*", "per*", "ref*")
+_HL7_CUES: Final = cues.register("pid|", "gt1|")
+_X12_CUES: Final = cues.register("dmg*", "nm1*", "per*", "ref*")
 
 
 class RecordFinder(Scanning):
@@ -42,9 +43,9 @@ class RecordFinder(Scanning):
     def find_in(self, scan: Scan) -> list[Hit]:
         text = scan.text
         hits: list[Hit] = []
-        if scan.has_cased("PID|") or scan.has_cased("GT1|"):
+        if not scan.cues.isdisjoint(_HL7_CUES) and ("PID|" in text or "GT1|" in text):  # (as written)
             hits += _hl7(text)
-        if scan.has_cased("DMG*") or scan.has_cased("NM1*") or scan.has_cased("PER*") or scan.has_cased("REF*"):
+        if not scan.cues.isdisjoint(_X12_CUES) and any(segment in text for segment in ("DMG*", "NM1*", "PER*", "REF*")):
             hits += _x12(text)
         return hits
 

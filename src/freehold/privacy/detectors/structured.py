@@ -57,7 +57,9 @@ _RETINA: Final = re.compile(r"\d+x\.", re.ASCII)  # icon@2x.png
 _SSH_ALGORITHM: Final = re.compile(r"[a-z0-9.]+(?:-[a-z0-9.]+)+@(?:openssh\.com|libssh\.org)")
 
 
-cues.register(" dot ", " punto ", " point ", " punkt ", "ocial", "ssn", "eyj", "eyi")
+_SAID_DOT_CUES: Final = cues.register(" dot ", " punto ", " point ", " punkt ")
+_SSN_CUES: Final = cues.register("ocial", "ssn")
+_JWT_CUES: Final = cues.register("eyj", "eyi")
 _AT_CUES: Final = cues.register("(at", "( at", "[at", "[ at", "{at", "{ at")  # how every ``_AT_MARKER`` starts
 
 
@@ -70,10 +72,9 @@ class EmailFinder(Scanning):
         if not scan.cues.isdisjoint(_AT_CUES) and _AT_MARKER.search(text):  # (one scan for every form)
             spelled = _SPELLED_EMAIL.finditer(text)  # (" (AT) " after a word is Austria: "Graz (AT) …")
             hits += [Hit(*m.span(), "EMAIL", 0.85, Priority.EMAIL) for m in spelled if " (AT)" not in m.group()]
-        if (
-            scan.has_cased(" dot ") or scan.has_cased(" punto ") or scan.has_cased(" point ")
-            or scan.has_cased(" punkt ")
-        ):  # fmt: skip
+        if not scan.cues.isdisjoint(_SAID_DOT_CUES) and (
+            " dot " in text or " punto " in text or " point " in text or " punkt " in text  # (as written)
+        ):
             hits += _spoken_addresses(text)
         if "@" not in text:
             return hits
@@ -338,7 +339,7 @@ class SsnFinder(Scanning):
             else:
                 continue
             hits.append(Hit(m.start(), m.end(), "US_SSN", score, Priority.IDENTIFIER))
-        if scan.has_cased("ocial") or scan.has_cased("SSN") or scan.has_cased("ssn"):
+        if not scan.cues.isdisjoint(_SSN_CUES) and ("ocial" in text or "SSN" in text or "ssn" in text):
             hits += self._scanned(scan)
         return hits
 
@@ -372,7 +373,7 @@ class JwtFinder(Scanning):
 
     def find_in(self, scan: Scan) -> list[Hit]:
         text = scan.text
-        if not scan.has_cased("eyJ") and not scan.has_cased("eyI"):
+        if scan.cues.isdisjoint(_JWT_CUES) or ("eyJ" not in text and "eyI" not in text):
             return []
         return [
             Hit(m.start(), m.end(), "JWT", 0.99, Priority.JWT)

@@ -132,7 +132,8 @@ _IN_PLACE: Final = (
     ("&sig=", _SAS_SIG),
     ("accounts", _ACCOUNTS),
 )
-cues.register("-----begin", "putty-user-key-file", "reset/", *(hint.lower() for hint, _ in _IN_PLACE))
+cues.register("-----begin", "putty-user-key-file", "reset/")
+_IN_PLACE_CUES: Final = cues.register(*(hint.lower() for hint, _ in _IN_PLACE))
 
 
 def vendor_keys(scan: Scan, words: list[Cluster]) -> tuple[list[Hit], list[re.Match[str]]]:
@@ -149,7 +150,7 @@ def vendor_keys(scan: Scan, words: list[Cluster]) -> tuple[list[Hit], list[re.Ma
         hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PEM.finditer(text)]
     if scan.has_cased("PuTTY-User-Key-File"):
         hits += [Hit(m.start(), m.end(), "SECRET", 0.99, Priority.BLOCK) for m in _PPK.finditer(text)]
-    for hint, pattern in _IN_PLACE:
+    for hint, pattern in _IN_PLACE if not scan.cues.isdisjoint(_IN_PLACE_CUES) else ():
         if hint.lower() in scan.cues and hint in text:  # (``has_cased``, for cues registered above)
             hits += [Hit(*m.span(1), "SECRET", 0.95, Priority.KNOWN_SECRET) for m in pattern.finditer(text)]
     if scan.has_cased("reset/"):
