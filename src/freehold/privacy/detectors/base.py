@@ -201,7 +201,7 @@ class Scan:
         return cue in self.cues
 
     def has_cased(self, cue: str) -> bool:
-        """Whether ``cue`` occurs in the text as written (its lower-case form registered): ``"TEL"``, ``"DMG*"``."""
+        """Whether ``cue`` occurs in the text as written (its lower-case form registered): ``"TEL"``, ``"bin/"``."""
         return cue.lower() in self.cues and cue in self.text
 
 
