@@ -21,7 +21,7 @@ from typing import Final
 
 from ahocorasick_rs import AhoCorasick, Implementation
 
-__all__ = ["leftmost", "occurrences", "register", "registered"]
+__all__ = ["leftmost", "occurrences", "prepare", "register", "registered"]
 
 _CUES: dict[str, None] = {}  # (a dict: registration order, so that an automaton's pattern numbers are stable)
 _LOCK: Final = threading.Lock()
@@ -55,6 +55,12 @@ def _build() -> tuple[AhoCorasick, tuple[str, ...]]:
             patterns = tuple(_CUES)
             _automaton = (AhoCorasick(list(patterns), implementation=Implementation.DFA), patterns)
         return _automaton
+
+
+def prepare() -> None:
+    """Build the automaton now (start-up) rather than on the first text."""
+    if _CUES and _automaton is None:
+        _build()
 
 
 def occurrences(lowered: str) -> list[tuple[int, str]]:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from freehold.config.privacy import DetectionSection
+from freehold.privacy.detectors import cues
 from freehold.privacy.detectors.addresses import IpFinder
 from freehold.privacy.detectors.base import Finder, Hit, Scan, ScanFinder
 from freehold.privacy.detectors.birthdates import BirthDateFinder
@@ -122,6 +123,7 @@ def build_detector(section: DetectionSection, ner: bool = False, remember: int =
         SpokenFinder(),
     ]
     prepare_regions()  # ~0.1 s once per process, at start-up rather than inside the first request with a number
+    cues.prepare()  # the cue automaton, likewise (every finder module has registered its cues by now)
     configured = ConfiguredFinder(section.custom, section.deny)
     if configured:
         finders.append(configured)
