@@ -133,3 +133,17 @@ def test_every_vendor_key_holds_one_of_the_vendor_cues() -> None:
         assert vendors.KNOWN.fullmatch(sample) and cue in sample.lower()
     inside = (":aa", "atlasv1", "-us", "q~")
     assert sum(cue in branch.lower() for branch in vendors._VENDOR_SHAPES for cue in inside) == 4
+
+
+def test_a_lone_surrogate_neither_breaks_the_pass_nor_moves_offsets() -> None:
+    """``json.loads`` lets "\\ud800" through; the Rust automaton cannot take it, so it is read as U+FFFD."""
+    text = "password=hunter2X9 \ud800 call +44 20 7946 0958 \udc00 key: sk-ant-api03-abcdefghijklmnopqrstuv"
+    lowered = text.lower()
+    replaced = lowered.replace("\ud800", "\ufffd").replace("\udc00", "\ufffd")
+    assert cues.occurrences(lowered) == cues.occurrences(replaced)
+    spans = build_detector(DetectionSection(), remember=0).detect(text)
+    assert [(text[s.start : s.end], s.type) for s in spans] == [
+        ("hunter2X9", "SECRET"),
+        ("+44 20 7946 0958", "PHONE"),
+        ("sk-ant-api03-abcdefghijklmnopqrstuv", "SECRET"),
+    ]

@@ -68,7 +68,14 @@ def occurrences(lowered: str) -> list[tuple[int, str]]:
     if not _CUES:
         return []
     automaton, patterns = _automaton or _build()
-    return [(start, patterns[i]) for i, start, _ in automaton.find_matches_as_indexes(lowered, overlapping=True)]
+    try:
+        found = automaton.find_matches_as_indexes(lowered, overlapping=True)
+    except UnicodeEncodeError:  # a lone surrogate (``json.loads`` lets "\\ud800" through): no cue holds one
+        found = automaton.find_matches_as_indexes(lowered.translate(_SURROGATES), overlapping=True)
+    return [(start, patterns[i]) for i, start, _ in found]
+
+
+_SURROGATES: Final = dict.fromkeys(range(0xD800, 0xE000), 0xFFFD)  # one character for one: offsets kept
 
 
 def leftmost(found: list[tuple[int, str]], group: frozenset[str]) -> list[tuple[int, int]]:
