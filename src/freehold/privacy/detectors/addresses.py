@@ -18,13 +18,25 @@ from freehold.privacy.detectors.validators import ip_ok
 
 __all__ = ["IpFinder"]
 
-_V4: Final = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d|/\d)", re.ASCII)
+# Not before "/" and a prefix length (a CIDR block, ``10.0.0.0/8``); a larger number after "/" is a port, as Cisco's
+# ASA logs write one (``inside:10.40.3.12/445``).
+_V4: Final = re.compile(
+    r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d|/(?:3[0-2]|[12]?\d)(?!\d))", re.ASCII
+)
+# Defanged, as threat reports and block lists write an indicator so that no one clicks it: ``5.213.249[.]127``,
+# ``196[.]197[.]180[.]58`` (the address is all there; the span keeps the brackets).
+_DEFANGED_V4: Final = re.compile(
+    r"(?<![\w.\[\]])(\d{1,3})(?:\[\.\]|\.)(\d{1,3})(?:\[\.\]|\.)(\d{1,3})(?:\[\.\]|\.)(\d{1,3})(?![\w\[]|\.\d|/\d)",
+    re.ASCII,
+)
+# tcpdump's ``IP 10.70.2.45.50122 > 10.70.1.21.21:``: each address with its port as a fifth dotted part.
+_TCPDUMP: Final = re.compile(r"\bIP ((?:\d{1,3}\.){3}\d{1,3})\.\d{1,5} > ((?:\d{1,3}\.){3}\d{1,3})\.\d{1,5}:", re.ASCII)
 _V6: Final = re.compile(
     r"(?<![\w:.-])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?)(?:%[\w.-]+)?(?![\w:]|/\d)",
     re.ASCII,
 )
 # An address read out, as speech-to-text writes it: "10 dot 48 dot 112 dot 37" (not a part of a longer one).
-cues.register(" dot ", "::")
+cues.register(" dot ", "::", "[.]", " > ")
 _SPOKEN_V4: Final = re.compile(
     r"(?<![\w.])(?<!dot )(\d{1,3}) dot (\d{1,3}) dot (\d{1,3}) dot (\d{1,3})(?!\w|\.\d| dot \d)"
 )
@@ -105,7 +117,9 @@ def _product_before(text: str, start: int) -> bool:
 
 
 def _versions(text: str) -> list[int]:
-    """Where the text's products' versions start (two or three parts, or four no address could have).
+    """Where the text's products' versions start (two or three parts, or four no host's address could have).
+
+    (Four: more than 255 in a part, or a last part of 0, as ``PECmd 1.5.1.0`` beside ``MFTECmd 1.2.2.1``.)
 
     Found once per text, when a quad first needs them: looking around each quad instead costs a
     scan per quad, quadratic in a lock file of hundreds.
@@ -113,7 +127,7 @@ def _versions(text: str) -> list[int]:
     found = []
     for m in _NUMBERED.finditer(text):
         at = m.start()
-        if text[at - 1 : at] in (" ", "(") and not _dotted_quad(m.group()):
+        if text[at - 1 : at] in (" ", "(") and (not _dotted_quad(m.group()) or m.group().endswith(".0")):
             if _SIBLING_HEAD.search(text, max(0, at - 32), at):
                 found.append(at)
     return found
@@ -174,6 +188,13 @@ class IpFinder(Scanning):
                 continue
             if ip_ok(m.group()):
                 hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.95, Priority.IDENTIFIER))
+        if scan.has("[.]"):
+            for m in _DEFANGED_V4.finditer(text):
+                if "[" in m.group() and not m.group().endswith((".0", "]0")) and ip_ok(".".join(m.groups())):
+                    hits.append(Hit(m.start(), m.end(), "IP_ADDRESS", 0.9, Priority.IDENTIFIER))
+        if scan.has(" > "):
+            for m in _TCPDUMP.finditer(text):
+                hits += [Hit(*m.span(i), "IP_ADDRESS", 0.9, Priority.IDENTIFIER) for i in (1, 2) if ip_ok(m.group(i))]
         if scan.has_cased(" dot "):  # read out: "10 dot 48 dot 112 dot 37"
             for m in _SPOKEN_V4.finditer(text):
                 if ip_ok(".".join(m.groups())):

@@ -34,13 +34,23 @@ _COMMANDS: Final = tuple(
             rf"(?:mysql|mariadb)[\w-]*\s{_ON_LINE}\s-p{_VALUE}",
         ),  # -p sticks
         (
-            ("net", "NET", "Net"),
-            r"(?:net|NET|Net)\s+(?:use|USE|Use)\s[^\n]{0,300}?/(?i:user):\S+\s+(?P<bare>[^\s/]\S*)",
+            ("net", "NET", "Net", "net.exe"),
+            r"(?:net|NET|Net)(?:\.exe)?\s+(?:use|USE|Use)\s[^\n]{0,300}?/(?i:user):\S+\s+(?P<bare>[^\s/\"]+)",
         ),
         (  # the password before ``/user:`` (``net use T: \\host\share P4ss /user:dom\svc``); ``*`` prompts
             ("net", "NET", "Net"),
             r"(?:net|NET|Net)\s+(?:use|USE|Use)\s+(?:[A-Za-z]:\s+)?\\\\\S+\s+(?P<bare>[^\s/*]\S*)(?=\s+/(?i:user):)",
         ),
+        (  # ``net user <name> <password> /add`` (net1 is the same tool); ``*`` prompts, ``/…`` is an option
+            ("net", "NET", "Net", "net1", "NET1", "net.exe", "net1.exe"),
+            r"(?:net1?|NET1?|Net)(?:\.exe)?\s+(?:user|USER|User)\s+(?:\"[^\"\n]+\"|[^\s/\"][^\s\"]*)\s+"
+            r"(?P<bare>[^\s/*\"\\][^\s\"\\]*)(?=\s+/|\s*(?:$|[\"'\n]))",
+        ),
+        (("psexec",), rf"(?i:psexec(?:64)?(?:\.exe)?)\s{_ON_LINE}\s-p\s+{_VALUE}"),  # Sysinternals: -u user -p password
+        (("schtasks",), rf"(?i:schtasks(?:\.exe)?)\s{_ON_LINE}\s/(?i:rp)\s+{_VALUE}"),  # a task's run-as password
+        (("ftpget", "ftpput"), rf"ftp(?:get|put)\s{_ON_LINE}\s-p\s+{_VALUE}"),  # busybox's FTP client
+        # An FTP session's ``USER name`` then ``PASS secret`` (a transcript, a packet capture's payloads)
+        (("PASS",), r"\bUSER [^\s:]+\s[\s\S]{0,400}?(?<![\w-])PASS (?P<bare>[^\s:][^\s]*)"),
         (
             ("docker", "podman", "buildah", "helm"),
             rf"(?:docker|podman|buildah|helm\s+registry)\s+login\s{_ON_LINE}\s(?:-p|--password)[ =]{_VALUE}",

@@ -256,6 +256,8 @@ def _session_cookies(text: str, lowered: str) -> list[Hit]:
     for start, end in spans:
         for m in _COOKIE.finditer(text, start, end):
             name, value = m.group(1), m.group(2)
+            if name.startswith(("__Host-", "__Secure-")):  # the prefixes a browser enforces (RFC 6265bis), not the name
+                name = name.partition("-")[2]
             if "csrf" in name.lower() or "xsrf" in name.lower() or not _SESSION_COOKIE.fullmatch(name):
                 continue
             if len(value) >= 16 and not masked(value) and not PLACEHOLDER.match(value):

@@ -158,6 +158,8 @@ def _column_cells(text: str, start: int, end: int) -> list[Hit]:
     if count < 2 if delimiter != "|" else count < 3:
         return []
     fields = [f for f, _, _ in _fields(header, delimiter, 0)]
+    if fields[0] == "#fields" and delimiter == "\t":  # Zeek's log header names the columns after its own tag
+        fields, count = fields[1:], count - 1
     if delimiter == "|":  # a Markdown row starts and ends with its delimiter
         fields = fields[1:-1] if len(fields) > 2 and not fields[0] and not fields[-1] else []
     if not fields or not all(_COLUMN_NAME.fullmatch(f) for f in fields):

@@ -121,6 +121,7 @@ NOT_PHONE: Final = re.compile(
     # Italy's codice fiscale and partita IVA; a form's placeholder
     r"|npi|dea|licen[cs]e|siren|siret|c\.f|codice fiscale|p\.? ?iva|placeholder|booking|crn|mtcn|nsn|premise"
     r"|omb|prescription|rx|docket|application (?:no\.?|number|nr\.?|#)|patent|drawing|kvk|terminal\w*|identyfikator\w*"
+    r"|project (?:no\.?|number|#)|report (?:no\.?|number|#)"  # a cloud project's number, a police or FTC report's
     r"|referencyjn\w*|transakcj\w*|członkowsk\w*"
     # German and Dutch compounds: customer, contract, invoice, order… number ("Kundennummer", "klantnummer")
     r"|(?:kunden|klant|vertrags?|rechnungs|bestell|auftrags|mitglieds|versicherungs|steuer|referentie|order"

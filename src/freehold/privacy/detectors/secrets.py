@@ -178,6 +178,8 @@ def _in_code(text: str, start: int, end: int) -> bool:
 
 
 _HEX_TAIL: Final = re.compile(r"[0-9a-f]{7,64}")
+# A name, "/", then an id in hex: a user agent's ``invocation-id/71705af0…``, a path's ``builds/3f9c…``.
+_NAMED_HEX: Final = re.compile(r"[a-z][a-z-]*/[0-9a-f]{16,}")
 _ULID: Final = re.compile(r"[0-7][0-9A-HJKMNP-TV-Z]{25}")
 _ID_NAME: Final = re.compile(r"(?:^|[_.-])(?i:id|ids|uuid|guid)$|[a-z](?:Id|ID|Ids)$")
 _SECRET_NAME: Final = re.compile(r"(?i)secret|token|key|pass|auth|credential")
@@ -200,6 +202,14 @@ def _joined_words(value: str) -> bool:
 
 # The cues asked below, and the credential keywords (``_KEYWORDS``' stems), asked at once.
 cues.register("bearer", "authorization", "-u", "bin/", '"kty"', "keys\n---", "---- begin")
+# Tools run by a path or inside a JSON string (``C:\\Windows\\system32\\net1 user …``, ``"command_line":"mysql -p…``)
+# are no whitespace-delimited word of their own: where the cue is, the tool's word joins the text's words.
+_EMBEDDED_TOOLS: Final = {
+    "mysql": "mysql", "psexec": "psexec", "schtasks": "schtasks", "net user": "net", "net1 user": "net1",
+    "net.exe": "net.exe",
+    "ftpget": "ftpget", "ftpput": "ftpput", "sshpass": "sshpass",
+}  # fmt: skip
+_EMBEDDED_CUES: Final = cues.register(*_EMBEDDED_TOOLS)
 _KEYWORD_CUES: Final = cues.register(*_KEYWORDS)
 
 
@@ -218,7 +228,7 @@ class SecretFinder(Scanning):
             hits += _auth_headers(text, lowered)
         curl = scan.has_cased("-u")
         for m in _CURL_USER.finditer(text) if curl else ():
-            if not PLACEHOLDER.match(m.group(1)):
+            if not PLACEHOLDER.match(m.group(1)) and not m.group(1).startswith("//"):  # (``-u http://host``: a URL)
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
         for m in _CURL_KEY_USER.finditer(text) if curl else ():
             if _random_looking(m.group(1), 20) and not masked(m.group(1)):
@@ -227,6 +237,8 @@ class SecretFinder(Scanning):
         # made only when one is there (the frozenset's lookups of the words cost less than building it).
         if scan.has_cased("bin/"):  # a tool named by its path (sudo's log: ``COMMAND=/usr/bin/mysql -p…``)
             split = [*split, *(word.rpartition("/")[2] for word in split if "bin/" in word)]
+        if not scan.cues.isdisjoint(_EMBEDDED_CUES):
+            split = [*split, *(word for cue, word in _EMBEDDED_TOOLS.items() if cue in scan.cues)]
         if not _NAMED_WORDS.isdisjoint(split):
             vocabulary = set(split)
             hits += command_passwords(text, vocabulary)
@@ -360,6 +372,8 @@ class SecretFinder(Scanning):
                 continue  # a digest or an id, unless a key's name and a verb say otherwise (asked below)
             if token.count("/") > 2 or _after_digest_name(text, start) or _ASSIGNED_TO.match(text, end):
                 continue  # (a name that is being assigned: ``PBESv2SHA256AndAES256CBC = "…"``)
+            if "/" in token and _NAMED_HEX.fullmatch(token):
+                continue  # a named id: ``invocation-id/71705af0…``
             window = before(text, start, 40)
             if hex_or_uuid:
                 if not (_stated(window) or _named_before(window)) or entropy(token) < 3.0:

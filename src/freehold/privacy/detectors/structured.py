@@ -41,6 +41,13 @@ _SPELLED_EMAIL: Final = re.compile(
     rf"(?<![\w.%+-])[^\W_][\w.%+-]{{0,63}}(?:{_SPELLED_DOT}[\w%+-]{{1,63}}){{0,4}}\s?[\[({{]\s?(?i:at)\s?[\])}}]\s?"
     rf"(?:[^\W_](?:[\w-]{{0,61}}[^\W_])?{_SPELLED_DOT})+[A-Za-z]{{2,24}}(?![A-Za-z0-9_-])"
 )
+# Defanged, as threat reports write a sender: ``benefits[@]hr-portal-sync[.]com``.
+_DEFANGED_EMAIL: Final = re.compile(
+    r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}\[@\](?:[^\W_](?:[\w-]{0,61}[^\W_])?(?:\[\.\]|\.))+[A-Za-z]{2,24}(?![A-Za-z0-9_-])"
+)
+# A Message-ID in angle brackets (``<5368ec85c9513f4e26b1e2fe@esign-notify.com>``, a mail trace's column): a local part
+# of sixteen hex digits or more names a message; no mailbox is called that.
+_HEX_LOCAL: Final = re.compile(r"[0-9a-f]{16,}|[0-9A-F]{16,}")
 _DOMAIN_END: Final = re.compile(r"[^\w.-]")  # no address runs past it: its domain is letters, digits, "-" and "."
 _SCP_PATH: Final = re.compile(r":[\w~/.-]")  # git@github.com:org/repo is a remote, not a mailbox
 _USER_FLAG: Final = re.compile(r"(?:\s-u|--user)[\s=][\"']?$")  # … unless it is ``curl -u me@x.com:password``
@@ -60,7 +67,8 @@ _SSH_ALGORITHM: Final = re.compile(r"[a-z0-9.]+(?:-[a-z0-9.]+)+@(?:openssh\.com|
 _SAID_DOT_CUES: Final = cues.register(" dot ", " punto ", " point ", " punkt ")
 _SSN_CUES: Final = cues.register("ocial", "ssn")
 _JWT_CUES: Final = cues.register("eyj", "eyi")
-_AT_CUES: Final = cues.register("(at", "( at", "[at", "[ at", "{at", "{ at")  # how every ``_AT_MARKER`` starts
+_AT_CUES: Final = cues.register("(at", "( at", "[at", "[ at", "{at", "{ at")
+cues.register("[@]")  # how every ``_AT_MARKER`` starts
 
 
 class EmailFinder(Scanning):
@@ -76,6 +84,8 @@ class EmailFinder(Scanning):
             " dot " in text or " punto " in text or " point " in text or " punkt " in text  # (as written)
         ):
             hits += _spoken_addresses(text)
+        if scan.has("[@]"):
+            hits += [Hit(*m.span(), "EMAIL", 0.85, Priority.EMAIL) for m in _DEFANGED_EMAIL.finditer(text)]
         if "@" not in text:
             return hits
         for m in around(_EMAIL, text, "@", 64, _DOMAIN_END):
@@ -88,6 +98,8 @@ class EmailFinder(Scanning):
             line = text.rfind("\n", 0, m.start()) + 1
             if _ID_HEADER.match(text, line):
                 continue  # ``Message-ID: <2025…@mx.example.com>`` names a message, not a mailbox
+            if text[m.start() - 1 : m.start()] == "<" and _HEX_LOCAL.fullmatch(text, m.start(), m.start(1) - 1):
+                continue  # a Message-ID
             if text[m.start() - 1 : m.start()] in '"<' and _ID_FIELD.search(text, max(0, m.start() - 60), m.start()):
                 continue  # the same in JSON: ``"iCalUID": "…@google.com"``, ``{"name": "Message-ID", "value": "<…"}``
             start = m.start() if text.isascii() else _after_cjk(text, m.start(), m.start(1) - 1)
