@@ -64,6 +64,11 @@ ZEEK = (
         ("command/gcloud.iam.service-accounts.keys.create invocation-id/71705af02515b8b849b32751a155d8", "SECRET", []),
         # Zeek names its columns after its "#fields" tag
         (ZEEK, "SECRET", ["Qv7-Harbor!Ops41"]),
+        # a combo list's "e-mail:password" (credential stuffing, a stealer's dump); not a remote, a port, a time
+        ("dump: d.ferro@tallow-fish.com:Ferro!Sails2025\nb.kim@tallow-fish.com:Qx7-sails", "SECRET", [
+            "Ferro!Sails2025", "Qx7-sails"
+        ]),
+        ("git@github.com:acme/infra.git admin@router.lan:8080 ana@x.com:12:30 ops@web1.acme.com:~/rel", "SECRET", []),
     ],
 )
 def test_security_operations_forms(text: str, kind: str, expected: list[str]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from freehold.privacy.detectors import cues
-from freehold.privacy.detectors.base import Hit, Priority, Scan
+from freehold.privacy.detectors.base import Hit, Priority, Scan, around
 from freehold.privacy.detectors.placeholders import PLACEHOLDER, filler, masked
 from freehold.privacy.detectors.validators import entropy
 
@@ -161,6 +161,8 @@ def shaped_credentials(scan: Scan, lowered: str, key_ids: list[re.Match[str]]) -
             hits += _setters(text, lowered)
     if "@" in text and " / " in text:
         hits += _logins(text)
+    if "@" in text:
+        hits += _combos(text)
     if scan.has_cased("Client"):
         for m in _CLIENT.finditer(text):
             for group in (1, 2):
@@ -189,6 +191,25 @@ def _setters(text: str, lowered: str) -> list[Hit]:
             group = 1 if lit.group(1) is not None else 2
             if _literal_secret(lit.group(group)):
                 hits.append(Hit(lit.start(group), lit.end(group), "SECRET", 0.9, Priority.ASSIGNED_SECRET))
+    return hits
+
+
+# A combo list's line (credential stuffing, an infostealer's dump): ``user@example.com:Passw0rd!``. Not a git
+# remote's ``git@host:org/repo`` (a "/"), a port (digits alone), a time, a home path (``~``), nor "address: word".
+_COMBO: Final = re.compile(
+    r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}:(?P<pw>[^\s:/~\\\"'<>][^\s/\"'<>]{5,63})(?=\s|$)"
+)
+_SPACE: Final = re.compile(r"\s")
+
+
+def _combos(text: str) -> list[Hit]:
+    """The password of each ``e-mail:password`` pair: a combo list's, a dump's."""
+    hits = []
+    for m in around(_COMBO, text, "@", 64, _SPACE):
+        value = m.group("pw")
+        kinds = any(c.isalpha() for c in value) + any(c.isdigit() for c in value) + any(not c.isalnum() for c in value)
+        if kinds >= 2 and not value.replace(":", "").isdigit() and _literal_secret(value):
+            hits.append(Hit(*m.span("pw"), "SECRET", 0.8, Priority.ASSIGNED_SECRET - 1))
     return hits
 
 
