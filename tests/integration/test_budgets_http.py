@@ -127,6 +127,18 @@ def check(outcomes: list[tuple[str, Decimal, str | None]], recorded: Decimal) ->
     assert any(kind == "refused" for kind, _, _ in outcomes)  # 500 requests are far more than $1 buys
 
 
+def wait_known(gateways: list[Gateway], key: str, seconds: float = 10.0) -> None:
+    """Until every replica accepts the new key: the others learn of it when they next poll the store (every 0.5 s).
+
+    ``GET /v1/models`` checks the key and spends nothing of its budget.
+    """
+    deadline = time.monotonic() + seconds
+    for gw in gateways:
+        while httpx.get(gw.url + "/v1/models", headers={"Authorization": f"Bearer {key}"}).status_code != 200:
+            assert time.monotonic() < deadline, f"{gw.url} did not learn of the key within {seconds} s"
+            time.sleep(0.05)
+
+
 def wait_settled(gw: Gateway, key_id: str, expected: Decimal, seconds: float = 5.0) -> Decimal:
     """The key's spend once the last settlements and ledger rows are in (they are written in batches)."""
     deadline = time.monotonic() + seconds
@@ -179,6 +191,7 @@ def test_500_concurrent_requests_through_three_replicas_stay_within_the_budget(
             (tmp_path / name).mkdir()
             gateways.append(start_gateway(CONFIG, tmp_path / name, env=shared))
         key = make_key(gateways[0])
+        wait_known(gateways, key["key"])
         outcomes = asyncio.run(burst(gateways, key["key"]))
         answered = sum((c for kind, c, _ in outcomes if kind == "ok"), Decimal(0))
         recorded = wait_settled(gateways[1], key["id"], answered)
