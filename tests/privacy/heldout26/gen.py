@@ -180,6 +180,9 @@ def make(kind: str, args: list[str]) -> str:
         return vin()
     if kind == "ip":
         return public_ip()
+    if kind == "ip6":  # random host under a few ISP-allocated prefixes (never 2001:db8::/32)
+        pre = secrets.choice(["2a02:8109", "2a01:c22", "2a00:23c6", "2804:14c"])
+        return str(ipaddress.IPv6Address(pre + ":" + ":".join(secrets.token_hex(2) for _ in range(6))))
     if kind == "card":
         pre = {"visa": "4" + rs("0123456789", 1), "mc": "5" + rs("12345", 1), "amex": "3" + rs("47", 1),
                "disc": "6011"}[args[0]]

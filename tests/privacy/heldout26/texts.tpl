@@ -1559,7 +1559,7 @@ GDPR data export for a smart-lock user who asked what we store. Please summarize
   "logins": [
     {"ts": "2024-06-30T07:12:44Z", "ip": "[[IP_ADDRESS|@@ip:i087a@@]]", "ua": "SmartLock/4.8.1 (iOS 17.5)"},
     {"ts": "2024-07-04T21:03:19Z", "ip": "[[IP_ADDRESS|@@ip:i087b@@]]", "ua": "SmartLock/4.8.1 (iOS 17.5)"},
-    {"ts": "2024-07-05T06:55:02Z", "ip": "[[IP_ADDRESS|@@ip6:x@@]]", "ua": "SmartLock/4.8.1 (Android 14)"}
+    {"ts": "2024-07-05T06:55:02Z", "ip": "[[IP_ADDRESS|@@ip6:i087c@@]]", "ua": "SmartLock/4.8.1 (Android 14)"}
   ],
   "payment": {"brand": "visa", "last4": "4417", "exp": "11/26"},
   "guest_codes": [{"label": "cleaner", "code": "[[SECRET|@@digits:g087:6@@]]", "valid_until": "2024-12-31"}]
@@ -1624,3 +1624,248 @@ ESP-IDF: v5.2.2
 Secure boot V2 signing key digest: @@hex:h090b:64@@
 ```
 
+### h26-091
+Our LoRa gateway (Basic Station) can't connect to the LNS. Here are the files in /etc/station, can you spot the problem?
+
+```
+$ cat tc.uri
+wss://eu1.cloud.thethings.network:8887
+$ cat tc.key
+Authorization: Bearer [[SECRET|@@ttn:t091@@]]
+$ cat station.conf
+{"radio_conf": {"lorawan_public": true, "clksrc": 0, "device": "/dev/spidev0.0",
+  "radio_0": {"type": "SX1250", "freq": 867500000, "antenna_gain": 3, "tx_enable": true},
+  "radio_1": {"type": "SX1250", "freq": 868500000, "tx_enable": false}},
+ "station_conf": {"routerid": "@@eui:e091@@", "log_level": "DEBUG", "log_file": "stderr"}}
+```
+
+Station log: `[TCE:INFO] Connecting to MUXS...` then `[AIO:ERRO] [3] WS upgrade failed with HTTP status 401`. The gateway's LAN address is [[IP_ADDRESS|192.168.88.40]], owner account [[EMAIL|gateway-ops@kestrel-water.eu]].
+
+### h26-092
+Our Semtech UDP packet forwarder's global_conf.json for EU868; can you check the channel plan against the LNS's frequency plan?
+
+```json
+{
+  "SX130x_conf": {
+    "lorawan_public": true, "clksrc": 0,
+    "radio_0": {"enable": true, "type": "SX1250", "freq": 867500000, "rssi_offset": -215.4, "tx_enable": true},
+    "radio_1": {"enable": true, "type": "SX1250", "freq": 868500000, "rssi_offset": -215.4, "tx_enable": false},
+    "chan_multiSF_0": {"enable": true, "radio": 1, "if": -400000},
+    "chan_multiSF_1": {"enable": true, "radio": 1, "if": -200000},
+    "chan_multiSF_2": {"enable": true, "radio": 1, "if": 0},
+    "chan_multiSF_3": {"enable": true, "radio": 0, "if": -400000},
+    "chan_Lora_std": {"enable": true, "radio": 1, "if": -200000, "bandwidth": 250000, "spread_factor": 7},
+    "chan_FSK": {"enable": true, "radio": 1, "if": 300000, "bandwidth": 125000, "datarate": 50000}
+  },
+  "gateway_conf": {"gateway_ID": "@@eui:e092@@", "server_address": "eu1.cloud.thethings.network",
+                   "serv_port_up": 1700, "serv_port_down": 1700, "keepalive_interval": 10,
+                   "stat_interval": 30, "push_timeout_ms": 100, "forward_crc_valid": true}
+}
+```
+
+Firmware of the concentrator: SX1302 HAL v2.1.0, board SN 0x@@hexu:sn092:8@@.
+
+### h26-093
+Kannel smsbox config on our alerting host; the sendsms interface returns 403 for the monitoring system. What's wrong?
+
+```
+group = core
+admin-port = 13000
+admin-password = [[SECRET|@@pw:p093adm:14@@]]
+status-password = [[SECRET|@@pw:p093st:12@@]]
+admin-allow-ip = "[[IP_ADDRESS|10.10.4.20]];[[IP_ADDRESS|10.10.4.21]]"
+
+group = smsc
+smsc = smpp
+host = [[IP_ADDRESS|@@ip:i093smsc@@]]
+port = 2775
+system-id = vigilo-tx
+smsc-password = [[SECRET|@@alnum:p093smpp:8@@]]
+
+group = sendsms-user
+username = monitoring
+password = [[SECRET|@@alnum:p093send:14@@]]
+user-allow-ip = "10.10.4.*"
+default-sender = VigiloNOC
+```
+
+Test: `curl "http://[[IP_ADDRESS|10.10.4.5]]:13013/cgi-bin/sendsms?username=monitoring&password=[[SECRET|@@alnum:p093send:14@@]]&to=[[PHONE|@@phone:p093:FR:m:msisdn@@]]&text=test"`.
+
+### h26-094
+SMPP PDU trace from our SMS gateway; can you decode the submit_sm and tell me why the SMSC answers with 0x00000045?
+
+```
+00 00 00 3c 00 00 00 04 00 00 00 00 00 01 58 a2   header: len=60 cmd=submit_sm status=0 seq=88226
+00 05 00 56 69 67 69 6c 6f 4e 4f 43 00 01 01 38   src TON=5 NPI=0 "VigiloNOC", dst TON=1 NPI=1
+30 31 32 33 00 00 00 00 00 00 01 00 00 00 0b 54   dst addr "80123" (short code), esm=0, pid=0
+45 53 54 20 4d 45 53 53 41 47 45                  sm_length=11 "TEST MESSAGE"
+--
+00 00 00 11 80 00 00 04 00 00 00 45 00 01 58 a2   submit_sm_resp status=0x00000045 seq=88226
+00
+```
+
+Bind was transceiver, interface version 0x34; the SMSC's window size is 10 and enquire_link every 30 s.
+
+### h26-095
+Can you help me write a polite answer to this complaint? It came in through the contact form for our smart smoke detectors.
+
+> Subject: Detector went off at 3 am and your app charged me twice
+>
+> Hello, my name is Beatriz Lacerda. On 2024-07-07 the detector in the nursery (serial SD-@@alnum:sn095:9@@) went off at 03:12 with no smoke. The app then charged the premium plan twice. Please refund one payment to [[IBAN|@@iban:b095:PT:spaced@@]]. You can call me on [[PHONE|@@phone:p095:PT:m:intl@@]] or write to [[EMAIL|beatriz.lacerda@correio-lusitano.pt]]. My account login is the same e-mail and I've changed my password since, the old one was [[SECRET|@@pw:p095:11@@]] if you need to check the logs.
+
+### h26-096
+Can you help me write a product safety notice? This is the internal summary from engineering.
+
+> Affected: smoke detector SD-2, hardware rev. B, serial numbers SD-24A0001000 to SD-24A0019999, production lots 2403-07 to 2404-02.
+> Symptom: false alarm between 02:00 and 04:00 when the battery voltage drops below 2.71 V and the chamber heater cycles.
+> Fix: firmware 3.4.9 (build 2407051130), rolled out OTA from 2024-07-10 in 10 % steps; devices report the new version within 24 h.
+> Units that cannot update (offline > 30 days, approx. 1 480 units) get a replacement; RMA prefix RMA-SD2-.
+> Regulatory: notification to the market surveillance authority, reference MSA/2024/0713/B.
+
+### h26-097
+Docker compose for our small IoT stack on the site server; Grafana can't reach InfluxDB and the Mongo-backed device registry won't start. Can you review it?
+
+```yaml
+services:
+  mosquitto:
+    image: eclipse-mosquitto:2.0.18
+    ports: ["1883:1883", "8883:8883"]
+  influxdb:
+    image: influxdb:2.7
+    environment:
+      DOCKER_INFLUXDB_INIT_USERNAME: admin
+      DOCKER_INFLUXDB_INIT_PASSWORD: "[[SECRET|@@pw:p097infl:16@@]]"
+      DOCKER_INFLUXDB_INIT_ADMIN_TOKEN: "[[SECRET|@@urlsafe:t097:64@@]]"
+  grafana:
+    image: grafana/grafana:11.1.0
+    environment:
+      GF_SECURITY_ADMIN_PASSWORD: "[[SECRET|@@pw:p097graf:14@@]]"
+      GF_SMTP_USER: "[[EMAIL|grafana-alerts@orchardline-cold.com]]"
+      GF_SMTP_PASSWORD: "[[SECRET|@@alnum:p097smtp:16@@]]"
+  registry:
+    image: orchardline/device-registry:0.9.4
+    environment:
+      MONGO_URL: "[[URL_CREDENTIALS|mongodb://registry:@@alnum:p097mongo:18@@@mongo:27017/devices?authSource=admin]]"
+      MQTT_URL: "[[URL_CREDENTIALS|mqtt://registry:@@alnum:p097mqtt:14@@@mosquitto:1883]]"
+```
+
+The host is [[IP_ADDRESS|172.22.8.15]] on the site LAN.
+
+### h26-098
+Docker compose for our small IoT stack; I moved all secrets to files. Is this the right way to pass them?
+
+```yaml
+services:
+  influxdb:
+    image: influxdb:2.7
+    environment:
+      DOCKER_INFLUXDB_INIT_USERNAME_FILE: /run/secrets/influx_user
+      DOCKER_INFLUXDB_INIT_PASSWORD_FILE: /run/secrets/influx_password
+      DOCKER_INFLUXDB_INIT_ADMIN_TOKEN_FILE: /run/secrets/influx_token
+    secrets: [influx_user, influx_password, influx_token]
+  grafana:
+    image: grafana/grafana:11.1.0
+    environment:
+      GF_SECURITY_ADMIN_PASSWORD__FILE: /run/secrets/grafana_admin
+      GF_SMTP_PASSWORD__FILE: /run/secrets/smtp_password
+  registry:
+    image: orchardline/device-registry:0.9.4
+    environment:
+      MONGO_URL: "mongodb://registry:${MONGO_PASSWORD}@mongo:27017/devices?authSource=admin"
+secrets:
+  influx_password: {file: ./secrets/influx_password.txt}
+  influx_token: {file: ./secrets/influx_token.txt}
+  grafana_admin: {file: ./secrets/grafana_admin.txt}
+```
+
+`ls -l secrets/` shows mode 0400 for all files; the compose file is checked into git, the `secrets/` folder is in .gitignore.
+
+### h26-099
+This is our onboarding script for the cellular routers at the new retail sites (long, sorry). It works for most sites but site 0417 fails at step 3. Can you debug it and also tell me if anything in here shouldn't be in a script?
+
+```python
+import requests
+
+CARRIER_API = "https://api.nethopper-connect.com/v1"
+CARRIER_TOKEN = "[[JWT|@@jwt:j099:ES256@@]]"
+ROUTER_MGMT = "https://rmm.shelfpoint-retail.com/api"
+RMM_KEY = "[[SECRET|@@hex:k099rmm:48@@]]"
+NOTIFY = ["[[EMAIL|netops@shelfpoint-retail.com]]", "[[EMAIL|k.mbeki@shelfpoint-retail.com]]"]
+
+SITES = {
+    "0415": {"msisdn": "[[PHONE|@@phone:p099a:ZA:m:msisdn@@]]", "wan_ip": "[[IP_ADDRESS|@@ip:i099a@@]]", "admin_pw": "[[SECRET|@@pw:p099a:12@@]]"},
+    "0416": {"msisdn": "[[PHONE|@@phone:p099b:ZA:m:msisdn@@]]", "wan_ip": "[[IP_ADDRESS|@@ip:i099b@@]]", "admin_pw": "[[SECRET|@@pw:p099b:12@@]]"},
+    "0417": {"msisdn": "[[PHONE|@@phone:p099c:ZA:m:msisdn@@]]", "wan_ip": "[[IP_ADDRESS|@@ip:i099c@@]]", "admin_pw": "[[SECRET|@@pw:p099c:12@@]]"},
+}
+ICCIDS = {"0415": "@@iccid:ic099a:GB@@", "0416": "@@iccid:ic099b:GB@@", "0417": "@@iccid:ic099c:GB@@"}
+
+
+def onboard(site: str) -> None:
+    s = SITES[site]
+    # 1. activate SIM
+    r = requests.post(f"{CARRIER_API}/sims/{ICCIDS[site]}/activate",
+                      headers={"Authorization": f"Bearer {CARRIER_TOKEN}"}, timeout=30)
+    r.raise_for_status()
+    # 2. register router in RMM
+    r = requests.post(f"{ROUTER_MGMT}/devices", headers={"X-Api-Key": RMM_KEY},
+                      json={"site": site, "wan": s["wan_ip"], "msisdn": s["msisdn"]}, timeout=30)
+    r.raise_for_status()
+    # 3. push config over the WAN
+    r = requests.put(f"https://{s['wan_ip']}:8443/api/config", auth=("admin", s["admin_pw"]),
+                     json={"lan": "[[IP_ADDRESS|192.168.10.1]]/24", "ntp": "pool.ntp.org"}, verify=False, timeout=60)
+    r.raise_for_status()
+
+
+for site in SITES:
+    onboard(site)
+```
+
+Step 3 for 0417 fails with `requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='[[IP_ADDRESS|@@ip:i099c@@]]', port=8443)`. The carrier portal shows the SIM of 0417 attached with IMEI @@imei:imei099@@.
+
+### h26-100
+This is our validation script for the SIM and device inventory before import (long, sorry). It rejects some rows that look fine to me; can you find the bug?
+
+```python
+import csv
+import re
+
+ICCID_RE = re.compile(r"^89\d{17,18}$")
+IMEI_RE = re.compile(r"^\d{15}$")
+IMSI_RE = re.compile(r"^\d{14,15}$")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def validate(row: dict) -> list[str]:
+    errors = []
+    if not ICCID_RE.match(row["iccid"]) or not luhn_ok(row["iccid"]):
+        errors.append("bad iccid")
+    if not IMEI_RE.match(row["imei"]) or not luhn_ok(row["imei"]):
+        errors.append("bad imei")
+    if not IMSI_RE.match(row["imsi"]):
+        errors.append("bad imsi")
+    return errors
+
+
+with open("inventory.csv", newline="") as fh:
+    for row in csv.DictReader(fh):
+        if errs := validate(row):
+            print(row["iccid"], errs)
+```
+
+Rejected rows (output):
+```
+@@iccid:ic100a:GB@@ ['bad imsi']
+@@iccid:ic100b:GB@@ ['bad imsi']
+@@iccid:ic100c:DE@@ ['bad imsi']
+```
+
+The CSV rows have imsi `@@imsi:im100a:23415@@ ` (with a trailing space), `@@imsi:im100b:23415@@ ` and `2.62011E+14` for the third (opened in Excel once); their IMEIs, e.g. `@@imei:imei100@@`, all pass. The ICCIDs are 20 digits including the check digit.

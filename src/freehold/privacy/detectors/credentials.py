@@ -161,7 +161,7 @@ def shaped_credentials(scan: Scan, lowered: str, key_ids: list[re.Match[str]]) -
             hits += _setters(text, lowered)
     if "@" in text and " / " in text:
         hits += _logins(text)
-    if "@" in text:
+    if "@" in text and _JUNCTION.search(text):  # (led by "@": ``re`` jumps from one to the next)
         hits += _combos(text)
     if scan.has_cased("Client"):
         for m in _CLIENT.finditer(text):
@@ -200,6 +200,7 @@ _COMBO: Final = re.compile(
     r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}:(?P<pw>[^\s:/~\\\"'<>][^\s/\"'<>]{5,63})(?=\s|$)"
 )
 _SPACE: Final = re.compile(r"\s")
+_JUNCTION: Final = re.compile(r"@[\w.-]{1,253}\.[A-Za-z]{2,24}:[^\s:/~]")  # where a combo's address meets its password
 
 
 def _combos(text: str) -> list[Hit]:
