@@ -147,6 +147,8 @@ def make(kind: str, args: list[str]) -> str:
     if kind == "sasig":  # Azure SAS signature, URL-encoded base64 of 32 bytes
         return base64.b64encode(secrets.token_bytes(32)).decode().replace("+", "%2B").replace("/", "%2F").replace(
             "=", "%3D")
+    if kind == "basic":  # HTTP Basic credentials: base64 of "user:password" (user name from the args)
+        return base64.b64encode(f"{args[0].replace('_', '-')}:{rs(ALNUM, 20)}".encode()).decode()
     if kind == "pw":  # generated password, mixed classes
         return rs(ALNUM + "!#%*+-_", int(args[0]))
     if kind == "hex":
@@ -167,9 +169,10 @@ def make(kind: str, args: list[str]) -> str:
         return str(uuid.UUID(bytes=secrets.token_bytes(16), version=4))
     if kind == "imei":  # TAC-like prefix, 6-digit serial, Luhn check digit
         return luhn_complete(secrets.choice(["35", "86", "35", "01"]), 15)
-    if kind == "iccid":  # 89 + country code + issuer, Luhn check digit, 20 digits
+    if kind == "iccid":  # 89 + country code + issuer, Luhn check digit, 20 digits (or 19)
         return luhn_complete("89" + {"GB": "4410", "DE": "4902", "US": "0126", "ES": "3407", "PL": "4803",
-                                     "BR": "5505", "JP": "8110", "NL": "3116"}[args[0]], 20)
+                                     "BR": "5505", "JP": "8110", "NL": "3116"}[args[0]],
+                             int(args[1]) if len(args) > 1 else 20)
     if kind == "imsi":
         return args[0] + rs(string.digits, 15 - len(args[0]))
     if kind == "mac":
@@ -253,6 +256,8 @@ def main() -> None:
         return cache[key]
 
     out = PH.sub(sub, tpl)
+    used = {f"{m.group(1)}:{m.group(2)}{m.group(3)}" for m in PH.finditer(tpl)}
+    cache = {k: v for k, v in cache.items() if k in used}
     CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n")
     (HERE / "texts.txt").write_text(out, encoding="utf-8")
     print(len(re.findall(r"^### ", out, flags=re.MULTILINE)), "texts")

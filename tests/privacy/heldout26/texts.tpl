@@ -341,10 +341,10 @@ SIM inventory export from the connectivity portal (data usage view). Please grou
 
 ```
 ICCID;IMSI;Status;Plan;APN;Usage_MB;Last_Cell;LAC
-@@iccid:ic018a:DE@@;@@imsi:im018a:26201@@;ACTIVE;IoT-EU-500MB;iot.m2m-carrier.eu;311.4;0x1A2F03;0x2B11
-@@iccid:ic018b:DE@@;@@imsi:im018b:26201@@;ACTIVE;IoT-EU-500MB;iot.m2m-carrier.eu;87.0;0x1A2F07;0x2B11
-@@iccid:ic018c:DE@@;@@imsi:im018c:26201@@;SUSPENDED;IoT-EU-1GB;iot.m2m-carrier.eu;0.0;-;-
-@@iccid:ic018d:DE@@;@@imsi:im018d:26201@@;ACTIVE;IoT-EU-1GB;iot.m2m-carrier.eu;942.8;0x3C0A11;0x2B40
+@@iccid:ic018a:DE:19@@;@@imsi:im018a:26201@@;ACTIVE;IoT-EU-500MB;iot.m2m-carrier.eu;311.4;0x1A2F03;0x2B11
+@@iccid:ic018b:DE:19@@;@@imsi:im018b:26201@@;ACTIVE;IoT-EU-500MB;iot.m2m-carrier.eu;87.0;0x1A2F07;0x2B11
+@@iccid:ic018c:DE:19@@;@@imsi:im018c:26201@@;SUSPENDED;IoT-EU-1GB;iot.m2m-carrier.eu;0.0;-;-
+@@iccid:ic018d:DE:19@@;@@imsi:im018d:26201@@;ACTIVE;IoT-EU-1GB;iot.m2m-carrier.eu;942.8;0x3C0A11;0x2B40
 ```
 
 MSISDNs are hidden in this view (shown as +49 15** ****** ). MCC 262, MNC 01; all SIMs are on tariff group 7 (billing cycle 2024-06).
@@ -376,7 +376,7 @@ Here's the eUICC info from a tracker whose eSIM profile is disabled. Which profi
 AT+QESIM="eid"
 +QESIM: "eid","@@digits:eid020:32@@"
 AT+QESIM="list"
-+QESIM: "list",1,"@@iccid:ic020a:NL@@","Enabled=0","class=operational","sp=NetHopper"
++QESIM: "list",1,"@@iccid:ic020a:NL:19@@","Enabled=0","class=operational","sp=NetHopper"
 +QESIM: "list",2,"@@iccid:ic020b:DE@@","Enabled=0","class=operational","sp=M2M Carrier EU"
 +QESIM: "list",3,"@@iccid:ic020c:GB@@","Enabled=0","class=test","sp=GSMA Test"
 OK
@@ -1123,7 +1123,7 @@ Content-Type: application/json
  "sim": {"iccid": "@@iccid:ic061:NL@@", "msisdn": "[[PHONE|@@phone:p061:NL:m:msisdn@@]]", "imsi": "@@imsi:im061:20404@@", "status": "active"}}
 ```
 
-For comparison the old integration used Basic auth: `Authorization: Basic [[SECRET|@@b64:basic061:27@@]]`.
+For comparison the old integration used Basic auth: `Authorization: Basic [[SECRET|@@basic:basic061:cargoline_int@@]]`.
 
 ### h26-062
 Carrier API: how do I page through this SIM usage response? I only get 100 items per call.
@@ -1131,9 +1131,9 @@ Carrier API: how do I page through this SIM usage response? I only get 100 items
 ```json
 {
   "data": [
-    {"iccid": "@@iccid:ic062a:NL@@", "imsi": "@@imsi:im062a:20404@@", "usage_bytes": 418822113, "sms_mo": 3, "sms_mt": 11, "plan": "EU-IOT-1GB"},
-    {"iccid": "@@iccid:ic062b:NL@@", "imsi": "@@imsi:im062b:20404@@", "usage_bytes": 88104221, "sms_mo": 0, "sms_mt": 2, "plan": "EU-IOT-1GB"},
-    {"iccid": "@@iccid:ic062c:NL@@", "imsi": "@@imsi:im062c:20404@@", "usage_bytes": 1022011904, "sms_mo": 14, "sms_mt": 40, "plan": "EU-IOT-5GB"}
+    {"iccid": "@@iccid:ic062a:NL:19@@", "imsi": "@@imsi:im062a:20404@@", "usage_bytes": 418822113, "sms_mo": 3, "sms_mt": 11, "plan": "EU-IOT-1GB"},
+    {"iccid": "@@iccid:ic062b:NL:19@@", "imsi": "@@imsi:im062b:20404@@", "usage_bytes": 88104221, "sms_mo": 0, "sms_mt": 2, "plan": "EU-IOT-1GB"},
+    {"iccid": "@@iccid:ic062c:NL:19@@", "imsi": "@@imsi:im062c:20404@@", "usage_bytes": 1022011904, "sms_mo": 14, "sms_mt": 40, "plan": "EU-IOT-5GB"}
   ],
   "meta": {"page_size": 100, "total": 2214, "next_cursor": "eyJvZmZzZXQiOjEwMH0", "period": "2024-06"}
 }
@@ -1711,7 +1711,7 @@ Can you help me write a polite answer to this complaint? It came in through the 
 
 > Subject: Detector went off at 3 am and your app charged me twice
 >
-> Hello, my name is Beatriz Lacerda. On 2024-07-07 the detector in the nursery (serial SD-@@alnum:sn095:9@@) went off at 03:12 with no smoke. The app then charged the premium plan twice. Please refund one payment to [[IBAN|@@iban:b095:PT:spaced@@]]. You can call me on [[PHONE|@@phone:p095:PT:m:intl@@]] or write to [[EMAIL|beatriz.lacerda@correio-lusitano.pt]]. My account login is the same e-mail and I've changed my password since, the old one was [[SECRET|@@pw:p095:11@@]] if you need to check the logs.
+> Hello, my name is Beatriz Lacerda. On 2024-07-07 the detector in the nursery (serial SD-@@alnum:sn095:9@@) went off at 03:12 with no smoke. The app then charged the premium plan twice to my card [[CREDIT_CARD|@@card:c095:disc:spaced@@]]. Please refund one payment to [[IBAN|@@iban:b095:PT:spaced@@]]. You can call me on [[PHONE|@@phone:p095:PT:m:intl@@]] or write to [[EMAIL|beatriz.lacerda@correio-lusitano.pt]]. My account login is the same e-mail and I've changed my password since, the old one was [[SECRET|@@pw:p095:11@@]] if you need to check the logs.
 
 ### h26-096
 Can you help me write a product safety notice? This is the internal summary from engineering.
@@ -1863,9 +1863,9 @@ with open("inventory.csv", newline="") as fh:
 
 Rejected rows (output):
 ```
-@@iccid:ic100a:GB@@ ['bad imsi']
-@@iccid:ic100b:GB@@ ['bad imsi']
+@@iccid:ic100a:GB:19@@ ['bad imsi']
+@@iccid:ic100b:GB:19@@ ['bad imsi']
 @@iccid:ic100c:DE@@ ['bad imsi']
 ```
 
-The CSV rows have imsi `@@imsi:im100a:23415@@ ` (with a trailing space), `@@imsi:im100b:23415@@ ` and `2.62011E+14` for the third (opened in Excel once); their IMEIs, e.g. `@@imei:imei100@@`, all pass. The ICCIDs are 20 digits including the check digit.
+The CSV rows have imsi `@@imsi:im100a:23415@@ ` (with a trailing space), `@@imsi:im100b:23415@@ ` and `2.62011E+14` for the third (opened in Excel once); their IMEIs, e.g. `@@imei:imei100@@`, all pass. The ICCIDs are 19 or 20 digits including the check digit.
