@@ -71,6 +71,14 @@ _COMMANDS: Final = tuple(
         (("az",), rf"az\s+login\s{_ON_LINE}\s(?:-p|--password)[ =]{_VALUE}"),  # a service principal's secret
         (("redis-cli",), rf"redis-cli\s{_ON_LINE}\s-a\s+{_VALUE}"),  # its -p is a port
         (("sshpass",), rf"sshpass\s+-p\s*{_VALUE}"),
+        (  # Mosquitto's clients: -P is the password (-p the port)
+            ("mosquitto_pub", "mosquitto_sub", "mosquitto_rr"),
+            rf"mosquitto_(?:pub|sub|rr)\s{_ON_LINE}\s-P\s+{_VALUE}",
+        ),
+        (  # OpenWrt's UCI: a wireless interface's ``option key`` beside its ``option encryption``
+            ("option",),
+            rf"option\s+encryption\s+\S+\s*\n(?:[ \t]*option\s[^\n]*\n){{0,6}}?[ \t]*option\s+key\s+{_VALUE}",
+        ),
         (("ipmitool",), rf"ipmitool\s{_ON_LINE}\s-P\s+{_VALUE}"),  # -p is a port; -P the password
         (_LDAP, rf"ldap\w+\s{_ON_LINE}\s-w\s+{_VALUE}"),  # -W prompts for it; -w takes it
         # Oracle's user/password@service

@@ -427,6 +427,10 @@ class PhoneFinder(Scanning):
                 if region is not None:
                     if not _national_service(raw, region):
                         hits.append(Hit(start, end, "PHONE", 0.85, Priority.CONTEXTUAL))
+                elif raw.isdigit() and 11 <= len(raw) <= 15 and _valid("+" + raw, None):
+                    # an international number without its "+", as SIM inventories and SMS gateways write an MSISDN
+                    if not _service("+" + raw, None):
+                        hits.append(Hit(start, end, "PHONE", 0.8, Priority.CONTEXTUAL))
                 elif digit_count >= 10 and _valid(raw, "US", True):
                     hits.append(Hit(start, end, "PHONE", 0.6, Priority.CONTEXTUAL))
             elif _US_SHAPE.fullmatch(raw) and _valid(raw, "US") and not _refused(text, start, raw, scripts):

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from freehold.privacy.detectors import cues
-from freehold.privacy.detectors.base import Hit, Priority, Scan, around
+from freehold.privacy.detectors.base import Hit, Priority, Scan
 from freehold.privacy.detectors.placeholders import PLACEHOLDER, filler, masked
 from freehold.privacy.detectors.validators import entropy
 
@@ -161,7 +161,7 @@ def shaped_credentials(scan: Scan, lowered: str, key_ids: list[re.Match[str]]) -
             hits += _setters(text, lowered)
     if "@" in text and " / " in text:
         hits += _logins(text)
-    if "@" in text and _JUNCTION.search(text):  # (led by "@": ``re`` jumps from one to the next)
+    if "@" in text:
         hits += _combos(text)
     if scan.has_cased("Client"):
         for m in _CLIENT.finditer(text):
@@ -199,14 +199,23 @@ def _setters(text: str, lowered: str) -> list[Hit]:
 _COMBO: Final = re.compile(
     r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}:(?P<pw>[^\s:/~\\\"'<>][^\s/\"'<>]{5,63})(?=\s|$)"
 )
-_SPACE: Final = re.compile(r"\s")
 _JUNCTION: Final = re.compile(r"@[\w.-]{1,253}\.[A-Za-z]{2,24}:[^\s:/~]")  # where a combo's address meets its password
 
 
 def _combos(text: str) -> list[Hit]:
-    """The password of each ``e-mail:password`` pair: a combo list's, a dump's."""
+    """The password of each ``e-mail:password`` pair: a combo list's, a dump's.
+
+    Looked for only where an address meets a colon and a value (``_JUNCTION``, led by "@": ``re`` jumps
+    from one to the next), from the start of that address's local part.
+    """
     hits = []
-    for m in around(_COMBO, text, "@", 64, _SPACE):
+    for junction in _JUNCTION.finditer(text):
+        start = junction.start()
+        while start > 0 and start > junction.start() - 64 and (text[start - 1].isalnum() or text[start - 1] in "_.%+-"):
+            start -= 1
+        m = _COMBO.match(text, start)
+        if m is None:
+            continue
         value = m.group("pw")
         kinds = any(c.isalpha() for c in value) + any(c.isdigit() for c in value) + any(not c.isalnum() for c in value)
         if kinds >= 2 and not value.replace(":", "").isdigit() and _literal_secret(value):

@@ -22,7 +22,8 @@ _WEAK: Final = ("token", "apikey", "key", "auth", "credential", "credentials", "
 _KEY_QUALIFIERS: Final = ("api", "access", "secret", "private", "signing", "encryption", "master", "license", "auth",
                           "client", "app", "service", "subscription", "account", "admin", "x", "validation",
                           "decryption", "preshared", "routing", "integration", "consumer", "fernet", "hmac",
-                          "jwt", "server", "shared")  # fmt: skip
+                          "jwt", "server", "shared", "unicast", "broadcast", "authentication",
+                          "session")  # fmt: skip  (DLMS meters' global unicast/broadcast and authentication keys)
 _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "url", "uri", "endpoint", "file", "path",
                            "name", "id", "expiry", "expires", "ttl", "header", "field", "env", "var", "prefix",
                            "format", "policy", "reset", "hint", "label", "required", "manager", "rotation", "store",
@@ -39,6 +40,7 @@ _NOT_VALUE_NAMES: Final = ("count", "limit", "len", "length", "size", "type", "u
                            "java", "sh", "conf", "cfg", "ini", "toml", "lock", "log")  # fmt: skip
 # What makes "key" a network's password: "WiFi key", "WPA2 key", "network key" (as Windows names it).
 _NETWORK: Final = ("wifi", "wlan", "wpa", "wpa2", "wpa3", "wep", "network")
+_LORAWAN_KEYS: Final = frozenset({"appkey", "nwkkey", "nwkskey", "appskey", "fnwksintkey", "snwksintkey", "nwksenckey"})
 # Tokens that page through results or make a call idempotent (``NextToken``, ``ClientRequestToken``,
 # ``ChangeToken``, ``LifecycleActionToken``): handles an API hands out and takes back, granting nothing.
 _HANDLE_TOKENS: Final = ("next", "page", "continuation", "change", "request", "idempotency", "sync", "cancellation",
@@ -76,6 +78,8 @@ def strength(key: str) -> int:
     if parts[-1] == "key" and "".join(parts[:-1]).endswith(_NETWORK):
         return 2  # a Wi-Fi network's key is its password, whatever its shape
     joined = "".join(parts)
+    if joined in _LORAWAN_KEYS:
+        return 1  # a LoRaWAN device's root and session keys (``AppKey``, ``NwkSKey``, ``AppSKey``)
     if any(p in _STRONG for p in parts) or joined.endswith(_STRONG_TAIL) or parts[-1] == "pw":  # not ``pw_lib``
         return 2
     for i, part in enumerate(parts):

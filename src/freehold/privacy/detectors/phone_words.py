@@ -56,7 +56,8 @@ _PHONE_WORD_LIST: Final = (
 _PHONE_STEMS: Final = ("telefo", "telepho", "teléfo", "telefó", "télépho", "telemó", "phone", "mobil", "mobiel",
                        "móvil", "movil", "celular", "cellulare", "handy", "puhelin", "rückruf", "kontakt",
                        "τηλέφων", "κινητ", "σταθερ",
-                       "телефон", "мобільн", "мобильн", "फ़ोन", "फोन", "मोबाइल", "telepon", "telpon")  # fmt: skip
+                       "телефон", "мобільн", "мобильн", "फ़ोन", "फोन", "मोबाइल", "telepon", "telpon",
+                       "msisdn", "smpp", "submit_sm", "sendsms", "sms_")  # fmt: skip  (a SIM's number, SMS gateways)
 # Written without spaces between words, or with a clitic article ("الهاتف"), so found anywhere:
 # "携帯電話", "手机号", "휴대폰 번호".
 _CJK_PHONE_WORDS: Final = (

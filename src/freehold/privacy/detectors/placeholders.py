@@ -14,6 +14,7 @@ PLACEHOLDER: Final = re.compile(
     r"^(?:\$|<|\{|%|\[|\*+$|x{3,}|\.\.\.|your|my[-_]|example|changeme|redacted|hidden|removed|dummy|placeholder|todo"
     r"|changeit$|none$|null$|nil$|true$|false$|undefined$|required$|optional$|str$|string$|int$|bool$|bytes$|secretstr$|any$"
     r"|sample$|test$|testing$|demo$|foo$|bar$|baz$|foobar$|mypass(?:word)?$"  # docs' stand-ins (``passphrase: 'demo'``)
+    r"|generate$|@[A-Z][A-Z0-9_]*@$"  # zigbee2mqtt's ``network_key: GENERATE``; a build's ``@WIFI_KEY@`` substitution
     # a server's out-of-the-box password, known to everyone who has installed it (Grafana's ``admin``)
     r"|admin$|administrator$|root$|toor$|guest$|postgres$|mysql$|redis$|rabbitmq$|minioadmin$|sa$"
     r"|secrets?$|passwords?$|passwd$|pwd$|tokens?$|credentials?$|api_?key$|key$|value$|os\.|process\.env|env\("

@@ -76,6 +76,7 @@ _REFERENCE: Final = re.compile(
     r"arn:|@(?:[~./]|[\w-]+\.\w{2,4}$)|[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_.-]*)+$"
     r"|(?:Get|Set|New|Read|Invoke|Import|Export|ConvertTo|ConvertFrom)-[A-Z][A-Za-z]+$"
     r"|[\w/.=-]*:latest$"  # a secret manager's reference and version (``--set-secrets=ENV=mysecret:latest``)
+    r"|!secret\s+\w+$"  # Home Assistant's reference, quoted: ``password: '!secret mqtt_password'``
 )
 # A YAML tag in a value's place: Ansible's ``!vault |`` (the ciphertext follows), Home Assistant's ``!secret name``,
 # CloudFormation's ``!Ref``; what follows it is encrypted or a reference, never the value.
@@ -163,7 +164,9 @@ def _random_looking(value: str, min_len: int = 16) -> bool:
         return False
     if sum(map(len, _WORDS_IN.findall(value))) >= 0.6 * len(value):
         return False  # mostly words: a name (``CreateOAuth2TokenWithIAM``, ``X509WorkloadIdentity``)
-    if entropy(value) < (3.0 if len(value) < 32 else 3.5) or _joined_words(value):
+    # (Hex has sixteen letters: one random 32-digit key in five falls under 3.5 bits, one in ten thousand under 3.0.)
+    least = 3.0 if len(value) < 32 or _HEX.fullmatch(value) else 3.5
+    if entropy(value) < least or _joined_words(value):
         return False
     return not (_ULID.fullmatch(value) or _POD_NAME.fullmatch(value))  # ids: a time and randomness, a pod's name
 
@@ -178,6 +181,7 @@ def _in_code(text: str, start: int, end: int) -> bool:
 
 
 _HEX_TAIL: Final = re.compile(r"[0-9a-f]{7,64}")
+_HEX: Final = re.compile(r"[0-9a-fA-F]+")
 # A name, "/", then an id in hex: a user agent's ``invocation-id/71705af0…``, a path's ``builds/3f9c…``.
 _NAMED_HEX: Final = re.compile(r"[a-z][a-z-]*/[0-9a-f]{16,}")
 _ULID: Final = re.compile(r"[0-7][0-9A-HJKMNP-TV-Z]{25}")
@@ -207,7 +211,7 @@ cues.register("bearer", "authorization", "-u", "bin/", '"kty"', "keys\n---", "--
 _EMBEDDED_TOOLS: Final = {
     "mysql": "mysql", "psexec": "psexec", "schtasks": "schtasks", "net user": "net", "net1 user": "net1",
     "net.exe": "net.exe",
-    "ftpget": "ftpget", "ftpput": "ftpput", "sshpass": "sshpass",
+    "ftpget": "ftpget", "ftpput": "ftpput", "sshpass": "sshpass", "mosquitto_": "mosquitto_pub",
 }  # fmt: skip
 _EMBEDDED_CUES: Final = cues.register(*_EMBEDDED_TOOLS)
 _KEYWORD_CUES: Final = cues.register(*_KEYWORDS)
@@ -235,12 +239,14 @@ class SecretFinder(Scanning):
                 hits.append(Hit(m.start(1), m.end(1), "SECRET", 0.85, Priority.ASSIGNED_SECRET))
         # Tools and headings are looked up among the text's words, not searched for; the set of them is
         # made only when one is there (the frozenset's lookups of the words cost less than building it).
+        extra: list[str] = []  # tools' names that are no word of their own
         if scan.has_cased("bin/"):  # a tool named by its path (sudo's log: ``COMMAND=/usr/bin/mysql -p…``)
-            split = [*split, *(word.rpartition("/")[2] for word in split if "bin/" in word)]
+            extra += [word.rpartition("/")[2] for word in split if "bin/" in word]
         if not scan.cues.isdisjoint(_EMBEDDED_CUES):
-            split = [*split, *(word for cue, word in _EMBEDDED_TOOLS.items() if cue in scan.cues)]
-        if not _NAMED_WORDS.isdisjoint(split):
+            extra += [word for cue, word in _EMBEDDED_TOOLS.items() if cue in scan.cues]
+        if not _NAMED_WORDS.isdisjoint(split) or not _NAMED_WORDS.isdisjoint(extra):
             vocabulary = set(split)
+            vocabulary.update(extra)
             hits += command_passwords(text, vocabulary)
             hits += listed_codes(text, vocabulary)
         elif scan.has_cased('"kty"'):

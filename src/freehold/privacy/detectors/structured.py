@@ -91,7 +91,8 @@ class EmailFinder(Scanning):
         for m in around(_EMAIL, text, "@", 64, _DOMAIN_END):
             if _SCP_PATH.match(text, m.end()) and not _USER_FLAG.search(text, max(0, m.start() - 12), m.start()):
                 continue
-            if _RETINA.match(m.group(1)) or _SSH_ALGORITHM.fullmatch(m.group()):
+            if _RETINA.match(m.group(1)) or _SSH_ALGORITHM.fullmatch(m.group()) or m.group().endswith(".cluster.local"):
+                # (a Kubernetes pod's DNS name after a node's: an Erlang node, ``emqx@emqx-core-0.….svc.cluster.local``)
                 continue
             if text.startswith("://", m.start() - 3):
                 continue  # ``https://key@host``: a URL's user part (the URL finders judge it), not a mailbox
