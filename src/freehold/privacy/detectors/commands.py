@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from freehold.privacy.detectors.base import Hit, Priority
+from freehold.privacy.detectors import cues
+from freehold.privacy.detectors.base import Hit, Priority, Scan
 from freehold.privacy.detectors.placeholders import PLACEHOLDER, filler, hashed, masked
 
-__all__ = ["TOOLS", "command_passwords"]
+__all__ = ["TOOLS", "command_passwords", "embedded_tools"]
 
 _VALUE: Final = r"(?:'(?P<sq>[^'\n]+)'|\"(?P<dq>[^\"\n]+)\"|(?P<bare>[^\s'\"-][^\s'\"]*))"
 _ON_LINE: Final = r"[^\n]{0,300}?"  # the rest of the command line before the flag
@@ -121,6 +122,26 @@ _COMMANDS: Final = tuple(
 _GROUPS: Final = ("sq", "dq", "bare")
 TOOLS: Final = frozenset().union(*(tools for tools, _ in _COMMANDS))  # every word that names a tool above
 _SQL_USER: Final = re.compile(r"(?i:(?:create|alter)\s+user\b|grant\b)")  # what "identified by" must follow on its line
+
+
+# Tools run by a path or inside a JSON string (``C:\\Windows\\system32\\net1 user …``, ``"command_line":"mysql -p…``)
+# are no whitespace-delimited word of their own: where the cue is, the tool's word joins the text's words.
+_EMBEDDED: Final = {
+    "mysql": "mysql", "psexec": "psexec", "schtasks": "schtasks", "net user": "net", "net1 user": "net1",
+    "net.exe": "net.exe", "ftpget": "ftpget", "ftpput": "ftpput", "sshpass": "sshpass", "mosquitto_": "mosquitto_pub",
+}  # fmt: skip
+_EMBEDDED_CUES: Final = cues.register(*_EMBEDDED)
+cues.register("bin/")
+
+
+def embedded_tools(scan: Scan, words: list[str]) -> list[str]:
+    """The names of tools the text runs that are no word of its own (``words``): by a path, or glued to JSON."""
+    found = []
+    if scan.has_cased("bin/"):  # a tool named by its path (sudo's log: ``COMMAND=/usr/bin/mysql -p…``)
+        found += [word.rpartition("/")[2] for word in words if "bin/" in word]
+    if not scan.cues.isdisjoint(_EMBEDDED_CUES):
+        found += [word for cue, word in _EMBEDDED.items() if cue in scan.cues]
+    return found
 
 
 def command_passwords(text: str, words: set[str]) -> list[Hit]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["aligned_value", "in_listing", "key_of", "parent_name", "under_credentials"]
+__all__ = ["aligned_value", "in_listing", "key_of", "parent_name", "sealed", "under_credentials"]
 
 _PARENT_REACH: Final = 60  # lines walked up to the parent: a block of a few dozen keys
 # A value in the second column, alone on its line; its name was the line's first word.
@@ -127,3 +127,22 @@ def in_listing(lowered: str, start: int) -> bool:
     """
     at = lowered.rfind(_LISTING, max(0, start - 20_000), start)
     return at >= 0 and "\n\n" not in lowered[at:start] and (at == 0 or lowered[at - 1] == "\n")
+
+
+_SEALED_REACH: Final = 20_000  # characters: a SealedSecret of a dozen keys; bounds the look back per candidate
+
+
+def sealed(text: str, start: int) -> bool:
+    """Whether ``start`` lies in the block under a YAML ``encryptedData:`` key (a SealedSecret's ciphertexts).
+
+    Asked only of values that start with "Ag", as every sealed value does (base64 of its version byte, 2).
+    """
+    at = text.rfind("encryptedData:", max(0, start - _SEALED_REACH), start)
+    if at < 0:
+        return False
+    line = text.rfind("\n", 0, at) + 1
+    indent = at - line
+    for row in text[text.find("\n", at) + 1 : start].split("\n")[1:]:
+        if row.strip() and len(row) - len(row.lstrip(" \t+-")) <= indent:
+            return False  # the block ended before ``start`` (a diff's "+" or "-" counts as indentation)
+    return True
