@@ -23,86 +23,52 @@ from freehold.privacy.detectors.validators import entropy
 __all__ = ["near_keywords", "random_looking", "random_near_words"]
 
 _WORDS_IN: Final = re.compile(r"[A-Z]?[a-z]{3,}")  # the words of a camelCase or PascalCase name
-
-
 _TOKEN: Final = re.compile(r"(?<![\w+/=.$-])[A-Za-z0-9+/_-]{20,200}={0,2}(?![\w+/=-])")  # not ``$SHELL_VAR``
-
-
 _TOKEN_CONTEXT: Final = re.compile(
     r"\b(?:key|token|secret|credential|password|bearer|auth|apikey|api key)s?\d?\b"
 )  # "key1" too, as Azure numbers its keys
-
-
 # A key word, then a verb or copula, right before the token: "key1 is …", "auth token es …", "AppSecret 是 …",
 # "the webhook secret changed to …"; or a credential's own name right before it: "using the API key 0a369ac7…"
 # (not "the cache key 5f3a…"). So said, even a hex string is the key (unsaid, hex is a digest's or an id's
 # shape far more often).
 _VERBS: Final = r"is|es|est|ist|era|was|war|är|er|è|é|是|为|為|は|(?:changed|set|rotated|reset|updated) to"
-
-
 _CREDENTIAL_NAMES: Final = r"api[ _-]?key|secret key|access key|private key|api token|access token|auth token"
-
-
 _CREDITED: Final = re.compile(rf"(?:{_VERBS}|(?i:{_CREDENTIAL_NAMES}))[\s\"'`「:]{{0,3}}$")
-
-
 # A bare "key" must be a credential's ("api key is", "key1 is" as Azure numbers them; not "cache key is").
 _STATED: Final = re.compile(
     r"(?:(?P<prev>[a-z]+)[ _-])?(?P<name>\w*(?:key|token|secret)s?\d?)[\s\"'`)]{1,3}"
     rf"(?:{_VERBS})[\s\"'`「:]{{0,3}}$"
 )
-
-
 # A credential's name right before a value in prose ("using the API key 0a36…"), unless it is that value's digest's.
 _NAMED_BEFORE: Final = re.compile(rf"(?:{_CREDENTIAL_NAMES})[\s\"'`:]{{1,3}}$")
-
-
 _DIGEST_OF: Final = re.compile(
     r"(?:hash|digest|fingerprint|checksum|sha-?\d*|md5|id|prefix|suffix)\s+of(?:\s+(?:the|your|my|our|an?))?\s*$"
 )
-
-
 # What a public key follows: its own type (``ssh-ed25519 AAAA…``) or words that say it is public.
 _PUBLIC_KEY: Final = re.compile(r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|public[ _-]?key|pubkey)\W*$")
-
-
 # An OpenPGP key's id as ``gpg --list-keys`` prints it (``ed25519/7C3E9B4410D8A2F6``): it names a key.
 _KEY_ID: Final = re.compile(
     r"(?:rsa|dsa|elg|ed25519|cv25519|ed448|cv448|nistp\d+|brainpoolp\d+r1|secp256k1)\d*/[0-9A-F]{8,40}$"
 )
-
-
 # PEM (``-----BEGIN PUBLIC KEY-----``, ``CERTIFICATE``), PGP armour, RFC 4716 (``---- BEGIN SSH2 PUBLIC KEY ----``);
 # to its END line, or, cut short, over its header and base64 lines.
 _PUBLIC_BLOCK: Final = re.compile(
     r"(-----|---- )BEGIN ((?:[A-Z0-9]+ )*(?:PUBLIC KEY(?: BLOCK)?|CERTIFICATE(?: REQUEST)?)) ?-{4,5}"
     r"(?:[\s\S]{0,20000}?\1END \2 ?-{4,5}|(?:(?:\\n|\s)+(?:[A-Z][\w-]+: [^\n\\]*|[A-Za-z0-9+/=:-]{8,}))+)"
 )
-
-
 # Words after which a random token is an identifier: it names a credential, it does not grant anything.
 _NAMED_ID: Final = re.compile(
     r"(?:accessor|accessorid|fingerprint|key[ _-]?id|\bkid|sid|nonce|request[ _-]?id|trace[ _-]?id|VXNlcm5hbWU6\n)"
     r"[\"':= \t]*$",
     re.IGNORECASE,
 )  # ``VXNlcm5hbWU6``: SMTP's base64 "Username:" prompt; the line after it is a login name
-
-
 _ASSIGNED_TO: Final = re.compile(r"[ \t]*=(?!=)")
-
-
 _PARTS: Final = re.compile(r"[-_/.]")
-
-
 # A part of a name: a word in one case or capitalised, or a number, either with a few digits or a letter
 # after it (``aes128``, ``s390x``, ``v2``), or a number with a word after it (``2core``, ``64BIT``); a random
 # token's parts mix case and digits throughout.
 _PLAIN_PART: Final = re.compile(r"(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,4}[a-z]?|\d+(?:[a-z]+|[A-Z]+)?")
-
-
 _DIGEST_NAMES: Final = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
-
-
 # (With "0x", an Ethereum address or a transaction's hash: public, unless a key's name says otherwise.)
 _HEX_OR_UUID: Final = re.compile(r"(?:0x)?[0-9a-fA-F]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
@@ -130,28 +96,18 @@ def random_looking(value: str, min_len: int = 16) -> bool:
 
 
 _HEX_TAIL: Final = re.compile(r"[0-9a-f]{7,64}")
-
-
 _HEX: Final = re.compile(r"[0-9a-fA-F]+")
 
 
 # A name, "/", then an id in hex: a user agent's ``invocation-id/71705af0…``, a path's ``builds/3f9c…``.
 _NAMED_HEX: Final = re.compile(r"[a-z][a-z-]*/[0-9a-f]{16,}")
-
-
 _ULID: Final = re.compile(r"[0-7][0-9A-HJKMNP-TV-Z]{25}")
-
-
 _ID_NAME: Final = re.compile(r"(?:^|[_.-])(?i:id|ids|uuid|guid)$|[a-z](?:Id|ID|Ids)$")
-
-
 _SECRET_NAME: Final = re.compile(r"(?i)secret|token|key|pass|auth|credential")
 
 
 # A Kubernetes pod's generated name: its deployment's, a replica set's hash, five characters (not a secret).
 _POD_NAME: Final = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[a-z0-9]{8,10}-[a-z0-9]{5}")
-
-
 _CREDENTIAL_PARTS: Final = frozenset({"secret", "key", "token", "pass", "password", "pwd", "auth", "api", "apikey"})
 
 
