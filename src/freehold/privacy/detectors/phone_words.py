@@ -79,7 +79,7 @@ ABBREVIATIONS: Final = ("wa", "hp", "cp")
 ABBREVIATION_LABEL: Final = re.compile(r"\b(?:wa|hp|cp)[ \t:.-]*$")
 # After the number, "reached" and "called" tell of a count ("raft index 19157939 reached", "… called 3 times").
 _AFTER_WORDS: Final = tuple(
-    "call" if w == "call(?:ed|ing)?" else w for w in _PHONE_WORD_LIST if w not in (*ABBREVIATIONS, "reach(?:ed)?")
+    "call" if w == "call(?:ed|ing)?" else w for w in _PHONE_WORD_LIST if w not in ABBREVIATIONS + ("reach(?:ed)?",)
 )
 PHONE_WORDS_AFTER: Final = re.compile(
     rf"\b{alternation(*_AFTER_WORDS)}\b"

@@ -66,14 +66,16 @@ def _compiled(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(pattern) if pattern else None
 
 
-def _types_by_length(meta: PhoneMetadata, names: tuple[str, ...] = _TYPES) -> dict[int, re.Pattern[str]]:
+def _types_by_length(meta: PhoneMetadata, names: tuple[str, ...], every: bool = False) -> dict[int, re.Pattern[str]]:
     """Per NSN length, one regex matching a number of any of the types ``names`` of that length.
 
     ``_is_number_matching_desc`` checks a type's possible lengths (none listed: any length) and
-    then its pattern; grouping the patterns by length turns ten tries into one fullmatch.
+    then its pattern; grouping the patterns by length turns ten tries into one fullmatch. ``every``:
+    ``names`` are all the types (``_TYPES``), to which the mobile pattern is added where it differs.
+    (A flag rather than ``names is _TYPES``: compiled, a constant tuple need not stay one object.)
     """
     descs: list[PhoneNumberDesc | None] = [getattr(meta, name) for name in names]
-    if names is _TYPES and not meta.same_mobile_and_fixed_line_pattern:
+    if every and not meta.same_mobile_and_fixed_line_pattern:
         descs.append(meta.mobile)
     by_length: dict[int, re.Pattern[str]] = {}
     for length in range(_MAX_NSN + 1):
@@ -111,7 +113,7 @@ def _rules_of(meta: PhoneMetadata | None) -> _Rules | None:
         general=_compiled(general.national_number_pattern),
         general_lengths=tuple(general.possible_length),
         local_lengths=tuple(general.possible_length_local_only),
-        types_by_length=_types_by_length(meta),
+        types_by_length=_types_by_length(meta, _TYPES, every=True),
         service_by_length=_types_by_length(meta, ("toll_free", "shared_cost")),
         mobile_by_length=_types_by_length(meta, ("mobile",)),
         national_prefix=_compiled(meta.national_prefix_for_parsing),
