@@ -9,7 +9,6 @@ gateway cannot know what the administrator meant to protect.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from freehold.config.privacy import METADATA_KEY, Action, PoliciesSection, Policy
@@ -63,16 +62,17 @@ def _named(section: PoliciesSection, name: object, owner: str) -> tuple[str, Pol
 class Outcome:
     """What a policy did to one request: counts per category and action, and the placeholders made."""
 
-    found: Counter[Category] = field(default_factory=Counter)
-    by_action: dict[Action, Counter[Category]] = field(default_factory=dict)
+    found: dict[Category, int] = field(default_factory=dict)
+    by_action: dict[Action, dict[Category, int]] = field(default_factory=dict)
     pseudonyms: Pseudonyms | None = None
 
     def count(self, action: Action, category: Category) -> None:
-        self.found[category] += 1
+        # Plain dicts, not Counters: this runs for every finding, and Counter's methods are Python code.
+        self.found[category] = self.found.get(category, 0) + 1
         counter = self.by_action.get(action)
-        if counter is None:  # (``setdefault(action, Counter())`` would build a Counter for every finding)
-            counter = self.by_action[action] = Counter()
-        counter[category] += 1
+        if counter is None:
+            counter = self.by_action[action] = {}
+        counter[category] = counter.get(category, 0) + 1
 
     @property
     def actions(self) -> list[Action]:
@@ -84,7 +84,7 @@ class Outcome:
 
     def counts(self, action: Action | None = None) -> str:
         """``EMAIL=2, SECRET=1``: categories and counts (of one action's findings), never values."""
-        counter = self.found if action is None else self.by_action.get(action, Counter())
+        counter = self.found if action is None else self.by_action.get(action, {})
         return ", ".join(f"{category}={n}" for category, n in sorted(counter.items()))
 
 
