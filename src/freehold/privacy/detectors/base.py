@@ -27,6 +27,7 @@ __all__ = [
     "Scanning",
     "after",
     "alternation",
+    "ascii_twin",
     "before",
     "in_runs",
     "long_runs",
@@ -108,9 +109,27 @@ def _trie(options: list[str]) -> list[str]:
     return parts
 
 
+def ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    r"""``pattern`` with ``re.ASCII``: in a text of ASCII alone, the same matches, found faster.
+
+    For a search of the whole text. There ``\d`` and ``\w`` match with ``re.ASCII`` exactly what
+    they match without it, and ``re`` is spared a lookup in Unicode's tables at every character
+    (a quarter of the digit-run search). Not for a pattern with ``\s`` (Unicode's takes the
+    separators \x1c-\x1f too) or a case-insensitive one (Unicode folds "ſ" to "s").
+    """
+    source = pattern.pattern
+    if pattern.flags & re.IGNORECASE or "(?i" in source or "\\s" in source or "\\S" in source:
+        raise ValueError(f"no ASCII twin for {pattern.pattern!r}: it could match differently on ASCII text")
+    return re.compile(pattern.pattern, pattern.flags & ~re.UNICODE | re.ASCII)
+
+
+_LONG_CLUSTER_ASCII: Final = ascii_twin(_LONG_CLUSTER)
+
+
 def long_runs(text: str) -> list[Cluster]:
     """The digit runs of ``LONG_RUN`` characters or more, as (start, end); found once per text and shared."""
-    return [span for m in _LONG_CLUSTER.finditer(text) if (span := m.span())[1] - span[0] >= LONG_RUN]
+    pattern = _LONG_CLUSTER_ASCII if text.isascii() else _LONG_CLUSTER
+    return [span for m in pattern.finditer(text) if (span := m.span())[1] - span[0] >= LONG_RUN]
 
 
 def in_runs(pattern: re.Pattern[str], text: str, runs: list[Cluster], shortest: int) -> list[re.Match[str]]:

@@ -11,7 +11,17 @@ import re
 from typing import Final
 
 from freehold.privacy.detectors import cues
-from freehold.privacy.detectors.base import Hit, Priority, Scan, Scanning, after, around, before, in_runs
+from freehold.privacy.detectors.base import (
+    Hit,
+    Priority,
+    Scan,
+    Scanning,
+    after,
+    around,
+    ascii_twin,
+    before,
+    in_runs,
+)
 from freehold.privacy.detectors.layout import key_of
 from freehold.privacy.detectors.ocr import OCR_LETTERS, ocr_digits
 from freehold.privacy.detectors.placeholders import DOCUMENTED
@@ -262,6 +272,7 @@ _IBAN: Final = re.compile(r"([A-Z](?:(?<!\w[A-Z])|(?<=IBAN[A-Z]))[A-Z]) ?(\d{2})
 # Two capitals, then the two check digits: where every IBAN starts. A character class first, so
 # ``re`` skips from one capital to the next.
 _IBAN_HINT: Final = re.compile(r"[A-Z][A-Z] ?\d\d")
+_IBAN_HINT_ASCII: Final = ascii_twin(_IBAN_HINT)
 
 
 class IbanFinder:
@@ -298,7 +309,7 @@ class IbanFinder:
         """What ``_IBAN.finditer`` would give, trying ``_IBAN`` only where two capitals precede two digits."""
         found: list[re.Match[str]] = []
         resume = 0
-        for hint in _IBAN_HINT.finditer(text):
+        for hint in (_IBAN_HINT_ASCII if text.isascii() else _IBAN_HINT).finditer(text):
             at = hint.start()
             if at < resume:
                 continue
