@@ -5,6 +5,11 @@
     python bench/privacy.py --ner                             # with the NER extra
     python bench/privacy.py --cli                             # also through `freehold privacy detect`
 
+The detector runs as whatever is installed: the Python source in an editable install (``pip install -e .``),
+compiled by mypyc from a wheel (``pip install .``; hatch_build.py). The first line says which. To time the
+compiled one beside a checkout: ``pip wheel --no-deps -w /tmp/w . && unzip -q /tmp/w/*.whl -d /tmp/site &&
+PYTHONPATH=/tmp/site python bench/privacy.py``.
+
 Matching: *exact* counts a predicted span right only when start, end and type all equal a true
 span's; *overlap* when it overlaps a true span of the same type (recall likewise, from the truth's
 side). Categories with no true span in the corpus and no prediction are left out. Without
@@ -28,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from freehold.config.privacy import DetectionSection, Policy
-from freehold.privacy.detectors import build_detector
+from freehold.privacy.detectors import COMPILED, build_detector
 from freehold.privacy.detectors.contextual import _valid
 from freehold.privacy.policy import apply_policy
 from freehold.privacy.spans import CATEGORIES
@@ -213,7 +218,8 @@ def main() -> None:
     types = set(CATEGORIES) if args.ner else set(CATEGORIES) - NER_TYPES
     detector = build_detector(DetectionSection(), ner=args.ner, remember=0)  # rounds repeat texts: no memory
     pred = {ident: [(s.start, s.end, s.type) for s in detector.detect(text)] for ident, text in rows}
-    print(f"== in process ({'patterns + NER' if args.ner else 'patterns'}), {len(rows)} texts")
+    build = "compiled by mypyc" if COMPILED else "Python source (an editable install; a wheel is compiled)"
+    print(f"== in process ({'patterns + NER' if args.ner else 'patterns'}), {len(rows)} texts; detector: {build}")
     report(score(gold, pred, types))
     speed(detector, rows, 1 if args.ner else args.rounds)
     if args.files:
