@@ -1,8 +1,8 @@
 """The wheel users install runs the privacy detector compiled by mypyc, and it finds exactly what the source finds.
 
 Builds the real wheel (``pip wheel .``: hatch_build.py compiles the modules), then runs the privacy
-test suites and a comparison of spans and pseudonymized texts against that wheel's modules, in a
-process that imports them instead of the source. ~100 s: the compile is most of it.
+test suites (HTTP ones included) and a comparison of spans and pseudonymized texts against that wheel's modules, in a
+process that imports them instead of the source. ~2 minutes: the compile is most of it.
 """
 
 from __future__ import annotations
@@ -64,9 +64,12 @@ def _run(site: Path, *args: str, stdin: str | None = None) -> subprocess.Complet
 
 
 def test_the_privacy_suites_pass_against_the_compiled_modules(wheel_site: Path) -> None:
+    """The unit and corpus suites, and every policy over HTTP on the three doors (the gateway's own stage)."""
+    http = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "tests" / "integration").glob("test_*privacy*_http.py"))]
+    assert len(http) >= 3
     done = _run(
         wheel_site, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit/privacy", "tests/privacy",
-        "--ignore", "tests/privacy/test_compiled.py",
+        "tests/integration/test_audit_http.py", *http, "--ignore", "tests/privacy/test_compiled.py",
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
