@@ -12,12 +12,14 @@ compile (no C compiler) warns and builds a plain wheel too: same results, slower
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import textwrap
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +37,15 @@ def modules(src: Path) -> list[str]:
     return [str(p.relative_to(src)) for p in found]
 
 
+# Run as ``setup.py ARGS.json C_DIR build_ext …``: mypyc's arguments (its mypy options and the modules) in a file.
 _SETUP = """
+import json
 import sys
 from setuptools import setup
 from mypyc.build import mypycify
 
-setup(name="freehold-compiled", ext_modules=mypycify(sys.argv.pop(1).split(","), target_dir=sys.argv.pop(1)))
+args, target = json.loads(open(sys.argv.pop(1), encoding="utf-8").read()), sys.argv.pop(1)
+setup(name="freehold-compiled", ext_modules=mypycify(args, target_dir=target))
 """
 _MYPY_CONFIG = """
 [mypy]
@@ -66,7 +71,8 @@ class CompileDetector(BuildHookInterface):  # type: ignore[type-arg]
         (out / "mypy.ini").write_text(_MYPY_CONFIG, encoding="utf-8")
         (out / "setup.py").write_text(_SETUP, encoding="utf-8")
         args = ["--config-file", str(out / "mypy.ini"), "--cache-dir", str(out / "cache"), *modules(src)]
-        command = [sys.executable, str(out / "setup.py"), ",".join(args), str(out / "c")]
+        (out / "args.json").write_text(json.dumps(args), encoding="utf-8")
+        command = [sys.executable, str(out / "setup.py"), str(out / "args.json"), str(out / "c")]
         command += ["build_ext", "--build-lib", str(out / "lib"), "--build-temp", str(out / "tmp")]
         done = subprocess.run(command, cwd=src, capture_output=True, text=True)
         if done.returncode:
@@ -76,8 +82,9 @@ class CompileDetector(BuildHookInterface):  # type: ignore[type-arg]
                 f"(same results, slower). mypyc said:\n{textwrap.indent(tail, '  ')}"
             )
             return
-        for built in (out / "lib").rglob("*.so"):
-            build_data["force_include"][str(built)] = str(built.relative_to(out / "lib"))
+        for built in (out / "lib").rglob("*"):
+            if built.name.endswith(tuple(EXTENSION_SUFFIXES)):  # (".cpython-311-x86_64-linux-gnu.so", ".pyd", …)
+                build_data["force_include"][str(built)] = str(built.relative_to(out / "lib"))
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
 
@@ -85,4 +92,3 @@ class CompileDetector(BuildHookInterface):  # type: ignore[type-arg]
         out = getattr(self, "_out", None)
         if out is not None:
             shutil.rmtree(out, ignore_errors=True)
-
